@@ -1,0 +1,83 @@
+/*
+ * wrt/sync.h - the futex-like wait/wake interface.
+ *
+ * One concept: a 32-bit atomic word with wait/wake, backend-neutral. The word
+ * operations are plain C11 atomics (seq_cst) done inline; only wait and wake
+ * go through the backend's ops table. Includes only status.h and the C library.
+ */
+#ifndef WRT_SYNC_H
+#define WRT_SYNC_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "wrt/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define WRT_WAIT_FOREVER UINT64_MAX
+
+typedef struct wrt_futex wrt_futex_t;
+
+typedef struct {
+  wrt_status (*wait)(wrt_futex_t *self, uint32_t expected, uint64_t timeout_ns);
+  wrt_status (*wake)(wrt_futex_t *self, uint32_t count); /* UINT32_MAX: all */
+} wrt_futex_ops_t;
+
+struct wrt_futex {
+  const wrt_futex_ops_t *ops;
+  _Atomic uint32_t value;
+};
+
+/*
+ * wait blocks only while the word equals expected (else WRT_E_AGAIN), may
+ * return WRT_OK spuriously, and returns WRT_E_TIMEOUT once timeout_ns
+ * (relative, monotonic; WRT_WAIT_FOREVER: none) has passed. A wake that
+ * happens after the waiter has checked the word is never lost.
+ * wake wakes up to count waiters (UINT32_MAX: all); count 0 is INVALID_ARG.
+ * The getters (load) take a non-NULL futex: they have no status to return.
+ */
+static inline uint32_t wrt_futex_load(const wrt_futex_t *f) {
+  return atomic_load(&f->value);
+}
+
+static inline void wrt_futex_set(wrt_futex_t *f, uint32_t v) {
+  atomic_store(&f->value, v);
+}
+
+/* Returns true and stores desired when the word held expected; otherwise
+ * returns false and leaves the word unchanged. */
+static inline bool wrt_futex_compare_exchange(wrt_futex_t *f,
+                                              uint32_t expected,
+                                              uint32_t desired) {
+  return atomic_compare_exchange_strong(&f->value, &expected, desired);
+}
+
+static inline wrt_status wrt_futex_wait(wrt_futex_t *f, uint32_t expected,
+                                        uint64_t timeout_ns) {
+  if (f == NULL || f->ops == NULL || f->ops->wait == NULL)
+    return WRT_E_INVALID_ARG;
+  return f->ops->wait(f, expected, timeout_ns);
+}
+
+static inline wrt_status wrt_futex_wake(wrt_futex_t *f, uint32_t count) {
+  if (f == NULL || f->ops == NULL || f->ops->wake == NULL)
+    return WRT_E_INVALID_ARG;
+  return f->ops->wake(f, count);
+}
+
+static inline wrt_status wrt_futex_wake_one(wrt_futex_t *f) {
+  return wrt_futex_wake(f, 1u);
+}
+
+static inline wrt_status wrt_futex_wake_all(wrt_futex_t *f) {
+  return wrt_futex_wake(f, UINT32_MAX);
+}
+
+#ifdef __cplusplus
+}
+#endif
+#endif
