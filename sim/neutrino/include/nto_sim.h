@@ -1,0 +1,76 @@
+/*
+ * nto_sim.h - test controls of the Neutrino host model (sim/neutrino).
+ *
+ * The model implements, on a Linux host, the QNX kernel calls src/qnx uses
+ * (ChannelCreate, ConnectAttach, MsgSendPulse, MsgReceivePulse, TimerTimeout,
+ * ... with the signatures of <sys/neutrino.h>). This header is NOT a QNX
+ * header: only tests and the selftest include it, to set what QNX leaves
+ * undocumented, to give threads QNX priorities, to inject failures and to
+ * count kernel objects. Production code (src/) never includes it.
+ */
+#ifndef NTO_SIM_H
+#define NTO_SIM_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Which receive-blocked thread a pulse goes to is not documented by QNX (the
+ * 6.x kernel serves the most recently blocked receiver first: LIFO). */
+typedef enum {
+  NTO_SIM_RECV_LIFO = 0, /* default: what the 6.x kernel does */
+  NTO_SIM_RECV_FIFO,
+  NTO_SIM_RECV_PRIORITY /* highest thread priority first, FIFO within one */
+} nto_sim_receiver_order;
+
+typedef enum {
+  NTO_SIM_CALL_CHANNEL_CREATE = 0,
+  NTO_SIM_CALL_CHANNEL_DESTROY,
+  NTO_SIM_CALL_CONNECT_ATTACH,
+  NTO_SIM_CALL_CONNECT_DETACH,
+  NTO_SIM_CALL_MSG_SEND_PULSE,
+  NTO_SIM_CALL_MSG_RECEIVE_PULSE,
+  NTO_SIM_CALL_TIMER_TIMEOUT,
+  NTO_SIM_CALL_COUNT
+} nto_sim_call;
+
+/* Back to the initial state: all channels and connections destroyed, faults
+ * cleared, counters zeroed, order LIFO, pool unlimited. No thread may be
+ * blocked in the model when this is called. */
+void nto_sim_reset(void);
+
+void nto_sim_set_receiver_order(nto_sim_receiver_order order);
+
+/* The calling thread's QNX priority, 1..255 (default 10, QNX's default for
+ * a process's first thread). Returns 0, or -1 for an out-of-range value. */
+int nto_sim_set_thread_priority(int priority);
+int nto_sim_get_thread_priority(void);
+
+/* Make the nth (1-based, counted from now) call of kind fail with err, as the
+ * real call reports it (-1 + errno, or -err for the _r variant). The failed
+ * call has no other effect. One armed fault per kind. */
+void nto_sim_fail_nth(nto_sim_call call, unsigned nth, int err);
+void nto_sim_clear_faults(void);
+/* Calls of this kind since the last reset (failed ones included). */
+unsigned nto_sim_calls(nto_sim_call call);
+
+/* Live kernel objects, to prove that nothing leaks. */
+unsigned nto_sim_live_channels(void);
+unsigned nto_sim_live_connections(void);
+/* Pulses queued on chid (merged pulses counted once per receive they give),
+ * and threads receive-blocked on it; 0 for an unknown chid. Tests poll these
+ * instead of sleeping. */
+unsigned nto_sim_queued_pulses(int chid);
+unsigned nto_sim_blocked_receivers(int chid);
+/* Total receive-blocked threads on all channels. */
+unsigned nto_sim_blocked_receivers_total(void);
+
+/* Size of the process-wide pulse pool (queued pulse objects); a send that
+ * needs a new object when the pool is used up fails with EAGAIN. 0 means
+ * unlimited (the default). */
+void nto_sim_set_pulse_pool(unsigned max_queued);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
