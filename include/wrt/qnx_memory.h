@@ -70,16 +70,17 @@ typedef struct wrt_qnx_allocator_config {
   /* Inaccessible guard regions of guard_size bytes before the base and after
    * the end of the reservation. Default off. */
   bool guard_pages;
-  /* Bytes per guard region; a non-zero multiple of the QNX page size
-   * (sysconf(_SC_PAGESIZE), a run-time value on aarch64) when guard_pages is
-   * on. Default WRT_WASM_PAGE_SIZE. */
+  /* Bytes per guard region; a multiple of the QNX page size
+   * (sysconf(_SC_PAGESIZE), a run-time value on aarch64), checked even while
+   * guards are off, and non-zero when guard_pages is on. Default
+   * WRT_WASM_PAGE_SIZE. */
   size_t guard_size;
   /* Largest maximum a region may have, 1..WRT_WASM_MAX_PAGES. Default 65536. */
   uint32_t max_pages;
   /* Default WRT_GROW_RESERVE. */
   wrt_growth_strategy growth;
-  /* RESERVE only: pages of address space reserved per region, 0..max_pages;
-   * 0 reserves the region's whole maximum. A grow past the reservation moves
+  /* RESERVE only: pages of address space reserved per region, 0..65536
+   * (capped by the region's maximum); 0 reserves the region's whole maximum. A grow past the reservation moves
    * the region to a new reservation (allocate-copy-free) of twice the old
    * one, at least the new size, at most the maximum. A QNX process has
    * 512 GB of address space (8.0 "Understanding System Limits"), so a
@@ -125,8 +126,8 @@ typedef struct wrt_qnx_allocator {
 wrt_qnx_allocator_config_t wrt_qnx_allocator_config_default(void);
 
 /* INVALID_ARG: NULL, max_pages 0 or > 65536, unknown growth, guard_size not
- * a non-zero multiple of the page size while guard_pages is on,
- * reserve_pages > max_pages, typed_memory "". OVERFLOW: the largest mapping
+ * a multiple of the page size (or 0 while guard_pages is on),
+ * reserve_pages > 65536, typed_memory "". OVERFLOW: the largest mapping
  * the config allows does not fit in size_t. UNSUPPORTED: the typed-memory
  * pool does not exist, or the page size is above WRT_WASM_PAGE_SIZE.
  * OS: sysconf failed. On error *a is left as it was. */
@@ -134,7 +135,8 @@ wrt_status wrt_qnx_allocator_init(wrt_qnx_allocator_t *a,
                                   const wrt_qnx_allocator_config_t *cfg);
 
 /* Unmaps any region still allocated, refunds the partition, leaves the
- * object zeroed. Safe on a zeroed or destroyed object. */
+ * object zeroed but for last_os_error (a failing munmap's errno). Safe on a
+ * zeroed or destroyed object. */
 void wrt_qnx_allocator_destroy(wrt_qnx_allocator_t *a);
 
 /* NULL for NULL or an object that was not initialised. */

@@ -246,7 +246,7 @@ wrt_status wrt_qnx_allocator_init(wrt_qnx_allocator_t *a,
     return WRT_E_INVALID_ARG;
   if (cfg->growth != WRT_GROW_RESERVE && cfg->growth != WRT_GROW_EXACT)
     return WRT_E_INVALID_ARG;
-  if (cfg->reserve_pages > cfg->max_pages)
+  if (cfg->reserve_pages > WRT_WASM_MAX_PAGES)
     return WRT_E_INVALID_ARG;
   if (cfg->typed_memory != NULL && cfg->typed_memory[0] == '\0')
     return WRT_E_INVALID_ARG;
@@ -260,8 +260,10 @@ wrt_status wrt_qnx_allocator_init(wrt_qnx_allocator_t *a,
    * be reachable by page-aligned offsets. */
   if (!is_power_of_two(os_page) || os_page > WRT_WASM_PAGE_SIZE)
     return WRT_E_UNSUPPORTED;
-  if (cfg->guard_pages &&
-      (cfg->guard_size == 0u || !wrt_size_is_aligned(cfg->guard_size, os_page)))
+  /* As the Linux allocator: guard_size is checked even while guards are
+   * off, so a bad value is reported where it is set. */
+  if (!wrt_size_is_aligned(cfg->guard_size, os_page) ||
+      (cfg->guard_pages && cfg->guard_size == 0u))
     return WRT_E_INVALID_ARG;
   /* The largest mapping this config can ask for must be computable. */
   size_t max_bytes, len;
@@ -290,15 +292,18 @@ wrt_status wrt_qnx_allocator_init(wrt_qnx_allocator_t *a,
 }
 
 void wrt_qnx_allocator_destroy(wrt_qnx_allocator_t *a) {
-  if (a == NULL)
+  if (a == NULL || a->base.ops != &qnx_ops)
     return;
-  if (a->base.ops == &qnx_ops && a->allocated) {
-    /* Nothing can be reported from here: a failing munmap leaves the
-     * mapping behind, but the object forgets it either way. */
-    (void)munmap(a->map_addr, a->map_len);
+  int last = a->last_os_error;
+  if (a->allocated) {
+    /* A failing munmap leaves the mapping behind, but the object forgets it
+     * either way; the errno is all that can be reported. */
+    if (munmap(a->map_addr, a->map_len) != 0)
+      last = errno;
     partition_refund(a->config.partition, a->charged);
   }
   memset(a, 0, sizeof *a);
+  a->last_os_error = last;
 }
 
 wrt_page_allocator_t *wrt_qnx_allocator_base(wrt_qnx_allocator_t *a) {
