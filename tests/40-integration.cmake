@@ -2,3 +2,6 @@
 # CRC-32C (issue 5).
 wrt_add_test(NAME test_crc32c SOURCES integration/test_crc32c.c
   LIBS wrt_platform LABELS integration TIMEOUT 60)
+wrt_add_test(NAME test_mutex_linux
+  SOURCES integration/test_mutex_linux.c integration/mutex_suite.c
+  LIBS wrt_platform LABELS integration threads TIMEOUT 60)
