@@ -5,3 +5,5 @@ wrt_add_test(NAME test_crc32c SOURCES integration/test_crc32c.c
 wrt_add_test(NAME test_mutex_linux
   SOURCES integration/test_mutex_linux.c integration/mutex_suite.c
   LIBS wrt_platform LABELS integration threads TIMEOUT 60)
+wrt_add_test(NAME test_provider SOURCES integration/test_provider.c
+  LIBS wrt_platform LABELS integration threads TIMEOUT 60)
