@@ -260,7 +260,8 @@ static wrt_status qnx_wait(wrt_futex_t *self, uint32_t expected, uint64_t timeou
   }
   (void)pthread_mutex_unlock(&f->lock);
 
-  /* [W4] */
+  /* [W4] TIMER_ABSTIME is 0x80000000 on QNX: combine as unsigned. */
+  const int timeout_flags = (int)((unsigned)_NTO_TIMEOUT_RECEIVE | (unsigned)TIMER_ABSTIME);
   int os_err = 0;
   for (;;) {
     /* TimerTimeout (QNX reference): arms a timeout for the NEXT kernel call
@@ -270,8 +271,7 @@ static wrt_status qnx_wait(wrt_futex_t *self, uint32_t expected, uint64_t timeou
      * the original deadline instead of drifting. */
     if (timed) {
       uint64_t ntime = deadline;
-      if (TimerTimeout(CLOCK_MONOTONIC, _NTO_TIMEOUT_RECEIVE | TIMER_ABSTIME, NULL, &ntime,
-                       NULL) == -1) {
+      if (TimerTimeout(CLOCK_MONOTONIC, timeout_flags, NULL, &ntime, NULL) == -1) {
         os_err = errno;
         if (os_err == EINTR)
           continue;
@@ -457,5 +457,5 @@ wrt_futex_t *wrt_qnx_futex_base(wrt_qnx_futex_t *f) {
 int wrt_qnx_futex_last_os_error(const wrt_qnx_futex_t *f) {
   if (f == NULL)
     return 0;
-  return atomic_load(&((wrt_qnx_futex_t *)(uintptr_t)f)->last_os_error);
+  return atomic_load(&f->last_os_error);
 }

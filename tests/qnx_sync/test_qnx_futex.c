@@ -1,0 +1,502 @@
+/*
+ * test_qnx_futex.c - what the QNX futex promises beyond the shared suite, on
+ * the Neutrino host model: config/builder validation; FIFO wake order and
+ * wake_all semantics under every receiver order; the woken thread's priority
+ * (MsgSendPulse: the receiver runs at the pulse's priority, -1 = the
+ * sender's); EINTR retries; every injected kernel-call failure reported with
+ * its status and no kernel object leaked; a timeout racing a wake; destroy
+ * with waiters. Waits for blocked threads by polling the model, never by
+ * sleeping; sleeps only where a timeout is the thing tested.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "nto_sim.h"
+#include "qnx_futex_test_util.h"
+#include "wrt/qnx_sync.h"
+
+#define MS 1000000ull
+
+typedef struct {
+  wrt_qnx_futex_t *f;
+  uint32_t expected;
+  uint64_t timeout;
+  int set_priority; /* model priority set before waiting; 0: leave */
+  _Atomic int tid;
+  _Atomic int finished;
+  _Atomic int order; /* 1-based finishing position */
+  wrt_status status;
+  int priority_after;
+  pthread_t thread;
+} waiter_t;
+
+static _Atomic int g_finish_counter;
+
+static void *waiter_main(void *arg) {
+  waiter_t *w = arg;
+  atomic_store(&w->tid, wrt_test_thread_id());
+  if (w->set_priority != 0)
+    (void)nto_sim_set_thread_priority(w->set_priority);
+  w->status = wrt_futex_wait(&w->f->base, w->expected, w->timeout);
+  w->priority_after = nto_sim_get_thread_priority();
+  atomic_store(&w->order, atomic_fetch_add(&g_finish_counter, 1) + 1);
+  atomic_store(&w->finished, 1);
+  return NULL;
+}
+
+static void start(waiter_t *w, wrt_qnx_futex_t *f, uint32_t expected, uint64_t timeout,
+                  int prio) {
+  memset(w, 0, sizeof *w);
+  w->f = f;
+  w->expected = expected;
+  w->timeout = timeout;
+  w->set_priority = prio;
+  assert_int_equal(pthread_create(&w->thread, NULL, waiter_main, w), 0);
+}
+
+static void join(waiter_t *w) { assert_int_equal(pthread_join(w->thread, NULL), 0); }
+
+#define POLL_UNTIL(cond)                                                              \
+  do {                                                                                \
+    uint64_t t0_ = qt_now_ns();                                                       \
+    while (!(cond)) {                                                                 \
+      if (qt_now_ns() - t0_ > 10000000000ull)                                         \
+        fail_msg("hang waiting for: %s", #cond);                                      \
+      sched_yield();                                                                  \
+    }                                                                                 \
+  } while (0)
+
+static void init_default(wrt_qnx_futex_t *f, uint32_t v) {
+  wrt_qnx_futex_config_t cfg = wrt_qnx_futex_config_default();
+  cfg.initial_value = v;
+  assert_int_equal(wrt_qnx_futex_init(f, &cfg), WRT_OK);
+}
+
+static void assert_no_kernel_objects(void) {
+  assert_int_equal(nto_sim_live_channels(), 0);
+  assert_int_equal(nto_sim_live_connections(), 0);
+  assert_int_equal(nto_sim_pulse_objects_in_use(), 0);
+}
+
+static int setup(void **state) {
+  (void)state;
+  nto_sim_reset();
+  atomic_store(&g_finish_counter, 0);
+  return 0;
+}
+
+/* --- config, builder, lifecycle ------------------------------------------- */
+
+static void config_defaults_and_priority_mapping(void **state) {
+  (void)state;
+  wrt_qnx_futex_config_t c = wrt_qnx_futex_config_default();
+  assert_int_equal(c.priority, WRT_QNX_SYNC_PRIORITY_NORMAL);
+  assert_int_equal(c.initial_value, 0);
+  assert_int_equal(wrt_qnx_sync_pulse_priority(WRT_QNX_SYNC_PRIORITY_LOW), 5);
+  assert_int_equal(wrt_qnx_sync_pulse_priority(WRT_QNX_SYNC_PRIORITY_NORMAL), 10);
+  assert_int_equal(wrt_qnx_sync_pulse_priority(WRT_QNX_SYNC_PRIORITY_HIGH), 21);
+  assert_int_equal(wrt_qnx_sync_pulse_priority(WRT_QNX_SYNC_PRIORITY_INHERIT), -1);
+  assert_int_equal(wrt_qnx_sync_pulse_priority((wrt_qnx_sync_priority)42), 0);
+}
+
+static void builder_sets_each_field_and_build_validates(void **state) {
+  (void)state;
+  wrt_qnx_futex_builder_t b = wrt_qnx_futex_builder_new();
+  b = wrt_qnx_futex_builder_with_priority(b, WRT_QNX_SYNC_PRIORITY_HIGH);
+  b = wrt_qnx_futex_builder_with_initial_value(b, 77u);
+  assert_int_equal(b.config.priority, WRT_QNX_SYNC_PRIORITY_HIGH);
+  assert_int_equal(b.config.initial_value, 77u);
+  wrt_qnx_futex_t f;
+  assert_int_equal(wrt_qnx_futex_build(&b, &f), WRT_OK);
+  assert_int_equal(wrt_futex_load(wrt_qnx_futex_base(&f)), 77u);
+  wrt_qnx_futex_destroy(&f);
+
+  assert_int_equal(wrt_qnx_futex_build(NULL, &f), WRT_E_INVALID_ARG);
+  assert_int_equal(wrt_qnx_futex_build(&b, NULL), WRT_E_INVALID_ARG);
+  /* a bad priority is refused and the object is left exactly as it was */
+  wrt_qnx_futex_builder_t bad = wrt_qnx_futex_builder_with_priority(b, (wrt_qnx_sync_priority)9);
+  memset(&f, 0xA5, sizeof f);
+  wrt_qnx_futex_t copy;
+  memcpy(&copy, &f, sizeof f);
+  assert_int_equal(wrt_qnx_futex_build(&bad, &f), WRT_E_INVALID_ARG);
+  assert_memory_equal(&copy, &f, sizeof f);
+  wrt_qnx_futex_config_t cfg = wrt_qnx_futex_config_default();
+  assert_int_equal(wrt_qnx_futex_init(NULL, &cfg), WRT_E_INVALID_ARG);
+  assert_int_equal(wrt_qnx_futex_init(&f, NULL), WRT_E_INVALID_ARG);
+  assert_memory_equal(&copy, &f, sizeof f);
+}
+
+static void destroy_is_safe_on_zeroed_and_destroyed_objects(void **state) {
+  (void)state;
+  wrt_qnx_futex_t f;
+  memset(&f, 0, sizeof f);
+  assert_null(wrt_qnx_futex_base(&f));
+  assert_null(wrt_qnx_futex_base(NULL));
+  wrt_qnx_futex_destroy(&f);
+  wrt_qnx_futex_destroy(NULL);
+  init_default(&f, 3);
+  assert_non_null(wrt_qnx_futex_base(&f));
+  assert_int_equal(wrt_qnx_futex_last_os_error(&f), 0);
+  wrt_qnx_futex_destroy(&f);
+  assert_null(wrt_qnx_futex_base(&f));
+  /* the object's ops are gone: the inline dispatchers refuse it */
+  assert_int_equal(wrt_futex_wait(&f.base, 3, 0), WRT_E_INVALID_ARG);
+  wrt_qnx_futex_destroy(&f);
+  assert_no_kernel_objects();
+}
+
+static void non_blocking_paths_make_no_kernel_call(void **state) {
+  (void)state;
+  wrt_qnx_futex_t f;
+  init_default(&f, 1);
+  assert_int_equal(wrt_futex_wait(&f.base, 0, WRT_WAIT_FOREVER), WRT_E_AGAIN);
+  assert_int_equal(wrt_futex_wait(&f.base, 1, 0), WRT_E_TIMEOUT);
+  assert_int_equal(wrt_futex_wake_all(&f.base), WRT_OK);
+  assert_int_equal(wrt_futex_wake(&f.base, 0), WRT_E_INVALID_ARG);
+  for (int k = 0; k < NTO_SIM_CALL_COUNT; k++)
+    assert_int_equal(nto_sim_calls((nto_sim_call)k), 0);
+  wrt_qnx_futex_destroy(&f);
+}
+
+/* --- wake order and wake_all, under every receiver order ------------------ */
+
+static const nto_sim_receiver_order k_orders[] = {NTO_SIM_RECV_LIFO, NTO_SIM_RECV_FIFO,
+                                                   NTO_SIM_RECV_PRIORITY};
+
+static void wake_one_wakes_the_oldest_waiter_first(void **state) {
+  (void)state;
+  for (size_t o = 0; o < 3; o++) {
+    nto_sim_reset();
+    nto_sim_set_receiver_order(k_orders[o]);
+    atomic_store(&g_finish_counter, 0);
+    wrt_qnx_futex_t f;
+    init_default(&f, 0);
+    waiter_t w[3];
+    /* increasing model priorities, so PRIORITY order would pick the newest */
+    for (unsigned i = 0; i < 3; i++) {
+      start(&w[i], &f, 0, WRT_WAIT_FOREVER, 10 + (int)i * 5);
+      assert_int_equal(qt_wait_blocked_total(i + 1), 0);
+    }
+    for (unsigned i = 0; i < 3; i++) {
+      assert_int_equal(wrt_futex_wake_one(&f.base), WRT_OK);
+      POLL_UNTIL(atomic_load(&w[i].finished));
+      assert_int_equal(w[i].status, WRT_OK);
+      assert_int_equal(atomic_load(&w[i].order), (int)i + 1);
+    }
+    for (unsigned i = 0; i < 3; i++)
+      join(&w[i]);
+    wrt_qnx_futex_destroy(&f);
+    assert_no_kernel_objects();
+  }
+}
+
+static void wake_all_wakes_exactly_the_waiters_present_at_the_call(void **state) {
+  (void)state;
+  for (size_t o = 0; o < 3; o++) {
+    nto_sim_reset();
+    nto_sim_set_receiver_order(k_orders[o]);
+    wrt_qnx_futex_t f;
+    init_default(&f, 0);
+    waiter_t w[4];
+    for (unsigned i = 0; i < 3; i++)
+      start(&w[i], &f, 0, WRT_WAIT_FOREVER, 0);
+    assert_int_equal(qt_wait_blocked_total(3), 0);
+    assert_int_equal(wrt_futex_wake_all(&f.base), WRT_OK);
+    /* a waiter arriving right after the call must not take a pulse sent
+     * for the others (the shared-channel design's flaw) */
+    start(&w[3], &f, 0, WRT_WAIT_FOREVER, 0);
+    for (unsigned i = 0; i < 3; i++) {
+      join(&w[i]);
+      assert_int_equal(w[i].status, WRT_OK);
+    }
+    assert_int_equal(qt_wait_blocked_total(1), 0);
+    assert_false(atomic_load(&w[3].finished));
+    assert_int_equal(wrt_futex_wake(&f.base, 5), WRT_OK);
+    join(&w[3]);
+    assert_int_equal(w[3].status, WRT_OK);
+    wrt_qnx_futex_destroy(&f);
+    assert_no_kernel_objects();
+  }
+}
+
+/* --- priorities ----------------------------------------------------------- */
+
+static void woken_thread_runs_at_the_configured_pulse_priority(void **state) {
+  (void)state;
+  static const wrt_qnx_sync_priority prios[] = {
+      WRT_QNX_SYNC_PRIORITY_LOW, WRT_QNX_SYNC_PRIORITY_NORMAL, WRT_QNX_SYNC_PRIORITY_HIGH,
+      WRT_QNX_SYNC_PRIORITY_INHERIT};
+  for (size_t i = 0; i < 4; i++) {
+    wrt_qnx_futex_builder_t b =
+        wrt_qnx_futex_builder_with_priority(wrt_qnx_futex_builder_new(), prios[i]);
+    wrt_qnx_futex_t f;
+    assert_int_equal(wrt_qnx_futex_build(&b, &f), WRT_OK);
+    waiter_t w;
+    start(&w, &f, 0, WRT_WAIT_FOREVER, 30); /* the waiter starts at 30 */
+    assert_int_equal(qt_wait_blocked_total(1), 0);
+    /* the waker runs at 17: INHERIT (-1) must give the waiter 17 */
+    assert_int_equal(nto_sim_set_thread_priority(17), 0);
+    assert_int_equal(wrt_futex_wake_one(&f.base), WRT_OK);
+    join(&w);
+    assert_int_equal(w.status, WRT_OK);
+    int expect = prios[i] == WRT_QNX_SYNC_PRIORITY_INHERIT ? 17
+                                                           : wrt_qnx_sync_pulse_priority(prios[i]);
+    assert_int_equal(w.priority_after, expect);
+    (void)nto_sim_set_thread_priority(10);
+    wrt_qnx_futex_destroy(&f);
+  }
+  assert_no_kernel_objects();
+}
+
+/* --- timeouts and EINTR --------------------------------------------------- */
+
+static void eintr_in_receive_and_timer_retries_with_the_same_deadline(void **state) {
+  (void)state;
+  wrt_qnx_futex_t f;
+  init_default(&f, 0);
+  for (int kind = 0; kind < 2; kind++) {
+    nto_sim_call call = kind == 0 ? NTO_SIM_CALL_MSG_RECEIVE_PULSE : NTO_SIM_CALL_TIMER_TIMEOUT;
+    unsigned before = nto_sim_calls(call);
+    nto_sim_fail_nth(call, 1, EINTR);
+    uint64_t t0 = qt_now_ns();
+    assert_int_equal(wrt_futex_wait(&f.base, 0, 20 * MS), WRT_E_TIMEOUT);
+    uint64_t elapsed = qt_now_ns() - t0;
+    assert_true(elapsed >= 20 * MS);
+    assert_true(elapsed < 2000 * MS); /* one deadline, not a fresh 20 ms per retry loop */
+    assert_int_equal(nto_sim_calls(call) - before, 2); /* failed once, then retried */
+    assert_int_equal(wrt_qnx_futex_last_os_error(&f), 0);
+  }
+  /* an EINTR'd untimed wait still gets its wake-up */
+  nto_sim_fail_nth(NTO_SIM_CALL_MSG_RECEIVE_PULSE, 1, EINTR);
+  waiter_t w;
+  start(&w, &f, 0, WRT_WAIT_FOREVER, 0);
+  assert_int_equal(qt_wait_blocked_total(1), 0);
+  assert_int_equal(wrt_futex_wake_one(&f.base), WRT_OK);
+  join(&w);
+  assert_int_equal(w.status, WRT_OK);
+  wrt_qnx_futex_destroy(&f);
+  assert_no_kernel_objects();
+}
+
+/* --- injected kernel-call failures --------------------------------------- */
+
+typedef struct {
+  nto_sim_call call;
+  int err;
+  wrt_status expect;
+} fault_case;
+
+static void wait_reports_each_kernel_failure_and_leaks_nothing(void **state) {
+  (void)state;
+  static const fault_case cases[] = {
+      {NTO_SIM_CALL_CHANNEL_CREATE, EAGAIN, WRT_E_NO_MEMORY},
+      {NTO_SIM_CALL_CHANNEL_CREATE, EPERM, WRT_E_OS},
+      {NTO_SIM_CALL_CONNECT_ATTACH, EAGAIN, WRT_E_NO_MEMORY},
+      {NTO_SIM_CALL_CONNECT_ATTACH, ESRCH, WRT_E_OS},
+      {NTO_SIM_CALL_TIMER_TIMEOUT, EINVAL, WRT_E_OS},
+      {NTO_SIM_CALL_MSG_RECEIVE_PULSE, EFAULT, WRT_E_OS},
+      {NTO_SIM_CALL_MSG_RECEIVE_PULSE, ESRCH, WRT_E_OS},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    nto_sim_reset();
+    wrt_qnx_futex_t f;
+    init_default(&f, 0);
+    nto_sim_fail_nth(cases[i].call, 1, cases[i].err);
+    assert_int_equal(wrt_futex_wait(&f.base, 0, 50 * MS), cases[i].expect);
+    assert_int_equal(wrt_qnx_futex_last_os_error(&f), cases[i].err);
+    assert_no_kernel_objects();
+    /* the wait list is consistent: a later waiter is woken normally */
+    waiter_t w;
+    start(&w, &f, 0, WRT_WAIT_FOREVER, 0);
+    assert_int_equal(qt_wait_blocked_total(1), 0);
+    assert_int_equal(wrt_futex_wake_one(&f.base), WRT_OK);
+    join(&w);
+    assert_int_equal(w.status, WRT_OK);
+    wrt_qnx_futex_destroy(&f);
+    assert_no_kernel_objects();
+  }
+}
+
+/* A kernel that refuses to release (ConnectDetach/ChannelDestroy fail: on QNX
+ * only for an id that does not exist) is reported, never hidden. */
+static void wait_reports_a_failed_release(void **state) {
+  (void)state;
+  static const nto_sim_call calls[] = {NTO_SIM_CALL_CONNECT_DETACH,
+                                       NTO_SIM_CALL_CHANNEL_DESTROY};
+  for (size_t i = 0; i < 2; i++) {
+    nto_sim_reset();
+    wrt_qnx_futex_t f;
+    init_default(&f, 0);
+    nto_sim_fail_nth(calls[i], 1, EINVAL);
+    assert_int_equal(wrt_futex_wait(&f.base, 0, 1 * MS), WRT_E_OS);
+    assert_int_equal(wrt_qnx_futex_last_os_error(&f), EINVAL);
+    /* exactly the one object the model refused to release is left */
+    assert_int_equal(nto_sim_live_channels() + nto_sim_live_connections(), 1);
+    wrt_qnx_futex_destroy(&f);
+  }
+}
+
+static void wake_send_failure_keeps_the_waiter_and_reports(void **state) {
+  (void)state;
+  static const fault_case cases[] = {
+      {NTO_SIM_CALL_MSG_SEND_PULSE, EAGAIN, WRT_E_NO_MEMORY},
+      {NTO_SIM_CALL_MSG_SEND_PULSE, EBADF, WRT_E_OS},
+  };
+  for (size_t i = 0; i < 2; i++) {
+    nto_sim_reset();
+    wrt_qnx_futex_t f;
+    init_default(&f, 0);
+    waiter_t w[2];
+    start(&w[0], &f, 0, WRT_WAIT_FOREVER, 0);
+    assert_int_equal(qt_wait_blocked_total(1), 0);
+    start(&w[1], &f, 0, WRT_WAIT_FOREVER, 0);
+    assert_int_equal(qt_wait_blocked_total(2), 0);
+    /* wake_all: the first send succeeds, the second fails */
+    nto_sim_fail_nth(cases[i].call, 2, cases[i].err);
+    assert_int_equal(wrt_futex_wake_all(&f.base), cases[i].expect);
+    assert_int_equal(wrt_qnx_futex_last_os_error(&f), cases[i].err);
+    join(&w[0]);
+    assert_int_equal(w[0].status, WRT_OK);
+    /* the second is still waiting and a later wake reaches it */
+    assert_int_equal(qt_wait_blocked_total(1), 0);
+    assert_false(atomic_load(&w[1].finished));
+    assert_int_equal(wrt_futex_wake_one(&f.base), WRT_OK);
+    join(&w[1]);
+    assert_int_equal(w[1].status, WRT_OK);
+    wrt_qnx_futex_destroy(&f);
+    assert_no_kernel_objects();
+  }
+  /* EINTR on a send is retried */
+  nto_sim_reset();
+  wrt_qnx_futex_t f;
+  init_default(&f, 0);
+  waiter_t w;
+  start(&w, &f, 0, WRT_WAIT_FOREVER, 0);
+  assert_int_equal(qt_wait_blocked_total(1), 0);
+  nto_sim_fail_nth(NTO_SIM_CALL_MSG_SEND_PULSE, 1, EINTR);
+  assert_int_equal(wrt_futex_wake_one(&f.base), WRT_OK);
+  join(&w);
+  assert_int_equal(w.status, WRT_OK);
+  wrt_qnx_futex_destroy(&f);
+  assert_no_kernel_objects();
+}
+
+/* --- a timeout racing a wake ---------------------------------------------- */
+
+typedef struct {
+  wrt_qnx_futex_t *f;
+  _Atomic int tid;
+  wrt_status status;
+  pthread_t thread;
+} waker_t;
+
+static void *waker_main(void *arg) {
+  waker_t *k = arg;
+  atomic_store(&k->tid, wrt_test_thread_id());
+  k->status = wrt_futex_wake_one(&k->f->base);
+  return NULL;
+}
+
+/* Blocked on a Linux futex (the futex's pthread mutex) and not in the model. */
+static int blocked_on_lock(_Atomic int *tid) {
+  int t = atomic_load(tid);
+  return t != 0 && wrt_test_linux_count_futex_blocked(&t, 1) == 1u;
+}
+
+/*
+ * Waiter A's deadline passes while a wake is selecting it. White box: the
+ * test holds the futex's list lock so that A (timed out, in step [W6]) and a
+ * waker (step [K1]) queue on it in a chosen order; Linux wakes same-priority
+ * mutex waiters in FIFO order. Both orders: the waker first (A was selected:
+ * it returns OK and its queued pulse dies with its channel) and A first (A
+ * times out, the wake finds nobody). Either way no stale pulse is left and a
+ * second waiter B is still woken by the next wake.
+ */
+static void timeout_racing_a_wake_leaves_no_stale_pulse(void **state) {
+  (void)state;
+  for (int waker_first = 1; waker_first >= 0; waker_first--) {
+    nto_sim_reset();
+    wrt_qnx_futex_t f;
+    init_default(&f, 0);
+    waiter_t a;
+    start(&a, &f, 0, 30 * MS, 0);
+    assert_int_equal(qt_wait_blocked_total(1), 0);
+    assert_int_equal(pthread_mutex_lock(&f.lock), 0);
+    waker_t k;
+    memset(&k, 0, sizeof k);
+    k.f = &f;
+    if (waker_first) {
+      assert_int_equal(pthread_create(&k.thread, NULL, waker_main, &k), 0);
+      POLL_UNTIL(blocked_on_lock(&k.tid));
+    }
+    /* A's deadline passes (the thing tested): it leaves the receive */
+    POLL_UNTIL(nto_sim_blocked_receivers_total() == 0u && blocked_on_lock(&a.tid));
+    if (!waker_first) {
+      assert_int_equal(pthread_create(&k.thread, NULL, waker_main, &k), 0);
+      POLL_UNTIL(blocked_on_lock(&k.tid));
+    }
+    assert_int_equal(pthread_mutex_unlock(&f.lock), 0);
+    join(&a);
+    assert_int_equal(pthread_join(k.thread, NULL), 0);
+    assert_int_equal(k.status, WRT_OK);
+    assert_int_equal(a.status, waker_first ? WRT_OK : WRT_E_TIMEOUT);
+    assert_no_kernel_objects(); /* a pulse sent for A died with A's channel */
+    waiter_t b;
+    start(&b, &f, 0, WRT_WAIT_FOREVER, 0);
+    assert_int_equal(qt_wait_blocked_total(1), 0);
+    assert_int_equal(wrt_futex_wake_one(&f.base), WRT_OK);
+    join(&b);
+    assert_int_equal(b.status, WRT_OK);
+    wrt_qnx_futex_destroy(&f);
+    assert_no_kernel_objects();
+  }
+}
+
+/* --- destroy with waiters ------------------------------------------------- */
+
+static void destroy_wakes_blocked_waiters_with_state_error(void **state) {
+  (void)state;
+  wrt_qnx_futex_t f;
+  init_default(&f, 0);
+  waiter_t w[3];
+  start(&w[0], &f, 0, WRT_WAIT_FOREVER, 0);
+  start(&w[1], &f, 0, WRT_WAIT_FOREVER, 0);
+  start(&w[2], &f, 0, 60000 * MS, 0);
+  assert_int_equal(qt_wait_blocked_total(3), 0);
+  wrt_qnx_futex_destroy(&f);
+  for (unsigned i = 0; i < 3; i++) {
+    join(&w[i]);
+    assert_int_equal(w[i].status, WRT_E_STATE);
+  }
+  assert_null(wrt_qnx_futex_base(&f));
+  assert_no_kernel_objects();
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup(config_defaults_and_priority_mapping, setup),
+      cmocka_unit_test_setup(builder_sets_each_field_and_build_validates, setup),
+      cmocka_unit_test_setup(destroy_is_safe_on_zeroed_and_destroyed_objects, setup),
+      cmocka_unit_test_setup(non_blocking_paths_make_no_kernel_call, setup),
+      cmocka_unit_test_setup(wake_one_wakes_the_oldest_waiter_first, setup),
+      cmocka_unit_test_setup(wake_all_wakes_exactly_the_waiters_present_at_the_call, setup),
+      cmocka_unit_test_setup(woken_thread_runs_at_the_configured_pulse_priority, setup),
+      cmocka_unit_test_setup(eintr_in_receive_and_timer_retries_with_the_same_deadline, setup),
+      cmocka_unit_test_setup(wait_reports_each_kernel_failure_and_leaks_nothing, setup),
+      cmocka_unit_test_setup(wait_reports_a_failed_release, setup),
+      cmocka_unit_test_setup(wake_send_failure_keeps_the_waiter_and_reports, setup),
+      cmocka_unit_test_setup(timeout_racing_a_wake_leaves_no_stale_pulse, setup),
+      cmocka_unit_test_setup(destroy_wakes_blocked_waiters_with_state_error, setup),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
