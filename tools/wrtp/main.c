@@ -15,6 +15,8 @@ typedef struct {
 
 static const command_t commands[] = {
     {"demo", wrtp_demo, "run the seed's usage example on every backend built in"},
+    {"selftest", wrtp_selftest, "check every requirement on every backend built in"},
+    {"bench", wrtp_bench, "measure mutex, futex, grow, CRC-32C and atomic writes vs peers"},
 };
 
 static void usage(FILE *out) {

@@ -51,7 +51,7 @@
 /* The write end of the pipe to the parent, in a check's child. */
 static int g_report_fd = -1;
 
-static void report_and_exit(int code, const char *text) {
+_Noreturn static void report_and_exit(int code, const char *text) {
   if (g_report_fd >= 0) {
     size_t n = strlen(text);
     while (n > 0) {

@@ -7,5 +7,7 @@
 
 /* Each returns the process exit status. */
 int wrtp_demo(int argc, char **argv);
+int wrtp_selftest(int argc, char **argv);
+int wrtp_bench(int argc, char **argv);
 
 #endif

@@ -1,0 +1,2 @@
+#include "wrtp.h"
+int wrtp_bench(int argc, char **argv) { (void)argc; (void)argv; return 2; }
