@@ -79,7 +79,7 @@ typedef struct {
 
 static void *racer_main(void *arg) {
   racer_t *r = arg;
-  for (unsigned i = 0; i < 200; i++) {
+  for (unsigned i = 0; i < 60; i++) {
     uint8_t *base;
     size_t size;
     if (wrt_page_allocator_allocate(r->a, 1, 8, &base, &size) != WRT_OK)
