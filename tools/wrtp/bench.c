@@ -15,6 +15,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,9 +75,9 @@ static void progress(const char *what) {
 
 static void row(const char *what, double value, const char *unit, const char *vs, double ratio) {
   if (vs != NULL)
-    printf("| %-52s | %12.3f %-6s | %-26s | %7.3fx |\n", what, value, unit, vs, ratio);
+    printf("| %-56s | %12.3f %-6s | %-26s | %7.3fx |\n", what, value, unit, vs, ratio);
   else
-    printf("| %-52s | %12.3f %-6s | %-26s | %8s |\n", what, value, unit, "", "");
+    printf("| %-56s | %12.3f %-6s | %-26s | %8s |\n", what, value, unit, "", "");
 }
 
 /* Targets, printed at the end. */
@@ -169,6 +170,20 @@ static double contended(lock_arg a, unsigned nthreads, unsigned trials) {
   return median(v, trials);
 }
 
+static pthread_mutex_t g_idle_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t g_idle_cond = PTHREAD_COND_INITIALIZER;
+static bool g_idle_stop;
+
+/* A thread that only exists (blocked), as a runtime's other threads do. */
+static void *idle_main(void *arg) {
+  (void)arg;
+  pthread_mutex_lock(&g_idle_lock);
+  while (!g_idle_stop)
+    pthread_cond_wait(&g_idle_cond, &g_idle_lock);
+  pthread_mutex_unlock(&g_idle_lock);
+  return NULL;
+}
+
 static void bench_mutex(wrt_futex_t *lf, wrt_futex_t *qf) {
   unsigned trials = g_quick ? 3 : 7;
   wrt_mutex_t m;
@@ -176,24 +191,45 @@ static void bench_mutex(wrt_futex_t *lf, wrt_futex_t *qf) {
   progress("mutex: uncontended and contended, vs pthread_mutex");
   lock_arg pa = {LK_PTHREAD, NULL, &pm, 0, NULL};
   lock_arg wa = {LK_WRT, &m, NULL, 0, NULL};
-  double p_unc = uncontended(pa, trials);
-  row("pthread_mutex lock+unlock, uncontended", p_unc, "ns", NULL, 0);
+  /* glibc drops the lock prefix of pthread_mutex while the process has one
+   * thread (__libc_single_threaded), which no runtime with a second thread
+   * gets: so measure both, with no other thread and with one idle thread. */
   char what[96];
   wrt_futex_t *fs[2] = {lf, qf};
   const char *names[2] = {"linux futex", QNX_TAG " futex"};
-  for (int k = 0; k < 2; k++) {
-    if (fs[k] == NULL)
-      continue;
-    wrt_status st = wrt_mutex_init(&m, fs[k]);
-    if (st != WRT_OK) {
-      error("wrt_mutex_init", st);
+  for (int alive = 0; alive < 2; alive++) {
+    pthread_t idle;
+    if (alive == 1 && pthread_create(&idle, NULL, idle_main, NULL) != 0) {
+      error("pthread_create", WRT_E_OS);
       return;
     }
-    double w = uncontended(wa, trials);
-    snprintf(what, sizeof what, "wrt_mutex lock+unlock, uncontended (%s)", names[k]);
-    row(what, w, "ns", "time vs pthread", w / p_unc);
-    if (k == 0)
-      target("uncontended wrt_mutex time <= 1.0x pthread_mutex", w / p_unc, true, 1.0);
+    const char *when = alive ? "another thread alive" : "single-threaded process";
+    double p_unc = uncontended(pa, trials);
+    snprintf(what, sizeof what, "pthread_mutex lock+unlock, %s", when);
+    row(what, p_unc, "ns", NULL, 0);
+    for (int k = 0; k < 2; k++) {
+      if (fs[k] == NULL)
+        continue;
+      wrt_status st = wrt_mutex_init(&m, fs[k]);
+      if (st != WRT_OK) {
+        error("wrt_mutex_init", st);
+        return;
+      }
+      double w = uncontended(wa, trials);
+      snprintf(what, sizeof what, "wrt_mutex (%s), %s", names[k], when);
+      row(what, w, "ns", "time vs pthread", w / p_unc);
+      if (k == 0)
+        target(alive ? "uncontended mutex time <= 1.0x pthread (2 threads alive)"
+                     : "uncontended mutex time <= 1.0x pthread (1 thread: glibc no lock)",
+               w / p_unc, true, 1.0);
+    }
+    if (alive == 1) {
+      pthread_mutex_lock(&g_idle_lock);
+      g_idle_stop = true;
+      pthread_cond_signal(&g_idle_cond);
+      pthread_mutex_unlock(&g_idle_lock);
+      pthread_join(idle, NULL);
+    }
   }
   unsigned nt[2] = {2, 4};
   for (int i = 0; i < 2; i++) {
@@ -429,48 +465,52 @@ static void bench_crc(void) {
 
 /* --- atomic writes -------------------------------------------------------------------- */
 
-static void bench_atomic(wrt_futex_t *f) {
-  progress("64-byte atomic write into 1 MiB and 64 MiB providers");
-  size_t sizes[2] = {MIB, 64 * MIB};
-  const char *sz[2] = {"1 MiB", "64 MiB"};
-  double res[2];
+/* Median ns of a 64-byte wrt_atomic_write at random 64-byte-aligned offsets
+ * of a provider of `size` bytes with `block`-byte blocks; *baseline gets the
+ * same write followed by a CRC of the whole region. */
+static double atomic_ns(wrt_mutex_t *m, size_t size, size_t block, double *baseline,
+                        double *raw) {
   unsigned trials = g_quick ? 3 : 7;
-  wrt_mutex_t m;
-  if (wrt_mutex_init(&m, f) != WRT_OK) {
-    error("mutex init", WRT_E_INVALID_ARG);
-    return;
+  size_t blocks = wrt_provider_blocks_for(size, block);
+  uint8_t *mem = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  uint32_t *sums = mmap(NULL, blocks * 4, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (mem == MAP_FAILED || sums == MAP_FAILED) {
+    error("mmap", WRT_E_NO_MEMORY);
+    return 0;
   }
-  for (int i = 0; i < 2; i++) {
-    size_t size = sizes[i], blocks = wrt_provider_blocks_for(size, 4096);
-    uint8_t *mem = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    uint32_t *sums = mmap(NULL, blocks * 4, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (mem == MAP_FAILED || sums == MAP_FAILED) {
-      error("mmap", WRT_E_NO_MEMORY);
-      return;
+  memset(mem, 0x5a, size);
+  wrt_provider_t p;
+  wrt_status st = wrt_provider_init(&p, mem, size, sums, blocks, block, m);
+  if (st != WRT_OK) {
+    error("provider init", st);
+    return 0;
+  }
+  uint8_t src[64];
+  memset(src, 7, sizeof src);
+  double v[16], b[16], r[16];
+  unsigned ops = g_quick ? 50000 : 200000;
+  uint32_t x = 1;
+  for (unsigned t = 0; t < trials; t++) {
+    /* The floor: the same 64-byte stores with no provider at all. */
+    uint32_t y = x;
+    uint64_t t0 = now_ns();
+    for (unsigned k = 0; k < ops; k++) {
+      y = y * 1664525u + 1013904223u;
+      size_t off = ((size_t)y % (size - 64)) & ~(size_t)63;
+      memcpy(mem + off, src, 64);
+      atomic_signal_fence(memory_order_seq_cst); /* keep every store */
     }
-    memset(mem, 0x5a, size);
-    wrt_provider_t p;
-    wrt_status st = wrt_provider_init(&p, mem, size, sums, blocks, 4096, &m);
-    if (st != WRT_OK) {
-      error("provider init", st);
-      return;
+    r[t] = (double)(now_ns() - t0) / ops;
+    t0 = now_ns();
+    for (unsigned k = 0; k < ops; k++) {
+      x = x * 1664525u + 1013904223u;
+      size_t off = ((size_t)x % (size - 64)) & ~(size_t)63;
+      if (wrt_atomic_write(&p, off, src, 64) != WRT_OK)
+        g_errors++;
     }
-    uint8_t src[64];
-    memset(src, 7, sizeof src);
-    double v[16], b[16];
-    unsigned ops = g_quick ? 50000 : 200000;
-    uint32_t x = 1;
-    for (unsigned t = 0; t < trials; t++) {
-      uint64_t t0 = now_ns();
-      for (unsigned k = 0; k < ops; k++) {
-        x = x * 1664525u + 1013904223u;
-        size_t off = ((size_t)x % (size - 64)) & ~(size_t)63;
-        if (wrt_atomic_write(&p, off, src, 64) != WRT_OK)
-          g_errors++;
-      }
-      v[t] = (double)(now_ns() - t0) / ops;
-      /* Baseline: the same write, then a checksum of the whole region. */
-      unsigned bops = i == 0 ? 200 : 5;
+    v[t] = (double)(now_ns() - t0) / ops;
+    if (baseline != NULL) {
+      unsigned bops = size <= MIB ? 200 : 5;
       volatile uint32_t sink = 0;
       t0 = now_ns();
       for (unsigned k = 0; k < bops; k++) {
@@ -482,18 +522,43 @@ static void bench_atomic(wrt_futex_t *f) {
       (void)sink;
       b[t] = (double)(now_ns() - t0) / bops;
     }
-    res[i] = median(v, trials);
-    double base = median(b, trials);
-    char what[96];
-    snprintf(what, sizeof what, "64-byte wrt_atomic_write, %s provider", sz[i]);
+  }
+  if (baseline != NULL)
+    *baseline = median(b, trials);
+  if (raw != NULL)
+    *raw = median(r, trials);
+  munmap(mem, size);
+  munmap(sums, blocks * 4);
+  return median(v, trials);
+}
+
+static void bench_atomic(wrt_futex_t *f) {
+  progress("64-byte atomic write into 1 MiB and 64 MiB providers");
+  wrt_mutex_t m;
+  if (wrt_mutex_init(&m, f) != WRT_OK) {
+    error("mutex init", WRT_E_INVALID_ARG);
+    return;
+  }
+  size_t sizes[2] = {MIB, 64 * MIB};
+  const char *sz[2] = {"1 MiB", "64 MiB"};
+  double res[2], base[2], raw[2];
+  char what[96];
+  for (int i = 0; i < 2; i++) {
+    res[i] = atomic_ns(&m, sizes[i], WRT_PROVIDER_DEFAULT_BLOCK_SIZE, &base[i], &raw[i]);
+    snprintf(what, sizeof what, "floor: plain 64-byte memcpy, same offsets, %s", sz[i]);
+    row(what, raw[i], "ns", i == 0 ? NULL : "time vs 1 MiB", raw[i] / raw[0]);
+    snprintf(what, sizeof what, "64-byte wrt_atomic_write, %s provider, 4 KiB blocks", sz[i]);
     row(what, res[i], "ns", i == 0 ? NULL : "time vs 1 MiB", res[i] / res[0]);
     snprintf(what, sizeof what, "baseline: write + re-checksum all %s", sz[i]);
-    row(what, base, "ns", "provider speed-up", base / res[i]);
-    (void)wrt_provider_set_verify_writes(&p, false);
-    munmap(mem, size);
-    munmap(sums, blocks * 4);
+    row(what, base[i], "ns", "provider speed-up", base[i] / res[i]);
   }
   target("64-byte atomic write at 64 MiB <= 1.5x its time at 1 MiB", res[1] / res[0], true, 1.5);
+  /* The same with 256-byte blocks: how much of the 64 MiB cost is reading a
+   * whole 4 KiB block from DRAM for its CRC (the 1 MiB region is in cache). */
+  double s1 = atomic_ns(&m, sizes[0], 256, NULL, NULL);
+  double s64 = atomic_ns(&m, sizes[1], 256, NULL, NULL);
+  row("64-byte wrt_atomic_write, 1 MiB provider, 256 B blocks", s1, "ns", NULL, 0);
+  row("64-byte wrt_atomic_write, 64 MiB provider, 256 B blocks", s64, "ns", "time vs 1 MiB", s64 / s1);
 }
 
 /* --- the command ---------------------------------------------------------------------- */
@@ -548,8 +613,8 @@ int wrtp_bench(int argc, char **argv) {
   printf("wrtp bench%s: medians of repeated trials; '%s' figures are on the Neutrino host\n"
          "model (Linux threads), not a QNX kernel.\n\n",
          g_quick ? " --quick" : "", QNX_TAG);
-  printf("| %-52s | %19s | %-26s | %9s |\n", "measurement", "median", "ratio", "");
-  printf("|%s|%s|%s|%s|\n", "------------------------------------------------------",
+  printf("| %-56s | %19s | %-26s | %9s |\n", "measurement", "median", "ratio", "");
+  printf("|%s|%s|%s|%s|\n", "----------------------------------------------------------",
          "---------------------:", "----------------------------", "----------:");
   bench_mutex(lf, qf);
   progress("futex wake-to-running latency");
