@@ -9,8 +9,9 @@
  * agree; a change made behind the provider's back (a stray write, a flipped
  * bit) then shows as a checksum mismatch (WRT_E_CORRUPT) in
  * wrt_provider_verify or a verifying read, instead of being executed.
- * A write costs in proportion to the blocks it touches, never to the size of
- * the region. Includes only mutex.h, crc32c.h, status.h and the C library.
+ * A write costs in proportion to the bytes it writes (a partly written block
+ * is updated from the changed bytes, not re-read), never to the size of the
+ * block array or the region. Includes only mutex.h, crc32c.h, status.h and the C library.
  *
  * Not covered: accesses that bypass the provider (the runtime's own loads
  * and stores into base) are neither locked nor checked; they are exactly
@@ -76,9 +77,11 @@ wrt_status wrt_provider_init(wrt_provider_t *p, uint8_t *base, size_t size,
 
 /* Verify the touched blocks before every read (off by default). */
 wrt_status wrt_provider_set_verify_reads(wrt_provider_t *p, bool on);
-/* Verify the touched blocks before every write (off by default). Without it,
- * a write re-checksums its blocks from memory, so damage elsewhere in a
- * partly written block is taken in, unseen, by the new checksum. */
+/* Verify the touched blocks before every write (off by default): a write
+ * into a damaged block is then refused (WRT_E_CORRUPT) instead of done.
+ * Without it the damage is not lost either: a partly written block's
+ * checksum is updated from the changed bytes only, so the mismatch stays
+ * for verify to find; a block written whole is replaced whole. */
 wrt_status wrt_provider_set_verify_writes(wrt_provider_t *p, bool on);
 
 /*

@@ -41,12 +41,16 @@
 extern "C" {
 #endif
 
-/* Iterations of the spin before a contended lock sleeps in the futex. Set
- * from a measurement on the development host (two threads hammering one
- * lock over the Linux futex; see the report of issue 5): 100 spins (a few
- * microseconds with the CPU's pause hint) gave the best throughput; more
- * bought nothing, fewer sent threads to sleep for holds of a few hundred
- * nanoseconds. */
+/* Iterations of the spin before a contended lock sleeps in the futex (each
+ * is a load and a CPU pause hint). Set from a measurement on the
+ * development host (2 vCPUs of an AMD EPYC VM, pause ~26 ns, so 100 spins
+ * are ~2.6 us): two threads hammering one lock over the Linux futex with
+ * holds of ~20..400 ns. With 0 or 10 spins up to 140 of every 1000 locks
+ * went to sleep in the kernel; with 100 at most ~4 in 1000 (0.1 for holds
+ * of ~400 ns); 1000 spins bought no fewer sleeps and only burnt CPU.
+ * Throughput figures on the shared host were too noisy to rank the
+ * settings, so the count of futex sleeps decided. Override at build time
+ * with -DWRT_MUTEX_SPIN_COUNT=n. */
 #ifndef WRT_MUTEX_SPIN_COUNT
 #define WRT_MUTEX_SPIN_COUNT 100u
 #endif

@@ -1,7 +1,8 @@
 /*
  * atomic_memory.c - the checksummed-write provider; see wrt/atomic_memory.h.
  *
- * OS-free (src/core): includes wrt headers, checked_math.h and the C library.
+ * OS-free (src/core): includes wrt headers, checked_math.h, crc32c_impl.h
+ * and the C library.
  * Block indices come from shifts (block_size is a power of two), which
  * cannot overflow; offset + len goes through the checked helpers.
  */
@@ -10,6 +11,7 @@
 #include <string.h>
 
 #include "checked_math.h"
+#include "crc32c_impl.h"
 
 static bool initialised(const wrt_provider_t *p) {
   return p != NULL && p->lock != NULL && p->block_size != 0u;
@@ -135,10 +137,39 @@ static wrt_status check_empty(wrt_provider_t *p, size_t offset) {
   return st != WRT_OK ? st : ust;
 }
 
+/* Raw CRC register (from a zero register, no inversion) of old ^ new over n
+ * bytes, XORed through a small stack buffer. */
+static uint32_t delta_raw(const uint8_t *old, const uint8_t *new_bytes,
+                          size_t n) {
+  uint8_t x[256];
+  uint32_t crc = 0xFFFFFFFFu; /* wrt_crc32c inverts: the register starts at 0 */
+  while (n > 0u) {
+    size_t chunk = n < sizeof x ? n : sizeof x;
+    for (size_t i = 0; i < chunk; i++)
+      x[i] = (uint8_t)(old[i] ^ new_bytes[i]);
+    crc = wrt_crc32c(crc, x, chunk);
+    old += chunk;
+    new_bytes += chunk;
+    n -= chunk;
+  }
+  return ~crc;
+}
+
+/*
+ * A block only partly written gets its checksum updated from the changed
+ * bytes alone: CRC is linear, so for equal lengths crc(old) ^ crc(new) is
+ * the raw CRC of old ^ new, which is zero outside the written piece and so
+ * is the raw CRC of the piece's XOR advanced over the zero bytes after it.
+ * That costs the piece's length plus O(log block_size), not the block's,
+ * and it keeps any earlier damage elsewhere in the block visible (a
+ * recomputation from memory would take it in). Blocks written whole are
+ * simply checksummed after the copy: none of their old bytes remain.
+ */
 wrt_status wrt_atomic_write(wrt_provider_t *p, size_t offset, const void *src,
                             size_t len) {
   wrt_status st, ust;
-  size_t first, last;
+  size_t first, last, end;
+  const uint8_t *in = src;
   if (!initialised(p) || (src == NULL && len > 0u))
     return WRT_E_INVALID_ARG;
   if (len == 0u)
@@ -146,12 +177,29 @@ wrt_status wrt_atomic_write(wrt_provider_t *p, size_t offset, const void *src,
   st = lock_range(p, offset, len, &first, &last);
   if (st != WRT_OK)
     return st;
+  end = offset + len; /* checked in lock_range */
   if (atomic_load(&p->verify_writes))
     st = verify_blocks(p, first, last);
   if (st == WRT_OK) {
+    /* Partly written blocks (only the first and the last can be), from the
+     * old and new bytes, before the copy changes the old ones. */
+    for (size_t i = first; i <= last; i++) {
+      size_t bstart = i << p->block_shift;
+      size_t bend = bstart + block_len(p->size, i, p->block_shift, p->block_size);
+      size_t ps = offset > bstart ? offset : bstart;
+      size_t pe = end < bend ? end : bend;
+      if (ps == bstart && pe == bend)
+        continue; /* written whole: after the copy */
+      p->checksums[i] ^= wrt_crc32c_zeros(
+          delta_raw(p->base + ps, in + (ps - offset), pe - ps), bend - pe);
+    }
     memmove(p->base + offset, src, len);
-    for (size_t i = first; i <= last; i++)
-      p->checksums[i] = block_crc(p, i);
+    for (size_t i = first; i <= last; i++) {
+      size_t bstart = i << p->block_shift;
+      size_t blen = block_len(p->size, i, p->block_shift, p->block_size);
+      if (bstart >= offset && bstart + blen <= end)
+        p->checksums[i] = wrt_crc32c(0u, p->base + bstart, blen);
+    }
   }
   /* Data and checksums agree before the unlock; an unlock failure is the
    * backend's and is reported but changes nothing here. */

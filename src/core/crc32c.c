@@ -409,6 +409,45 @@ uint32_t wrt_crc32c_portable(uint32_t crc, const void *data, size_t len) {
   return ~reg;
 }
 
+/* x^(2^k) mod P for k = 0..30 in the reflected representation (bit 31 is
+ * x^0); generated once. x^(2^31) mod P is x again (the order of x divides
+ * 2^31 - 1), so the table repeats with period 31. */
+static const uint32_t x2n_table[31] = {
+    0x40000000u, 0x20000000u, 0x08000000u, 0x00800000u,
+    0x00008000u, 0x82f63b78u, 0x6ea2d55cu, 0x18b8ea18u,
+    0x510ac59au, 0xb82be955u, 0xb8fdb1e7u, 0x88e56f72u,
+    0x74c360a4u, 0xe4172b16u, 0x0d65762au, 0x35d73a62u,
+    0x28461564u, 0xbf455269u, 0xe2ea32dcu, 0xfe7740e6u,
+    0xf946610bu, 0x3c204f8fu, 0x538586e3u, 0x59726915u,
+    0x734d5309u, 0xbc1ac763u, 0x7d0722ccu, 0xd289cabeu,
+    0xe94ca9bcu, 0x05b74f3fu, 0xa51e1f42u
+};
+
+/* a * b mod P (reflected, bit 31 = x^0), a bit at a time. */
+static uint32_t multmodp(uint32_t a, uint32_t b) {
+  uint32_t m = (uint32_t)1 << 31, p = 0;
+  while (m != 0u) {
+    if ((a & m) != 0u)
+      p ^= b;
+    m >>= 1;
+    b = (b & 1u) != 0u ? (b >> 1) ^ 0x82F63B78u : b >> 1;
+  }
+  return p;
+}
+
+uint32_t wrt_crc32c_zeros(uint32_t reg, size_t n) {
+  /* Appending n zero bytes multiplies the raw register by x^(8n) mod P;
+   * x^(8n) is the product of x^(2^k) over the bits k of 8n. */
+  unsigned k = 3u; /* 8n = n * 2^3 */
+  while (n != 0u) {
+    if ((n & 1u) != 0u)
+      reg = multmodp(x2n_table[k % 31u], reg);
+    n >>= 1;
+    k++;
+  }
+  return reg;
+}
+
 uint32_t wrt_crc32c(uint32_t crc, const void *data, size_t len) {
   if (len == 0u || data == NULL)
     return crc;

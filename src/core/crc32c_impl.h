@@ -23,6 +23,12 @@
 /* The portable slice-by-8 path; same convention as wrt_crc32c. */
 uint32_t wrt_crc32c_portable(uint32_t crc, const void *data, size_t len);
 
+/* The raw (not inverted) CRC register reg advanced over n zero bytes, for
+ * any n, in O(log n) carry-less multiplications (no data touched). This is
+ * what lets a write update a block's checksum from the changed bytes alone:
+ * for equal-length messages, crc(A) ^ crc(B) is the raw CRC of A ^ B. */
+uint32_t wrt_crc32c_zeros(uint32_t reg, size_t n);
+
 /* true when this build and CPU have a hardware path (sse4.2 or armv8-crc). */
 bool wrt_crc32c_hw_available(void);
 

@@ -191,6 +191,19 @@ static void typed_close(wrt_qnx_allocator_t *a, int fd) {
  * "replaces the existing mapping" with one whose lazy-ness we choose (mmap).
  * New anonymous memory is zero-filled (System Architecture, "Initializing
  * allocated memory"; always on in 7.x/8.0). */
+/* After a failed MAP_FIXED mmap, POSIX allows "some of the mappings in the
+ * address range ... may have been unmapped" (mmap, POSIX and QNX reference).
+ * A hole inside a reservation would let an unrelated mapping land where Wasm
+ * code relies on a fault, so put the inaccessible reservation back. It needs
+ * no memory (PROT_NONE | MAP_LAZY), so this is expected to succeed; if it
+ * does not, the errno is kept for the caller to see. */
+static void restore_reservation(wrt_qnx_allocator_t *a, uint8_t *addr, size_t len) {
+  void *p = mmap(addr, len, PROT_NONE, MAP_PRIVATE | MAP_ANON | MAP_FIXED | MAP_LAZY,
+                 WRT_QNX_NOFD, 0);
+  if (p == MAP_FAILED)
+    a->last_os_error = errno;
+}
+
 static wrt_status commit(wrt_qnx_allocator_t *a, uint8_t *addr, size_t len) {
   if (len == 0u)
     return WRT_OK;
@@ -206,8 +219,11 @@ static wrt_status commit(wrt_qnx_allocator_t *a, uint8_t *addr, size_t len) {
                    MAP_SHARED | MAP_FIXED | lazy, fd, 0);
     int err = errno;
     typed_close(a, fd);
-    if (p == MAP_FAILED)
-      return os_fail(a, err);
+    if (p == MAP_FAILED) {
+      wrt_status failed = os_fail(a, err);
+      restore_reservation(a, addr, len);
+      return failed;
+    }
     /* POSIX leaves the contents of allocated typed memory unspecified;
      * Wasm needs zero. */
     memset(addr, 0, len);
@@ -215,8 +231,11 @@ static wrt_status commit(wrt_qnx_allocator_t *a, uint8_t *addr, size_t len) {
   }
   void *p = mmap(addr, len, PROT_READ | PROT_WRITE,
                  MAP_PRIVATE | MAP_ANON | MAP_FIXED | lazy, WRT_QNX_NOFD, 0);
-  if (p == MAP_FAILED)
-    return os_fail(a, errno);
+  if (p == MAP_FAILED) {
+    wrt_status failed = os_fail(a, errno);
+    restore_reservation(a, addr, len);
+    return failed;
+  }
   return WRT_OK;
 }
 

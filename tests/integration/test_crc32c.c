@@ -158,6 +158,30 @@ static void test_zeros_tables(void **state) {
   check_zeros_table(wrt_crc32c_short_zeros, WRT_CRC32C_SHORT);
 }
 
+/* Advancing the raw register over any number of zero bytes, which the
+ * provider's partial-block update relies on. */
+static void test_zeros_any_length(void **state) {
+  (void)state;
+  for (size_t n = 0; n <= 1100u; n++) {
+    uint32_t r = (uint32_t)rnd8() << 24 | (uint32_t)rnd8() << 16 |
+                 (uint32_t)rnd8() << 8 | rnd8();
+    assert_int_equal(wrt_crc32c_zeros(r, n), zeros_reference(r, n));
+  }
+  assert_int_equal(wrt_crc32c_zeros(0xDEADBEEFu, 65537u),
+                   zeros_reference(0xDEADBEEFu, 65537u));
+  /* Past the table's period (x^(2^31) = x): 2^28 bytes is x^(2^31). */
+  assert_int_equal(wrt_crc32c_zeros(0x12345678u, (size_t)1 << 28),
+                   wrt_crc32c_zeros(wrt_crc32c_zeros(0x12345678u, (size_t)1 << 27),
+                                    (size_t)1 << 27));
+  assert_int_equal(wrt_crc32c_zeros(0x9abcdef0u, ((size_t)1 << 29) + 3u),
+                   wrt_crc32c_zeros(wrt_crc32c_zeros(0x9abcdef0u, 3u), (size_t)1 << 29));
+  /* The combine identity: crc(a + b) from crc(a), crc(b) and len(b). */
+  fill_random(buf, 3000u);
+  assert_int_equal(wrt_crc32c_zeros(wrt_crc32c(0u, buf, 1000u), 2000u) ^
+                       wrt_crc32c(0u, buf + 1000, 2000u),
+                   wrt_crc32c(0u, buf, 3000u));
+}
+
 /* The public entry takes the hardware path when there is one. */
 static void test_dispatch(void **state) {
   const char *name = wrt_crc32c_implementation();
@@ -196,6 +220,7 @@ int main(void) {
       cmocka_unit_test(test_hw_matches_portable_every_length),
       cmocka_unit_test(test_hw_matches_portable_long),
       cmocka_unit_test(test_zeros_tables),
+      cmocka_unit_test(test_zeros_any_length),
       cmocka_unit_test(test_dispatch),
       cmocka_unit_test(test_chaining),
   };

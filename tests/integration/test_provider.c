@@ -280,6 +280,31 @@ static void verifying_read_and_write_catch_corruption(void **state) {
   assert_int_equal(wrt_provider_first_bad_block(&p), 3u);
 }
 
+/* Damage in a block that a (non-verifying) write only partly covers stays
+ * visible: the checksum is updated from the written bytes, not recomputed
+ * over the damage. A write covering the whole block replaces it. */
+static void partial_write_keeps_damage_visible(void **state) {
+  wrt_provider_t p;
+  uint8_t data[BS];
+  const size_t size = 8u * BS;
+  (void)state;
+  fill_random(region, size);
+  fill_random(data, sizeof data);
+  assert_int_equal(wrt_provider_init(&p, region, size, sums, 8u, BS, &g_lock), WRT_OK);
+  region[3u * BS + 4000u] ^= 0x80u;
+  assert_int_equal(wrt_atomic_write(&p, 3u * BS + 10u, data, 100u), WRT_OK);
+  assert_int_equal(wrt_atomic_write(&p, 3u * BS - 50u, data, 60u), WRT_OK);
+  assert_int_equal(wrt_provider_verify(&p), WRT_E_CORRUPT);
+  assert_int_equal(wrt_provider_first_bad_block(&p), 3u);
+  /* Undoing the damage shows the updates were right for the rest. */
+  region[3u * BS + 4000u] ^= 0x80u;
+  assert_int_equal(wrt_provider_verify(&p), WRT_OK);
+  region[3u * BS + 4000u] ^= 0x80u;
+  assert_int_equal(wrt_atomic_write(&p, 3u * BS, data, BS), WRT_OK);
+  assert_int_equal(wrt_provider_verify(&p), WRT_OK);
+  assert_sums_match(region, size, BS, sums);
+}
+
 /* Growth within static buffers: partial blocks, moved base, both arrays. */
 static void resize_after_growth(void **state) {
   wrt_provider_t p, before;
@@ -422,6 +447,7 @@ int main(void) {
       cmocka_unit_test(access_argument_errors_change_nothing),
       cmocka_unit_test(every_flipped_bit_is_detected),
       cmocka_unit_test(verifying_read_and_write_catch_corruption),
+      cmocka_unit_test(partial_write_keeps_damage_visible),
       cmocka_unit_test(resize_after_growth),
       cmocka_unit_test(resize_follows_allocator_grow),
       cmocka_unit_test(concurrent_writers_and_verifiers),
