@@ -462,6 +462,38 @@ static void timeout_racing_a_wake_leaves_no_stale_pulse(void **state) {
   }
 }
 
+/*
+ * A wake that comes after the waiter checked the word [W1] but before it is
+ * in the wait list [W3] is not lost. White box: the test holds the list lock;
+ * a wake_all queues on it first, then the waiter (past [W1], channel made);
+ * the word changes; on unlock the wake runs first and finds nobody. The
+ * waiter must then see the new word ([W3] re-check) and return AGAIN - not
+ * sleep until its timeout.
+ */
+static void wake_between_word_check_and_registration_is_not_lost(void **state) {
+  (void)state;
+  wrt_qnx_futex_t f;
+  init_default(&f, 0);
+  assert_int_equal(pthread_mutex_lock(&f.lock), 0);
+  waker_t k;
+  memset(&k, 0, sizeof k);
+  k.f = &f;
+  assert_int_equal(pthread_create(&k.thread, NULL, waker_main, &k), 0);
+  POLL_UNTIL(blocked_on_lock(&k.tid));
+  waiter_t a;
+  start(&a, &f, 0, 5000 * MS, 0);
+  POLL_UNTIL(blocked_on_lock(&a.tid));
+  assert_int_equal(nto_sim_live_channels(), 1); /* a is past [W1] and [W2] */
+  wrt_futex_set(&f.base, 1);
+  assert_int_equal(pthread_mutex_unlock(&f.lock), 0);
+  assert_int_equal(pthread_join(k.thread, NULL), 0);
+  assert_int_equal(k.status, WRT_OK);
+  join(&a);
+  assert_int_equal(a.status, WRT_E_AGAIN);
+  wrt_qnx_futex_destroy(&f);
+  assert_no_kernel_objects();
+}
+
 /* --- destroy with waiters ------------------------------------------------- */
 
 static void destroy_wakes_blocked_waiters_with_state_error(void **state) {
@@ -496,6 +528,7 @@ int main(void) {
       cmocka_unit_test_setup(wait_reports_a_failed_release, setup),
       cmocka_unit_test_setup(wake_send_failure_keeps_the_waiter_and_reports, setup),
       cmocka_unit_test_setup(timeout_racing_a_wake_leaves_no_stale_pulse, setup),
+      cmocka_unit_test_setup(wake_between_word_check_and_registration_is_not_lost, setup),
       cmocka_unit_test_setup(destroy_wakes_blocked_waiters_with_state_error, setup),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
