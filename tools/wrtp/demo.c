@@ -10,6 +10,11 @@
 #include "wrt/linux_memory.h"
 #include "wrt/linux_sync.h"
 #include "wrtp.h"
+#if defined(WRTP_HAVE_QNX_MODEL) || defined(__QNXNTO__)
+#include "wrt/qnx_memory.h"
+#include "wrt/qnx_sync.h"
+#define WRTP_DEMO_QNX 1
+#endif
 
 static int step(const char *what, wrt_status st) {
   printf("  %-58s %s\n", what, wrt_status_str(st));
@@ -69,6 +74,33 @@ static int demo_linux(void) {
   return failures;
 }
 
+#ifdef WRTP_DEMO_QNX
+/* The seed's example as written there: builders, guard pages, a HIGH
+ * priority futex (README.md shows the same code). */
+static int demo_qnx(void) {
+  static wrt_qnx_allocator_t allocator;
+  static wrt_qnx_futex_t futex;
+#ifdef __QNXNTO__
+  puts("\nQNX backend (QNX Neutrino kernel)");
+#else
+  puts("\nQNX backend (on the Neutrino host model, not a QNX kernel)");
+#endif
+  wrt_qnx_allocator_builder_t ab =
+      wrt_qnx_allocator_builder_with_guard_pages(wrt_qnx_allocator_builder_new(), true);
+  wrt_qnx_futex_builder_t fb = wrt_qnx_futex_builder_with_priority(wrt_qnx_futex_builder_new(),
+                                                                   WRT_QNX_SYNC_PRIORITY_HIGH);
+  if (step("qnx allocator build (guard pages on)", wrt_qnx_allocator_build(&ab, &allocator)) ||
+      step("qnx futex build (priority HIGH)", wrt_qnx_futex_build(&fb, &futex))) {
+    wrt_qnx_allocator_destroy(&allocator);
+    return 1;
+  }
+  int failures = run_example(wrt_qnx_allocator_base(&allocator), wrt_qnx_futex_base(&futex));
+  wrt_qnx_futex_destroy(&futex);
+  wrt_qnx_allocator_destroy(&allocator);
+  return failures;
+}
+#endif
+
 int wrtp_demo(int argc, char **argv) {
   (void)argv;
   if (argc > 1) {
@@ -77,6 +109,9 @@ int wrtp_demo(int argc, char **argv) {
     return argc == 2 && strcmp(argv[1], "--help") == 0 ? 0 : 2;
   }
   int failures = demo_linux();
+#ifdef WRTP_DEMO_QNX
+  failures += demo_qnx();
+#endif
   printf("demo: %s\n", failures == 0 ? "all steps as expected" : "SOME STEPS FAILED");
   return failures == 0 ? 0 : 1;
 }
