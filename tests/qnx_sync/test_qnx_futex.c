@@ -514,6 +514,25 @@ static void destroy_wakes_blocked_waiters_with_state_error(void **state) {
   assert_no_kernel_objects();
 }
 
+/* A destroy whose "destroyed" pulse cannot be sent at once (pulse pool
+ * exhausted: MsgSendPulse EAGAIN) retries: the waiter still leaves, with
+ * WRT_E_STATE, and the failure is kept in last_os_error until the end. */
+static void destroy_retries_a_failed_pulse_send(void **state) {
+  (void)state;
+  wrt_qnx_futex_t f;
+  init_default(&f, 0);
+  waiter_t w;
+  start(&w, &f, 0, WRT_WAIT_FOREVER, 0);
+  assert_int_equal(qt_wait_blocked_total(1), 0);
+  unsigned before = nto_sim_calls(NTO_SIM_CALL_MSG_SEND_PULSE);
+  nto_sim_fail_nth(NTO_SIM_CALL_MSG_SEND_PULSE, 1, EAGAIN);
+  wrt_qnx_futex_destroy(&f);
+  join(&w);
+  assert_int_equal(w.status, WRT_E_STATE);
+  assert_int_equal(nto_sim_calls(NTO_SIM_CALL_MSG_SEND_PULSE) - before, 2);
+  assert_no_kernel_objects();
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup(config_defaults_and_priority_mapping, setup),
@@ -530,6 +549,7 @@ int main(void) {
       cmocka_unit_test_setup(timeout_racing_a_wake_leaves_no_stale_pulse, setup),
       cmocka_unit_test_setup(wake_between_word_check_and_registration_is_not_lost, setup),
       cmocka_unit_test_setup(destroy_wakes_blocked_waiters_with_state_error, setup),
+      cmocka_unit_test_setup(destroy_retries_a_failed_pulse_send, setup),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
