@@ -194,6 +194,20 @@ static void test_fixed_priority_channel_keeps_receiver_priority(void **state) {
   nto_close(f);
 }
 
+/* The model's priority control accepts QNX thread priorities 1..255
+ * (sched_get_priority_min/max on QNX) and nothing else; default 10. */
+static void test_thread_priority_control(void **state) {
+  (void)state;
+  assert_int_equal(nto_sim_get_thread_priority(), 10);
+  assert_int_equal(nto_sim_set_thread_priority(0), -1);
+  assert_int_equal(nto_sim_set_thread_priority(256), -1);
+  assert_int_equal(nto_sim_get_thread_priority(), 10);
+  assert_int_equal(nto_sim_set_thread_priority(255), 0);
+  assert_int_equal(nto_sim_get_thread_priority(), 255);
+  assert_int_equal(nto_sim_set_thread_priority(1), 0);
+  assert_int_equal(nto_sim_get_thread_priority(), 1);
+}
+
 /* ------------------------------------------------------------------------ */
 /* Errors: -1 + errno versus the _r variants                                 */
 
@@ -552,6 +566,7 @@ int main(void) {
       T(test_priority_out_of_range_is_einval),
       T(test_receiver_takes_pulse_priority),
       T(test_fixed_priority_channel_keeps_receiver_priority),
+      T(test_thread_priority_control),
       T(test_plain_sets_errno_r_returns_negative_errno),
       T(test_r_variants_succeed_with_eok),
       T(test_small_buffer_is_efault),

@@ -579,8 +579,8 @@ static void locked_block(nto_channel *ch, nto_waiter *w, bool timed) {
   (void)pthread_cond_destroy(&w->cond);
 }
 
-/* The receiving thread "runs at the priority of the pulse" unless the
- * channel was created with _NTO_CHF_FIXED_PRIORITY (ChannelCreate). */
+/* The receiving thread takes the pulse's priority unless the channel was
+ * created with _NTO_CHF_FIXED_PRIORITY (ChannelCreate; qnx-facts.md). */
 static int locked_receive(int chid, struct _pulse *out, int *new_priority) {
   nto_channel *ch = locked_channel(chid);
   if (ch == NULL) {
