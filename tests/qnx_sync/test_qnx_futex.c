@@ -168,6 +168,30 @@ static void non_blocking_paths_make_no_kernel_call(void **state) {
   wrt_qnx_futex_destroy(&f);
 }
 
+/* The documented cost of one blocking wait woken by one wake: its own
+ * channel and connection, one receive (plus one TimerTimeout when timed),
+ * one pulse. */
+static void a_blocking_wait_makes_the_documented_kernel_calls(void **state) {
+  (void)state;
+  wrt_qnx_futex_t f;
+  init_default(&f, 0);
+  waiter_t w;
+  start(&w, &f, 0, 60000 * MS, 0);
+  assert_int_equal(qt_wait_blocked_total(1), 0);
+  assert_int_equal(wrt_futex_wake_one(&f.base), WRT_OK);
+  join(&w);
+  assert_int_equal(w.status, WRT_OK);
+  static const unsigned expect[NTO_SIM_CALL_COUNT] = {
+      [NTO_SIM_CALL_CHANNEL_CREATE] = 1, [NTO_SIM_CALL_CHANNEL_DESTROY] = 1,
+      [NTO_SIM_CALL_CONNECT_ATTACH] = 1, [NTO_SIM_CALL_CONNECT_DETACH] = 1,
+      [NTO_SIM_CALL_MSG_SEND_PULSE] = 1, [NTO_SIM_CALL_MSG_RECEIVE_PULSE] = 1,
+      [NTO_SIM_CALL_TIMER_TIMEOUT] = 1};
+  for (int k = 0; k < NTO_SIM_CALL_COUNT; k++)
+    assert_int_equal(nto_sim_calls((nto_sim_call)k), expect[k]);
+  wrt_qnx_futex_destroy(&f);
+  assert_no_kernel_objects();
+}
+
 /* --- wake order and wake_all, under every receiver order ------------------ */
 
 static const nto_sim_receiver_order k_orders[] = {NTO_SIM_RECV_LIFO, NTO_SIM_RECV_FIFO,
@@ -539,6 +563,7 @@ int main(void) {
       cmocka_unit_test_setup(builder_sets_each_field_and_build_validates, setup),
       cmocka_unit_test_setup(destroy_is_safe_on_zeroed_and_destroyed_objects, setup),
       cmocka_unit_test_setup(non_blocking_paths_make_no_kernel_call, setup),
+      cmocka_unit_test_setup(a_blocking_wait_makes_the_documented_kernel_calls, setup),
       cmocka_unit_test_setup(wake_one_wakes_the_oldest_waiter_first, setup),
       cmocka_unit_test_setup(wake_all_wakes_exactly_the_waiters_present_at_the_call, setup),
       cmocka_unit_test_setup(woken_thread_runs_at_the_configured_pulse_priority, setup),
