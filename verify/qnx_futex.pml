@@ -38,6 +38,8 @@
 
 /* MUTANT_NO_RECHECK (20-spin.sh builds it to prove the check can fail):
  * drop the re-check of [W3], leaving only [W1]: a lost wake-up. */
+/* MUTANT_SEND_OUTSIDE_LOCK: the waker sends after releasing the lock; a
+ * waiter that timed out may already have destroyed its channel ([W7]). */
 #ifdef MUTANT_NO_RECHECK
 #define RECHECK(c) false
 #else
@@ -65,6 +67,7 @@ byte pulses[N];         /* pulses queued on waiter i's channel */
 byte total_queued = 0;
 bool present_at_wake_all[N];
 byte result[N];
+bool to_send[N];        /* MUTANT_SEND_OUTSIDE_LOCK only */
 /* Kernel-call failures (EINTR, other errors of the receive) the checker may
  * inject in one run: bounded, so that a waiter that really blocks can only
  * be ended by a pulse or its timeout (what makes a lost wake-up an invalid
@@ -116,7 +119,24 @@ inline wake_head() {
   qlen--;
   wl[qlen] = NONE;
   node_state[w] = S_WOKEN;
+#ifdef MUTANT_SEND_OUTSIDE_LOCK
+  to_send[w] = true
+#else
   send_pulse(w)
+#endif
+}
+
+/* MUTANT_SEND_OUTSIDE_LOCK only: the sends done after the lock is released */
+inline send_pending() {
+  k = 0;
+  do
+  :: k < N -> if
+              :: to_send[k] -> atomic { to_send[k] = false; send_pulse(k) }
+              :: else -> skip
+              fi;
+              k++
+  :: else -> break
+  od
 }
 
 /* mode: 0 no timeout, 1 with or without (nondeterministic), 2 with */
@@ -210,6 +230,9 @@ proctype waker() {
     :: else -> skip
     fi
   }
+#ifdef MUTANT_SEND_OUTSIDE_LOCK
+  send_pending();
+#endif
   word = 1;
   /* wake_all: every waiter in the list now */
   atomic {
@@ -223,6 +246,9 @@ proctype waker() {
     :: else -> break
     od
   }
+#ifdef MUTANT_SEND_OUTSIDE_LOCK
+  send_pending()
+#endif
 }
 
 init {

@@ -48,10 +48,13 @@
  *     differs makes none; a wake with no waiters makes none.
  *   - Errors: word != expected -> WRT_E_AGAIN; deadline passed ->
  *     WRT_E_TIMEOUT; any failing kernel call -> WRT_E_OS with its errno in
- *     last_os_error (ChannelCreate/ConnectAttach EAGAIN -> WRT_E_NO_MEMORY);
- *     the wait list is always left consistent. If a pulse send fails in
- *     wake, that waiter stays in the list (it is not woken), the waiters woken
- *     before it stay woken, and wake returns WRT_E_OS.
+ *     last_os_error, except EAGAIN from ChannelCreate, ConnectAttach or
+ *     MsgSendPulse (kernel objects or pulse pool exhausted) -> WRT_E_NO_MEMORY;
+ *     EINTR is retried. The wait list is always left consistent. If a pulse
+ *     send fails in wake, that waiter stays in the list (it is not woken),
+ *     the waiters woken before it stay woken, and wake reports the error.
+ *     A failed ConnectDetach/ChannelDestroy at the end of a wait (QNX: only
+ *     for an id that does not exist) turns the result into WRT_E_OS.
  *   - destroy: must not be called while another thread may still CALL wait
  *     or wake. Threads already inside wait are woken with a "destroyed" pulse
  *     and return WRT_E_STATE; destroy returns only after every thread has

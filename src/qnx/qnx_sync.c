@@ -49,8 +49,8 @@
 /* ConnectAttach: nd 0 is ND_LOCAL_NODE (<sys/netmgr.h>), pid 0 this process. */
 #define WRT_QNX_LOCAL_NODE 0u
 
-/* How long destroy sleeps between polls of the threads still inside. */
-#define WRT_QNX_DESTROY_POLL_NS 1000000L
+/* The pause between retries of destroy and of an (impossible) lock failure. */
+#define WRT_QNX_RETRY_PAUSE_NS 1000000L
 
 enum { WAITER_WAITING = 0, WAITER_WOKEN, WAITER_DESTROYED };
 
@@ -105,8 +105,9 @@ static wrt_status os_status(int err) {
   return err == EAGAIN ? WRT_E_NO_MEMORY : WRT_E_OS;
 }
 
+_Static_assert(offsetof(wrt_qnx_futex_t, base) == 0, "from_base() needs base first");
+
 static wrt_qnx_futex_t *from_base(wrt_futex_t *self) {
-  /* base is the first member of wrt_qnx_futex_t. */
   return (wrt_qnx_futex_t *)(void *)self;
 }
 
@@ -301,14 +302,13 @@ static wrt_status qnx_wait(wrt_futex_t *self, uint32_t expected, uint64_t timeou
     break;
   }
 
-  /* [W6] */
-  perr = pthread_mutex_lock(&f->lock);
-  if (perr != 0) {
-    /* Cannot tell whether a pulse is on its way: keeping the channel is the
-     * only safe choice (a late send must not hit a reused coid). */
+  /* [W6] Our node may still be linked: this frame must not return before it
+   * is unlinked, so a failing lock (impossible for a valid default mutex) is
+   * retried rather than reported. */
+  while ((perr = pthread_mutex_lock(&f->lock)) != 0) {
     set_os_error(f, perr);
-    atomic_fetch_sub(&f->inside, 1u);
-    return WRT_E_OS;
+    struct timespec pause = {0, WRT_QNX_RETRY_PAUSE_NS};
+    (void)nanosleep(&pause, NULL);
   }
   if (node.state == WAITER_WAITING) {
     list_remove(f, &node);
@@ -409,7 +409,7 @@ wrt_status wrt_qnx_futex_build(const wrt_qnx_futex_builder_t *b, wrt_qnx_futex_t
 void wrt_qnx_futex_destroy(wrt_qnx_futex_t *f) {
   if (f == NULL || atomic_load(&f->initialised) != 1u)
     return;
-  struct timespec poll = {0, WRT_QNX_DESTROY_POLL_NS};
+  struct timespec poll = {0, WRT_QNX_RETRY_PAUSE_NS};
   /* [D1] */
   for (;;) {
     if (pthread_mutex_lock(&f->lock) != 0) {

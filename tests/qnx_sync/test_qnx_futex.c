@@ -168,6 +168,30 @@ static void non_blocking_paths_make_no_kernel_call(void **state) {
   wrt_qnx_futex_destroy(&f);
 }
 
+/* The documented cost of one blocking wait woken by one wake: its own
+ * channel and connection, one receive (plus one TimerTimeout when timed),
+ * one pulse. */
+static void a_blocking_wait_makes_the_documented_kernel_calls(void **state) {
+  (void)state;
+  wrt_qnx_futex_t f;
+  init_default(&f, 0);
+  waiter_t w;
+  start(&w, &f, 0, 60000 * MS, 0);
+  assert_int_equal(qt_wait_blocked_total(1), 0);
+  assert_int_equal(wrt_futex_wake_one(&f.base), WRT_OK);
+  join(&w);
+  assert_int_equal(w.status, WRT_OK);
+  static const unsigned expect[NTO_SIM_CALL_COUNT] = {
+      [NTO_SIM_CALL_CHANNEL_CREATE] = 1, [NTO_SIM_CALL_CHANNEL_DESTROY] = 1,
+      [NTO_SIM_CALL_CONNECT_ATTACH] = 1, [NTO_SIM_CALL_CONNECT_DETACH] = 1,
+      [NTO_SIM_CALL_MSG_SEND_PULSE] = 1, [NTO_SIM_CALL_MSG_RECEIVE_PULSE] = 1,
+      [NTO_SIM_CALL_TIMER_TIMEOUT] = 1};
+  for (int k = 0; k < NTO_SIM_CALL_COUNT; k++)
+    assert_int_equal(nto_sim_calls((nto_sim_call)k), expect[k]);
+  wrt_qnx_futex_destroy(&f);
+  assert_no_kernel_objects();
+}
+
 /* --- wake order and wake_all, under every receiver order ------------------ */
 
 static const nto_sim_receiver_order k_orders[] = {NTO_SIM_RECV_LIFO, NTO_SIM_RECV_FIFO,
@@ -514,12 +538,32 @@ static void destroy_wakes_blocked_waiters_with_state_error(void **state) {
   assert_no_kernel_objects();
 }
 
+/* A destroy whose "destroyed" pulse cannot be sent at once (pulse pool
+ * exhausted: MsgSendPulse EAGAIN) retries: the waiter still leaves, with
+ * WRT_E_STATE, and the failure is kept in last_os_error until the end. */
+static void destroy_retries_a_failed_pulse_send(void **state) {
+  (void)state;
+  wrt_qnx_futex_t f;
+  init_default(&f, 0);
+  waiter_t w;
+  start(&w, &f, 0, WRT_WAIT_FOREVER, 0);
+  assert_int_equal(qt_wait_blocked_total(1), 0);
+  unsigned before = nto_sim_calls(NTO_SIM_CALL_MSG_SEND_PULSE);
+  nto_sim_fail_nth(NTO_SIM_CALL_MSG_SEND_PULSE, 1, EAGAIN);
+  wrt_qnx_futex_destroy(&f);
+  join(&w);
+  assert_int_equal(w.status, WRT_E_STATE);
+  assert_int_equal(nto_sim_calls(NTO_SIM_CALL_MSG_SEND_PULSE) - before, 2);
+  assert_no_kernel_objects();
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup(config_defaults_and_priority_mapping, setup),
       cmocka_unit_test_setup(builder_sets_each_field_and_build_validates, setup),
       cmocka_unit_test_setup(destroy_is_safe_on_zeroed_and_destroyed_objects, setup),
       cmocka_unit_test_setup(non_blocking_paths_make_no_kernel_call, setup),
+      cmocka_unit_test_setup(a_blocking_wait_makes_the_documented_kernel_calls, setup),
       cmocka_unit_test_setup(wake_one_wakes_the_oldest_waiter_first, setup),
       cmocka_unit_test_setup(wake_all_wakes_exactly_the_waiters_present_at_the_call, setup),
       cmocka_unit_test_setup(woken_thread_runs_at_the_configured_pulse_priority, setup),
@@ -530,6 +574,7 @@ int main(void) {
       cmocka_unit_test_setup(timeout_racing_a_wake_leaves_no_stale_pulse, setup),
       cmocka_unit_test_setup(wake_between_word_check_and_registration_is_not_lost, setup),
       cmocka_unit_test_setup(destroy_wakes_blocked_waiters_with_state_error, setup),
+      cmocka_unit_test_setup(destroy_retries_a_failed_pulse_send, setup),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
