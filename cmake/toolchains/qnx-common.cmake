@@ -43,7 +43,8 @@ set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)
 
-# Cross builds run nothing on the host: no tests or tools (they need cmocka
-# and a Linux host); the library and its install files only.
+# Cross builds run nothing on the host. The cmocka tests need a Linux host;
+# the wrtp program (demo, selftest, bench) needs only the library and is
+# what an integrator copies to the target to qualify it.
 set(WRT_BUILD_TESTS OFF CACHE BOOL "")
-set(WRT_BUILD_TOOLS OFF CACHE BOOL "")
+set(WRT_BUILD_TOOLS ON CACHE BOOL "")

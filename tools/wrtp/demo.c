@@ -7,9 +7,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "wrtp.h"
+#if defined(__linux__)
 #include "wrt/linux_memory.h"
 #include "wrt/linux_sync.h"
-#include "wrtp.h"
+#endif
 #if defined(WRTP_HAVE_QNX_MODEL) || defined(__QNXNTO__)
 #include "wrt/qnx_memory.h"
 #include "wrt/qnx_sync.h"
@@ -59,6 +61,7 @@ static int run_example(wrt_page_allocator_t *alloc, wrt_futex_t *futex) {
   return failures;
 }
 
+#if defined(__linux__)
 static int demo_linux(void) {
   wrt_linux_allocator_t allocator;
   wrt_linux_futex_t futex;
@@ -73,6 +76,7 @@ static int demo_linux(void) {
   wrt_linux_allocator_destroy(&allocator);
   return failures;
 }
+#endif
 
 #ifdef WRTP_DEMO_QNX
 /* The seed's example as written there: builders, guard pages, a HIGH
@@ -108,7 +112,10 @@ int wrtp_demo(int argc, char **argv) {
          "pages, grow, set / compare-exchange / wake a futex) on every backend built in.");
     return argc == 2 && strcmp(argv[1], "--help") == 0 ? 0 : 2;
   }
-  int failures = demo_linux();
+  int failures = 0;
+#if defined(__linux__)
+  failures += demo_linux();
+#endif
 #ifdef WRTP_DEMO_QNX
   failures += demo_qnx();
 #endif
