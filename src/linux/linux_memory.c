@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "checked_math.h"
+#include "page_rules.h"
 
 /* One mapping as map_region() made it. */
 typedef struct {
@@ -64,22 +65,6 @@ wrt_linux_allocator_config_t wrt_linux_allocator_config_default(void) {
   return c;
 }
 
-static bool config_valid(const wrt_linux_allocator_config_t *c, size_t os_page) {
-  if (c->max_pages == 0u || c->max_pages > WRT_WASM_MAX_PAGES)
-    return false;
-  if (c->growth != WRT_GROW_RESERVE && c->growth != WRT_GROW_EXACT)
-    return false;
-  if (c->reserve_pages > WRT_WASM_MAX_PAGES)
-    return false;
-  /* A guard size is checked even while guards are off, so a bad value is
-   * reported where it is set, not when guards are switched on later. */
-  if (!wrt_size_is_aligned(c->guard_size, os_page))
-    return false;
-  if (c->guard_pages && c->guard_size == 0u)
-    return false;
-  return true;
-}
-
 wrt_status wrt_linux_allocator_init(wrt_linux_allocator_t *a,
                                     const wrt_linux_allocator_config_t *cfg) {
   if (a == NULL || cfg == NULL)
@@ -88,11 +73,10 @@ wrt_status wrt_linux_allocator_init(wrt_linux_allocator_t *a,
   if (page <= 0)
     return WRT_E_OS;
   size_t os_page = (size_t)page;
-  /* Wasm pages must be whole OS pages for mprotect to work on them. */
-  if (!wrt_size_is_aligned(WRT_WASM_PAGE_SIZE, os_page))
-    return WRT_E_UNSUPPORTED;
-  if (!config_valid(cfg, os_page))
-    return WRT_E_INVALID_ARG;
+  wrt_status st = wrt_page_check_config(cfg->guard_pages, cfg->guard_size, cfg->max_pages,
+                                        cfg->growth, cfg->reserve_pages, os_page);
+  if (st != WRT_OK)
+    return st;
   memset(a, 0, sizeof *a);
   a->base.ops = &linux_allocator_ops;
   a->config = *cfg;
@@ -161,32 +145,22 @@ static void adopt_region(wrt_linux_allocator_t *a, const region_t *r, uint32_t p
   a->protect_changed = false;
 }
 
-/* Pages to reserve for a region that must hold `pages` now and may grow to
- * max_pages. */
-static uint32_t reservation_for(const wrt_linux_allocator_t *a, uint32_t pages,
-                                uint32_t max_pages) {
-  if (a->config.growth == WRT_GROW_EXACT)
-    return pages;
-  uint32_t r = a->config.reserve_pages == 0u ? max_pages : a->config.reserve_pages;
-  if (r > max_pages)
-    r = max_pages;
-  return r < pages ? pages : r;
-}
-
 static wrt_status la_allocate(wrt_page_allocator_t *self, uint32_t initial_pages,
                               uint32_t maximum_pages, uint8_t **base, size_t *size) {
   wrt_linux_allocator_t *a = from_base(self);
-  if (base == NULL || size == NULL || initial_pages > WRT_WASM_MAX_PAGES ||
-      maximum_pages > WRT_WASM_MAX_PAGES ||
-      (maximum_pages != 0u && initial_pages > maximum_pages))
+  uint32_t max;
+  if (base == NULL || size == NULL)
     return WRT_E_INVALID_ARG;
-  uint32_t max = maximum_pages != 0u ? maximum_pages : a->config.max_pages;
-  if (max > a->config.max_pages || initial_pages > max)
-    return WRT_E_LIMIT;
+  wrt_status st = wrt_page_check_allocate(initial_pages, maximum_pages, a->config.max_pages, &max);
+  if (st != WRT_OK)
+    return st;
   if (a->allocated)
     return WRT_E_STATE;
   region_t r;
-  wrt_status st = map_region(a, reservation_for(a, initial_pages, max), initial_pages, &r);
+  st = map_region(a,
+                  wrt_page_reservation(a->config.growth, a->config.reserve_pages,
+                                       initial_pages, max),
+                  initial_pages, &r);
   if (st != WRT_OK)
     return st;
   adopt_region(a, &r, initial_pages);
@@ -205,7 +179,10 @@ static wrt_status relocate(wrt_linux_allocator_t *a, uint32_t new_pages) {
    * protection could not be restored on failure: refuse rather than half-do. */
   if (a->protect_changed)
     return WRT_E_STATE;
-  wrt_status st = map_region(a, reservation_for(a, new_pages, a->max_pages), new_pages, &r);
+  uint32_t old_reserve = (uint32_t)(a->reserved_size / WRT_WASM_PAGE_SIZE);
+  wrt_status st = map_region(
+      a, wrt_page_moved_reservation(a->config.growth, old_reserve, new_pages, a->max_pages),
+      new_pages, &r);
   if (st != WRT_OK)
     return st;
   memcpy(r.base, a->mem_base, a->mem_size);
@@ -225,14 +202,13 @@ static wrt_status la_grow(wrt_page_allocator_t *self, uint32_t current_pages,
     return WRT_E_INVALID_ARG;
   if (!a->allocated)
     return WRT_E_STATE;
-  if (current_pages != a->pages)
-    return WRT_E_INVALID_ARG;
-  if (additional_pages > a->max_pages - a->pages)
-    return WRT_E_LIMIT;
+  wrt_status st = wrt_page_check_grow(a->pages, a->max_pages, current_pages, additional_pages);
+  if (st != WRT_OK)
+    return st;
   if (additional_pages != 0u) {
     uint32_t new_pages = a->pages + additional_pages;
     size_t new_size, extra;
-    wrt_status st = wrt_pages_to_bytes(new_pages, &new_size);
+    st = wrt_pages_to_bytes(new_pages, &new_size);
     if (st != WRT_OK)
       return st;
     if (new_size <= a->reserved_size) {
@@ -253,16 +229,12 @@ static wrt_status la_grow(wrt_page_allocator_t *self, uint32_t current_pages,
 static wrt_status la_protect(wrt_page_allocator_t *self, size_t offset, size_t len,
                              wrt_mem_access access) {
   wrt_linux_allocator_t *a = from_base(self);
-  int prot;
-  switch (access) {
-  case WRT_MEM_NONE: prot = PROT_NONE; break;
-  case WRT_MEM_READ: prot = PROT_READ; break;
-  case WRT_MEM_READ_WRITE: prot = PROT_READ | PROT_WRITE; break;
-  default: return WRT_E_INVALID_ARG;
-  }
-  if (len == 0u || !wrt_size_is_aligned(offset, a->os_page) ||
-      !wrt_size_is_aligned(len, a->os_page))
-    return WRT_E_INVALID_ARG;
+  wrt_status st = wrt_page_check_protect(offset, len, a->os_page, access);
+  if (st != WRT_OK)
+    return st;
+  int prot = access == WRT_MEM_NONE   ? PROT_NONE
+             : access == WRT_MEM_READ ? PROT_READ
+                                      : PROT_READ | PROT_WRITE;
   if (!a->allocated)
     return WRT_E_STATE;
   if (!wrt_range_within(offset, len, a->mem_size))

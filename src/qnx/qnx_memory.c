@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "checked_math.h"
+#include "page_rules.h"
 
 /* mmap's fd for anonymous memory: NOFD (-1) on QNX (mmap). */
 #define WRT_QNX_NOFD (-1)
@@ -255,17 +256,10 @@ wrt_qnx_allocator_config_t wrt_qnx_allocator_config_default(void) {
   return c;
 }
 
-static bool is_power_of_two(size_t v) { return v != 0u && (v & (v - 1u)) == 0u; }
 
 wrt_status wrt_qnx_allocator_init(wrt_qnx_allocator_t *a,
                                   const wrt_qnx_allocator_config_t *cfg) {
   if (a == NULL || cfg == NULL)
-    return WRT_E_INVALID_ARG;
-  if (cfg->max_pages == 0u || cfg->max_pages > WRT_WASM_MAX_PAGES)
-    return WRT_E_INVALID_ARG;
-  if (cfg->growth != WRT_GROW_RESERVE && cfg->growth != WRT_GROW_EXACT)
-    return WRT_E_INVALID_ARG;
-  if (cfg->reserve_pages > WRT_WASM_MAX_PAGES)
     return WRT_E_INVALID_ARG;
   if (cfg->typed_memory != NULL && cfg->typed_memory[0] == '\0')
     return WRT_E_INVALID_ARG;
@@ -275,18 +269,13 @@ wrt_status wrt_qnx_allocator_init(wrt_qnx_allocator_t *a,
   if (page <= 0)
     return WRT_E_OS;
   size_t os_page = (size_t)page;
-  /* Wasm pages must be whole OS pages, and the 64 KiB base alignment must
-   * be reachable by page-aligned offsets. */
-  if (!is_power_of_two(os_page) || os_page > WRT_WASM_PAGE_SIZE)
-    return WRT_E_UNSUPPORTED;
-  /* As the Linux allocator: guard_size is checked even while guards are
-   * off, so a bad value is reported where it is set. */
-  if (!wrt_size_is_aligned(cfg->guard_size, os_page) ||
-      (cfg->guard_pages && cfg->guard_size == 0u))
-    return WRT_E_INVALID_ARG;
+  wrt_status st = wrt_page_check_config(cfg->guard_pages, cfg->guard_size, cfg->max_pages,
+                                        cfg->growth, cfg->reserve_pages, os_page);
+  if (st != WRT_OK)
+    return st;
   /* The largest mapping this config can ask for must be computable. */
   size_t max_bytes, len;
-  wrt_status st = wrt_pages_to_bytes(cfg->max_pages, &max_bytes);
+  st = wrt_pages_to_bytes(cfg->max_pages, &max_bytes);
   if (st == WRT_OK)
     st = mapping_length(cfg->guard_pages ? cfg->guard_size : 0u, max_bytes, &len);
   if (st != WRT_OK)
@@ -433,34 +422,23 @@ static wrt_status region_create(wrt_qnx_allocator_t *a, uint32_t pages,
   return st;
 }
 
-static uint32_t min_u32(uint32_t x, uint32_t y) { return x < y ? x : y; }
-static uint32_t max_u32(uint32_t x, uint32_t y) { return x > y ? x : y; }
 
 static wrt_status qnx_allocate(wrt_page_allocator_t *self,
                                uint32_t initial_pages, uint32_t maximum_pages,
                                uint8_t **base, size_t *size) {
   wrt_qnx_allocator_t *a = self_of(self);
-  if (base == NULL || size == NULL || initial_pages > WRT_WASM_MAX_PAGES ||
-      maximum_pages > WRT_WASM_MAX_PAGES)
+  uint32_t max;
+  if (base == NULL || size == NULL)
     return WRT_E_INVALID_ARG;
-  if (maximum_pages != 0u && initial_pages > maximum_pages)
-    return WRT_E_INVALID_ARG;
-  uint32_t max = maximum_pages == 0u ? a->config.max_pages : maximum_pages;
-  if (max > a->config.max_pages || initial_pages > max)
-    return WRT_E_LIMIT;
+  wrt_status st = wrt_page_check_allocate(initial_pages, maximum_pages, a->config.max_pages, &max);
+  if (st != WRT_OK)
+    return st;
   if (a->allocated)
     return WRT_E_STATE;
-
-  uint32_t reserve;
-  if (a->config.growth == WRT_GROW_EXACT)
-    reserve = initial_pages;
-  else if (a->config.reserve_pages == 0u)
-    reserve = max;
-  else
-    reserve = max_u32(min_u32(a->config.reserve_pages, max), initial_pages);
-
+  uint32_t reserve =
+      wrt_page_reservation(a->config.growth, a->config.reserve_pages, initial_pages, max);
   size_t bytes;
-  wrt_status st = wrt_pages_to_bytes(initial_pages, &bytes);
+  st = wrt_pages_to_bytes(initial_pages, &bytes);
   if (st != WRT_OK)
     return st;
   region_t r;
@@ -490,18 +468,17 @@ static wrt_status qnx_grow(wrt_page_allocator_t *self, uint32_t current_pages,
     return WRT_E_INVALID_ARG;
   if (!a->allocated)
     return WRT_E_STATE;
-  if (current_pages != a->pages)
-    return WRT_E_INVALID_ARG;
+  wrt_status st = wrt_page_check_grow(a->pages, a->max_pages, current_pages, additional_pages);
+  if (st != WRT_OK)
+    return st;
   if (additional_pages == 0u) {
     *base = a->mem_base;
     *size = a->mem_size;
     return WRT_OK;
   }
-  if ((uint64_t)current_pages + additional_pages > a->max_pages)
-    return WRT_E_LIMIT;
   uint32_t new_pages = current_pages + additional_pages;
   size_t new_size;
-  wrt_status st = wrt_pages_to_bytes(new_pages, &new_size);
+  st = wrt_pages_to_bytes(new_pages, &new_size);
   if (st != WRT_OK)
     return st;
   size_t delta = new_size - a->mem_size;
@@ -521,13 +498,9 @@ static wrt_status qnx_grow(wrt_page_allocator_t *self, uint32_t current_pages,
      * Copying reads every byte, so access must not be narrowed. */
     if (a->protect_changed)
       return WRT_E_STATE;
-    uint32_t reserve = new_pages;
-    if (a->config.growth == WRT_GROW_RESERVE) {
-      uint32_t old_reserve = (uint32_t)(a->reserved_size / WRT_WASM_PAGE_SIZE);
-      uint64_t doubled = (uint64_t)old_reserve * 2u;
-      reserve = doubled > a->max_pages ? a->max_pages : (uint32_t)doubled;
-      reserve = max_u32(reserve, new_pages);
-    }
+    uint32_t reserve = wrt_page_moved_reservation(
+        a->config.growth, (uint32_t)(a->reserved_size / WRT_WASM_PAGE_SIZE), new_pages,
+        a->max_pages);
     region_t r;
     st = region_create(a, new_pages, reserve, delta, &r);
     if (st != WRT_OK)
@@ -557,9 +530,9 @@ static wrt_status qnx_grow(wrt_page_allocator_t *self, uint32_t current_pages,
 /* The checks protect and discard share. */
 static wrt_status check_range(const wrt_qnx_allocator_t *a, size_t offset,
                               size_t len) {
-  if (len == 0u || !wrt_size_is_aligned(offset, a->os_page) ||
-      !wrt_size_is_aligned(len, a->os_page))
-    return WRT_E_INVALID_ARG;
+  wrt_status st = wrt_page_check_protect(offset, len, a->os_page, WRT_MEM_READ_WRITE);
+  if (st != WRT_OK)
+    return st;
   if (!a->allocated)
     return WRT_E_STATE;
   if (!wrt_range_within(offset, len, a->mem_size))
