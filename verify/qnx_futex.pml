@@ -2,8 +2,9 @@
  * qnx_futex.pml - Promela model of the QNX futex protocol of
  * src/qnx/qnx_sync.c (per-wait private channels + a wait list under a
  * lock; a new waiter is inserted at any position, which covers the C code's
- * priority order and its FIFO option). Labels [W1]..[W7], [K1] name the same steps as the comments in the C
- * file. Checked by scripts/checks/20-spin.sh; see verify/README.md.
+ * priority order and its FIFO option). Labels [W1]..[W7], [K1] name the
+ * same steps as the comments in the C file. Checked by
+ * scripts/checks/20-spin.sh; see verify/README.md.
  *
  * Scenario (N = 3 waiters, one waker):
  *   waiters 0 and 1 wait for word == 0, each with or without a timeout

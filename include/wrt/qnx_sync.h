@@ -31,7 +31,9 @@
  *     reflect any temporary adjustments due to priority inheritance",
  *     QNX sched_param); a priority change while the thread waits does NOT
  *     move it in the list. A thread woken by a pulse runs at the pulse's
- *     priority (see Priority), so its NEXT wait is sorted at that priority.
+ *     priority (see Priority), so its NEXT wait is sorted at that priority
+ *     - tested on the Neutrino host model; that QNX reports this receive-
+ *     time change in sched_priority is not stated by the QNX docs.
  *     If SchedGet fails the wait fails with WRT_E_OS (errno in
  *     last_os_error), having blocked on nothing and released its channel:
  *     a waiter is never queued at a guessed priority.
@@ -39,9 +41,10 @@
  *     regardless of priority, and no SchedGet call.
  *     Either way wake(n) wakes the first n waiters in that order; wake_all
  *     (UINT32_MAX) wakes every thread that was in the list when it took the
- *     lock, and no later one. A waiter whose pulse send fails in wake is put
- *     back at the head, which is where it was (the list cannot change while
- *     wake holds the lock).
+ *     lock, and no later one; its pulses are sent in list order, and which
+ *     woken thread then runs first is the scheduler's choice. A waiter
+ *     whose pulse send fails in wake is put back at the head, which is
+ *     where it was (the list cannot change while wake holds the lock).
  *   - Spurious wake-ups: none. wait returns WRT_OK only when a wake selected
  *     this waiter (possibly just as its timeout expired: a waiter that times
  *     out after it was selected returns WRT_OK, because the wake happened).

@@ -3,14 +3,14 @@
  *
  * Real QNX code: includes only QNX and POSIX headers (<sys/neutrino.h>,
  * <pthread.h>, <sched.h>, <errno.h>, <time.h>, <stdatomic.h>) and compiles
- * unchanged on
- * a Linux host against sim/neutrino/include (the Neutrino host model).
+ * unchanged on a Linux host against sim/neutrino/include (the Neutrino host model).
  *
  * Protocol (each step is labelled [Wn]/[Kn]/[Dn]; verify/qnx_futex.pml has
  * the same labels on the matching Promela statements):
  *   wait:  [W1] word != expected -> AGAIN, no kernel call
  *          [W2] create a private channel + side-channel connection
- *          [W3] (priority order only) sample our priority with SchedGet;
+ *          [W3] (priority order only) sample our priority with SchedGet
+ *               (a failure -> OS, via [W7]: never queued at a guess);
  *               then under the lock: insert our stack node in wake order -
  *               priority: after every node of higher or equal priority
  *               (highest first, FIFO among equals); FIFO: at the tail - THEN
@@ -281,7 +281,8 @@ static wrt_status qnx_wait(wrt_futex_t *self, uint32_t expected, uint64_t timeou
    * the calling thread is used"; it returns the policy, -1 + errno on error,
    * and fills param. sched_priority is the thread's assigned priority
    * (sched_param: not "temporary adjustments due to priority inheritance");
-   * the priority a received pulse gives the thread is its own from then on.
+   * that it includes the priority a received pulse gave the thread holds on
+   * the host model; the QNX docs do not say.
    * Sampled once: a later change does not re-sort the list. A failure fails
    * the wait rather than queue the thread at a guessed priority. */
   bool by_priority = f->config.wake_order == WRT_QNX_WAKE_PRIORITY;

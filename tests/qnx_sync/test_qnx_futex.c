@@ -143,7 +143,8 @@ static void builder_sets_each_field_and_build_validates(void **state) {
   assert_int_equal(wrt_qnx_futex_build(&bad, &f), WRT_E_INVALID_ARG);
   assert_memory_equal(&copy, &f, sizeof f);
   /* likewise a wake order outside the enum */
-  wrt_qnx_futex_builder_t bad_order = wrt_qnx_futex_builder_with_wake_order(b, (wrt_qnx_wake_order)2);
+  wrt_qnx_futex_builder_t bad_order =
+      wrt_qnx_futex_builder_with_wake_order(b, (wrt_qnx_wake_order)2);
   assert_int_equal(wrt_qnx_futex_build(&bad_order, &f), WRT_E_INVALID_ARG);
   assert_memory_equal(&copy, &f, sizeof f);
   wrt_qnx_futex_config_t cfg = wrt_qnx_futex_config_default();

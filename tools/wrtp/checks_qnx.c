@@ -1,11 +1,12 @@
 /*
  * checks_qnx.c - the selftest's QNX-only checks (QNX-*): memory budgets
  * (partitions), discard, and - where the QNX futex is built - the woken
- * thread's pulse priority, priority-ordered wake-up, and that failing kernel
- * calls leak no channel or connection (counted through the Neutrino host model's controls; on a real
- * QNX kernel those two are skipped: there is no portable count). Compiled
- * empty where no QNX backend is built. May include: the public headers,
- * POSIX threads, and nto_sim.h on the host model only.
+ * thread's pulse priority, priority-ordered wake-up, and that failing
+ * kernel calls leak no channel or connection (counted through the Neutrino
+ * host model's controls; on a real QNX kernel that one is skipped: there is
+ * no portable count). Compiled empty where no QNX backend is built. May
+ * include: the public headers, POSIX threads, and nto_sim.h on the host
+ * model only.
  */
 #include <string.h>
 
@@ -319,7 +320,8 @@ static void wake_order_is_by_priority(const void *bk) {
     pthread_join(t[i], NULL);
   wrt_qnx_futex_destroy(&f);
   if (!ok)
-    st_fail(__FILE__, __LINE__, "wake positions of prio 8, 12, 12 (arrival order): %d %d %d, want 3 1 2",
+    st_fail(__FILE__, __LINE__,
+            "wake positions of prio 8, 12, 12 (arrival order): %d %d %d, want 3 1 2",
             atomic_load(&w[0].done), atomic_load(&w[1].done), atomic_load(&w[2].done));
   for (unsigned i = 0; i < 3; i++)
     ST_REQUIRE_ST(w[i].st, WRT_OK);
