@@ -1,8 +1,10 @@
 /*
  * qnx_futex.pml - Promela model of the QNX futex protocol of
- * src/qnx/qnx_sync.c (per-wait private channels + a FIFO wait list under a
- * lock). Labels [W1]..[W7], [K1] name the same steps as the comments in the C
- * file. Checked by scripts/checks/20-spin.sh; see verify/README.md.
+ * src/qnx/qnx_sync.c (per-wait private channels + a wait list under a
+ * lock; a new waiter is inserted at any position, which covers the C code's
+ * priority order and its FIFO option). Labels [W1]..[W7], [K1] name the
+ * same steps as the comments in the C file. Checked by
+ * scripts/checks/20-spin.sh; see verify/README.md.
  *
  * Scenario (N = 3 waiters, one waker):
  *   waiters 0 and 1 wait for word == 0, each with or without a timeout
@@ -23,7 +25,8 @@
  *     never to happen.
  *   - the list lock: each critical section is one atomic step (the C code
  *     does no blocking call while holding it; MsgSendPulse does not block).
- *   - kernel-call failures (W2, W4) are injected at most FAULTS times a run.
+ *   - kernel-call failures (W2, W3's SchedGet, W4) are injected at most
+ *     FAULTS times a run.
  * Checked:
  *   - no lost wake-up: no invalid end state (a waiter left blocked forever);
  *   - wake_all wakes every waiter in the list at its call: such a waiter
@@ -59,7 +62,7 @@
 #define S_WOKEN 2
 
 byte word = 0;
-byte wl[N];           /* FIFO wait list: ids, oldest first */
+byte wl[N];           /* wait list: ids, next to wake first */
 byte qlen = 0;
 byte node_state[N];
 bool chan_alive[N];
@@ -77,8 +80,17 @@ bool to_send[N];        /* MUTANT_SEND_OUTSIDE_LOCK only */
 #endif
 byte faults_left = FAULTS;
 
-inline list_append(i) {
-  wl[qlen] = i;
+/* [W3] insert i at ANY position (nondeterministic): the C code inserts by
+ * priority (highest first, FIFO among equals) or at the tail (FIFO option);
+ * every such position is one of these, so what is checked here holds for
+ * every wake order. Which order wake picks is tested on the host model. */
+inline list_insert(i) {
+  k = qlen;
+  do
+  :: k > 0 -> wl[k] = wl[k - 1]; k--
+  :: true -> break
+  od;
+  wl[k] = i;
   qlen++
 }
 
@@ -108,7 +120,8 @@ inline send_pulse(i) {
   assert(total_queued <= N)
 }
 
-/* [K1] pop the head of the list, mark it WOKEN, send its pulse */
+/* [K1] pop the head of the list (the next in wake order), mark it WOKEN,
+ * send its pulse */
 inline wake_head() {
   w = wl[0];
   k = 0;
@@ -162,10 +175,16 @@ proctype waiter(byte id; byte expected; byte mode) {
   :: atomic { faults_left > 0 -> faults_left-- }; result[id] = R_OS; goto done
   fi;
 
-  /* [W3] under the lock: append, THEN re-check the word */
+  /* [W3] SchedGet (priority order only) may fail: the wait fails and
+   * releases its channel, before anything is linked */
+  if
+  :: true -> skip
+  :: atomic { faults_left > 0 -> faults_left-- }; result[id] = R_OS; goto release
+  fi;
+  /* [W3] under the lock: insert in wake order, THEN re-check the word */
   atomic {
     node_state[id] = S_WAITING;
-    list_append(id);
+    list_insert(id);
     if
     :: RECHECK(word != expected) ->
        list_remove(id);
@@ -223,7 +242,7 @@ done:
 
 proctype waker() {
   byte w, k;
-  /* wake(1) with the word unchanged: wakes the oldest waiter, if any */
+  /* wake(1) with the word unchanged: wakes the head waiter, if any */
   atomic {
     if
     :: qlen > 0 -> wake_head()

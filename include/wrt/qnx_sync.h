@@ -9,7 +9,8 @@
  * verify/qnx_futex.pml):
  *   Every blocking wait gets its OWN private channel and side-channel
  *   connection (created on entry, destroyed on exit) and links a node, on its
- *   stack, into the futex's FIFO wait list. wake(n) unlinks up to n nodes
+ *   stack, into the futex's wait list, kept in wake order: by priority
+ *   (default) or FIFO (config wake_order). wake(n) unlinks up to n nodes
  *   from the head of the list and sends one pulse to each node's own channel,
  *   all under the list lock. The pulse therefore always reaches the thread it
  *   was sent for: correctness and wake order never depend on which
@@ -22,10 +23,28 @@
  * GUARANTEES
  *   - No lost wake-up: a waiter is in the wait list before it re-checks the
  *     word, so a wake that follows any word change the waiter missed finds it.
- *   - Wake order: FIFO by the time the waiter entered the list. wake(n) wakes
- *     the n oldest waiters; wake_all (UINT32_MAX) wakes every thread that was
- *     in the list when it took the lock, and no later one. No promise of
- *     priority order among waiters.
+ *   - Wake order, WRT_QNX_WAKE_PRIORITY (the default): the highest-priority
+ *     waiter first, FIFO among waiters of equal priority (by the time each
+ *     entered the list), as QNX's own sync objects do. A waiter's priority is
+ *     sampled ONCE, with SchedGet(0, 0, ...) when its wait starts to block
+ *     (sched_priority: the priority assigned to the thread, "It doesn't
+ *     reflect any temporary adjustments due to priority inheritance",
+ *     QNX sched_param); a priority change while the thread waits does NOT
+ *     move it in the list. A thread woken by a pulse runs at the pulse's
+ *     priority (see Priority), so its NEXT wait is sorted at that priority
+ *     - tested on the Neutrino host model; that QNX reports this receive-
+ *     time change in sched_priority is not stated by the QNX docs.
+ *     If SchedGet fails the wait fails with WRT_E_OS (errno in
+ *     last_os_error), having blocked on nothing and released its channel:
+ *     a waiter is never queued at a guessed priority.
+ *     WRT_QNX_WAKE_FIFO: FIFO by the time the waiter entered the list,
+ *     regardless of priority, and no SchedGet call.
+ *     Either way wake(n) wakes the first n waiters in that order; wake_all
+ *     (UINT32_MAX) wakes every thread that was in the list when it took the
+ *     lock, and no later one; its pulses are sent in list order, and which
+ *     woken thread then runs first is the scheduler's choice. A waiter
+ *     whose pulse send fails in wake is put back at the head, which is
+ *     where it was (the list cannot change while wake holds the lock).
  *   - Spurious wake-ups: none. wait returns WRT_OK only when a wake selected
  *     this waiter (possibly just as its timeout expired: a waiter that times
  *     out after it was selected returns WRT_OK, because the wake happened).
@@ -44,11 +63,14 @@
  *     default pthread mutex (priority inheritance by default on QNX), held
  *     only for list operations and non-blocking pulse sends.
  *   - Cost: a blocking wait makes 4 extra kernel calls (ChannelCreate,
- *     ConnectAttach, ConnectDetach, ChannelDestroy); a wait whose word
- *     differs makes none; a wake with no waiters makes none.
+ *     ConnectAttach, ConnectDetach, ChannelDestroy), plus SchedGet in
+ *     priority order; a wait whose word differs makes none; a wake with no
+ *     waiters makes none. Priority insertion walks the list under the lock:
+ *     O(waiters) (FIFO: O(1)).
  *   - Errors: word != expected -> WRT_E_AGAIN; deadline passed ->
  *     WRT_E_TIMEOUT; any failing kernel call -> WRT_E_OS with its errno in
- *     last_os_error, except EAGAIN from ChannelCreate, ConnectAttach or
+ *     last_os_error (also a failing SchedGet), except EAGAIN from
+ *     ChannelCreate, ConnectAttach or
  *     MsgSendPulse (kernel objects or pulse pool exhausted) -> WRT_E_NO_MEMORY;
  *     EINTR is retried. The wait list is always left consistent. If a pulse
  *     send fails in wake, that waiter stays in the list (it is not woken),
@@ -94,9 +116,16 @@ typedef enum {
  * the enum (0 is never a valid pulse priority here). */
 int wrt_qnx_sync_pulse_priority(wrt_qnx_sync_priority p);
 
+/* The order in which wake() picks waiters (see "Wake order" above). */
+typedef enum {
+  WRT_QNX_WAKE_PRIORITY = 0, /* default: highest priority first, FIFO among equals */
+  WRT_QNX_WAKE_FIFO          /* oldest first, priority ignored */
+} wrt_qnx_wake_order;
+
 typedef struct wrt_qnx_futex_config {
   wrt_qnx_sync_priority priority; /* default NORMAL */
   uint32_t initial_value;         /* default 0 */
+  wrt_qnx_wake_order wake_order;  /* default WRT_QNX_WAKE_PRIORITY */
 } wrt_qnx_futex_config_t;
 
 wrt_qnx_futex_config_t wrt_qnx_futex_config_default(void);
@@ -110,6 +139,8 @@ wrt_qnx_futex_builder_t wrt_qnx_futex_builder_with_priority(wrt_qnx_futex_builde
                                                             wrt_qnx_sync_priority p);
 wrt_qnx_futex_builder_t wrt_qnx_futex_builder_with_initial_value(wrt_qnx_futex_builder_t b,
                                                                  uint32_t v);
+wrt_qnx_futex_builder_t wrt_qnx_futex_builder_with_wake_order(wrt_qnx_futex_builder_t b,
+                                                              wrt_qnx_wake_order o);
 
 /* A waiter's node: on the waiting thread's stack while it is in the list. */
 typedef struct wrt_qnx_futex_waiter wrt_qnx_futex_waiter_t;
@@ -121,7 +152,7 @@ typedef struct wrt_qnx_futex {
   _Atomic int last_os_error;
   /* Private below this line. */
   pthread_mutex_t lock;           /* guards head, tail, destroying */
-  wrt_qnx_futex_waiter_t *head;   /* FIFO wait list (oldest first) */
+  wrt_qnx_futex_waiter_t *head;   /* wait list, in wake order (next first) */
   wrt_qnx_futex_waiter_t *tail;
   int pulse_priority;             /* from config.priority */
   int destroying;                 /* set by destroy, under lock */
@@ -130,8 +161,8 @@ typedef struct wrt_qnx_futex {
   wrt_qnx_futex_config_t config;
 } wrt_qnx_futex_t;
 
-/* Validates cfg (priority within the enum) and initialises f. On error f is
- * not initialised and nothing is held. */
+/* Validates cfg (priority and wake_order within their enums) and
+ * initialises f. On error f is not initialised and nothing is held. */
 wrt_status wrt_qnx_futex_init(wrt_qnx_futex_t *f, const wrt_qnx_futex_config_t *cfg);
 
 /* init with the builder's config. */

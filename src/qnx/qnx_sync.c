@@ -2,14 +2,18 @@
  * src/qnx/qnx_sync.c - the QNX Neutrino futex: wait/wake on channels and pulses.
  *
  * Real QNX code: includes only QNX and POSIX headers (<sys/neutrino.h>,
- * <pthread.h>, <errno.h>, <time.h>, <stdatomic.h>) and compiles unchanged on
- * a Linux host against sim/neutrino/include (the Neutrino host model).
+ * <pthread.h>, <sched.h>, <errno.h>, <time.h>, <stdatomic.h>) and compiles
+ * unchanged on a Linux host against sim/neutrino/include (the Neutrino host model).
  *
  * Protocol (each step is labelled [Wn]/[Kn]/[Dn]; verify/qnx_futex.pml has
  * the same labels on the matching Promela statements):
  *   wait:  [W1] word != expected -> AGAIN, no kernel call
  *          [W2] create a private channel + side-channel connection
- *          [W3] under the lock: append our stack node to the FIFO list, THEN
+ *          [W3] (priority order only) sample our priority with SchedGet
+ *               (a failure -> OS, via [W7]: never queued at a guess);
+ *               then under the lock: insert our stack node in wake order -
+ *               priority: after every node of higher or equal priority
+ *               (highest first, FIFO among equals); FIFO: at the tail - THEN
  *               re-check the word (a wake after this point finds the node)
  *          [W4] arm TimerTimeout (absolute deadline) and MsgReceivePulse on
  *               our own channel; EINTR -> [W4] again with the same deadline
@@ -29,11 +33,17 @@
  * Why the lock covers the sends: a waiter that times out [W6] must know
  * whether its pulse is sent before it destroys its channel [W7]; otherwise a
  * late send could hit a connection id that the process has since reused.
+ * Wake ORDER is a property of where [W3] inserts; verify/qnx_futex.pml
+ * inserts at a nondeterministic position, so what it proves (no lost
+ * wake-up, wake_all, bounded pulses, no send to a dead channel) holds for
+ * priority and FIFO order alike. The order itself is tested on the Neutrino
+ * host model (tests/qnx_sync/test_qnx_futex.c).
  */
 #include "wrt/qnx_sync.h"
 
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -56,8 +66,9 @@ enum { WAITER_WAITING = 0, WAITER_WOKEN, WAITER_DESTROYED };
 
 struct wrt_qnx_futex_waiter {
   struct wrt_qnx_futex_waiter *next;
-  int coid;  /* side-channel connection to this waiter's own channel */
-  int state; /* WAITER_*, written under the futex lock */
+  int coid;     /* side-channel connection to this waiter's own channel */
+  int state;    /* WAITER_*, written under the futex lock */
+  int priority; /* sampled at [W3] (priority order; 0 in FIFO order) */
 };
 
 int wrt_qnx_sync_pulse_priority(wrt_qnx_sync_priority p) {
@@ -74,6 +85,7 @@ wrt_qnx_futex_config_t wrt_qnx_futex_config_default(void) {
   wrt_qnx_futex_config_t c;
   c.priority = WRT_QNX_SYNC_PRIORITY_NORMAL;
   c.initial_value = 0u;
+  c.wake_order = WRT_QNX_WAKE_PRIORITY;
   return c;
 }
 
@@ -92,6 +104,12 @@ wrt_qnx_futex_builder_t wrt_qnx_futex_builder_with_priority(wrt_qnx_futex_builde
 wrt_qnx_futex_builder_t wrt_qnx_futex_builder_with_initial_value(wrt_qnx_futex_builder_t b,
                                                                  uint32_t v) {
   b.config.initial_value = v;
+  return b;
+}
+
+wrt_qnx_futex_builder_t wrt_qnx_futex_builder_with_wake_order(wrt_qnx_futex_builder_t b,
+                                                              wrt_qnx_wake_order o) {
+  b.config.wake_order = o; /* validated by build */
   return b;
 }
 
@@ -125,6 +143,24 @@ static void list_append(wrt_qnx_futex_t *f, wrt_qnx_futex_waiter_t *n) {
   else
     f->head = n;
   f->tail = n;
+}
+
+/* [W3] priority order: behind every node of higher or equal priority, so
+ * the highest priority is at the head and equals keep their arrival order. */
+static void list_insert_by_priority(wrt_qnx_futex_t *f, wrt_qnx_futex_waiter_t *n) {
+  wrt_qnx_futex_waiter_t *prev = NULL;
+  wrt_qnx_futex_waiter_t *it = f->head;
+  while (it != NULL && it->priority >= n->priority) {
+    prev = it;
+    it = it->next;
+  }
+  n->next = it;
+  if (prev != NULL)
+    prev->next = n;
+  else
+    f->head = n;
+  if (it == NULL)
+    f->tail = n;
 }
 
 static void list_push_front(wrt_qnx_futex_t *f, wrt_qnx_futex_waiter_t *n) {
@@ -239,8 +275,26 @@ static wrt_status qnx_wait(wrt_futex_t *self, uint32_t expected, uint64_t timeou
   node.next = NULL;
   node.coid = coid;
   node.state = WAITER_WAITING;
+  node.priority = 0;
 
-  /* [W3] */
+  /* [W3] SchedGet (QNX library reference): "If pid and tid are zero, then
+   * the calling thread is used"; it returns the policy, -1 + errno on error,
+   * and fills param. sched_priority is the thread's assigned priority
+   * (sched_param: not "temporary adjustments due to priority inheritance");
+   * that it includes the priority a received pulse gave the thread holds on
+   * the host model; the QNX docs do not say.
+   * Sampled once: a later change does not re-sort the list. A failure fails
+   * the wait rather than queue the thread at a guessed priority. */
+  bool by_priority = f->config.wake_order == WRT_QNX_WAKE_PRIORITY;
+  if (by_priority) {
+    struct sched_param sp;
+    if (SchedGet(0, 0, &sp) == -1) {
+      set_os_error(f, errno);
+      result = WRT_E_OS;
+      goto release;
+    }
+    node.priority = sp.sched_priority;
+  }
   int perr = pthread_mutex_lock(&f->lock);
   if (perr != 0) {
     set_os_error(f, perr);
@@ -252,7 +306,10 @@ static wrt_status qnx_wait(wrt_futex_t *self, uint32_t expected, uint64_t timeou
     result = WRT_E_STATE;
     goto release;
   }
-  list_append(f, &node);
+  if (by_priority)
+    list_insert_by_priority(f, &node);
+  else
+    list_append(f, &node);
   if (atomic_load(&f->base.value) != expected) {
     list_remove(f, &node);
     (void)pthread_mutex_unlock(&f->lock);
@@ -358,7 +415,8 @@ static wrt_status qnx_wake(wrt_futex_t *self, uint32_t count) {
       int err = send_pulse(coid, f->pulse_priority, WRT_QNX_PULSE_WAKE);
       if (err != 0) {
         /* Not sent: the waiter is still blocked (or waits for this lock in
-         * [W6]); put it back where it was. */
+         * [W6]); put it back where it was: the head, in either order, as
+         * nothing else touched the list while we hold the lock. */
         n->state = WAITER_WAITING;
         list_push_front(f, n);
         set_os_error(f, err);
@@ -380,6 +438,8 @@ wrt_status wrt_qnx_futex_init(wrt_qnx_futex_t *f, const wrt_qnx_futex_config_t *
     return WRT_E_INVALID_ARG;
   int prio = wrt_qnx_sync_pulse_priority(cfg->priority);
   if (prio == 0)
+    return WRT_E_INVALID_ARG;
+  if (cfg->wake_order != WRT_QNX_WAKE_PRIORITY && cfg->wake_order != WRT_QNX_WAKE_FIFO)
     return WRT_E_INVALID_ARG;
   /* The only thing init acquires; channels are per wait. */
   int perr = pthread_mutex_init(&f->lock, NULL);

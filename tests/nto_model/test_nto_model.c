@@ -3,10 +3,14 @@
  * model (sim/neutrino): layout and constants, pulse queueing, priority
  * order and merging, send priorities, errors and their two reporting
  * conventions, ChannelDestroy, kernel timeouts, pool and table limits, and
- * fault injection. Each test quotes the QNX document (or qnx-facts.md
+ * fault injection, SchedGet. Each test quotes the QNX document (or qnx-facts.md
  * finding) it checks. Threaded behaviour: test_nto_model_threads.c.
  */
+#define _GNU_SOURCE /* syscall(SYS_gettid): the host id that stands for the QNX tid */
 #include "nto_test_util.h"
+
+#include <sys/syscall.h>
+#include <unistd.h>
 
 /* ------------------------------------------------------------------------ */
 /* Layout and constants                                                      */
@@ -553,6 +557,97 @@ static void test_fault_injection_pulse_and_timer_calls(void **state) {
   nto_close(f);
 }
 
+/* ------------------------------------------------------------------------ */
+/* SchedGet                                                                  */
+
+/* SchedGet (QNX 7.0 library reference): "return the current scheduling
+ * policy and parameters for the thread specified by tid in the process
+ * specified by pid. If pid is zero, the current process is used to look up a
+ * nonzero tid. If pid and tid are zero, then the calling thread is used."
+ * "The scheduling policy is returned on success"; param is "NULL, or a
+ * pointer to a sched_param structure". The model's sched_priority is the
+ * thread's model priority, which a received pulse changes. */
+static void test_sched_get_reports_the_calling_threads_priority(void **state) {
+  (void)state;
+  struct sched_param sp;
+  memset(&sp, 0xA5, sizeof sp);
+  assert_int_equal(SchedGet(0, 0, &sp), SCHED_RR);
+  assert_int_equal(sp.sched_priority, 10); /* default */
+  assert_int_equal(nto_sim_set_thread_priority(37), 0);
+  assert_int_equal(SchedGet_r(0, 0, &sp), SCHED_RR);
+  assert_int_equal(sp.sched_priority, 37);
+  /* the caller by its own ids: this process, this thread */
+  int me = (int)syscall(SYS_gettid);
+  sp.sched_priority = 0;
+  assert_int_equal(SchedGet(getpid(), me, &sp), SCHED_RR);
+  assert_int_equal(sp.sched_priority, 37);
+  sp.sched_priority = 0;
+  assert_int_equal(SchedGet(0, me, &sp), SCHED_RR);
+  assert_int_equal(sp.sched_priority, 37);
+  assert_int_equal(SchedGet(0, 0, NULL), SCHED_RR); /* 7.0+: param may be NULL */
+  /* "the kernel adjusting the thread's priority as it receives a message"
+   * (System Architecture, "Manipulating priority"): a received pulse's
+   * priority is what SchedGet reports next. */
+  nto_fixture f = nto_open(0);
+  assert_int_equal(MsgSendPulse(f.coid, 52, 1, 0), 0);
+  struct _pulse p;
+  assert_int_equal(nto_poll(f.chid, &p), 0);
+  assert_int_equal(SchedGet(0, 0, &sp), SCHED_RR);
+  assert_int_equal(sp.sched_priority, 52);
+  assert_int_equal(sp.sched_priority, nto_sim_get_thread_priority());
+  nto_close(f);
+  assert_int_equal(nto_sim_calls(NTO_SIM_CALL_SCHED_GET), 6);
+}
+
+/* SchedGet errors: "ESRCH The process indicated by pid or thread indicated
+ * by tid doesn't exist"; the plain call sets errno, the _r call returns the
+ * negative errno. The model knows only the calling thread (no thread table):
+ * any other pid or tid is ESRCH; param is left alone. */
+static void test_sched_get_unknown_thread_is_esrch(void **state) {
+  (void)state;
+  int me = (int)syscall(SYS_gettid);
+  struct sched_param sp;
+  sp.sched_priority = 99;
+  errno = 0;
+  assert_int_equal(SchedGet(0, me + 1, &sp), -1);
+  assert_int_equal(errno, ESRCH);
+  assert_int_equal(SchedGet_r(getpid() + 1, 0, &sp), -ESRCH);
+  assert_int_equal(SchedGet_r(0, -1, &sp), -ESRCH);
+  assert_int_equal(sp.sched_priority, 99);
+}
+
+/* Fault injection for SchedGet, like every model call: the nth call fails
+ * with the given errno and has no other effect; a kernel call clears an
+ * armed TimerTimeout ("It is cleared upon return from any kernel call",
+ * Getting Started, "Kernel timeouts"). */
+static void test_fault_injection_sched_get(void **state) {
+  (void)state;
+  struct sched_param sp;
+  sp.sched_priority = 99;
+  nto_sim_fail_nth(NTO_SIM_CALL_SCHED_GET, 2, EPERM);
+  assert_int_equal(SchedGet(0, 0, &sp), SCHED_RR);
+  sp.sched_priority = 99;
+  errno = 0;
+  assert_int_equal(SchedGet(0, 0, &sp), -1);
+  assert_int_equal(errno, EPERM);
+  assert_int_equal(sp.sched_priority, 99);
+  nto_sim_fail_nth(NTO_SIM_CALL_SCHED_GET, 1, EFAULT);
+  assert_int_equal(SchedGet_r(0, 0, &sp), -EFAULT);
+  assert_int_equal(SchedGet_r(0, 0, &sp), SCHED_RR);
+  assert_int_equal(sp.sched_priority, 10);
+  assert_int_equal(nto_sim_calls(NTO_SIM_CALL_SCHED_GET), 4);
+
+  nto_fixture f = nto_open(0);
+  uint64_t long_ns = 60ull * 1000000000ull;
+  assert_int_equal(TimerTimeout(CLOCK_MONOTONIC, _NTO_TIMEOUT_RECEIVE, NULL, &long_ns, NULL), 0);
+  assert_int_equal(SchedGet(0, 0, &sp), SCHED_RR);
+  /* cleared: the next TimerTimeout reports no previous flags */
+  assert_int_equal(TimerTimeout(CLOCK_MONOTONIC, _NTO_TIMEOUT_RECEIVE, NULL, NULL, NULL), 0);
+  struct _pulse p;
+  assert_int_equal(MsgReceivePulse_r(f.chid, &p, sizeof p, NULL), -ETIMEDOUT);
+  nto_close(f);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_pulse_layout_is_qnx_64bit),
@@ -580,6 +675,9 @@ int main(void) {
       T(test_full_tables_are_eagain),
       T(test_fault_injection_channel_and_connection_calls),
       T(test_fault_injection_pulse_and_timer_calls),
+      T(test_sched_get_reports_the_calling_threads_priority),
+      T(test_sched_get_unknown_thread_is_esrch),
+      T(test_fault_injection_sched_get),
 #undef T
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,6 +1,7 @@
 /*
  * test_qnx_futex.c - what the QNX futex promises beyond the shared suite, on
- * the Neutrino host model: config/builder validation; FIFO wake order and
+ * the Neutrino host model: config/builder validation; wake order (priority
+ * by default: highest first, FIFO among equals; FIFO as an option) and
  * wake_all semantics under every receiver order; the woken thread's priority
  * (MsgSendPulse: the receiver runs at the pulse's priority, -1 = the
  * sender's); EINTR retries; every injected kernel-call failure reported with
@@ -82,6 +83,13 @@ static void init_default(wrt_qnx_futex_t *f, uint32_t v) {
   assert_int_equal(wrt_qnx_futex_init(f, &cfg), WRT_OK);
 }
 
+static void init_order(wrt_qnx_futex_t *f, uint32_t v, wrt_qnx_wake_order order) {
+  wrt_qnx_futex_builder_t b = wrt_qnx_futex_builder_new();
+  b = wrt_qnx_futex_builder_with_initial_value(b, v);
+  b = wrt_qnx_futex_builder_with_wake_order(b, order);
+  assert_int_equal(wrt_qnx_futex_build(&b, f), WRT_OK);
+}
+
 static void assert_no_kernel_objects(void) {
   assert_int_equal(nto_sim_live_channels(), 0);
   assert_int_equal(nto_sim_live_connections(), 0);
@@ -102,6 +110,8 @@ static void config_defaults_and_priority_mapping(void **state) {
   wrt_qnx_futex_config_t c = wrt_qnx_futex_config_default();
   assert_int_equal(c.priority, WRT_QNX_SYNC_PRIORITY_NORMAL);
   assert_int_equal(c.initial_value, 0);
+  assert_int_equal(c.wake_order, WRT_QNX_WAKE_PRIORITY);
+  assert_int_equal(wrt_qnx_futex_builder_new().config.wake_order, WRT_QNX_WAKE_PRIORITY);
   assert_int_equal(wrt_qnx_sync_pulse_priority(WRT_QNX_SYNC_PRIORITY_LOW), 5);
   assert_int_equal(wrt_qnx_sync_pulse_priority(WRT_QNX_SYNC_PRIORITY_NORMAL), 10);
   assert_int_equal(wrt_qnx_sync_pulse_priority(WRT_QNX_SYNC_PRIORITY_HIGH), 21);
@@ -114,8 +124,10 @@ static void builder_sets_each_field_and_build_validates(void **state) {
   wrt_qnx_futex_builder_t b = wrt_qnx_futex_builder_new();
   b = wrt_qnx_futex_builder_with_priority(b, WRT_QNX_SYNC_PRIORITY_HIGH);
   b = wrt_qnx_futex_builder_with_initial_value(b, 77u);
+  b = wrt_qnx_futex_builder_with_wake_order(b, WRT_QNX_WAKE_FIFO);
   assert_int_equal(b.config.priority, WRT_QNX_SYNC_PRIORITY_HIGH);
   assert_int_equal(b.config.initial_value, 77u);
+  assert_int_equal(b.config.wake_order, WRT_QNX_WAKE_FIFO);
   wrt_qnx_futex_t f;
   assert_int_equal(wrt_qnx_futex_build(&b, &f), WRT_OK);
   assert_int_equal(wrt_futex_load(wrt_qnx_futex_base(&f)), 77u);
@@ -129,6 +141,11 @@ static void builder_sets_each_field_and_build_validates(void **state) {
   wrt_qnx_futex_t copy;
   memcpy(&copy, &f, sizeof f);
   assert_int_equal(wrt_qnx_futex_build(&bad, &f), WRT_E_INVALID_ARG);
+  assert_memory_equal(&copy, &f, sizeof f);
+  /* likewise a wake order outside the enum */
+  wrt_qnx_futex_builder_t bad_order =
+      wrt_qnx_futex_builder_with_wake_order(b, (wrt_qnx_wake_order)2);
+  assert_int_equal(wrt_qnx_futex_build(&bad_order, &f), WRT_E_INVALID_ARG);
   assert_memory_equal(&copy, &f, sizeof f);
   wrt_qnx_futex_config_t cfg = wrt_qnx_futex_config_default();
   assert_int_equal(wrt_qnx_futex_init(NULL, &cfg), WRT_E_INVALID_ARG);
@@ -170,26 +187,29 @@ static void non_blocking_paths_make_no_kernel_call(void **state) {
 
 /* The documented cost of one blocking wait woken by one wake: its own
  * channel and connection, one receive (plus one TimerTimeout when timed),
- * one pulse. */
+ * one pulse; plus one SchedGet in priority order, none in FIFO order. */
 static void a_blocking_wait_makes_the_documented_kernel_calls(void **state) {
   (void)state;
-  wrt_qnx_futex_t f;
-  init_default(&f, 0);
-  waiter_t w;
-  start(&w, &f, 0, 60000 * MS, 0);
-  assert_int_equal(qt_wait_blocked_total(1), 0);
-  assert_int_equal(wrt_futex_wake_one(&f.base), WRT_OK);
-  join(&w);
-  assert_int_equal(w.status, WRT_OK);
-  static const unsigned expect[NTO_SIM_CALL_COUNT] = {
-      [NTO_SIM_CALL_CHANNEL_CREATE] = 1, [NTO_SIM_CALL_CHANNEL_DESTROY] = 1,
-      [NTO_SIM_CALL_CONNECT_ATTACH] = 1, [NTO_SIM_CALL_CONNECT_DETACH] = 1,
-      [NTO_SIM_CALL_MSG_SEND_PULSE] = 1, [NTO_SIM_CALL_MSG_RECEIVE_PULSE] = 1,
-      [NTO_SIM_CALL_TIMER_TIMEOUT] = 1};
-  for (int k = 0; k < NTO_SIM_CALL_COUNT; k++)
-    assert_int_equal(nto_sim_calls((nto_sim_call)k), expect[k]);
-  wrt_qnx_futex_destroy(&f);
-  assert_no_kernel_objects();
+  for (int order = 0; order < 2; order++) {
+    nto_sim_reset();
+    wrt_qnx_futex_t f;
+    init_order(&f, 0, order == 0 ? WRT_QNX_WAKE_PRIORITY : WRT_QNX_WAKE_FIFO);
+    waiter_t w;
+    start(&w, &f, 0, 60000 * MS, 0);
+    assert_int_equal(qt_wait_blocked_total(1), 0);
+    assert_int_equal(wrt_futex_wake_one(&f.base), WRT_OK);
+    join(&w);
+    assert_int_equal(w.status, WRT_OK);
+    const unsigned expect[NTO_SIM_CALL_COUNT] = {
+        [NTO_SIM_CALL_CHANNEL_CREATE] = 1, [NTO_SIM_CALL_CHANNEL_DESTROY] = 1,
+        [NTO_SIM_CALL_CONNECT_ATTACH] = 1, [NTO_SIM_CALL_CONNECT_DETACH] = 1,
+        [NTO_SIM_CALL_MSG_SEND_PULSE] = 1, [NTO_SIM_CALL_MSG_RECEIVE_PULSE] = 1,
+        [NTO_SIM_CALL_TIMER_TIMEOUT] = 1, [NTO_SIM_CALL_SCHED_GET] = order == 0 ? 1u : 0u};
+    for (int k = 0; k < NTO_SIM_CALL_COUNT; k++)
+      assert_int_equal(nto_sim_calls((nto_sim_call)k), expect[k]);
+    wrt_qnx_futex_destroy(&f);
+    assert_no_kernel_objects();
+  }
 }
 
 /* --- wake order and wake_all, under every receiver order ------------------ */
@@ -197,14 +217,15 @@ static void a_blocking_wait_makes_the_documented_kernel_calls(void **state) {
 static const nto_sim_receiver_order k_orders[] = {NTO_SIM_RECV_LIFO, NTO_SIM_RECV_FIFO,
                                                    NTO_SIM_RECV_PRIORITY};
 
-static void wake_one_wakes_the_oldest_waiter_first(void **state) {
+/* WRT_QNX_WAKE_FIFO: oldest first, whatever the waiters' priorities. */
+static void fifo_order_wakes_the_oldest_waiter_first(void **state) {
   (void)state;
   for (size_t o = 0; o < 3; o++) {
     nto_sim_reset();
     nto_sim_set_receiver_order(k_orders[o]);
     atomic_store(&g_finish_counter, 0);
     wrt_qnx_futex_t f;
-    init_default(&f, 0);
+    init_order(&f, 0, WRT_QNX_WAKE_FIFO);
     waiter_t w[3];
     /* increasing model priorities, so PRIORITY order would pick the newest */
     for (unsigned i = 0; i < 3; i++) {
@@ -222,6 +243,101 @@ static void wake_one_wakes_the_oldest_waiter_first(void **state) {
     wrt_qnx_futex_destroy(&f);
     assert_no_kernel_objects();
   }
+}
+
+/* Default WRT_QNX_WAKE_PRIORITY: waiters arriving at priorities
+ * 10 20 30 20 10 30 (a..f) are woken one at a time in the order c f b d a e:
+ * highest first, FIFO within a priority; under every receiver order (each
+ * waiter is alone on its channel, so the kernel's choice cannot matter). */
+static void priority_order_wakes_highest_first_fifo_among_equals(void **state) {
+  (void)state;
+  enum { NW = 6 };
+  static const int prio[NW] = {10, 20, 30, 20, 10, 30};
+  static const unsigned expect[NW] = {2, 5, 1, 3, 0, 4};
+  for (size_t o = 0; o < 3; o++) {
+    nto_sim_reset();
+    nto_sim_set_receiver_order(k_orders[o]);
+    atomic_store(&g_finish_counter, 0);
+    wrt_qnx_futex_t f;
+    init_default(&f, 0);
+    waiter_t w[NW];
+    for (unsigned i = 0; i < NW; i++) {
+      start(&w[i], &f, 0, WRT_WAIT_FOREVER, prio[i]);
+      assert_int_equal(qt_wait_blocked_total(i + 1), 0); /* arrival order fixed */
+    }
+    for (unsigned k = 0; k < NW; k++) {
+      assert_int_equal(wrt_futex_wake_one(&f.base), WRT_OK);
+      waiter_t *x = &w[expect[k]];
+      POLL_UNTIL(atomic_load(&x->finished));
+      assert_int_equal(x->status, WRT_OK);
+      assert_int_equal(atomic_load(&x->order), (int)k + 1);
+      assert_int_equal(qt_wait_blocked_total(NW - 1 - k), 0);
+      assert_int_equal(nto_sim_blocked_receivers_total(), NW - 1 - k); /* no one else left */
+    }
+    for (unsigned i = 0; i < NW; i++)
+      join(&w[i]);
+    wrt_qnx_futex_destroy(&f);
+    assert_no_kernel_objects();
+  }
+}
+
+/* The priority is the one the thread has when its wait starts, including
+ * one a pulse gave it (the receiver runs at the pulse's priority and keeps
+ * it): a thread woken by a HIGH (21) futex that then waits on another futex
+ * is sorted at 21 and overtakes a thread at 15 that was waiting before it. */
+typedef struct {
+  wrt_qnx_futex_t *first, *second;
+  _Atomic int between; /* 1 after the first wait returned */
+  _Atomic int finished;
+  wrt_status st1, st2;
+  int prio_between;
+} twice_t;
+
+static void *wait_twice_main(void *arg) {
+  twice_t *t = arg;
+  (void)nto_sim_set_thread_priority(5);
+  t->st1 = wrt_futex_wait(&t->first->base, 0, WRT_WAIT_FOREVER);
+  t->prio_between = nto_sim_get_thread_priority();
+  atomic_store(&t->between, 1);
+  t->st2 = wrt_futex_wait(&t->second->base, 0, WRT_WAIT_FOREVER);
+  atomic_store(&t->finished, 1);
+  return NULL;
+}
+
+static void priority_is_sampled_when_the_wait_starts(void **state) {
+  (void)state;
+  wrt_qnx_futex_t g, h;
+  init_default(&g, 0);
+  wrt_qnx_futex_builder_t hb =
+      wrt_qnx_futex_builder_with_priority(wrt_qnx_futex_builder_new(), WRT_QNX_SYNC_PRIORITY_HIGH);
+  assert_int_equal(wrt_qnx_futex_build(&hb, &h), WRT_OK);
+  waiter_t b;
+  start(&b, &g, 0, WRT_WAIT_FOREVER, 15);
+  assert_int_equal(qt_wait_blocked_total(1), 0);
+  twice_t c;
+  memset(&c, 0, sizeof c);
+  c.first = &h;
+  c.second = &g;
+  pthread_t ct;
+  assert_int_equal(pthread_create(&ct, NULL, wait_twice_main, &c), 0);
+  assert_int_equal(qt_wait_blocked_total(2), 0); /* c blocked on h, at 5 */
+  assert_int_equal(wrt_futex_wake_one(&h.base), WRT_OK);
+  POLL_UNTIL(atomic_load(&c.between));
+  assert_int_equal(c.st1, WRT_OK);
+  assert_int_equal(c.prio_between, WRT_QNX_PULSE_PRIORITY_HIGH);
+  assert_int_equal(qt_wait_blocked_total(2), 0); /* c blocked on g, at 21 */
+  assert_int_equal(wrt_futex_wake_one(&g.base), WRT_OK);
+  POLL_UNTIL(atomic_load(&c.finished) || atomic_load(&b.finished));
+  assert_true(atomic_load(&c.finished));
+  assert_false(atomic_load(&b.finished));
+  assert_int_equal(pthread_join(ct, NULL), 0);
+  assert_int_equal(c.st2, WRT_OK);
+  assert_int_equal(wrt_futex_wake_one(&g.base), WRT_OK);
+  join(&b);
+  assert_int_equal(b.status, WRT_OK);
+  wrt_qnx_futex_destroy(&g);
+  wrt_qnx_futex_destroy(&h);
+  assert_no_kernel_objects();
 }
 
 static void wake_all_wakes_exactly_the_waiters_present_at_the_call(void **state) {
@@ -330,6 +446,11 @@ static void wait_reports_each_kernel_failure_and_leaks_nothing(void **state) {
       {NTO_SIM_CALL_TIMER_TIMEOUT, EINVAL, WRT_E_OS},
       {NTO_SIM_CALL_MSG_RECEIVE_PULSE, EFAULT, WRT_E_OS},
       {NTO_SIM_CALL_MSG_RECEIVE_PULSE, ESRCH, WRT_E_OS},
+      /* [W3] SchedGet (its documented errors): the wait fails, its channel
+       * and connection, already created, are released */
+      {NTO_SIM_CALL_SCHED_GET, ESRCH, WRT_E_OS},
+      {NTO_SIM_CALL_SCHED_GET, EFAULT, WRT_E_OS},
+      {NTO_SIM_CALL_SCHED_GET, EPERM, WRT_E_OS},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     nto_sim_reset();
@@ -339,6 +460,12 @@ static void wait_reports_each_kernel_failure_and_leaks_nothing(void **state) {
     assert_int_equal(wrt_futex_wait(&f.base, 0, 50 * MS), cases[i].expect);
     assert_int_equal(wrt_qnx_futex_last_os_error(&f), cases[i].err);
     assert_no_kernel_objects();
+    if (cases[i].call == NTO_SIM_CALL_SCHED_GET) {
+      /* it failed after [W2] and before blocking: created, released, no receive */
+      assert_int_equal(nto_sim_calls(NTO_SIM_CALL_CHANNEL_CREATE), 1);
+      assert_int_equal(nto_sim_calls(NTO_SIM_CALL_CHANNEL_DESTROY), 1);
+      assert_int_equal(nto_sim_calls(NTO_SIM_CALL_MSG_RECEIVE_PULSE), 0);
+    }
     /* the wait list is consistent: a later waiter is woken normally */
     waiter_t w;
     start(&w, &f, 0, WRT_WAIT_FOREVER, 0);
@@ -397,6 +524,34 @@ static void wake_send_failure_keeps_the_waiter_and_reports(void **state) {
     assert_int_equal(wrt_futex_wake_one(&f.base), WRT_OK);
     join(&w[1]);
     assert_int_equal(w[1].status, WRT_OK);
+    wrt_qnx_futex_destroy(&f);
+    assert_no_kernel_objects();
+  }
+  /* Priority order: a waiter whose send failed goes back to the head, which
+   * is where it was - ahead of a lower-priority waiter that arrived first. */
+  {
+    nto_sim_reset();
+    atomic_store(&g_finish_counter, 0);
+    wrt_qnx_futex_t f;
+    init_default(&f, 0);
+    static const int prio[3] = {10, 30, 20};
+    waiter_t w[3];
+    for (unsigned i = 0; i < 3; i++) {
+      start(&w[i], &f, 0, WRT_WAIT_FOREVER, prio[i]);
+      assert_int_equal(qt_wait_blocked_total(i + 1), 0);
+    }
+    nto_sim_fail_nth(NTO_SIM_CALL_MSG_SEND_PULSE, 2, EAGAIN);
+    assert_int_equal(wrt_futex_wake(&f.base, 2), WRT_E_NO_MEMORY); /* 30 woken, 20 not */
+    join(&w[1]);
+    assert_int_equal(w[1].status, WRT_OK);
+    assert_int_equal(qt_wait_blocked_total(2), 0);
+    assert_int_equal(wrt_futex_wake_one(&f.base), WRT_OK);
+    join(&w[2]); /* the 20, not the older 10 */
+    assert_int_equal(w[2].status, WRT_OK);
+    assert_false(atomic_load(&w[0].finished));
+    assert_int_equal(wrt_futex_wake_one(&f.base), WRT_OK);
+    join(&w[0]);
+    assert_int_equal(w[0].status, WRT_OK);
     wrt_qnx_futex_destroy(&f);
     assert_no_kernel_objects();
   }
@@ -564,7 +719,9 @@ int main(void) {
       cmocka_unit_test_setup(destroy_is_safe_on_zeroed_and_destroyed_objects, setup),
       cmocka_unit_test_setup(non_blocking_paths_make_no_kernel_call, setup),
       cmocka_unit_test_setup(a_blocking_wait_makes_the_documented_kernel_calls, setup),
-      cmocka_unit_test_setup(wake_one_wakes_the_oldest_waiter_first, setup),
+      cmocka_unit_test_setup(fifo_order_wakes_the_oldest_waiter_first, setup),
+      cmocka_unit_test_setup(priority_order_wakes_highest_first_fifo_among_equals, setup),
+      cmocka_unit_test_setup(priority_is_sampled_when_the_wait_starts, setup),
       cmocka_unit_test_setup(wake_all_wakes_exactly_the_waiters_present_at_the_call, setup),
       cmocka_unit_test_setup(woken_thread_runs_at_the_configured_pulse_priority, setup),
       cmocka_unit_test_setup(eintr_in_receive_and_timer_retries_with_the_same_deadline, setup),

@@ -1,11 +1,12 @@
 /*
  * checks_qnx.c - the selftest's QNX-only checks (QNX-*): memory budgets
  * (partitions), discard, and - where the QNX futex is built - the woken
- * thread's pulse priority and that failing kernel calls leak no channel or
- * connection (counted through the Neutrino host model's controls; on a real
- * QNX kernel those two are skipped: there is no portable count). Compiled
- * empty where no QNX backend is built. May include: the public headers,
- * POSIX threads, and nto_sim.h on the host model only.
+ * thread's pulse priority, priority-ordered wake-up, and that failing
+ * kernel calls leak no channel or connection (counted through the Neutrino
+ * host model's controls; on a real QNX kernel that one is skipped: there is
+ * no portable count). Compiled empty where no QNX backend is built. May
+ * include: the public headers, POSIX threads, and nto_sim.h on the host
+ * model only.
  */
 #include <string.h>
 
@@ -251,6 +252,80 @@ static void kernel_failures_leak_nothing(const void *bk) {
   ST_REQUIRE(nto_sim_live_channels() == ch && nto_sim_live_connections() == co);
 #endif
 }
+
+/* QNX-009: waiters are woken highest priority first, FIFO within a
+ * priority. Three waiters arrive at priorities 8, 12, 12 (one at a time, each
+ * blocked before the next starts) and are woken one at a time: the order
+ * must be 12 (first), 12 (second), 8. */
+typedef struct {
+  wrt_futex_t *f;
+  int prio;
+  _Atomic int started;
+  _Atomic int done;
+  wrt_status st;
+} ow_t;
+
+static _Atomic int g_wake_seq;
+
+static void *order_waiter(void *arg) {
+  ow_t *w = arg;
+  (void)set_my_priority(w->prio);
+  atomic_store(&w->started, 1);
+  w->st = wrt_futex_wait(w->f, 0, 5000000000ull);
+  atomic_store(&w->done, atomic_fetch_add(&g_wake_seq, 1) + 1);
+  return NULL;
+}
+
+/* Until n threads are blocked: the model counts them; on QNX there is no
+ * portable count, so a started thread is given time to block. */
+static void until_blocked(unsigned n, ow_t *w) {
+#if defined(__QNXNTO__)
+  (void)n;
+  while (!atomic_load(&w->started))
+    st_sleep_ns(100000);
+  st_sleep_ns(50000000);
+#else
+  (void)w;
+  for (int i = 0; i < 100000 && nto_sim_blocked_receivers_total() < n; i++)
+    st_sleep_ns(100000);
+#endif
+}
+
+static void wake_order_is_by_priority(const void *bk) {
+  (void)bk;
+  static wrt_qnx_futex_t f;
+  wrt_qnx_futex_config_t c = wrt_qnx_futex_config_default();
+  ST_REQUIRE(c.wake_order == WRT_QNX_WAKE_PRIORITY);
+  ST_REQUIRE_ST(wrt_qnx_futex_init(&f, &c), WRT_OK);
+  ow_t w[3] = {{wrt_qnx_futex_base(&f), 8, 0, 0, WRT_E_OS},
+               {wrt_qnx_futex_base(&f), 12, 0, 0, WRT_E_OS},
+               {wrt_qnx_futex_base(&f), 12, 0, 0, WRT_E_OS}};
+  pthread_t t[3];
+  atomic_store(&g_wake_seq, 0);
+  for (unsigned i = 0; i < 3; i++) {
+    ST_REQUIRE(pthread_create(&t[i], NULL, order_waiter, &w[i]) == 0);
+    until_blocked(i + 1, &w[i]);
+  }
+  static const unsigned want[3] = {1, 2, 0};
+  int ok = 1;
+  for (unsigned k = 0; k < 3; k++) {
+    (void)wrt_futex_wake_one(wrt_qnx_futex_base(&f));
+    for (int i = 0; i < 100000 && atomic_load(&w[want[k]].done) == 0; i++)
+      st_sleep_ns(100000);
+    if (atomic_load(&w[want[k]].done) != (int)k + 1)
+      ok = 0;
+  }
+  (void)wrt_futex_wake_all(wrt_qnx_futex_base(&f)); /* nobody left blocked on failure */
+  for (unsigned i = 0; i < 3; i++)
+    pthread_join(t[i], NULL);
+  wrt_qnx_futex_destroy(&f);
+  if (!ok)
+    st_fail(__FILE__, __LINE__,
+            "wake positions of prio 8, 12, 12 (arrival order): %d %d %d, want 3 1 2",
+            atomic_load(&w[0].done), atomic_load(&w[1].done), atomic_load(&w[2].done));
+  for (unsigned i = 0; i < 3; i++)
+    ST_REQUIRE_ST(w[i].st, WRT_OK);
+}
 #endif /* HAVE_QNX_SYNC */
 
 const st_check st_qnx_checks[] = {
@@ -266,6 +341,8 @@ const st_check st_qnx_checks[] = {
      woken_runs_at_pulse_priority},
     {"QNX-006", "failing kernel calls leak no channel/connection", ST_ON_QNX_MEMORY,
      kernel_failures_leak_nothing},
+    {"QNX-009", "waiters woken highest priority first, FIFO within one", ST_ON_QNX_MEMORY,
+     wake_order_is_by_priority},
 #endif
 };
 const size_t st_qnx_check_count = sizeof st_qnx_checks / sizeof st_qnx_checks[0];

@@ -31,6 +31,7 @@ typedef enum {
   NTO_SIM_CALL_MSG_SEND_PULSE,
   NTO_SIM_CALL_MSG_RECEIVE_PULSE,
   NTO_SIM_CALL_TIMER_TIMEOUT,
+  NTO_SIM_CALL_SCHED_GET, /* added later: appended so the values above stay */
   NTO_SIM_CALL_COUNT
 } nto_sim_call;
 
@@ -42,7 +43,8 @@ void nto_sim_reset(void);
 void nto_sim_set_receiver_order(nto_sim_receiver_order order);
 
 /* The calling thread's QNX priority, 1..255 (default 10, QNX's default for
- * a process's first thread). Returns 0, or -1 for an out-of-range value. */
+ * a process's first thread). Returns 0, or -1 for an out-of-range value.
+ * SchedGet(0, 0, &p) reports the same value in p.sched_priority. */
 int nto_sim_set_thread_priority(int priority);
 int nto_sim_get_thread_priority(void);
 

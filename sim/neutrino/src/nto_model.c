@@ -9,15 +9,22 @@
  * it. Tables have fixed capacities: no heap. Each semantic cites the QNX
  * document it follows (see also sim/neutrino/README.md).
  *
- * May include: standard C, POSIX/pthreads, the model's own headers.
+ * May include: standard C, POSIX/pthreads, the model's own headers, and
+ * the host's syscall(SYS_gettid) (the calling thread's id for SchedGet).
  */
+/* syscall() is not POSIX: glibc shows it with _DEFAULT_SOURCE. */
+#ifndef _DEFAULT_SOURCE
+#define _DEFAULT_SOURCE
+#endif
 #include <sys/neutrino.h>
 
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdbool.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "nto_sim.h"
@@ -689,6 +696,46 @@ int TimerTimeout_r(clockid_t id, int flags, const struct sigevent *notify,
 int TimerTimeout(clockid_t id, int flags, const struct sigevent *notify,
                  const uint64_t *ntime, uint64_t *otime) {
   return plain_result(TimerTimeout_r(id, flags, notify, ntime, otime));
+}
+
+/* ------------------------------------------------------------------------ */
+/* SchedGet                                                                  */
+
+/* "If pid is zero, the current process is used to look up a nonzero tid. If
+ * pid and tid are zero, then the calling thread is used" (SchedGet). The
+ * model has no thread table: only the caller can be found, by tid 0 or its
+ * own id (the host thread id stands for the QNX tid). */
+static bool is_calling_thread(pid_t pid, int tid) {
+  if (pid != 0 && pid != getpid()) {
+    return false;
+  }
+  return tid == 0 || (long)tid == syscall(SYS_gettid);
+}
+
+int SchedGet_r(pid_t pid, int tid, struct sched_param *param) {
+  lock();
+  int fault = locked_take_fault(NTO_SIM_CALL_SCHED_GET);
+  unlock();
+  int r;
+  if (fault != 0) {
+    r = -fault;
+  } else if (!is_calling_thread(pid, tid)) {
+    r = -ESRCH; /* "The process indicated by pid or thread indicated by tid doesn't exist" */
+  } else {
+    /* param: "NULL, or a pointer to a sched_param structure where the
+     * function can store the scheduling parameters" (SchedGet, 7.0). */
+    if (param != NULL) {
+      memset(param, 0, sizeof *param);
+      param->sched_priority = thread_priority;
+    }
+    r = SCHED_RR; /* "The scheduling policy is returned on success" */
+  }
+  clear_timeout(); /* a kernel call: clears the armed timeout */
+  return r;
+}
+
+int SchedGet(pid_t pid, int tid, struct sched_param *param) {
+  return plain_result(SchedGet_r(pid, tid, param));
 }
 
 /* ------------------------------------------------------------------------ */

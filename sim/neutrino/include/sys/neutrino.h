@@ -1,6 +1,6 @@
 /*
  * sys/neutrino.h - Neutrino host model: the QNX kernel calls src/qnx uses
- * (channels, connections, pulses, kernel timeouts), with the signatures,
+ * (channels, connections, pulses, kernel timeouts, SchedGet), with the signatures,
  * structure layouts and constant values of the QNX 7.x headers, implemented
  * on a Linux host with pthreads (sim/neutrino/src/nto_model.c).
  *
@@ -138,6 +138,11 @@ struct _msg_info {
   uint32_t reserved;
 };
 
+/* The scheduling parameters SchedGet() fills: POSIX's struct sched_param
+ * from <sched.h> (on QNX it also has sched_curpriority; the host's has only
+ * sched_priority, the member code shared with the model may use). */
+struct sched_param;
+
 /* --- Kernel calls. The plain call returns -1 and sets errno on failure;
  * the _r call returns the negative errno and leaves errno alone ("This
  * function does NOT set errno", each call's Returns section). */
@@ -181,6 +186,18 @@ int TimerTimeout(clockid_t id, int flags, const struct sigevent *notify,
                  const uint64_t *ntime, uint64_t *otime);
 int TimerTimeout_r(clockid_t id, int flags, const struct sigevent *notify,
                    const uint64_t *ntime, uint64_t *otime);
+
+/* SchedGet(): "return the current scheduling policy and parameters for the
+ * thread specified by tid in the process specified by pid ... If pid and tid
+ * are zero, then the calling thread is used"; param may be NULL (7.0+).
+ * Returns the policy. The model knows only the calling thread: pid 0 or
+ * getpid(), tid 0 or the caller's own id (the host's gettid() stands for
+ * the QNX tid); any other thread: ESRCH ("The process indicated by pid or
+ * thread indicated by tid doesn't exist"). param->sched_priority is the
+ * thread's model priority (nto_sim_get_thread_priority()); the policy is
+ * always SCHED_RR (the model has no SchedSet). Never blocks. */
+int SchedGet(pid_t pid, int tid, struct sched_param *param);
+int SchedGet_r(pid_t pid, int tid, struct sched_param *param);
 
 #ifdef __cplusplus
 }
