@@ -435,12 +435,14 @@ static void bench_crc(void) {
       icrc = NULL;
     }
   }
-  double v[16], wrt = 0, z = 0, is = 0, mc = 0;
+  /* Trials of the four contenders alternate, so that load from other
+   * processes on the machine falls on all of them alike. */
+  double v[4][16], wrt = 0, z = 0, is = 0, mc = 0;
   volatile uint32_t sink = 0;
-  for (int which = 0; which < 4; which++) {
-    if ((which == 1 && zcrc == NULL) || (which == 2 && icrc == NULL))
-      continue;
-    for (unsigned t = 0; t < trials; t++) {
+  for (unsigned t = 0; t < trials; t++) {
+    for (int which = 0; which < 4; which++) {
+      if ((which == 1 && zcrc == NULL) || (which == 2 && icrc == NULL))
+        continue;
       uint64_t t0 = now_ns();
       for (unsigned r = 0; r < reps; r++) {
         switch (which) {
@@ -450,14 +452,15 @@ static void bench_crc(void) {
         default: memcpy(buf + len, buf, len); sink ^= buf[len + r]; break;
         }
       }
-      v[t] = gbps(len * reps, now_ns() - t0);
+      v[which][t] = gbps(len * reps, now_ns() - t0);
     }
-    double m = median(v, trials);
-    if (which == 0) wrt = m;
-    else if (which == 1) z = m;
-    else if (which == 2) is = m;
-    else mc = m;
   }
+  wrt = median(v[0], trials);
+  if (zcrc != NULL)
+    z = median(v[1], trials);
+  if (icrc != NULL)
+    is = median(v[2], trials);
+  mc = median(v[3], trials);
   (void)sink;
   char what[96];
   snprintf(what, sizeof what, "wrt_crc32c, 1 MiB buffer (%s)", wrt_crc32c_implementation());
