@@ -2,10 +2,11 @@
  * crc32c_impl.h - internals of wrt_crc32c shared by its per-CPU paths and by
  * the tests that compare the paths (internal to the library, OS-free).
  *
- * The hardware paths run three independent CRC streams over consecutive
- * chunks and join them with the "zeros operator": the CRC register advanced
- * over n zero bytes is linear in the register, so it is four table lookups
- * (one per register byte) from a table built for that n. Includes only the
+ * The hardware paths run independent CRC streams over consecutive chunks
+ * and join them with the "zeros operator": the CRC register advanced over n
+ * zero bytes is linear in the register, so it is four table lookups (one
+ * per register byte) from a table built for that n, or, with PCLMULQDQ on
+ * x86-64, one carry-less multiply by x^(8n-33) mod P (crc32c_x86.c). Includes only the
  * C library.
  */
 #ifndef WRT_CORE_CRC32C_IMPL_H
@@ -36,8 +37,28 @@ bool wrt_crc32c_hw_available(void);
  * convention as wrt_crc32c. */
 uint32_t wrt_crc32c_hw(uint32_t crc, const void *data, size_t len);
 
-/* Name of the hardware path compiled in ("sse4.2", "armv8-crc") or NULL. */
+/* Name of the hardware path taken ("sse4.2+pclmul", "sse4.2", "armv8-crc")
+ * or NULL. */
 const char *wrt_crc32c_hw_name(void);
+
+#if defined(__x86_64__)
+/* The two x86-64 paths that wrt_crc32c_hw chooses between, callable
+ * directly so the tests can check each on any CPU that has it:
+ * wrt_crc32c_x86_sse42 needs SSE4.2 (wrt_crc32c_hw_available());
+ * wrt_crc32c_x86_pclmul needs SSE4.2 and PCLMULQDQ
+ * (wrt_crc32c_x86_has_pclmul()). Same convention as wrt_crc32c. */
+uint32_t wrt_crc32c_x86_sse42(uint32_t crc, const void *data, size_t len);
+uint32_t wrt_crc32c_x86_pclmul(uint32_t crc, const void *data, size_t len);
+bool wrt_crc32c_x86_has_pclmul(void);
+
+/* The eight-stream path's chunk lengths (one per tier, block = 8 chunks)
+ * and its joining constants: [t][j] advances the raw register over
+ * (j + 1) * wrt_crc32c_x86_chunk[t] zero bytes (derivation in
+ * crc32c_x86.c). */
+#define WRT_CRC32C_X86_TIERS 3
+extern const size_t wrt_crc32c_x86_chunk[WRT_CRC32C_X86_TIERS];
+extern const uint32_t wrt_crc32c_x86_shift[WRT_CRC32C_X86_TIERS][7];
+#endif
 
 /* Zeros operators for WRT_CRC32C_LONG and WRT_CRC32C_SHORT bytes, applied to
  * the raw (not inverted) register; generated tables, see crc32c_shift.c. */

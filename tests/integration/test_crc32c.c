@@ -1,8 +1,11 @@
 /*
  * test_crc32c.c - wrt_crc32c: the RFC 3720 vectors, the zlib chaining
  * convention, and agreement between the hardware path, the portable
- * slice-by-8 path and a bit-at-a-time reference written here.
- * Test code: includes cmocka, the library's internal crc32c_impl.h and libc.
+ * slice-by-8 path and a bit-at-a-time reference written here; on x86-64
+ * each of the two hardware paths (SSE4.2 alone, SSE4.2 + PCLMULQDQ) on its
+ * own, with its joining constants recomputed from the definition.
+ * Test code: includes cmocka, the library's internal crc32c_impl.h, libc
+ * and (x86-64) the compiler's <cpuid.h>, to ask the CPU independently.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,11 +15,15 @@
 
 #include <cmocka.h>
 
+#if defined(__x86_64__)
+#include <cpuid.h>
+#endif
+
 #include "crc32c_impl.h"
 #include "wrt/crc32c.h"
 
-/* Room for the largest length plus a 16-byte misalignment. */
-#define BUF_MAX (4u * 8192u * 3u + 64u)
+/* Room for the largest length (1 MiB + 7) plus a 16-byte misalignment. */
+#define BUF_MAX (((size_t)1 << 20) + 64u)
 static uint8_t buf[BUF_MAX];
 
 static uint64_t rng_state = 0x9E3779B97F4A7C15u;
@@ -211,6 +218,97 @@ static void test_chaining(void **state) {
   }
 }
 
+#if defined(__x86_64__)
+typedef uint32_t (*crc_fn)(uint32_t, const void *, size_t);
+
+/* What the CPU says, asked here rather than through the library. */
+static void cpu_features(bool *sse42, bool *pclmul) {
+  unsigned int eax = 0, ebx = 0, ecx = 0, edx = 0;
+  *sse42 = *pclmul = false;
+  if (__get_cpuid(1u, &eax, &ebx, &ecx, &edx) != 0) {
+    *sse42 = (ecx & bit_SSE4_2) != 0u;
+    *pclmul = *sse42 && (ecx & bit_PCLMUL) != 0u;
+  }
+}
+
+/* Every length 0..4096 at every start 0..15 (alignment prologue, all three
+ * eight-stream tiers and every tail), lengths around and past the biggest
+ * block, and chaining across block boundaries. */
+static void check_path(crc_fn f) {
+  static const size_t big[] = {4095u,          4096u,          4097u,
+                               8191u,          8192u + 1024u + 256u + 9u,
+                               3u * 8192u + 1u, 65536u,        65536u + 1u,
+                               65536u + 777u,  ((size_t)1 << 20) + 7u};
+  fill_random(buf, BUF_MAX);
+  for (size_t off = 0; off < 16u; off++)
+    for (size_t len = 0; len <= 4096u; len++)
+      assert_int_equal(f(0x5a5a5a5au, buf + off, len),
+                       wrt_crc32c_portable(0x5a5a5a5au, buf + off, len));
+  for (size_t k = 0; k < sizeof big / sizeof big[0]; k++)
+    for (size_t off = 0; off < 16u; off += 5u)
+      assert_int_equal(f(0u, buf + off, big[k]),
+                       wrt_crc32c_portable(0u, buf + off, big[k]));
+  /* The definition itself once, on the largest buffer. */
+  assert_int_equal(f(0u, buf + 3, ((size_t)1 << 20) + 7u),
+                   crc_reference(0u, buf + 3, ((size_t)1 << 20) + 7u));
+  /* Chaining: cuts inside and at the edges of 4096/1024/256-byte blocks. */
+  {
+    static const size_t cuts[] = {0u,    1u,    7u,    255u,  256u,  1023u,
+                                  1024u, 4095u, 4096u, 4100u, 9000u, 20000u};
+    uint32_t whole = wrt_crc32c_portable(0u, buf, 20000u);
+    for (size_t c = 0; c < sizeof cuts / sizeof cuts[0]; c++)
+      assert_int_equal(f(f(0u, buf, cuts[c]), buf + cuts[c], 20000u - cuts[c]),
+                       whole);
+  }
+}
+
+static void test_x86_sse42_path(void **state) {
+  bool sse42, pclmul;
+  (void)state;
+  cpu_features(&sse42, &pclmul);
+  assert_true(wrt_crc32c_hw_available() == sse42);
+  if (!sse42)
+    skip();
+  check_path(wrt_crc32c_x86_sse42);
+}
+
+static void test_x86_pclmul_path(void **state) {
+  bool sse42, pclmul;
+  (void)state;
+  cpu_features(&sse42, &pclmul);
+  assert_true(wrt_crc32c_x86_has_pclmul() == pclmul);
+  if (!pclmul)
+    skip();
+  check_path(wrt_crc32c_x86_pclmul);
+}
+
+/* The public entry takes the PCLMULQDQ path exactly when the CPU has it. */
+static void test_x86_dispatch(void **state) {
+  bool sse42, pclmul;
+  (void)state;
+  cpu_features(&sse42, &pclmul);
+  assert_string_equal(wrt_crc32c_implementation(),
+                      pclmul ? "sse4.2+pclmul" : sse42 ? "sse4.2" : "portable");
+}
+
+/* Every joining constant from the definition: advancing the reflected
+ * register of x^0 (bit 31) over 8n - 33 bit steps gives x^(8n-33) mod P. */
+static void test_x86_shift_constants(void **state) {
+  (void)state;
+  for (size_t t = 0; t < WRT_CRC32C_X86_TIERS; t++)
+    for (size_t j = 0; j < 7u; j++) {
+      size_t bits = 8u * (j + 1u) * wrt_crc32c_x86_chunk[t] - 33u;
+      uint32_t reg = 0x80000000u;
+      for (size_t i = 0; i < bits; i++)
+        reg = (reg >> 1) ^ ((reg & 1u) != 0u ? 0x82F63B78u : 0u);
+      assert_int_equal(wrt_crc32c_x86_shift[t][j], reg);
+    }
+  assert_int_equal(wrt_crc32c_x86_chunk[0], 512u);
+  assert_int_equal(wrt_crc32c_x86_chunk[1], 128u);
+  assert_int_equal(wrt_crc32c_x86_chunk[2], 32u);
+}
+#endif
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_check_value),
@@ -223,6 +321,12 @@ int main(void) {
       cmocka_unit_test(test_zeros_any_length),
       cmocka_unit_test(test_dispatch),
       cmocka_unit_test(test_chaining),
+#if defined(__x86_64__)
+      cmocka_unit_test(test_x86_sse42_path),
+      cmocka_unit_test(test_x86_pclmul_path),
+      cmocka_unit_test(test_x86_dispatch),
+      cmocka_unit_test(test_x86_shift_constants),
+#endif
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
