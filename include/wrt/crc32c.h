@@ -21,7 +21,9 @@ extern "C" {
  * wrt_crc32c(0, "123456789", 9) == 0xE3069283.
  *
  * data may be NULL only when len is 0 (the result is then crc). Uses the
- * SSE4.2 crc32 instruction on x86-64 when the CPU reports it (cpuid), the
+ * SSE4.2 crc32 instruction on x86-64 when the CPU reports it (cpuid): eight
+ * interleaved streams joined with PCLMULQDQ when the CPU has that too,
+ * three streams joined by table otherwise; the
  * ARMv8 CRC32 instructions on aarch64 when the build targets them
  * (__ARM_FEATURE_CRC32, e.g. -march=armv8-a+crc), and a portable
  * slice-by-8 table otherwise; all give the same result. Thread-safe, no
@@ -29,7 +31,8 @@ extern "C" {
  */
 uint32_t wrt_crc32c(uint32_t crc, const void *data, size_t len);
 
-/* "sse4.2", "armv8-crc" or "portable": the path wrt_crc32c takes here. */
+/* "sse4.2+pclmul", "sse4.2", "armv8-crc" or "portable": the path wrt_crc32c
+ * takes on this CPU and build. */
 const char *wrt_crc32c_implementation(void);
 
 #ifdef __cplusplus
