@@ -60,6 +60,10 @@ struct wrt_page_allocator {
  * grow: add additional_pages (0 is a no-op that reports the region);
  *   current_pages must be the current page count (else INVALID_ARG); LIMIT
  *   past the maximum, leaving the memory as it was. New pages read as zero.
+ *   A grow that has to move the region (EXACT, or past a RESERVE backend's
+ *   reservation) copies it, so every page must be readable and protect()
+ *   must not have narrowed access since the region was (re)mapped or last
+ *   made wholly read-write: WRT_E_STATE otherwise.
  * protect: change access of [offset, offset+len) inside the accessible
  *   region; offset and len must be multiples of the OS page, len > 0.
  * deallocate: base and size must be exactly the last ones returned (else

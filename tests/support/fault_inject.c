@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -25,11 +26,13 @@ int __wrap_munmap(void *addr, size_t len);
 int __wrap_posix_madvise(void *addr, size_t len, int advice);
 long __wrap_syscall(long number, ...);
 
-static unsigned g_calls[WRT_FI_COUNT];
-static unsigned g_fail_at[WRT_FI_COUNT]; /* 0: never */
-static int g_fail_errno[WRT_FI_COUNT];
-static int g_fired;
-static size_t g_mapped;
+/* Atomic because threaded tests make futex calls through the wrapper while
+ * other threads count theirs; arming a failure is still single-threaded. */
+static _Atomic unsigned g_calls[WRT_FI_COUNT];
+static _Atomic unsigned g_fail_at[WRT_FI_COUNT]; /* 0: never */
+static _Atomic int g_fail_errno[WRT_FI_COUNT];
+static _Atomic int g_fired;
+static _Atomic size_t g_mapped;
 
 void wrt_fi_reset(void) {
   for (int i = 0; i < WRT_FI_COUNT; i++) {
@@ -52,8 +55,8 @@ size_t wrt_fi_mapped_bytes(void) { return g_mapped; }
 
 /* Counts the call; returns the errno to fail it with, or 0. */
 static int take_failure(wrt_fi_call call) {
-  g_calls[call]++;
-  if (g_fail_at[call] != 0u && g_calls[call] == g_fail_at[call]) {
+  unsigned n = atomic_fetch_add(&g_calls[call], 1u) + 1u;
+  if (atomic_load(&g_fail_at[call]) == n) {
     g_fired = 1;
     return g_fail_errno[call];
   }

@@ -20,7 +20,18 @@ typedef struct wrt_futex_backend {
   wrt_futex_t *(*create)(void *storage, uint32_t initial_value);
   void (*destroy)(void *storage);
   size_t storage_size;
+  /* How many of the threads tids[0..n) are blocked in this backend's wait
+   * (in the kernel, or in the model). Lets tests act once waiters really
+   * sleep, without sleeping themselves. */
+  unsigned (*count_blocked)(void *storage, const int *tids, unsigned n);
 } wrt_futex_backend_t;
+
+/* The calling thread's id as count_blocked expects it. */
+int wrt_test_thread_id(void);
+
+/* Linux: how many of tids[0..n) of this process are blocked in the futex
+ * system call (from /proc/self/task/TID/syscall). */
+unsigned wrt_test_linux_count_futex_blocked(const int *tids, unsigned n);
 
 /* Runs the whole shared suite against backend; returns cmocka's failure count. */
 int wrt_futex_suite_run(const wrt_futex_backend_t *backend);

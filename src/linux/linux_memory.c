@@ -1,0 +1,295 @@
+/*
+ * linux_memory.c - the Linux page allocator: Wasm linear memory on
+ * mmap / mprotect / munmap.
+ *
+ * Layout of one region (RESERVE):
+ *   map_addr: [slack][guard][base .. base+size: read-write][reserved: PROT_NONE][guard][slack]
+ * The whole mapping is made PROT_NONE first (address space only, nothing
+ * committed thanks to MAP_NORESERVE and PROT_NONE); pages become accessible
+ * with mprotect, so the base never moves while the reservation lasts. EXACT
+ * reserves only what is used and grows by allocate-copy-free. The slack
+ * (< one Wasm page) aligns base to WRT_WASM_PAGE_SIZE and stays inaccessible,
+ * so it only widens the guards.
+ * May include: POSIX/Linux headers, the public headers, src/core internals.
+ */
+#define _GNU_SOURCE
+#include "wrt/linux_memory.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "checked_math.h"
+
+/* One mapping as map_region() made it. */
+typedef struct {
+  uint8_t *map_addr;
+  size_t map_len;
+  uint8_t *base;
+  size_t reserved; /* bytes from base that may be made accessible */
+} region_t;
+
+static wrt_status la_allocate(wrt_page_allocator_t *self, uint32_t initial_pages,
+                              uint32_t maximum_pages, uint8_t **base, size_t *size);
+static wrt_status la_grow(wrt_page_allocator_t *self, uint32_t current_pages,
+                          uint32_t additional_pages, uint8_t **base, size_t *size);
+static wrt_status la_protect(wrt_page_allocator_t *self, size_t offset, size_t len,
+                             wrt_mem_access access);
+static wrt_status la_deallocate(wrt_page_allocator_t *self, uint8_t *base, size_t size);
+
+static const wrt_page_allocator_ops_t linux_allocator_ops = {
+    la_allocate, la_grow, la_protect, la_deallocate};
+
+static wrt_linux_allocator_t *from_base(wrt_page_allocator_t *self) {
+  return (wrt_linux_allocator_t *)(void *)((char *)self -
+                                           offsetof(wrt_linux_allocator_t, base));
+}
+
+static wrt_status os_failure(wrt_linux_allocator_t *a, int err) {
+  a->last_os_error = err;
+  return (err == ENOMEM || err == EAGAIN) ? WRT_E_NO_MEMORY : WRT_E_OS;
+}
+
+wrt_linux_allocator_config_t wrt_linux_allocator_config_default(void) {
+  wrt_linux_allocator_config_t c;
+  memset(&c, 0, sizeof c);
+  c.guard_pages = false;
+  c.guard_size = WRT_WASM_PAGE_SIZE;
+  c.max_pages = WRT_WASM_MAX_PAGES;
+  c.growth = WRT_GROW_RESERVE;
+  c.reserve_pages = 0;
+  return c;
+}
+
+static bool config_valid(const wrt_linux_allocator_config_t *c, size_t os_page) {
+  if (c->max_pages == 0u || c->max_pages > WRT_WASM_MAX_PAGES)
+    return false;
+  if (c->growth != WRT_GROW_RESERVE && c->growth != WRT_GROW_EXACT)
+    return false;
+  if (c->reserve_pages > WRT_WASM_MAX_PAGES)
+    return false;
+  /* A guard size is checked even while guards are off, so a bad value is
+   * reported where it is set, not when guards are switched on later. */
+  if (!wrt_size_is_aligned(c->guard_size, os_page))
+    return false;
+  if (c->guard_pages && c->guard_size == 0u)
+    return false;
+  return true;
+}
+
+wrt_status wrt_linux_allocator_init(wrt_linux_allocator_t *a,
+                                    const wrt_linux_allocator_config_t *cfg) {
+  if (a == NULL || cfg == NULL)
+    return WRT_E_INVALID_ARG;
+  long page = sysconf(_SC_PAGESIZE);
+  if (page <= 0)
+    return WRT_E_OS;
+  size_t os_page = (size_t)page;
+  /* Wasm pages must be whole OS pages for mprotect to work on them. */
+  if (!wrt_size_is_aligned(WRT_WASM_PAGE_SIZE, os_page))
+    return WRT_E_UNSUPPORTED;
+  if (!config_valid(cfg, os_page))
+    return WRT_E_INVALID_ARG;
+  memset(a, 0, sizeof *a);
+  a->base.ops = &linux_allocator_ops;
+  a->config = *cfg;
+  a->os_page = os_page;
+  return WRT_OK;
+}
+
+void wrt_linux_allocator_destroy(wrt_linux_allocator_t *a) {
+  if (a == NULL || a->base.ops != &linux_allocator_ops)
+    return;
+  int last = a->last_os_error;
+  if (a->allocated && munmap(a->map_addr, a->map_len) != 0)
+    last = errno; /* nothing left to report it to but the object */
+  memset(a, 0, sizeof *a);
+  a->last_os_error = last;
+}
+
+wrt_page_allocator_t *wrt_linux_allocator_base(wrt_linux_allocator_t *a) {
+  if (a == NULL || a->base.ops != &linux_allocator_ops)
+    return NULL;
+  return &a->base;
+}
+
+/* Maps reserve_pages of inaccessible address space (plus guards and slack)
+ * and makes the first commit_pages read-write. On failure nothing is left
+ * mapped. */
+static wrt_status map_region(wrt_linux_allocator_t *a, uint32_t reserve_pages,
+                             uint32_t commit_pages, region_t *out) {
+  size_t reserve_bytes, commit_bytes, guard, len, slack;
+  wrt_status st;
+  guard = a->config.guard_pages ? a->config.guard_size : 0u;
+  slack = WRT_WASM_PAGE_SIZE - a->os_page;
+  if ((st = wrt_pages_to_bytes(reserve_pages, &reserve_bytes)) != WRT_OK ||
+      (st = wrt_pages_to_bytes(commit_pages, &commit_bytes)) != WRT_OK ||
+      (st = wrt_size_add(reserve_bytes, guard, &len)) != WRT_OK ||
+      (st = wrt_size_add(len, guard, &len)) != WRT_OK ||
+      (st = wrt_size_add(len, slack, &len)) != WRT_OK)
+    return st;
+  if (len == 0u)
+    len = a->os_page; /* an empty reservation still needs a unique base */
+  void *p = mmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (p == MAP_FAILED)
+    return os_failure(a, errno);
+  uintptr_t first = (uintptr_t)p + guard;
+  uintptr_t aligned = (first + (WRT_WASM_PAGE_SIZE - 1u)) & ~(uintptr_t)(WRT_WASM_PAGE_SIZE - 1u);
+  uint8_t *base = (uint8_t *)p + (aligned - (uintptr_t)p);
+  if (commit_bytes != 0u && mprotect(base, commit_bytes, PROT_READ | PROT_WRITE) != 0) {
+    int err = errno;
+    (void)munmap(p, len);
+    return os_failure(a, err);
+  }
+  out->map_addr = (uint8_t *)p;
+  out->map_len = len;
+  out->base = base;
+  out->reserved = reserve_bytes;
+  return WRT_OK;
+}
+
+static void adopt_region(wrt_linux_allocator_t *a, const region_t *r, uint32_t pages) {
+  a->map_addr = r->map_addr;
+  a->map_len = r->map_len;
+  a->mem_base = r->base;
+  a->reserved_size = r->reserved;
+  a->pages = pages;
+  a->mem_size = (size_t)pages * WRT_WASM_PAGE_SIZE; /* checked by map_region */
+  a->protect_changed = false;
+}
+
+/* Pages to reserve for a region that must hold `pages` now and may grow to
+ * max_pages. */
+static uint32_t reservation_for(const wrt_linux_allocator_t *a, uint32_t pages,
+                                uint32_t max_pages) {
+  if (a->config.growth == WRT_GROW_EXACT)
+    return pages;
+  uint32_t r = a->config.reserve_pages == 0u ? max_pages : a->config.reserve_pages;
+  if (r > max_pages)
+    r = max_pages;
+  return r < pages ? pages : r;
+}
+
+static wrt_status la_allocate(wrt_page_allocator_t *self, uint32_t initial_pages,
+                              uint32_t maximum_pages, uint8_t **base, size_t *size) {
+  wrt_linux_allocator_t *a = from_base(self);
+  if (base == NULL || size == NULL || initial_pages > WRT_WASM_MAX_PAGES ||
+      maximum_pages > WRT_WASM_MAX_PAGES ||
+      (maximum_pages != 0u && initial_pages > maximum_pages))
+    return WRT_E_INVALID_ARG;
+  uint32_t max = maximum_pages != 0u ? maximum_pages : a->config.max_pages;
+  if (max > a->config.max_pages || initial_pages > max)
+    return WRT_E_LIMIT;
+  if (a->allocated)
+    return WRT_E_STATE;
+  region_t r;
+  wrt_status st = map_region(a, reservation_for(a, initial_pages, max), initial_pages, &r);
+  if (st != WRT_OK)
+    return st;
+  adopt_region(a, &r, initial_pages);
+  a->max_pages = max;
+  a->allocated = true;
+  *base = a->mem_base;
+  *size = a->mem_size;
+  return WRT_OK;
+}
+
+/* Moves the region to a new mapping of new_pages (allocate-copy-free). The
+ * old region stays intact and owned on every failure. */
+static wrt_status relocate(wrt_linux_allocator_t *a, uint32_t new_pages) {
+  region_t r;
+  /* Pages made inaccessible by protect() cannot be copied, and their
+   * protection could not be restored on failure: refuse rather than half-do. */
+  if (a->protect_changed)
+    return WRT_E_STATE;
+  wrt_status st = map_region(a, reservation_for(a, new_pages, a->max_pages), new_pages, &r);
+  if (st != WRT_OK)
+    return st;
+  memcpy(r.base, a->mem_base, a->mem_size);
+  if (munmap(a->map_addr, a->map_len) != 0) {
+    int err = errno;
+    (void)munmap(r.map_addr, r.map_len);
+    return os_failure(a, err);
+  }
+  adopt_region(a, &r, new_pages);
+  return WRT_OK;
+}
+
+static wrt_status la_grow(wrt_page_allocator_t *self, uint32_t current_pages,
+                          uint32_t additional_pages, uint8_t **base, size_t *size) {
+  wrt_linux_allocator_t *a = from_base(self);
+  if (base == NULL || size == NULL)
+    return WRT_E_INVALID_ARG;
+  if (!a->allocated)
+    return WRT_E_STATE;
+  if (current_pages != a->pages)
+    return WRT_E_INVALID_ARG;
+  if (additional_pages > a->max_pages - a->pages)
+    return WRT_E_LIMIT;
+  if (additional_pages != 0u) {
+    uint32_t new_pages = a->pages + additional_pages;
+    size_t new_size, extra;
+    wrt_status st = wrt_pages_to_bytes(new_pages, &new_size);
+    if (st != WRT_OK)
+      return st;
+    if (new_size <= a->reserved_size) {
+      extra = new_size - a->mem_size;
+      if (mprotect(a->mem_base + a->mem_size, extra, PROT_READ | PROT_WRITE) != 0)
+        return os_failure(a, errno);
+      a->pages = new_pages;
+      a->mem_size = new_size;
+    } else if ((st = relocate(a, new_pages)) != WRT_OK) {
+      return st;
+    }
+  }
+  *base = a->mem_base;
+  *size = a->mem_size;
+  return WRT_OK;
+}
+
+static wrt_status la_protect(wrt_page_allocator_t *self, size_t offset, size_t len,
+                             wrt_mem_access access) {
+  wrt_linux_allocator_t *a = from_base(self);
+  int prot;
+  switch (access) {
+  case WRT_MEM_NONE: prot = PROT_NONE; break;
+  case WRT_MEM_READ: prot = PROT_READ; break;
+  case WRT_MEM_READ_WRITE: prot = PROT_READ | PROT_WRITE; break;
+  default: return WRT_E_INVALID_ARG;
+  }
+  if (len == 0u || !wrt_size_is_aligned(offset, a->os_page) ||
+      !wrt_size_is_aligned(len, a->os_page))
+    return WRT_E_INVALID_ARG;
+  if (!a->allocated)
+    return WRT_E_STATE;
+  if (!wrt_range_within(offset, len, a->mem_size))
+    return WRT_E_INVALID_ARG;
+  if (mprotect(a->mem_base + offset, len, prot) != 0)
+    return os_failure(a, errno);
+  if (access != WRT_MEM_READ_WRITE)
+    a->protect_changed = true;
+  else if (offset == 0u && len == a->mem_size)
+    a->protect_changed = false;
+  return WRT_OK;
+}
+
+static wrt_status la_deallocate(wrt_page_allocator_t *self, uint8_t *base, size_t size) {
+  wrt_linux_allocator_t *a = from_base(self);
+  if (!a->allocated || base != a->mem_base || size != a->mem_size)
+    return WRT_E_STATE;
+  if (munmap(a->map_addr, a->map_len) != 0)
+    return os_failure(a, errno);
+  a->allocated = false;
+  a->map_addr = NULL;
+  a->map_len = 0;
+  a->mem_base = NULL;
+  a->mem_size = 0;
+  a->reserved_size = 0;
+  a->pages = 0;
+  a->max_pages = 0;
+  a->protect_changed = false;
+  return WRT_OK;
+}

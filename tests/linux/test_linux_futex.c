@@ -1,0 +1,98 @@
+/* test_linux_futex.c - the shared futex suite over the Linux futex, and the
+ * Linux-only behaviour: EINTR resumes with the time left, other errors are
+ * reported with their errno. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "fault_inject.h"
+#include "futex_suite.h"
+#include "wrt/linux_sync.h"
+
+static wrt_futex_t *create(void *storage, uint32_t v) {
+  wrt_linux_futex_t *f = storage;
+  return wrt_linux_futex_init(f, v) == WRT_OK ? wrt_linux_futex_base(f) : NULL;
+}
+
+static void destroy(void *storage) { wrt_linux_futex_destroy(storage); }
+
+static unsigned blocked(void *storage, const int *tids, unsigned n) {
+  (void)storage;
+  return wrt_test_linux_count_futex_blocked(tids, n);
+}
+
+static uint64_t now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static void eintr_resumes_with_the_time_left(void **state) {
+  (void)state;
+  wrt_linux_futex_t f;
+  assert_int_equal(wrt_linux_futex_init(&f, 0), WRT_OK);
+  wrt_fi_reset();
+  wrt_fi_fail_nth(WRT_FI_FUTEX, 1, EINTR);
+  uint64_t t0 = now_ns();
+  assert_int_equal(wrt_futex_wait(&f.base, 0, 10000000), WRT_E_TIMEOUT);
+  assert_true(now_ns() - t0 >= 10000000);
+  assert_true(wrt_fi_fired());
+  assert_int_equal(wrt_fi_calls(WRT_FI_FUTEX), 2); /* interrupted, then resumed */
+  /* untimed waits retry too: EINTR then a changed word */
+  wrt_fi_reset();
+  wrt_fi_fail_nth(WRT_FI_FUTEX, 1, EINTR);
+  wrt_futex_set(&f.base, 0);
+  assert_int_equal(wrt_futex_wait(&f.base, 1, WRT_WAIT_FOREVER), WRT_E_AGAIN);
+  wrt_fi_reset();
+}
+
+static void kernel_errors_are_reported(void **state) {
+  (void)state;
+  wrt_linux_futex_t f;
+  assert_int_equal(wrt_linux_futex_init(&f, 0), WRT_OK);
+  wrt_fi_reset();
+  wrt_fi_fail_nth(WRT_FI_FUTEX, 1, EFAULT);
+  assert_int_equal(wrt_futex_wait(&f.base, 0, WRT_WAIT_FOREVER), WRT_E_OS);
+  assert_int_equal(atomic_load(&f.last_os_error), EFAULT);
+  wrt_fi_fail_nth(WRT_FI_FUTEX, 1, ENOSYS);
+  assert_int_equal(wrt_futex_wake_all(&f.base), WRT_E_OS);
+  assert_int_equal(atomic_load(&f.last_os_error), ENOSYS);
+  wrt_fi_reset();
+  assert_int_equal(wrt_futex_wake_all(&f.base), WRT_OK);
+  assert_int_equal(wrt_futex_load(&f.base), 0);
+}
+
+static void init_and_getters(void **state) {
+  (void)state;
+  wrt_linux_futex_t f;
+  memset(&f, 0, sizeof f);
+  assert_null(wrt_linux_futex_base(&f));
+  assert_null(wrt_linux_futex_base(NULL));
+  assert_int_equal(wrt_linux_futex_init(NULL, 0), WRT_E_INVALID_ARG);
+  assert_int_equal(wrt_futex_wait(wrt_linux_futex_base(&f), 0, 0), WRT_E_INVALID_ARG);
+  assert_int_equal(wrt_linux_futex_init(&f, 42), WRT_OK);
+  assert_int_equal(wrt_futex_load(wrt_linux_futex_base(&f)), 42);
+  wrt_linux_futex_destroy(&f);
+  wrt_linux_futex_destroy(&f);
+  wrt_linux_futex_destroy(NULL);
+  assert_null(wrt_linux_futex_base(&f));
+}
+
+int main(void) {
+  static const wrt_futex_backend_t backend = {"linux", create, destroy,
+                                              sizeof(wrt_linux_futex_t), blocked};
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(eintr_resumes_with_the_time_left),
+      cmocka_unit_test(kernel_errors_are_reported),
+      cmocka_unit_test(init_and_getters),
+  };
+  int failures = cmocka_run_group_tests_name("linux futex", tests, NULL, NULL);
+  return failures + wrt_futex_suite_run(&backend);
+}
