@@ -70,6 +70,30 @@ unsigned nto_sim_blocked_receivers_total(void);
  * unlimited (the default). */
 void nto_sim_set_pulse_pool(unsigned max_queued);
 
+/* --- Extensions (added after the first version; nothing above changed) --- */
+
+/* Capacities of the model's fixed tables (no heap). A full table fails the
+ * call with the errno the QNX reference gives: ChannelCreate and
+ * ConnectAttach EAGAIN, MsgSendPulse EAGAIN when no pulse object is left. */
+#define NTO_SIM_MAX_CHANNELS 256u
+#define NTO_SIM_MAX_CONNECTIONS 1024u
+#define NTO_SIM_MAX_PULSES 4096u
+
+/* Queued pulse objects in use in the process-wide pool (merged identical
+ * pulses share one object), to test pool accounting and prove no leak. */
+unsigned nto_sim_pulse_objects_in_use(void);
+
+/* Notes on the controls above, as implemented:
+ * - nto_sim_reset() also sets the CALLING thread's priority back to 10 and
+ *   clears its armed TimerTimeout (other threads' per-thread state is theirs).
+ * - err for nto_sim_fail_nth() is a positive errno (a negative one is
+ *   taken as its absolute value); nth == 0 disarms the kind.
+ * - An injected failure, like any kernel call's return, clears the calling
+ *   thread's armed TimerTimeout; it has no other effect.
+ * - Thread priorities are model-level labels: they order pulse delivery,
+ *   PRIORITY receiver order and what nto_sim_get_thread_priority() reports;
+ *   the host scheduler does not honour them. */
+
 #ifdef __cplusplus
 }
 #endif

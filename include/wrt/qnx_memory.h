@@ -1,0 +1,214 @@
+/*
+ * wrt/qnx_memory.h - the QNX Neutrino page allocator, memory budgets
+ * ("partitions") and the process memory cap.
+ *
+ * One concept: wrt_qnx_allocator_t, a caller-allocated object implementing
+ * wrt_page_allocator_t with mmap / mprotect / munmap / posix_madvise and,
+ * optionally, POSIX typed memory. Its config has the same fields, with the
+ * same meaning, as the Linux allocator's (guard_pages, guard_size,
+ * max_pages, growth, reserve_pages) plus the QNX-only ones (lazy,
+ * typed_memory, partition). Includes only memory.h and the C library.
+ *
+ * Memory isolation: what this header offers, and what it does not
+ * ----------------------------------------------------------------
+ * 1. wrt_qnx_partition_t (a budget): COOPERATIVE, IN-PROCESS accounting.
+ *    Every allocator given the same partition charges the bytes it makes
+ *    accessible (committed Wasm pages) before asking the OS for them and
+ *    refunds them when they are released. The charge is a compare-and-swap
+ *    on the partition's counter, so allocators on different threads never
+ *    take the sum above the limit together. It bounds only memory obtained
+ *    through allocators that share the partition: it does not see malloc,
+ *    stacks, other libraries or other processes, and the kernel knows
+ *    nothing of it. Its purpose is that one Wasm instance cannot exhaust
+ *    the memory granted to another instance of the same process.
+ * 2. wrt_qnx_set_process_memory_cap() (RLIMIT_AS): WHOLE PROCESS,
+ *    KERNEL-ENFORCED. Every mapping of the process counts, including
+ *    reservations that hold no physical memory yet, typed memory and
+ *    everything that is not ours; mmap fails with ENOMEM past it.
+ * 3. QNX's "memory partitions" (the seed's mem_partition_* calls) do NOT
+ *    exist in QNX SDP 7.0, 7.1 or 8.0: they belonged to the 6.4-era
+ *    adaptive-partitioning-for-memory work and are in no SDP header, so
+ *    they are not declared here (code using them would not link).
+ *    Adaptive partitioning (SchedCtl SCHED_APS_*) limits CPU time only.
+ *    System-wide, per-process limits are the launcher's job (procmgr /
+ *    PLMS "rlimits", RLIMIT_FREEMEM, ulimit); this library does not set them.
+ */
+#ifndef WRT_QNX_MEMORY_H
+#define WRT_QNX_MEMORY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wrt/memory.h"
+
+#ifdef __cplusplus
+#include <atomic>
+#define WRT_QNX_ATOMIC_SIZE std::atomic<size_t>
+extern "C" {
+#else
+#include <stdatomic.h>
+#define WRT_QNX_ATOMIC_SIZE _Atomic size_t
+#endif
+
+/* A memory budget shared by any number of allocators (see above). The
+ * caller owns it and keeps it alive while any allocator refers to it. */
+typedef struct wrt_qnx_partition {
+  size_t limit;             /* bytes; fixed at init */
+  WRT_QNX_ATOMIC_SIZE used; /* bytes charged now */
+} wrt_qnx_partition_t;
+
+/* INVALID_ARG: NULL, or limit_bytes 0. Must not be called while an
+ * allocator uses p. */
+wrt_status wrt_qnx_partition_init(wrt_qnx_partition_t *p, size_t limit_bytes);
+/* Bytes charged now (0 for NULL). */
+size_t wrt_qnx_partition_used(const wrt_qnx_partition_t *p);
+/* The limit given to init (0 for NULL). */
+size_t wrt_qnx_partition_limit(const wrt_qnx_partition_t *p);
+
+typedef struct wrt_qnx_allocator_config {
+  /* Inaccessible guard regions of guard_size bytes before the base and after
+   * the end of the reservation. Default off. */
+  bool guard_pages;
+  /* Bytes per guard region; a multiple of the QNX page size
+   * (sysconf(_SC_PAGESIZE), a run-time value on aarch64), checked even while
+   * guards are off, and non-zero when guard_pages is on. Default
+   * WRT_WASM_PAGE_SIZE. */
+  size_t guard_size;
+  /* Largest maximum a region may have, 1..WRT_WASM_MAX_PAGES. Default 65536. */
+  uint32_t max_pages;
+  /* Default WRT_GROW_RESERVE. */
+  wrt_growth_strategy growth;
+  /* RESERVE only: pages of address space reserved per region, 0..65536
+   * (capped by the region's maximum); 0 reserves the region's whole maximum. A grow past the reservation moves
+   * the region to a new reservation (allocate-copy-free) of twice the old
+   * one, at least the new size, at most the maximum. A QNX process has
+   * 512 GB of address space (8.0 "Understanding System Limits"), so a
+   * runtime with many instances sets this. Default 0. */
+  uint32_t reserve_pages;
+  /* Committed pages are mapped MAP_LAZY: physical memory is taken on first
+   * touch instead of at commit (a page fault later, and an out-of-memory
+   * then is a fault, not a status). Default false: commit allocates, so a
+   * grow either gets its memory or fails with NO_MEMORY. */
+  bool lazy;
+  /* NULL: anonymous memory. Otherwise the name of a typed-memory pool (e.g.
+   * "/sysram" or a board's asinfo name) for the committed pages, opened with
+   * posix_typed_mem_open(name, O_RDWR, POSIX_TYPED_MEM_ALLOCATE). The string
+   * is not copied: it must outlive the allocator. init checks the pool exists
+   * (UNSUPPORTED if not). Guards and the reservation stay anonymous; RESERVE
+   * works (each grow maps new typed memory in place over the reservation).
+   * wrt_qnx_allocator_discard() is UNSUPPORTED on typed memory. Default NULL. */
+  const char *typed_memory;
+  /* NULL: no budget. Otherwise committed bytes are charged to it; a charge
+   * beyond its limit fails with LIMIT and changes nothing. Default NULL. */
+  wrt_qnx_partition_t *partition;
+} wrt_qnx_allocator_config_t;
+
+typedef struct wrt_qnx_allocator {
+  wrt_page_allocator_t base; /* what wrt_qnx_allocator_base() hands out */
+  wrt_qnx_allocator_config_t config;
+  size_t os_page;
+  /* The whole mapping: guards, alignment slack and reservation. */
+  uint8_t *map_addr;
+  size_t map_len;
+  /* The region the caller sees. */
+  uint8_t *mem_base;
+  size_t mem_size;
+  size_t reserved_size; /* bytes from mem_base that may become accessible */
+  size_t charged;       /* bytes charged to config.partition */
+  uint32_t pages;
+  uint32_t max_pages; /* this region's maximum */
+  bool allocated;
+  bool protect_changed; /* protect() narrowed access since the last map */
+  int last_os_error;    /* errno of the last failed system call, 0 if none */
+} wrt_qnx_allocator_t;
+
+wrt_qnx_allocator_config_t wrt_qnx_allocator_config_default(void);
+
+/* INVALID_ARG: NULL, max_pages 0 or > 65536, unknown growth, guard_size not
+ * a multiple of the page size (or 0 while guard_pages is on),
+ * reserve_pages > 65536, typed_memory "". OVERFLOW: the largest mapping
+ * the config allows does not fit in size_t. UNSUPPORTED: the typed-memory
+ * pool does not exist, or the page size is above WRT_WASM_PAGE_SIZE.
+ * OS: sysconf failed. On error *a is left as it was. */
+wrt_status wrt_qnx_allocator_init(wrt_qnx_allocator_t *a,
+                                  const wrt_qnx_allocator_config_t *cfg);
+
+/* Unmaps any region still allocated, refunds the partition, leaves the
+ * object zeroed but for last_os_error (a failing munmap's errno). Safe on a
+ * zeroed or destroyed object. */
+void wrt_qnx_allocator_destroy(wrt_qnx_allocator_t *a);
+
+/* NULL for NULL or an object that was not initialised. */
+wrt_page_allocator_t *wrt_qnx_allocator_base(wrt_qnx_allocator_t *a);
+
+/* Gives the physical memory behind [offset, offset+len) of the accessible
+ * region back to the system; the bytes read as zero afterwards and stay
+ * accessible and charged (use it to reset an instance's memory without
+ * unmapping it). offset and len: multiples of the page size, len > 0,
+ * inside the region. lazy: posix_madvise(POSIX_MADV_DISCARD_NP), which QNX
+ * documents for lazy private mappings only; protection is kept. Not lazy:
+ * the range is re-mapped MAP_FIXED read-write (fresh zero pages, the old
+ * ones freed). INVALID_ARG, STATE (nothing allocated), UNSUPPORTED (typed
+ * memory), NO_MEMORY, OS. */
+wrt_status wrt_qnx_allocator_discard(wrt_qnx_allocator_t *a, size_t offset,
+                                     size_t len);
+
+typedef struct wrt_qnx_allocator_builder {
+  wrt_qnx_allocator_config_t config;
+} wrt_qnx_allocator_builder_t;
+
+/* A builder holding wrt_qnx_allocator_config_default(). */
+wrt_qnx_allocator_builder_t wrt_qnx_allocator_builder_new(void);
+/* Each with_* returns b with one field set; values are checked by build. */
+wrt_qnx_allocator_builder_t
+wrt_qnx_allocator_builder_with_guard_pages(wrt_qnx_allocator_builder_t b,
+                                           bool guard_pages);
+wrt_qnx_allocator_builder_t
+wrt_qnx_allocator_builder_with_guard_size(wrt_qnx_allocator_builder_t b,
+                                          size_t guard_size);
+wrt_qnx_allocator_builder_t
+wrt_qnx_allocator_builder_with_max_pages(wrt_qnx_allocator_builder_t b,
+                                         uint32_t max_pages);
+wrt_qnx_allocator_builder_t
+wrt_qnx_allocator_builder_with_growth(wrt_qnx_allocator_builder_t b,
+                                      wrt_growth_strategy growth);
+wrt_qnx_allocator_builder_t
+wrt_qnx_allocator_builder_with_reserve_pages(wrt_qnx_allocator_builder_t b,
+                                             uint32_t reserve_pages);
+wrt_qnx_allocator_builder_t
+wrt_qnx_allocator_builder_with_lazy(wrt_qnx_allocator_builder_t b, bool lazy);
+wrt_qnx_allocator_builder_t
+wrt_qnx_allocator_builder_with_typed_memory(wrt_qnx_allocator_builder_t b,
+                                            const char *typed_memory);
+wrt_qnx_allocator_builder_t
+wrt_qnx_allocator_builder_with_partition(wrt_qnx_allocator_builder_t b,
+                                         wrt_qnx_partition_t *partition);
+/* wrt_qnx_allocator_init(out, &b->config); INVALID_ARG for NULL. */
+wrt_status wrt_qnx_allocator_build(const wrt_qnx_allocator_builder_t *b,
+                                   wrt_qnx_allocator_t *out);
+
+/* "No cap": lifts the soft limit to the hard limit's value. */
+#define WRT_QNX_MEMORY_CAP_NONE UINT64_MAX
+
+/* Sets the soft RLIMIT_AS of the whole process to bytes (see the top of this
+ * header). RLIMIT_AS rather than RLIMIT_DATA because QNX counts typed memory
+ * against RLIMIT_AS but never against RLIMIT_DATA (System Architecture /
+ * Programmer's Guide, "Typed memory: Interaction with other POSIX APIs"), and
+ * because RLIMIT_AS is the one POSIX defines for mmap. It counts address
+ * space: a RESERVE allocator's whole reservation and guards count, so size
+ * the cap for reservations or use reserve_pages. The hard limit is left
+ * alone (the process may raise the soft limit again up to it; an integrator
+ * who needs an irreversible cap sets the hard limit when launching).
+ * INVALID_ARG: bytes 0; LIMIT: bytes above the hard limit (for CAP_NONE: the
+ * hard limit is used instead); OS: getrlimit/setrlimit failed. */
+wrt_status wrt_qnx_set_process_memory_cap(uint64_t bytes);
+/* The current soft RLIMIT_AS in *bytes (WRT_QNX_MEMORY_CAP_NONE when
+ * unlimited). INVALID_ARG for NULL; OS. */
+wrt_status wrt_qnx_get_process_memory_cap(uint64_t *bytes);
+
+#ifdef __cplusplus
+}
+#endif
+#undef WRT_QNX_ATOMIC_SIZE
+#endif

@@ -1,0 +1,188 @@
+/*
+ * sys/neutrino.h - Neutrino host model: the QNX kernel calls src/qnx uses
+ * (channels, connections, pulses, kernel timeouts), with the signatures,
+ * structure layouts and constant values of the QNX 7.x headers, implemented
+ * on a Linux host with pthreads (sim/neutrino/src/nto_model.c).
+ *
+ * Sources: the QNX C Library Reference pages of each call (cited below), the
+ * Rust libc crate's src/unix/nto/neutrino.rs (generated from the 7.0/7.1/8.0
+ * SDP headers) and shared/reference/qnx-facts.md. What is and is not modelled
+ * is listed in sim/neutrino/README.md; the test controls are in <nto_sim.h>.
+ *
+ * Includes only standard C and POSIX headers, as the real header does.
+ */
+#ifndef NTO_SIM_SYS_NEUTRINO_H
+#define NTO_SIM_SYS_NEUTRINO_H
+
+#include <signal.h>    /* union sigval, struct sigevent */
+#include <stddef.h>    /* size_t */
+#include <stdint.h>    /* uint16_t, uint32_t, uint64_t, int8_t, int32_t */
+#include <sys/types.h> /* pid_t */
+#include <time.h>      /* clockid_t, CLOCK_MONOTONIC, TIMER_ABSTIME */
+
+/* The model target exports _POSIX_C_SOURCE=200809L to everything that links
+ * it; without POSIX visibility <time.h> hides TIMER_ABSTIME and the clocks. */
+#ifndef TIMER_ABSTIME
+#error "sys/neutrino.h (model): POSIX <time.h> names are hidden; compile with _POSIX_C_SOURCE >= 199309L (linking wrt_neutrino_sim sets it)"
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* QNX <errno.h> defines EOK (0) as the success value of the _r calls. */
+#ifndef EOK
+#define EOK 0
+#endif
+
+/* --- ChannelCreate() flags (values from the SDP headers, libc neutrino.rs) */
+#define _NTO_CHF_FIXED_PRIORITY 0x0001u /* receiver keeps its own priority */
+#define _NTO_CHF_UNBLOCK 0x0002u
+#define _NTO_CHF_THREAD_DEATH 0x0004u
+#define _NTO_CHF_DISCONNECT 0x0008u
+#define _NTO_CHF_NET_MSG 0x0010u
+#define _NTO_CHF_SENDER_LEN 0x0020u
+#define _NTO_CHF_COID_DISCONNECT 0x0040u
+#define _NTO_CHF_REPLY_LEN 0x0080u
+#define _NTO_CHF_PULSE_POOL 0x0100u
+#define _NTO_CHF_PRIVATE 0x1000u /* 7.1+: no other process may connect */
+
+/* --- ConnectAttach() index and flags */
+/* "If _NTO_SIDE_CHANNEL is set, the connection is created as a side channel,
+ * meaning the ID returned is from a different space than file descriptors"
+ * (ConnectAttach, 7.1). */
+#define _NTO_SIDE_CHANNEL 0x40000000
+#define _NTO_COF_CLOEXEC 0x0001
+
+/* --- TimerTimeout() states: _NTO_TIMEOUT_x = 1 << STATE_x (libc neutrino.rs) */
+#define STATE_SEND 0x04
+#define STATE_RECEIVE 0x05
+#define STATE_REPLY 0x06
+#define STATE_SIGSUSPEND 0x0a
+#define STATE_SIGWAITINFO 0x0b
+#define STATE_NANOSLEEP 0x0c
+#define STATE_MUTEX 0x0d
+#define STATE_CONDVAR 0x0e
+#define STATE_JOIN 0x0f
+#define STATE_INTR 0x10
+#define STATE_SEM 0x11
+#define _NTO_TIMEOUT_SEND (1 << STATE_SEND)               /* 0x10 */
+#define _NTO_TIMEOUT_RECEIVE (1 << STATE_RECEIVE)         /* 0x20 */
+#define _NTO_TIMEOUT_REPLY (1 << STATE_REPLY)             /* 0x40 */
+#define _NTO_TIMEOUT_SIGSUSPEND (1 << STATE_SIGSUSPEND)   /* 0x400 */
+#define _NTO_TIMEOUT_SIGWAITINFO (1 << STATE_SIGWAITINFO) /* 0x800 */
+#define _NTO_TIMEOUT_NANOSLEEP (1 << STATE_NANOSLEEP)     /* 0x1000 */
+#define _NTO_TIMEOUT_MUTEX (1 << STATE_MUTEX)             /* 0x2000 */
+#define _NTO_TIMEOUT_CONDVAR (1 << STATE_CONDVAR)         /* 0x4000 */
+#define _NTO_TIMEOUT_JOIN (1 << STATE_JOIN)               /* 0x8000 */
+#define _NTO_TIMEOUT_INTR (1 << STATE_INTR)               /* 0x10000 */
+#define _NTO_TIMEOUT_SEM (1 << STATE_SEM)                 /* 0x20000 */
+/* TIMER_ABSTIME comes from <time.h> as on QNX (where it is 0x80000000; on a
+ * Linux host it is 1, a bit no timeout state uses): use the name. */
+
+/* The kernel-timeout event: QNX code passes NULL or a SIGEV_UNBLOCK event
+ * ("The notify should always be a notification event of type
+ * SIGEV_UNBLOCK", Getting Started, "Kernel timeouts"). The host has no
+ * SIGEV_UNBLOCK; the model uses QNX 8.0's value, unused by Linux. */
+#ifndef SIGEV_UNBLOCK
+#define SIGEV_UNBLOCK 5
+#endif
+#ifndef SIGEV_UNBLOCK_INIT
+#define SIGEV_UNBLOCK_INIT(__e) ((__e)->sigev_notify = SIGEV_UNBLOCK)
+#endif
+
+/* --- Pulses */
+#define _PULSE_TYPE 0
+#define _PULSE_SUBTYPE 0
+#define _PULSE_CODE_UNBLOCK (-32)
+#define _PULSE_CODE_DISCONNECT (-33)
+#define _PULSE_CODE_THREADDEATH (-34)
+#define _PULSE_CODE_COIDDEATH (-35)
+#define _PULSE_CODE_UNBLOCK_TIMER (-42)
+#define _PULSE_CODE_MINAVAIL 0
+#define _PULSE_CODE_MAXAVAIL 127
+
+/* struct _pulse as on 64-bit QNX 7.x: 24 bytes (qnx-facts.md, "Corrections
+ * ... from the real SDP headers"). Read value.sival_int on the receiving
+ * side (the value is an int on 7.x, a long on 8.0). */
+struct _pulse {
+  uint16_t type;    /* _PULSE_TYPE */
+  uint16_t subtype; /* _PULSE_SUBTYPE */
+  int8_t code;
+  uint8_t zero[3];
+  union sigval value;
+  int32_t scoid;
+};
+_Static_assert(sizeof(union sigval) == 8, "the model needs a 64-bit host");
+_Static_assert(sizeof(struct _pulse) == 24, "struct _pulse is 24 bytes on 64-bit QNX");
+_Static_assert(offsetof(struct _pulse, code) == 4, "_pulse.code at 4");
+_Static_assert(offsetof(struct _pulse, value) == 8, "_pulse.value at 8");
+_Static_assert(offsetof(struct _pulse, scoid) == 16, "_pulse.scoid at 16");
+
+/* struct _msg_info (the 64-bit _msg_info64 layout). "The function doesn't
+ * update this structure, so you typically pass NULL" (MsgReceivePulse). */
+struct _msg_info {
+  uint32_t nd;
+  uint32_t srcnd;
+  pid_t pid;
+  int32_t tid;
+  int32_t chid;
+  int32_t scoid;
+  int32_t coid;
+  int16_t priority;
+  int16_t flags;
+  ptrdiff_t msglen;
+  ptrdiff_t srcmsglen;
+  ptrdiff_t dstmsglen;
+  uint32_t type_id;
+  uint32_t reserved;
+};
+
+/* --- Kernel calls. The plain call returns -1 and sets errno on failure;
+ * the _r call returns the negative errno and leaves errno alone ("This
+ * function does NOT set errno", each call's Returns section). */
+
+/* ChannelCreate(): "EAGAIN All kernel channel objects are in use". */
+int ChannelCreate(unsigned flags);
+int ChannelCreate_r(unsigned flags);
+
+/* ChannelDestroy(): "EINVAL The channel specified by chid doesn't exist". */
+int ChannelDestroy(int chid);
+int ChannelDestroy_r(int chid);
+
+/* ConnectAttach(): nd must be ND_LOCAL_NODE (<sys/netmgr.h>) and pid 0 or
+ * getpid(); otherwise, or for an unknown chid, ESRCH. EAGAIN when the
+ * connection table is full. */
+int ConnectAttach(uint32_t nd, pid_t pid, int chid, unsigned index, int flags);
+int ConnectAttach_r(uint32_t nd, pid_t pid, int chid, unsigned index, int flags);
+
+/* ConnectDetach(): "EINVAL The connection specified by coid doesn't exist". */
+int ConnectDetach(int coid);
+int ConnectDetach_r(int coid);
+
+/* MsgSendPulse(): EBADF for an unknown coid or one whose channel was
+ * destroyed, EINVAL for a priority outside -1 and 0..255, EAGAIN when no
+ * pulse object is left to queue the pulse. */
+int MsgSendPulse(int coid, int priority, int code, int value);
+int MsgSendPulse_r(int coid, int priority, int code, int value);
+
+/* MsgReceivePulse(): returns 0 on a pulse. ESRCH for an unknown chid or when
+ * the channel is destroyed while the thread is blocked, EFAULT for a NULL or
+ * too small buffer, ETIMEDOUT when a kernel timeout armed for
+ * _NTO_TIMEOUT_RECEIVE expires. */
+int MsgReceivePulse(int chid, void *pulse, size_t bytes, struct _msg_info *info);
+int MsgReceivePulse_r(int chid, void *pulse, size_t bytes, struct _msg_info *info);
+
+/* TimerTimeout(): returns the previous timeout flags. id: CLOCK_MONOTONIC or
+ * CLOCK_REALTIME; ntime NULL = immediate timeout; TIMER_ABSTIME in flags =
+ * absolute ntime. otime is never written (the model does not model
+ * _NTO_TIMEOUT_NANOSLEEP, which is rejected with EINVAL). */
+int TimerTimeout(clockid_t id, int flags, const struct sigevent *notify,
+                 const uint64_t *ntime, uint64_t *otime);
+int TimerTimeout_r(clockid_t id, int flags, const struct sigevent *notify,
+                   const uint64_t *ntime, uint64_t *otime);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,693 @@
+/*
+ * qnx_memory.c - the QNX Neutrino page allocator, memory budgets and the
+ * process memory cap; see include/wrt/qnx_memory.h.
+ *
+ * Real QNX code: only POSIX and QNX headers and names (no mremap, madvise,
+ * memfd or MAP_NORESERVE, no GNU extensions), so it compiles with qcc against
+ * the SDP headers and, on a Linux host, against sim/neutrino/include (which
+ * supplies only the QNX-only names). May include: the C library, <errno.h>,
+ * <fcntl.h>, <sys/mman.h>, <sys/resource.h>, <unistd.h>, wrt headers and
+ * checked_math.h. Doc references are to the QNX C Library Reference (7.1 /
+ * 8.0) unless said otherwise.
+ *
+ * Layout of one region (one mapping, made by region_reserve):
+ *   [guard][slack][base ... committed | reserved, inaccessible][guard][rest]
+ * The whole mapping starts PROT_NONE | MAP_LAZY, so it holds no memory;
+ * committing re-maps the next bytes MAP_FIXED read-write (V8's QNX port's
+ * commit), so the base never moves inside a reservation.
+ */
+/* POSIX names, plus the QNX extensions (MAP_LAZY, MAP_ANON, typed memory):
+ * _QNX_SOURCE ("Conforming to standards", QNX Programmer's Guide). */
+#define _POSIX_C_SOURCE 200809L
+#define _QNX_SOURCE 1
+
+#include "wrt/qnx_memory.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "checked_math.h"
+
+/* mmap's fd for anonymous memory: NOFD (-1) on QNX (mmap). */
+#define WRT_QNX_NOFD (-1)
+
+static const wrt_page_allocator_ops_t qnx_ops;
+
+/* ---- status helpers ------------------------------------------------------ */
+
+/* mmap: ENOMEM "not enough memory", EAGAIN "insufficient resources
+ * available / couldn't lock" (mmap, QNX C Library Reference). */
+static wrt_status os_fail(wrt_qnx_allocator_t *a, int err) {
+  a->last_os_error = err;
+  if (err == ENOMEM || err == EAGAIN)
+    return WRT_E_NO_MEMORY;
+  return WRT_E_OS;
+}
+
+/* ---- partition ----------------------------------------------------------- */
+
+wrt_status wrt_qnx_partition_init(wrt_qnx_partition_t *p, size_t limit_bytes) {
+  if (p == NULL || limit_bytes == 0u)
+    return WRT_E_INVALID_ARG;
+  p->limit = limit_bytes;
+  atomic_init(&p->used, (size_t)0);
+  return WRT_OK;
+}
+
+size_t wrt_qnx_partition_used(const wrt_qnx_partition_t *p) {
+  if (p == NULL)
+    return 0u;
+  return atomic_load_explicit(&((wrt_qnx_partition_t *)p)->used,
+                              memory_order_acquire);
+}
+
+size_t wrt_qnx_partition_limit(const wrt_qnx_partition_t *p) {
+  return p == NULL ? 0u : p->limit;
+}
+
+/* Compare-and-swap so that concurrent charges never pass the limit. */
+static wrt_status partition_charge(wrt_qnx_partition_t *p, size_t bytes) {
+  if (p == NULL || bytes == 0u)
+    return WRT_OK;
+  size_t cur = atomic_load_explicit(&p->used, memory_order_relaxed);
+  size_t next;
+  do {
+    if (wrt_size_add(cur, bytes, &next) != WRT_OK || next > p->limit)
+      return WRT_E_LIMIT;
+  } while (!atomic_compare_exchange_weak_explicit(
+      &p->used, &cur, next, memory_order_acq_rel, memory_order_relaxed));
+  return WRT_OK;
+}
+
+static void partition_refund(wrt_qnx_partition_t *p, size_t bytes) {
+  if (p != NULL && bytes != 0u)
+    atomic_fetch_sub_explicit(&p->used, bytes, memory_order_acq_rel);
+}
+
+/* ---- mappings ------------------------------------------------------------ */
+
+typedef struct {
+  uint8_t *map_addr;
+  size_t map_len;
+  uint8_t *base;
+} region_t;
+
+static size_t guard_bytes(const wrt_qnx_allocator_t *a) {
+  return a->config.guard_pages ? a->config.guard_size : 0u;
+}
+
+/* guard + reserved + guard + one Wasm page of slack to align the base. */
+static wrt_status mapping_length(size_t guard, size_t reserved, size_t *out) {
+  size_t len;
+  wrt_status st = wrt_size_add(guard, reserved, &len);
+  if (st == WRT_OK)
+    st = wrt_size_add(len, guard, &len);
+  if (st == WRT_OK)
+    st = wrt_size_add(len, (size_t)WRT_WASM_PAGE_SIZE, &len);
+  if (st == WRT_OK)
+    *out = len;
+  return st;
+}
+
+/* Reserves address space for `reserved` bytes plus guards, holding no memory.
+ * PROT_NONE: no access (mmap). MAP_PRIVATE: named always, QNX 7.0+ rejects a
+ * mapping without MAP_PRIVATE or MAP_SHARED with EINVAL (7.0 migration guide).
+ * MAP_ANON: anonymous memory (mmap). MAP_LAZY: without it QNX allocates the
+ * memory of a private mapping when it is mapped; with it "delay acquiring
+ * system memory ... until an access to the area has occurred" (mmap; System
+ * Architecture, "Locking memory"). PROT_NONE pages are never accessed, so
+ * the reservation never takes memory. */
+static wrt_status region_reserve(wrt_qnx_allocator_t *a, size_t reserved,
+                                 region_t *r) {
+  size_t guard = guard_bytes(a);
+  size_t len;
+  wrt_status st = mapping_length(guard, reserved, &len);
+  if (st != WRT_OK)
+    return st;
+  void *p = mmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANON | MAP_LAZY,
+                 WRT_QNX_NOFD, 0);
+  if (p == MAP_FAILED)
+    return os_fail(a, errno);
+  uint8_t *start = (uint8_t *)p + guard;
+  size_t misalign = (size_t)((uintptr_t)start & (WRT_WASM_PAGE_SIZE - 1u));
+  r->map_addr = (uint8_t *)p;
+  r->map_len = len;
+  /* The slack is one Wasm page, so the aligned base stays inside. */
+  r->base = misalign == 0u ? start : start + (WRT_WASM_PAGE_SIZE - misalign);
+  return WRT_OK;
+}
+
+/* munmap: the whole mapping, guards and reservation (munmap). */
+static wrt_status unmap(wrt_qnx_allocator_t *a, uint8_t *addr, size_t len) {
+  if (munmap(addr, len) != 0)
+    return os_fail(a, errno);
+  return WRT_OK;
+}
+
+/* A failure path that must release a mapping; the first error is the one
+ * reported, a failing munmap is kept in last_os_error. */
+static void unmap_quietly(wrt_qnx_allocator_t *a, const region_t *r) {
+  int saved = a->last_os_error;
+  if (munmap(r->map_addr, r->map_len) != 0)
+    a->last_os_error = errno;
+  else
+    a->last_os_error = saved;
+}
+
+/* typed memory: a missing pool or no typed-memory support is UNSUPPORTED. */
+static wrt_status typed_open(wrt_qnx_allocator_t *a, int *fd) {
+  /* posix_typed_mem_open(name, O_RDWR, POSIX_TYPED_MEM_ALLOCATE): "allocate
+   * on mmap()": each mmap of the descriptor takes new memory from the pool
+   * (posix_typed_mem_open; System Architecture, "Typed memory"). */
+  int f = posix_typed_mem_open(a->config.typed_memory, O_RDWR,
+                               POSIX_TYPED_MEM_ALLOCATE);
+  if (f < 0) {
+    int err = errno;
+    a->last_os_error = err;
+    if (err == ENOENT || err == ENOSYS || err == ENOTSUP)
+      return WRT_E_UNSUPPORTED;
+    return os_fail(a, err);
+  }
+  *fd = f;
+  return WRT_OK;
+}
+
+/* Closing does not unmap (POSIX / QNX mmap: the mapping holds its own
+ * reference); a failed close is recorded but not retried, since after an
+ * error the descriptor's state is unspecified and a retry could close a
+ * descriptor another thread just opened. */
+static void typed_close(wrt_qnx_allocator_t *a, int fd) {
+  if (close(fd) != 0)
+    a->last_os_error = errno;
+}
+
+/* Makes [addr, addr+len) of a reservation accessible and zero: re-map it
+ * MAP_FIXED read-write, as V8's QNX port commits. QNX does not document
+ * whether mprotect on a MAP_LAZY range allocates at once, while MAP_FIXED
+ * "replaces the existing mapping" with one whose lazy-ness we choose (mmap).
+ * New anonymous memory is zero-filled (System Architecture, "Initializing
+ * allocated memory"; always on in 7.x/8.0). */
+/* After a failed MAP_FIXED mmap, POSIX allows "some of the mappings in the
+ * address range ... may have been unmapped" (mmap, POSIX and QNX reference).
+ * A hole inside a reservation would let an unrelated mapping land where Wasm
+ * code relies on a fault, so put the inaccessible reservation back. It needs
+ * no memory (PROT_NONE | MAP_LAZY), so this is expected to succeed; if it
+ * does not, the errno is kept for the caller to see. */
+static void restore_reservation(wrt_qnx_allocator_t *a, uint8_t *addr, size_t len) {
+  void *p = mmap(addr, len, PROT_NONE, MAP_PRIVATE | MAP_ANON | MAP_FIXED | MAP_LAZY,
+                 WRT_QNX_NOFD, 0);
+  if (p == MAP_FAILED)
+    a->last_os_error = errno;
+}
+
+static wrt_status commit(wrt_qnx_allocator_t *a, uint8_t *addr, size_t len) {
+  if (len == 0u)
+    return WRT_OK;
+  int lazy = a->config.lazy ? MAP_LAZY : 0;
+  if (a->config.typed_memory != NULL) {
+    int fd;
+    wrt_status st = typed_open(a, &fd);
+    if (st != WRT_OK)
+      return st;
+    /* Typed memory is mapped MAP_SHARED from its descriptor
+     * (posix_typed_mem_open; System Architecture, "Typed memory"). */
+    void *p = mmap(addr, len, PROT_READ | PROT_WRITE,
+                   MAP_SHARED | MAP_FIXED | lazy, fd, 0);
+    int err = errno;
+    typed_close(a, fd);
+    if (p == MAP_FAILED) {
+      wrt_status failed = os_fail(a, err);
+      restore_reservation(a, addr, len);
+      return failed;
+    }
+    /* POSIX leaves the contents of allocated typed memory unspecified;
+     * Wasm needs zero. */
+    memset(addr, 0, len);
+    return WRT_OK;
+  }
+  void *p = mmap(addr, len, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANON | MAP_FIXED | lazy, WRT_QNX_NOFD, 0);
+  if (p == MAP_FAILED) {
+    wrt_status failed = os_fail(a, errno);
+    restore_reservation(a, addr, len);
+    return failed;
+  }
+  return WRT_OK;
+}
+
+/* ---- config -------------------------------------------------------------- */
+
+wrt_qnx_allocator_config_t wrt_qnx_allocator_config_default(void) {
+  wrt_qnx_allocator_config_t c;
+  memset(&c, 0, sizeof c);
+  c.guard_pages = false;
+  c.guard_size = WRT_WASM_PAGE_SIZE;
+  c.max_pages = WRT_WASM_MAX_PAGES;
+  c.growth = WRT_GROW_RESERVE;
+  c.reserve_pages = 0u;
+  c.lazy = false;
+  c.typed_memory = NULL;
+  c.partition = NULL;
+  return c;
+}
+
+static bool is_power_of_two(size_t v) { return v != 0u && (v & (v - 1u)) == 0u; }
+
+wrt_status wrt_qnx_allocator_init(wrt_qnx_allocator_t *a,
+                                  const wrt_qnx_allocator_config_t *cfg) {
+  if (a == NULL || cfg == NULL)
+    return WRT_E_INVALID_ARG;
+  if (cfg->max_pages == 0u || cfg->max_pages > WRT_WASM_MAX_PAGES)
+    return WRT_E_INVALID_ARG;
+  if (cfg->growth != WRT_GROW_RESERVE && cfg->growth != WRT_GROW_EXACT)
+    return WRT_E_INVALID_ARG;
+  if (cfg->reserve_pages > WRT_WASM_MAX_PAGES)
+    return WRT_E_INVALID_ARG;
+  if (cfg->typed_memory != NULL && cfg->typed_memory[0] == '\0')
+    return WRT_E_INVALID_ARG;
+  /* The page size is a run-time value on aarch64 (7.1, 8.0): sysconf
+   * (_SC_PAGESIZE) (sysconf, QNX C Library Reference). */
+  long page = sysconf(_SC_PAGESIZE);
+  if (page <= 0)
+    return WRT_E_OS;
+  size_t os_page = (size_t)page;
+  /* Wasm pages must be whole OS pages, and the 64 KiB base alignment must
+   * be reachable by page-aligned offsets. */
+  if (!is_power_of_two(os_page) || os_page > WRT_WASM_PAGE_SIZE)
+    return WRT_E_UNSUPPORTED;
+  /* As the Linux allocator: guard_size is checked even while guards are
+   * off, so a bad value is reported where it is set. */
+  if (!wrt_size_is_aligned(cfg->guard_size, os_page) ||
+      (cfg->guard_pages && cfg->guard_size == 0u))
+    return WRT_E_INVALID_ARG;
+  /* The largest mapping this config can ask for must be computable. */
+  size_t max_bytes, len;
+  wrt_status st = wrt_pages_to_bytes(cfg->max_pages, &max_bytes);
+  if (st == WRT_OK)
+    st = mapping_length(cfg->guard_pages ? cfg->guard_size : 0u, max_bytes, &len);
+  if (st != WRT_OK)
+    return st;
+
+  wrt_qnx_allocator_t fresh;
+  memset(&fresh, 0, sizeof fresh);
+  fresh.base.ops = &qnx_ops;
+  fresh.config = *cfg;
+  fresh.os_page = os_page;
+  if (cfg->typed_memory != NULL) {
+    /* The pool must exist now, so that a missing pool is reported here
+     * rather than at the first grow. */
+    int fd;
+    st = typed_open(&fresh, &fd);
+    if (st != WRT_OK)
+      return st;
+    typed_close(&fresh, fd);
+  }
+  *a = fresh;
+  return WRT_OK;
+}
+
+void wrt_qnx_allocator_destroy(wrt_qnx_allocator_t *a) {
+  if (a == NULL || a->base.ops != &qnx_ops)
+    return;
+  int last = a->last_os_error;
+  if (a->allocated) {
+    /* A failing munmap leaves the mapping behind, but the object forgets it
+     * either way; the errno is all that can be reported. */
+    if (munmap(a->map_addr, a->map_len) != 0)
+      last = errno;
+    partition_refund(a->config.partition, a->charged);
+  }
+  memset(a, 0, sizeof *a);
+  a->last_os_error = last;
+}
+
+wrt_page_allocator_t *wrt_qnx_allocator_base(wrt_qnx_allocator_t *a) {
+  if (a == NULL || a->base.ops != &qnx_ops)
+    return NULL;
+  return &a->base;
+}
+
+/* ---- builder ------------------------------------------------------------- */
+
+wrt_qnx_allocator_builder_t wrt_qnx_allocator_builder_new(void) {
+  wrt_qnx_allocator_builder_t b;
+  b.config = wrt_qnx_allocator_config_default();
+  return b;
+}
+
+wrt_qnx_allocator_builder_t
+wrt_qnx_allocator_builder_with_guard_pages(wrt_qnx_allocator_builder_t b,
+                                           bool guard_pages) {
+  b.config.guard_pages = guard_pages;
+  return b;
+}
+
+wrt_qnx_allocator_builder_t
+wrt_qnx_allocator_builder_with_guard_size(wrt_qnx_allocator_builder_t b,
+                                          size_t guard_size) {
+  b.config.guard_size = guard_size;
+  return b;
+}
+
+wrt_qnx_allocator_builder_t
+wrt_qnx_allocator_builder_with_max_pages(wrt_qnx_allocator_builder_t b,
+                                         uint32_t max_pages) {
+  b.config.max_pages = max_pages;
+  return b;
+}
+
+wrt_qnx_allocator_builder_t
+wrt_qnx_allocator_builder_with_growth(wrt_qnx_allocator_builder_t b,
+                                      wrt_growth_strategy growth) {
+  b.config.growth = growth;
+  return b;
+}
+
+wrt_qnx_allocator_builder_t
+wrt_qnx_allocator_builder_with_reserve_pages(wrt_qnx_allocator_builder_t b,
+                                             uint32_t reserve_pages) {
+  b.config.reserve_pages = reserve_pages;
+  return b;
+}
+
+wrt_qnx_allocator_builder_t
+wrt_qnx_allocator_builder_with_lazy(wrt_qnx_allocator_builder_t b, bool lazy) {
+  b.config.lazy = lazy;
+  return b;
+}
+
+wrt_qnx_allocator_builder_t
+wrt_qnx_allocator_builder_with_typed_memory(wrt_qnx_allocator_builder_t b,
+                                            const char *typed_memory) {
+  b.config.typed_memory = typed_memory;
+  return b;
+}
+
+wrt_qnx_allocator_builder_t
+wrt_qnx_allocator_builder_with_partition(wrt_qnx_allocator_builder_t b,
+                                         wrt_qnx_partition_t *partition) {
+  b.config.partition = partition;
+  return b;
+}
+
+wrt_status wrt_qnx_allocator_build(const wrt_qnx_allocator_builder_t *b,
+                                   wrt_qnx_allocator_t *out) {
+  if (b == NULL || out == NULL)
+    return WRT_E_INVALID_ARG;
+  return wrt_qnx_allocator_init(out, &b->config);
+}
+
+/* ---- the page-allocator operations -------------------------------------- */
+
+static wrt_qnx_allocator_t *self_of(wrt_page_allocator_t *self) {
+  /* base is the first member. */
+  return (wrt_qnx_allocator_t *)(void *)self;
+}
+
+/* A new region: reserve reserve_pages, commit `pages`, charge the partition
+ * `charge` bytes. On error nothing is left mapped or charged. */
+static wrt_status region_create(wrt_qnx_allocator_t *a, uint32_t pages,
+                                uint32_t reserve_pages, size_t charge,
+                                region_t *r) {
+  size_t size, reserved;
+  wrt_status st = wrt_pages_to_bytes(pages, &size);
+  if (st == WRT_OK)
+    st = wrt_pages_to_bytes(reserve_pages, &reserved);
+  if (st != WRT_OK)
+    return st;
+  st = partition_charge(a->config.partition, charge);
+  if (st != WRT_OK)
+    return st;
+  st = region_reserve(a, reserved, r);
+  if (st == WRT_OK) {
+    st = commit(a, r->base, size);
+    if (st != WRT_OK)
+      unmap_quietly(a, r);
+  }
+  if (st != WRT_OK)
+    partition_refund(a->config.partition, charge);
+  return st;
+}
+
+static uint32_t min_u32(uint32_t x, uint32_t y) { return x < y ? x : y; }
+static uint32_t max_u32(uint32_t x, uint32_t y) { return x > y ? x : y; }
+
+static wrt_status qnx_allocate(wrt_page_allocator_t *self,
+                               uint32_t initial_pages, uint32_t maximum_pages,
+                               uint8_t **base, size_t *size) {
+  wrt_qnx_allocator_t *a = self_of(self);
+  if (base == NULL || size == NULL || initial_pages > WRT_WASM_MAX_PAGES ||
+      maximum_pages > WRT_WASM_MAX_PAGES)
+    return WRT_E_INVALID_ARG;
+  if (maximum_pages != 0u && initial_pages > maximum_pages)
+    return WRT_E_INVALID_ARG;
+  uint32_t max = maximum_pages == 0u ? a->config.max_pages : maximum_pages;
+  if (max > a->config.max_pages || initial_pages > max)
+    return WRT_E_LIMIT;
+  if (a->allocated)
+    return WRT_E_STATE;
+
+  uint32_t reserve;
+  if (a->config.growth == WRT_GROW_EXACT)
+    reserve = initial_pages;
+  else if (a->config.reserve_pages == 0u)
+    reserve = max;
+  else
+    reserve = max_u32(min_u32(a->config.reserve_pages, max), initial_pages);
+
+  size_t bytes;
+  wrt_status st = wrt_pages_to_bytes(initial_pages, &bytes);
+  if (st != WRT_OK)
+    return st;
+  region_t r;
+  st = region_create(a, initial_pages, reserve, bytes, &r);
+  if (st != WRT_OK)
+    return st;
+  a->map_addr = r.map_addr;
+  a->map_len = r.map_len;
+  a->mem_base = r.base;
+  a->mem_size = bytes;
+  a->reserved_size = (size_t)reserve * WRT_WASM_PAGE_SIZE; /* checked above */
+  a->charged = bytes;
+  a->pages = initial_pages;
+  a->max_pages = max;
+  a->allocated = true;
+  a->protect_changed = false;
+  *base = a->mem_base;
+  *size = a->mem_size;
+  return WRT_OK;
+}
+
+static wrt_status qnx_grow(wrt_page_allocator_t *self, uint32_t current_pages,
+                           uint32_t additional_pages, uint8_t **base,
+                           size_t *size) {
+  wrt_qnx_allocator_t *a = self_of(self);
+  if (base == NULL || size == NULL)
+    return WRT_E_INVALID_ARG;
+  if (!a->allocated)
+    return WRT_E_STATE;
+  if (current_pages != a->pages)
+    return WRT_E_INVALID_ARG;
+  if (additional_pages == 0u) {
+    *base = a->mem_base;
+    *size = a->mem_size;
+    return WRT_OK;
+  }
+  if ((uint64_t)current_pages + additional_pages > a->max_pages)
+    return WRT_E_LIMIT;
+  uint32_t new_pages = current_pages + additional_pages;
+  size_t new_size;
+  wrt_status st = wrt_pages_to_bytes(new_pages, &new_size);
+  if (st != WRT_OK)
+    return st;
+  size_t delta = new_size - a->mem_size;
+
+  if (a->config.growth == WRT_GROW_RESERVE && new_size <= a->reserved_size) {
+    /* In place: the base never moves inside the reservation. */
+    st = partition_charge(a->config.partition, delta);
+    if (st != WRT_OK)
+      return st;
+    st = commit(a, a->mem_base + a->mem_size, delta);
+    if (st != WRT_OK) {
+      partition_refund(a->config.partition, delta);
+      return st;
+    }
+  } else {
+    /* QNX has no mremap: allocate new, copy, free old (the seed's answer).
+     * Copying reads every byte, so access must not be narrowed. */
+    if (a->protect_changed)
+      return WRT_E_STATE;
+    uint32_t reserve = new_pages;
+    if (a->config.growth == WRT_GROW_RESERVE) {
+      uint32_t old_reserve = (uint32_t)(a->reserved_size / WRT_WASM_PAGE_SIZE);
+      uint64_t doubled = (uint64_t)old_reserve * 2u;
+      reserve = doubled > a->max_pages ? a->max_pages : (uint32_t)doubled;
+      reserve = max_u32(reserve, new_pages);
+    }
+    region_t r;
+    st = region_create(a, new_pages, reserve, delta, &r);
+    if (st != WRT_OK)
+      return st;
+    if (a->mem_size != 0u)
+      memcpy(r.base, a->mem_base, a->mem_size);
+    st = unmap(a, a->map_addr, a->map_len);
+    if (st != WRT_OK) {
+      /* Keep the old region, intact and owned; drop the new one. */
+      unmap_quietly(a, &r);
+      partition_refund(a->config.partition, delta);
+      return st;
+    }
+    a->map_addr = r.map_addr;
+    a->map_len = r.map_len;
+    a->mem_base = r.base;
+    a->reserved_size = (size_t)reserve * WRT_WASM_PAGE_SIZE;
+  }
+  a->mem_size = new_size;
+  a->charged += delta;
+  a->pages = new_pages;
+  *base = a->mem_base;
+  *size = a->mem_size;
+  return WRT_OK;
+}
+
+/* The checks protect and discard share. */
+static wrt_status check_range(const wrt_qnx_allocator_t *a, size_t offset,
+                              size_t len) {
+  if (len == 0u || !wrt_size_is_aligned(offset, a->os_page) ||
+      !wrt_size_is_aligned(len, a->os_page))
+    return WRT_E_INVALID_ARG;
+  if (!a->allocated)
+    return WRT_E_STATE;
+  if (!wrt_range_within(offset, len, a->mem_size))
+    return WRT_E_INVALID_ARG;
+  return WRT_OK;
+}
+
+static wrt_status qnx_protect(wrt_page_allocator_t *self, size_t offset,
+                              size_t len, wrt_mem_access access) {
+  wrt_qnx_allocator_t *a = self_of(self);
+  int prot;
+  switch (access) {
+  case WRT_MEM_NONE:
+    prot = PROT_NONE;
+    break;
+  case WRT_MEM_READ:
+    prot = PROT_READ;
+    break;
+  case WRT_MEM_READ_WRITE:
+    prot = PROT_READ | PROT_WRITE;
+    break;
+  default:
+    return WRT_E_INVALID_ARG;
+  }
+  wrt_status st = check_range(a, offset, len);
+  if (st != WRT_OK)
+    return st;
+  /* mprotect: change the access of whole pages of a mapping (mprotect). */
+  if (mprotect(a->mem_base + offset, len, prot) != 0)
+    return os_fail(a, errno);
+  if (access != WRT_MEM_READ_WRITE)
+    a->protect_changed = true;
+  else if (offset == 0u && len == a->mem_size)
+    a->protect_changed = false;
+  return WRT_OK;
+}
+
+static wrt_status qnx_deallocate(wrt_page_allocator_t *self, uint8_t *base,
+                                 size_t size) {
+  wrt_qnx_allocator_t *a = self_of(self);
+  if (!a->allocated || base != a->mem_base || size != a->mem_size)
+    return WRT_E_STATE;
+  wrt_status st = unmap(a, a->map_addr, a->map_len);
+  if (st != WRT_OK)
+    return st;
+  partition_refund(a->config.partition, a->charged);
+  a->map_addr = NULL;
+  a->map_len = 0u;
+  a->mem_base = NULL;
+  a->mem_size = 0u;
+  a->reserved_size = 0u;
+  a->charged = 0u;
+  a->pages = 0u;
+  a->max_pages = 0u;
+  a->allocated = false;
+  a->protect_changed = false;
+  return WRT_OK;
+}
+
+static const wrt_page_allocator_ops_t qnx_ops = {
+    qnx_allocate, qnx_grow, qnx_protect, qnx_deallocate};
+
+wrt_status wrt_qnx_allocator_discard(wrt_qnx_allocator_t *a, size_t offset,
+                                     size_t len) {
+  if (a == NULL || a->base.ops != &qnx_ops)
+    return WRT_E_INVALID_ARG;
+  wrt_status st = check_range(a, offset, len);
+  if (st != WRT_OK)
+    return st;
+  if (a->config.typed_memory != NULL)
+    return WRT_E_UNSUPPORTED;
+  uint8_t *addr = a->mem_base + offset;
+  if (a->config.lazy) {
+    /* POSIX_MADV_DISCARD_NP (7.0+): "discard the backing store for lazy
+     * private mappings (similar to madvise(MADV_DONTNEED) in Linux)"
+     * (posix_madvise). It returns the error number, not -1. */
+    int rc = posix_madvise(addr, len, POSIX_MADV_DISCARD_NP);
+    if (rc != 0)
+      return os_fail(a, rc);
+    return WRT_OK;
+  }
+  /* Not lazy: DISCARD_NP is documented for lazy mappings only, so replace
+   * the pages with fresh zero-filled ones (mmap MAP_FIXED); the old memory
+   * goes back to the system. */
+  void *p = mmap(addr, len, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANON | MAP_FIXED, WRT_QNX_NOFD, 0);
+  if (p == MAP_FAILED)
+    return os_fail(a, errno);
+  return WRT_OK;
+}
+
+/* ---- process cap --------------------------------------------------------- */
+
+/* setrlimit / getrlimit (QNX C Library Reference): RLIMIT_AS, "the maximum
+ * size of the process's total available memory (address space), in bytes";
+ * mmap fails with ENOMEM past it. Only the soft limit is set. */
+wrt_status wrt_qnx_set_process_memory_cap(uint64_t bytes) {
+  if (bytes == 0u)
+    return WRT_E_INVALID_ARG;
+  struct rlimit rl;
+  if (getrlimit(RLIMIT_AS, &rl) != 0)
+    return WRT_E_OS;
+  rlim_t want;
+  if (bytes == WRT_QNX_MEMORY_CAP_NONE) {
+    want = rl.rlim_max;
+  } else {
+    /* RLIM_INFINITY and the values above it are special on QNX
+     * (RLIM_INFINITY is (uint64_t)-3 there). */
+    if ((uint64_t)(rlim_t)bytes != bytes ||
+        bytes >= (uint64_t)RLIM_INFINITY)
+      return WRT_E_INVALID_ARG;
+    want = (rlim_t)bytes;
+    if (rl.rlim_max != RLIM_INFINITY && want > rl.rlim_max)
+      return WRT_E_LIMIT;
+  }
+  rl.rlim_cur = want;
+  if (setrlimit(RLIMIT_AS, &rl) != 0)
+    return errno == EPERM ? WRT_E_LIMIT : WRT_E_OS;
+  return WRT_OK;
+}
+
+wrt_status wrt_qnx_get_process_memory_cap(uint64_t *bytes) {
+  if (bytes == NULL)
+    return WRT_E_INVALID_ARG;
+  struct rlimit rl;
+  if (getrlimit(RLIMIT_AS, &rl) != 0)
+    return WRT_E_OS;
+  *bytes = rl.rlim_cur == RLIM_INFINITY ? WRT_QNX_MEMORY_CAP_NONE
+                                        : (uint64_t)rl.rlim_cur;
+  return WRT_OK;
+}

@@ -1,0 +1,14 @@
+# The QNX page allocator (src/qnx/qnx_memory.c) on the Neutrino host model:
+# its own tests (partitions, strategies, lazy, typed memory, config, overflow,
+# every system call failed in turn, process cap) and, once the shared suite
+# exists, the backend-neutral memory suite run unchanged against it.
+if(TARGET wrt_platform_qnx_model)
+  wrt_add_test(NAME test_qnx_memory SOURCES qnx_memory/test_qnx_memory.c
+    LIBS wrt_platform_qnx_model LABELS qnx memory WRAP TIMEOUT 60)
+  wrt_add_test(NAME test_qnx_memory_threads SOURCES qnx_memory/test_qnx_memory_threads.c
+    LIBS wrt_platform_qnx_model LABELS qnx memory threads TIMEOUT 60)
+  if(EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/support/memory_suite.c)
+    wrt_add_test(NAME test_qnx_memory_suite SOURCES qnx_memory/test_qnx_memory_suite.c
+      LIBS wrt_platform_qnx_model LABELS qnx memory WRAP TIMEOUT 120)
+  endif()
+endif()
