@@ -1,0 +1,256 @@
+/*
+ * atomic_memory.c - the checksummed-write provider; see wrt/atomic_memory.h.
+ *
+ * OS-free (src/core): includes wrt headers, checked_math.h and the C library.
+ * Block indices come from shifts (block_size is a power of two), which
+ * cannot overflow; offset + len goes through the checked helpers.
+ */
+#include "wrt/atomic_memory.h"
+
+#include <string.h>
+
+#include "checked_math.h"
+
+static bool initialised(const wrt_provider_t *p) {
+  return p != NULL && p->lock != NULL && p->block_size != 0u;
+}
+
+/* Length of block i of a region of `size` bytes (i must be < its count). */
+static size_t block_len(size_t size, size_t i, unsigned shift, size_t bs) {
+  size_t start = i << shift;
+  size_t rest = size - start;
+  return rest < bs ? rest : bs;
+}
+
+static uint32_t block_crc(const wrt_provider_t *p, size_t i) {
+  return wrt_crc32c(0u, p->base + (i << p->block_shift),
+                    block_len(p->size, i, p->block_shift, p->block_size));
+}
+
+/* CRC-32C of len zero bytes, from a small constant zero buffer. */
+static uint32_t zeros_crc(size_t len) {
+  static const uint8_t zeros[256];
+  uint32_t crc = 0u;
+  while (len > 0u) {
+    size_t n = len < sizeof zeros ? len : sizeof zeros;
+    crc = wrt_crc32c(crc, zeros, n);
+    len -= n;
+  }
+  return crc;
+}
+
+/* Checks [offset, offset+len) in range: WRT_OK, OVERFLOW or INVALID_ARG. */
+static wrt_status check_range(const wrt_provider_t *p, size_t offset,
+                              size_t len) {
+  size_t end;
+  if (wrt_size_add(offset, len, &end) != WRT_OK)
+    return WRT_E_OVERFLOW;
+  return wrt_range_within(offset, len, p->size) ? WRT_OK : WRT_E_INVALID_ARG;
+}
+
+/* Verifies blocks first..last (inclusive); on mismatch records the block. */
+static wrt_status verify_blocks(wrt_provider_t *p, size_t first, size_t last) {
+  for (size_t i = first; i <= last; i++) {
+    if (block_crc(p, i) != p->checksums[i]) {
+      atomic_store(&p->first_bad_block, i);
+      return WRT_E_CORRUPT;
+    }
+  }
+  return WRT_OK;
+}
+
+wrt_status wrt_provider_init(wrt_provider_t *p, uint8_t *base, size_t size,
+                             uint32_t *block_checksums, size_t block_count,
+                             size_t block_size, wrt_mutex_t *lock) {
+  size_t needed;
+  unsigned shift = 0u;
+  if (p == NULL || lock == NULL || lock->futex == NULL)
+    return WRT_E_INVALID_ARG;
+  if (block_size < WRT_PROVIDER_MIN_BLOCK_SIZE ||
+      !wrt_size_is_aligned(block_size, block_size))
+    return WRT_E_INVALID_ARG;
+  if (size > 0u && (base == NULL || block_checksums == NULL))
+    return WRT_E_INVALID_ARG;
+  needed = wrt_provider_blocks_for(size, block_size);
+  if (block_count < needed)
+    return WRT_E_INVALID_ARG;
+  while (((size_t)1 << shift) != block_size)
+    shift++;
+
+  p->base = base;
+  p->size = size;
+  p->checksums = block_checksums;
+  p->block_count = block_count;
+  p->block_size = block_size;
+  p->block_shift = shift;
+  p->zero_block_crc = zeros_crc(block_size);
+  atomic_init(&p->verify_reads, false);
+  atomic_init(&p->verify_writes, false);
+  atomic_init(&p->first_bad_block, WRT_PROVIDER_NO_BAD_BLOCK);
+  for (size_t i = 0; i < needed; i++)
+    p->checksums[i] = block_crc(p, i);
+  p->lock = lock; /* last: marks the provider initialised */
+  return WRT_OK;
+}
+
+wrt_status wrt_provider_set_verify_reads(wrt_provider_t *p, bool on) {
+  if (!initialised(p))
+    return WRT_E_INVALID_ARG;
+  atomic_store(&p->verify_reads, on);
+  return WRT_OK;
+}
+
+wrt_status wrt_provider_set_verify_writes(wrt_provider_t *p, bool on) {
+  if (!initialised(p))
+    return WRT_E_INVALID_ARG;
+  atomic_store(&p->verify_writes, on);
+  return WRT_OK;
+}
+
+/* Locks p and checks the range under the lock (resize may change the size
+ * concurrently). On WRT_OK the lock is held and *first and *last are the touched
+ * blocks; otherwise it is not held. len must be > 0. */
+static wrt_status lock_range(wrt_provider_t *p, size_t offset, size_t len,
+                             size_t *first, size_t *last) {
+  wrt_status st = wrt_mutex_lock(p->lock);
+  if (st != WRT_OK)
+    return st;
+  st = check_range(p, offset, len);
+  if (st != WRT_OK) {
+    (void)wrt_mutex_unlock(p->lock); /* the range error is what matters */
+    return st;
+  }
+  *first = offset >> p->block_shift;
+  *last = (offset + len - 1u) >> p->block_shift; /* in range: no overflow */
+  return WRT_OK;
+}
+
+/* len 0 is a no-op, but its offset is still checked (under the lock). */
+static wrt_status check_empty(wrt_provider_t *p, size_t offset) {
+  wrt_status st = wrt_mutex_lock(p->lock), ust;
+  if (st != WRT_OK)
+    return st;
+  st = check_range(p, offset, 0u);
+  ust = wrt_mutex_unlock(p->lock);
+  return st != WRT_OK ? st : ust;
+}
+
+wrt_status wrt_atomic_write(wrt_provider_t *p, size_t offset, const void *src,
+                            size_t len) {
+  wrt_status st, ust;
+  size_t first, last;
+  if (!initialised(p) || (src == NULL && len > 0u))
+    return WRT_E_INVALID_ARG;
+  if (len == 0u)
+    return check_empty(p, offset);
+  st = lock_range(p, offset, len, &first, &last);
+  if (st != WRT_OK)
+    return st;
+  if (atomic_load(&p->verify_writes))
+    st = verify_blocks(p, first, last);
+  if (st == WRT_OK) {
+    memmove(p->base + offset, src, len);
+    for (size_t i = first; i <= last; i++)
+      p->checksums[i] = block_crc(p, i);
+  }
+  /* Data and checksums agree before the unlock; an unlock failure is the
+   * backend's and is reported but changes nothing here. */
+  ust = wrt_mutex_unlock(p->lock);
+  return st != WRT_OK ? st : ust;
+}
+
+wrt_status wrt_atomic_read(wrt_provider_t *p, size_t offset, void *dst,
+                           size_t len) {
+  wrt_status st, ust;
+  size_t first, last;
+  if (!initialised(p) || (dst == NULL && len > 0u))
+    return WRT_E_INVALID_ARG;
+  if (len == 0u)
+    return check_empty(p, offset);
+  st = lock_range(p, offset, len, &first, &last);
+  if (st != WRT_OK)
+    return st;
+  if (atomic_load(&p->verify_reads))
+    st = verify_blocks(p, first, last);
+  if (st == WRT_OK)
+    memmove(dst, p->base + offset, len);
+  ust = wrt_mutex_unlock(p->lock);
+  return st != WRT_OK ? st : ust;
+}
+
+wrt_status wrt_provider_verify(wrt_provider_t *p) {
+  wrt_status st, ust;
+  size_t count;
+  if (!initialised(p))
+    return WRT_E_INVALID_ARG;
+  st = wrt_mutex_lock(p->lock);
+  if (st != WRT_OK)
+    return st;
+  count = wrt_provider_blocks_for(p->size, p->block_size);
+  if (count > 0u)
+    st = verify_blocks(p, 0u, count - 1u);
+  if (st == WRT_OK)
+    atomic_store(&p->first_bad_block, WRT_PROVIDER_NO_BAD_BLOCK);
+  ust = wrt_mutex_unlock(p->lock);
+  return st != WRT_OK ? st : ust;
+}
+
+size_t wrt_provider_first_bad_block(const wrt_provider_t *p) {
+  if (p == NULL)
+    return WRT_PROVIDER_NO_BAD_BLOCK;
+  return atomic_load(&((wrt_provider_t *)p)->first_bad_block);
+}
+
+wrt_status wrt_provider_resize(wrt_provider_t *p, uint8_t *new_base,
+                               size_t new_size, uint32_t *new_checksums,
+                               size_t new_block_count) {
+  wrt_status st, ust;
+  size_t old_count, new_count, capacity, bytes;
+  uint32_t *sums;
+  bool old_partial;
+  if (!initialised(p) || (new_base == NULL && new_size > 0u) ||
+      (new_checksums == NULL && new_block_count != 0u))
+    return WRT_E_INVALID_ARG;
+  st = wrt_mutex_lock(p->lock);
+  if (st != WRT_OK)
+    return st;
+  /* Checked under the lock: a concurrent resize may change them. */
+  sums = new_checksums != NULL ? new_checksums : p->checksums;
+  capacity = new_checksums != NULL ? new_block_count : p->block_count;
+  new_count = wrt_provider_blocks_for(new_size, p->block_size);
+  if (new_size < p->size || capacity < new_count ||
+      (new_count > 0u && sums == NULL)) {
+    (void)wrt_mutex_unlock(p->lock);
+    return WRT_E_INVALID_ARG;
+  }
+  old_count = wrt_provider_blocks_for(p->size, p->block_size);
+  st = wrt_size_mul(old_count, sizeof *sums, &bytes);
+  /* The old partial last block grows into zeros: check it (over its old
+   * length, at its new address) before re-checksumming it, so that damage
+   * is reported rather than taken in. */
+  old_partial = (p->size & (p->block_size - 1u)) != 0u;
+  if (st == WRT_OK && old_partial) {
+    size_t i = old_count - 1u;
+    size_t start = i << p->block_shift;
+    if (wrt_crc32c(0u, new_base + start, p->size - start) != p->checksums[i]) {
+      atomic_store(&p->first_bad_block, i);
+      st = WRT_E_CORRUPT;
+    }
+  }
+  if (st == WRT_OK) {
+    if (sums != p->checksums && bytes > 0u)
+      memmove(sums, p->checksums, bytes);
+    p->base = new_base;
+    p->size = new_size;
+    p->checksums = sums;
+    p->block_count = capacity;
+    if (old_partial)
+      p->checksums[old_count - 1u] = block_crc(p, old_count - 1u);
+    for (size_t i = old_count; i < new_count; i++) {
+      size_t n = block_len(new_size, i, p->block_shift, p->block_size);
+      p->checksums[i] = n == p->block_size ? p->zero_block_crc : zeros_crc(n);
+    }
+  }
+  ust = wrt_mutex_unlock(p->lock);
+  return st != WRT_OK ? st : ust;
+}

@@ -1,0 +1,203 @@
+/*
+ * test_crc32c.c - wrt_crc32c: the RFC 3720 vectors, the zlib chaining
+ * convention, and agreement between the hardware path, the portable
+ * slice-by-8 path and a bit-at-a-time reference written here.
+ * Test code: includes cmocka, the library's internal crc32c_impl.h and libc.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "crc32c_impl.h"
+#include "wrt/crc32c.h"
+
+/* Room for the largest length plus a 16-byte misalignment. */
+#define BUF_MAX (4u * 8192u * 3u + 64u)
+static uint8_t buf[BUF_MAX];
+
+static uint64_t rng_state = 0x9E3779B97F4A7C15u;
+static uint8_t rnd8(void) {
+  rng_state ^= rng_state << 13;
+  rng_state ^= rng_state >> 7;
+  rng_state ^= rng_state << 17;
+  return (uint8_t)(rng_state >> 32);
+}
+
+static void fill_random(uint8_t *p, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    p[i] = rnd8();
+}
+
+/* The definition: reflected Castagnoli polynomial, one bit at a time. */
+static uint32_t crc_reference(uint32_t crc, const uint8_t *p, size_t n) {
+  crc = ~crc;
+  for (size_t i = 0; i < n; i++) {
+    crc ^= p[i];
+    for (int b = 0; b < 8; b++)
+      crc = (crc >> 1) ^ ((crc & 1u) != 0u ? 0x82F63B78u : 0u);
+  }
+  return ~crc;
+}
+
+static void test_check_value(void **state) {
+  (void)state;
+  assert_int_equal(wrt_crc32c(0u, "123456789", 9u), 0xE3069283u);
+  assert_int_equal(wrt_crc32c_portable(0u, "123456789", 9u), 0xE3069283u);
+  assert_int_equal(crc_reference(0u, (const uint8_t *)"123456789", 9u),
+                   0xE3069283u);
+}
+
+/* RFC 3720 appendix B.4. */
+static void test_rfc3720_vectors(void **state) {
+  static const uint8_t read_pdu[48] = {
+      0x01, 0xc0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+      0x00, 0x00, 0x00, 0x00, 0x14, 0x00, 0x00, 0x00, 0x00, 0x00, 0x04, 0x00,
+      0x00, 0x00, 0x00, 0x14, 0x00, 0x00, 0x00, 0x18, 0x28, 0x00, 0x00, 0x00,
+      0x00, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00};
+  uint8_t v[32];
+  (void)state;
+  memset(v, 0, sizeof v);
+  assert_int_equal(wrt_crc32c(0u, v, 32u), 0x8A9136AAu);
+  assert_int_equal(wrt_crc32c_portable(0u, v, 32u), 0x8A9136AAu);
+  memset(v, 0xff, sizeof v);
+  assert_int_equal(wrt_crc32c(0u, v, 32u), 0x62A8AB43u);
+  assert_int_equal(wrt_crc32c_portable(0u, v, 32u), 0x62A8AB43u);
+  for (unsigned i = 0; i < 32u; i++)
+    v[i] = (uint8_t)i;
+  assert_int_equal(wrt_crc32c(0u, v, 32u), 0x46DD794Eu);
+  assert_int_equal(wrt_crc32c_portable(0u, v, 32u), 0x46DD794Eu);
+  for (unsigned i = 0; i < 32u; i++)
+    v[i] = (uint8_t)(31u - i);
+  assert_int_equal(wrt_crc32c(0u, v, 32u), 0x113FDB5Cu);
+  assert_int_equal(wrt_crc32c_portable(0u, v, 32u), 0x113FDB5Cu);
+  assert_int_equal(wrt_crc32c(0u, read_pdu, sizeof read_pdu), 0xD9963A56u);
+  assert_int_equal(wrt_crc32c_portable(0u, read_pdu, sizeof read_pdu),
+                   0xD9963A56u);
+}
+
+static void test_empty_and_null(void **state) {
+  (void)state;
+  assert_int_equal(wrt_crc32c(0u, NULL, 0u), 0u);
+  assert_int_equal(wrt_crc32c(0x12345678u, NULL, 0u), 0x12345678u);
+  assert_int_equal(wrt_crc32c(0x12345678u, "x", 0u), 0x12345678u);
+  assert_int_equal(wrt_crc32c_portable(0xCAFEu, NULL, 0u), 0xCAFEu);
+}
+
+/* The portable table against the definition, every length 0..4096. */
+static void test_portable_matches_reference(void **state) {
+  (void)state;
+  fill_random(buf, 4096u + 16u);
+  for (size_t len = 0; len <= 4096u; len++) {
+    size_t off = len % 16u;
+    assert_int_equal(wrt_crc32c_portable(0u, buf + off, len),
+                     crc_reference(0u, buf + off, len));
+  }
+}
+
+/* Hardware against portable: every length 0..4096 at every start offset
+ * 0..15 (the alignment prologue and all three-stream remainders). */
+static void test_hw_matches_portable_every_length(void **state) {
+  (void)state;
+  if (!wrt_crc32c_hw_available())
+    skip();
+  fill_random(buf, 4096u + 16u);
+  for (size_t off = 0; off < 16u; off++)
+    for (size_t len = 0; len <= 4096u; len++)
+      assert_int_equal(wrt_crc32c_hw(0x5a5a5a5au, buf + off, len),
+                       wrt_crc32c_portable(0x5a5a5a5au, buf + off, len));
+}
+
+/* Lengths around the long three-stream chunk (3 * 8192), which the 0..4096
+ * sweep never reaches. */
+static void test_hw_matches_portable_long(void **state) {
+  static const size_t lens[] = {3u * 8192u - 1u, 3u * 8192u, 3u * 8192u + 1u,
+                                3u * 8192u + 3u * 256u + 7u, 6u * 8192u + 5u,
+                                4u * 8192u * 3u};
+  (void)state;
+  if (!wrt_crc32c_hw_available())
+    skip();
+  fill_random(buf, BUF_MAX);
+  for (size_t k = 0; k < sizeof lens / sizeof lens[0]; k++)
+    for (size_t off = 0; off < 16u; off++) {
+      uint32_t p = wrt_crc32c_portable(0u, buf + off, lens[k]);
+      assert_int_equal(wrt_crc32c_hw(0u, buf + off, lens[k]), p);
+      assert_int_equal(crc_reference(0u, buf + off, lens[k]), p);
+    }
+}
+
+/* The raw register after n zero bytes, one bit at a time. */
+static uint32_t zeros_reference(uint32_t reg, size_t n) {
+  for (size_t i = 0; i < 8u * n; i++)
+    reg = (reg >> 1) ^ ((reg & 1u) != 0u ? 0x82F63B78u : 0u);
+  return reg;
+}
+
+/* Every entry of a zeros table against the definition: the operator is
+ * linear, so entry [k][n] is the XOR of the images of n << 8k's bits. */
+static void check_zeros_table(const uint32_t zeros[4][256], size_t n_bytes) {
+  uint32_t image[32];
+  for (unsigned b = 0; b < 32u; b++)
+    image[b] = zeros_reference((uint32_t)1u << b, n_bytes);
+  for (unsigned k = 0; k < 4u; k++)
+    for (unsigned n = 0; n < 256u; n++) {
+      uint32_t v = (uint32_t)n << (8u * k), want = 0;
+      for (unsigned b = 0; b < 32u; b++)
+        if ((v >> b) & 1u)
+          want ^= image[b];
+      assert_int_equal(zeros[k][n], want);
+    }
+}
+
+static void test_zeros_tables(void **state) {
+  (void)state;
+  check_zeros_table(wrt_crc32c_long_zeros, WRT_CRC32C_LONG);
+  check_zeros_table(wrt_crc32c_short_zeros, WRT_CRC32C_SHORT);
+}
+
+/* The public entry takes the hardware path when there is one. */
+static void test_dispatch(void **state) {
+  const char *name = wrt_crc32c_implementation();
+  (void)state;
+  assert_non_null(name);
+  if (wrt_crc32c_hw_available())
+    assert_string_equal(name, wrt_crc32c_hw_name());
+  else
+    assert_string_equal(name, "portable");
+  fill_random(buf, 1000u);
+  assert_int_equal(wrt_crc32c(0u, buf + 3, 997u),
+                   crc_reference(0u, buf + 3, 997u));
+}
+
+/* crc(a + b) == crc(crc(a), b) for every split of a 2000-byte buffer. */
+static void test_chaining(void **state) {
+  uint32_t whole;
+  (void)state;
+  fill_random(buf, 2000u);
+  whole = crc_reference(0u, buf, 2000u);
+  for (size_t cut = 0; cut <= 2000u; cut++) {
+    assert_int_equal(wrt_crc32c(wrt_crc32c(0u, buf, cut), buf + cut, 2000u - cut),
+                     whole);
+    assert_int_equal(wrt_crc32c_portable(wrt_crc32c_portable(0u, buf, cut),
+                                         buf + cut, 2000u - cut),
+                     whole);
+  }
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_check_value),
+      cmocka_unit_test(test_rfc3720_vectors),
+      cmocka_unit_test(test_empty_and_null),
+      cmocka_unit_test(test_portable_matches_reference),
+      cmocka_unit_test(test_hw_matches_portable_every_length),
+      cmocka_unit_test(test_hw_matches_portable_long),
+      cmocka_unit_test(test_zeros_tables),
+      cmocka_unit_test(test_dispatch),
+      cmocka_unit_test(test_chaining),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
