@@ -19,6 +19,11 @@
 #ifndef WRT_FUZZ_ALLOCATOR_H
 #define WRT_FUZZ_ALLOCATOR_H
 
+/* mincore() is outside strict POSIX; must come before any system header. */
+#ifndef _DEFAULT_SOURCE
+#define _DEFAULT_SOURCE
+#endif
+
 #include "fuzz_common.h"
 
 #include <errno.h>

@@ -3,13 +3,16 @@
  * (src/core/checked_math.c). Each input is a sequence of calls with
  * arguments biased to the edges; every result is compared with the
  * compiler's __builtin_*_overflow or exact 128-bit arithmetic, the output
- * must be untouched on error, and wrt_status_str must be total.
+ * must be untouched on error, and wrt_status_str must be total. wrt_crc32c
+ * (whichever path this CPU takes) is compared with a bit-at-a-time
+ * reference on input bytes at every alignment, whole and split in two.
  */
 #include "fuzz_common.h"
 
 #include <stdbool.h>
 
 #include "checked_math.h"
+#include "wrt/crc32c.h"
 #include "wrt/memory.h"
 
 typedef unsigned __int128 u128;
@@ -101,11 +104,39 @@ static void check_status_str(uint32_t code) {
   }
 }
 
+/* Bit-at-a-time CRC-32C (reflected polynomial 0x82F63B78), zlib convention. */
+static uint32_t crc_ref(uint32_t crc, const uint8_t *p, size_t n) {
+  crc = ~crc;
+  for (size_t i = 0; i < n; i++) {
+    crc ^= p[i];
+    for (int k = 0; k < 8; k++)
+      crc = (crc >> 1) ^ (0x82F63B78u & (0u - (crc & 1u)));
+  }
+  return ~crc;
+}
+
+static void check_crc(fz_cursor *c) {
+  static uint8_t buf[4096 + 16];
+  uint32_t seed = fz_u32(c);
+  size_t align = fz_u8(c) % 16u;
+  size_t n = c->size - c->pos;
+  if (n > 4096u)
+    n = 4096u;
+  memcpy(buf + align, c->data + c->pos, n);
+  c->pos += n;
+  const uint8_t *p = buf + align;
+  uint32_t want = crc_ref(seed, p, n);
+  FZ_CHECK(wrt_crc32c(seed, p, n) == want);
+  size_t cut = n == 0u ? 0u : (size_t)seed % (n + 1u);
+  FZ_CHECK(wrt_crc32c(wrt_crc32c(seed, p, cut), p + cut, n - cut) == want);
+  FZ_CHECK(wrt_crc32c(seed, NULL, 0u) == seed);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   fz_cursor c = {data, size, 0};
   while (fz_more(&c)) {
     uint8_t op = fz_u8(&c);
-    switch (op % 7u) {
+    switch (op % 8u) {
     case 0: {
       size_t a = fz_size_interesting(&c);
       check_add(a, fz_size_interesting(&c));
@@ -133,7 +164,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       check_within(o, l, fz_size_interesting(&c));
       break;
     }
-    default: check_status_str(fz_u32(&c) % 64u); break;
+    case 6: check_status_str(fz_u32(&c) % 64u); break;
+    default: check_crc(&c); break;
     }
   }
   return 0;
