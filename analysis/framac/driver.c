@@ -1,0 +1,198 @@
+/*
+ * driver.c - the entry point Frama-C EVA analyses src/core from. Each
+ * function of src/core is called with every value its arguments can take
+ * (Frama_C_*_interval: the whole range of the type) and with both a valid
+ * and a NULL out-pointer, so "no alarm" means no run-time error for ANY
+ * input, not for some inputs. Analysis code only: never compiled into the
+ * library. Includes Frama-C's builtins and the headers under analysis;
+ * parts for src/core files that are not in the tree yet are enabled by the
+ * WRT_FC_HAVE_* macros that scripts/checks/40-framac.sh defines.
+ */
+#include "__fc_builtin.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "checked_math.h"
+#include "wrt/memory.h"
+#include "wrt/status.h"
+
+static size_t any_size(void) { return Frama_C_size_t_interval(0u, SIZE_MAX); }
+
+/* A valid out-pointer or NULL. */
+static size_t *maybe_null(size_t *p) { return Frama_C_nondet_ptr(p, NULL); }
+
+static void checked_math(void) {
+  size_t out = 0u;
+  (void)wrt_size_add(any_size(), any_size(), maybe_null(&out));
+  (void)wrt_size_mul(any_size(), any_size(), maybe_null(&out));
+  (void)wrt_pages_to_bytes(Frama_C_unsigned_int_interval(0u, UINT32_MAX), maybe_null(&out));
+  (void)wrt_size_round_up(any_size(), any_size(), maybe_null(&out));
+  (void)wrt_size_is_aligned(any_size(), any_size());
+  (void)wrt_range_within(any_size(), any_size(), any_size());
+}
+
+static void status(void) {
+  /* Every enumerator and values outside the enum (a caller's cast). */
+  const char *t = wrt_status_str((wrt_status)Frama_C_interval(0, WRT_STATUS_COUNT + 5));
+  Frama_C_show_each_status_text_is_nonnull(t != NULL);
+}
+
+#ifdef WRT_FC_HAVE_CRC32C
+#include "wrt/crc32c.h"
+static void crc32c(void) {
+  uint8_t buf[64];
+  for (size_t i = 0; i < sizeof buf; i++)
+    buf[i] = Frama_C_unsigned_char_interval(0u, UINT8_MAX);
+  /* Every start alignment (the portable path aligns to 8 bytes first) with
+   * every length that stays in the buffer. */
+  static const size_t lens[] = {0u, 1u, 7u, 8u, 9u, 15u, 16u, 17u, 31u, 33u, 40u, 56u};
+  for (size_t off = 0u; off < 8u; off++) {
+    for (size_t k = 0u; k < sizeof lens / sizeof lens[0]; k++)
+      (void)wrt_crc32c(Frama_C_unsigned_int_interval(0u, UINT32_MAX), buf + off, lens[k]);
+  }
+  (void)wrt_crc32c(Frama_C_unsigned_int_interval(0u, UINT32_MAX), NULL, any_size());
+  (void)wrt_crc32c_implementation();
+}
+#endif
+
+#if defined(WRT_FC_HAVE_MUTEX) || defined(WRT_FC_HAVE_ATOMIC_MEMORY)
+#include "wrt/mutex.h"
+#include "wrt/sync.h"
+/* A futex backend that may do anything its contract allows: wait returns
+ * any of its documented codes (or an OS failure) and another thread may
+ * have changed the word meanwhile; wake may fail. */
+static wrt_status stub_wait(wrt_futex_t *self, uint32_t expected, uint64_t timeout_ns) {
+  (void)expected;
+  (void)timeout_ns;
+  self->value = Frama_C_unsigned_int_interval(0u, 2u);
+  switch (Frama_C_interval(0, 3)) {
+  case 0: return WRT_OK;
+  case 1: return WRT_E_AGAIN;
+  case 2: return WRT_E_TIMEOUT;
+  default: return WRT_E_OS;
+  }
+}
+static wrt_status stub_wake(wrt_futex_t *self, uint32_t count) {
+  (void)self;
+  (void)count;
+  return Frama_C_interval(0, 1) ? WRT_OK : WRT_E_OS;
+}
+static const wrt_futex_ops_t stub_ops = {stub_wait, stub_wake};
+static wrt_futex_t stub_futex = {&stub_ops, 0u};
+#endif
+
+#ifdef WRT_FC_HAVE_MUTEX
+static void mutex(void) {
+  wrt_mutex_t m;
+  wrt_futex_t no_ops = {NULL, 0u};
+  (void)wrt_mutex_init(NULL, &stub_futex);
+  (void)wrt_mutex_init(&m, &no_ops);
+  (void)wrt_mutex_init(&m, NULL);
+  if (wrt_mutex_init(&m, &stub_futex) != WRT_OK)
+    return;
+  stub_futex.value = Frama_C_unsigned_int_interval(0u, UINT32_MAX);
+  (void)wrt_mutex_trylock(&m);
+  (void)wrt_mutex_unlock(&m);
+  (void)wrt_mutex_lock(&m);
+  (void)wrt_mutex_unlock(&m);
+  (void)wrt_mutex_lock_timeout(&m, Frama_C_unsigned_long_interval(0u, UINT64_MAX));
+  (void)wrt_mutex_unlock(&m);
+  (void)wrt_mutex_lock(NULL);
+  (void)wrt_mutex_trylock(NULL);
+  (void)wrt_mutex_unlock(NULL);
+  (void)wrt_mutex_lock_timeout(NULL, 0u);
+}
+#endif
+
+#ifdef WRT_FC_HAVE_ATOMIC_MEMORY
+#include "wrt/atomic_memory.h"
+#define FC_REGION 512u
+#define FC_BLOCK 64u
+/* Twice the largest region used below: EVA is non-relational, so after a
+ * range check "offset + len <= size" it only knows offset <= size and
+ * len <= size, and would report reads up to 2 * size. The slack keeps
+ * those false alarms out; reads past size itself are caught by the
+ * provider tests under ASan and by fuzz/fuzz_provider.c. */
+static uint8_t region[4 * FC_REGION];
+static uint32_t sums[4 * FC_REGION / FC_BLOCK];
+/* One configuration per call with concrete sizes: EVA cannot keep the
+ * relation between an interval of sizes and the number of checksums they
+ * need, so each (block size, region size, growth) is analysed on its own;
+ * offsets and lengths stay whole-range. */
+static void provider_case(size_t bs, size_t size, size_t count, size_t new_size,
+                          size_t new_count) {
+  uint8_t io[FC_REGION];
+  wrt_mutex_t m;
+  wrt_provider_t p;
+  for (size_t i = 0; i < sizeof io; i++)
+    io[i] = Frama_C_unsigned_char_interval(0u, 255u);
+  if (wrt_mutex_init(&m, &stub_futex) != WRT_OK)
+    return;
+  if (wrt_provider_init(&p, region, size, sums, count, bs, &m) != WRT_OK)
+    return;
+  (void)wrt_provider_set_verify_reads(&p, Frama_C_nondet(0, 1) != 0);
+  (void)wrt_provider_set_verify_writes(&p, Frama_C_nondet(0, 1) != 0);
+  size_t off = any_size();
+  size_t len = Frama_C_size_t_interval(0u, sizeof io);
+  /* Stray damage behind the provider's back. */
+  if (size > 0u)
+    region[Frama_C_size_t_interval(0u, size - 1u)] = Frama_C_unsigned_char_interval(0u, 255u);
+  (void)wrt_atomic_write(&p, off, io, len);
+  (void)wrt_atomic_write(&p, any_size(), NULL, 0u);
+  (void)wrt_atomic_read(&p, off, io, len);
+  (void)wrt_provider_verify(&p);
+  (void)wrt_provider_first_bad_block(&p);
+  (void)wrt_provider_resize(&p, region, new_size, Frama_C_nondet(0, 1) ? sums : NULL,
+                            new_count);
+  (void)wrt_atomic_read(&p, any_size(), io, Frama_C_size_t_interval(0u, sizeof io));
+  (void)wrt_provider_verify(&p);
+}
+
+static void atomic_memory(void) {
+  provider_case(64u, FC_REGION, FC_REGION / 64u, 2u * FC_REGION, 2u * FC_REGION / 64u);
+  provider_case(64u, 100u, 2u, 300u, 5u);       /* partial last blocks */
+  provider_case(128u, 0u, 0u, 200u, 2u);        /* empty, then grown */
+  provider_case(4096u, FC_REGION, 1u, FC_REGION, 0u);
+  provider_case(64u, 100u, 1u, 100u, 0u);       /* too few checksums */
+  provider_case(64u, 100u, 2u, 50u, 0u);        /* shrink: refused */
+  provider_case(100u, 100u, 2u, 100u, 0u);      /* not a power of two */
+  provider_case(32u, 100u, 4u, 100u, 0u);       /* below the minimum */
+  wrt_mutex_t m;
+  wrt_provider_t p;
+  if (wrt_mutex_init(&m, &stub_futex) == WRT_OK) {
+    (void)wrt_provider_init(NULL, region, 64u, sums, 1u, 64u, &m);
+    (void)wrt_provider_init(&p, NULL, 64u, sums, 1u, 64u, &m);
+    (void)wrt_provider_init(&p, region, 64u, NULL, 1u, 64u, &m);
+    (void)wrt_provider_init(&p, region, 64u, sums, 1u, 64u, NULL);
+  }
+  (void)wrt_provider_first_bad_block(NULL);
+  uint8_t b = 0u;
+  (void)wrt_atomic_write(NULL, 0u, &b, 1u);
+  (void)wrt_atomic_read(NULL, 0u, &b, 1u);
+  (void)wrt_provider_verify(NULL);
+  (void)wrt_provider_resize(NULL, region, 64u, NULL, 0u);
+}
+#endif
+
+#ifdef WRT_FC_HAVE_CLOCK
+#include "clock.h"
+#endif
+
+int main(void) {
+  checked_math();
+  status();
+#ifdef WRT_FC_HAVE_CRC32C
+  crc32c();
+#endif
+#ifdef WRT_FC_HAVE_MUTEX
+  mutex();
+#endif
+#ifdef WRT_FC_HAVE_ATOMIC_MEMORY
+  atomic_memory();
+#endif
+#ifdef WRT_FC_HAVE_CLOCK
+  (void)wrt_clock_monotonic_ns();
+#endif
+  return 0;
+}
