@@ -155,7 +155,7 @@ typedef struct wrt_qnx_futex {
   wrt_qnx_futex_waiter_t *head;   /* wait list, in wake order (next first) */
   wrt_qnx_futex_waiter_t *tail;
   int pulse_priority;             /* from config.priority */
-  int destroying;                 /* set by destroy, under lock */
+  bool destroying;                /* set by destroy, under lock */
   _Atomic uint32_t inside;        /* threads inside wait/wake (for destroy) */
   _Atomic uint32_t initialised;   /* 1 between init and destroy */
   wrt_qnx_futex_config_t config;

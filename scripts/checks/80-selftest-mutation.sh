@@ -17,8 +17,6 @@ tar -C "$root" --exclude=./build --exclude=./.git -cf - . | tar -C "$tmp/src" -x
 cmake -S "$tmp/src" -B "$tmp/build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
   -DCMAKE_C_COMPILER=gcc -DWRT_BUILD_TESTS=OFF >/dev/null
 build() { cmake --build "$tmp/build" -j2 --target wrtp >/dev/null; }
-target="$tmp/src/src/linux/linux_memory.c"
-cp "$target" "$tmp/linux_memory.c.orig"
 build
 wrtp="$tmp/build/tools/wrtp/wrtp"
 if ! "$wrtp" selftest --only MEM >"$tmp/clean.log" 2>&1; then
@@ -26,13 +24,16 @@ if ! "$wrtp" selftest --only MEM >"$tmp/clean.log" 2>&1; then
 fi
 
 failures=0
-# mutate NAME EXPECTED_ID SED_EXPRESSION
+# mutate FILE NAME EXPECTED_ID SED_EXPRESSION - FILE relative to the tree;
+# restored afterwards.
 mutate() {
-  local name="$1" want="$2" expr="$3"
-  cp "$tmp/linux_memory.c.orig" "$target"
+  local file="$1" name="$2" want="$3" expr="$4"
+  local target="$tmp/src/$file"
+  cp "$target" "$tmp/orig.c"
   sed -i "$expr" "$target"
-  if cmp -s "$target" "$tmp/linux_memory.c.orig"; then
-    echo "  $name: the sed expression matched nothing (source changed?)"; failures=$((failures + 1)); return
+  if cmp -s "$target" "$tmp/orig.c"; then
+    echo "  $name: the sed expression matched nothing (source changed?)"; failures=$((failures + 1))
+    return
   fi
   build
   local rc=0
@@ -43,21 +44,22 @@ mutate() {
     echo "  $name: NOT caught as $want (exit $rc)"; grep FAIL "$tmp/$name.log" || true
     failures=$((failures + 1))
   fi
+  cp "$tmp/orig.c" "$target"
 }
-echo "selftest-mutation: deliberate bugs in src/linux/linux_memory.c"
-# 1. grow lets one page past the maximum through.
-mutate grow-past-maximum MEM-005 \
-  's/if (additional_pages > a->max_pages - a->pages)/if (additional_pages > a->max_pages - a->pages + 1u)/'
+echo "selftest-mutation: deliberate bugs in the page-allocator rules and the Linux allocator"
+# 1. grow lets one page past the maximum through (the shared rule).
+mutate src/core/page_rules.c grow-past-maximum MEM-005 \
+  's/additional_pages > max_pages - pages)/additional_pages > max_pages - pages + 1u)/'
 # 2. protect(READ) leaves the pages writable.
-mutate protect-read-writable MEM-010 \
-  's/case WRT_MEM_READ: prot = PROT_READ; break;/case WRT_MEM_READ: prot = PROT_READ | PROT_WRITE; break;/'
+mutate src/linux/linux_memory.c protect-read-writable MEM-010 \
+  's/: access == WRT_MEM_READ ? PROT_READ$/: access == WRT_MEM_READ ? PROT_READ | PROT_WRITE/'
 # 3. a moving grow does not copy the old contents.
-mutate moving-grow-loses-contents MEM-003 \
-  's/memcpy(r.base, a->mem_base, a->mem_size);/(void)0;/'
+mutate src/linux/linux_memory.c moving-grow-loses-contents MEM-003 \
+  's/(void)memcpy(r.base, a->mem_base, a->mem_size);/(void)0;/'
 # 4. deallocate forgets to unmap (leaks the mapping).
-mutate deallocate-leaks MEM-014 \
+mutate src/linux/linux_memory.c deallocate-leaks MEM-014 \
   '/^static wrt_status la_deallocate/,/^}/s/if (munmap(a->map_addr, a->map_len) != 0)/if (0)/'
-cp "$tmp/linux_memory.c.orig" "$target"
+
 if [ "$failures" -ne 0 ]; then
   echo "selftest-mutation: $failures mutation(s) not caught"; exit 1
 fi

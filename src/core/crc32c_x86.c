@@ -135,15 +135,15 @@ WRT_CRC32C_SSE42 uint32_t wrt_crc32c_x86_sse42(uint32_t crc, const void *data,
     reg = _mm_crc32_u8((uint32_t)reg, *p++);
     len--;
   }
-  while (len >= 3u * WRT_CRC32C_LONG) {
+  while (len >= (size_t)3 * WRT_CRC32C_LONG) {
     reg = three_way(reg, p, WRT_CRC32C_LONG, wrt_crc32c_long_zeros);
-    p += 3u * WRT_CRC32C_LONG;
-    len -= 3u * WRT_CRC32C_LONG;
+    p += (size_t)3 * WRT_CRC32C_LONG;
+    len -= (size_t)3 * WRT_CRC32C_LONG;
   }
-  while (len >= 3u * WRT_CRC32C_SHORT) {
+  while (len >= (size_t)3 * WRT_CRC32C_SHORT) {
     reg = three_way(reg, p, WRT_CRC32C_SHORT, wrt_crc32c_short_zeros);
-    p += 3u * WRT_CRC32C_SHORT;
-    len -= 3u * WRT_CRC32C_SHORT;
+    p += (size_t)3 * WRT_CRC32C_SHORT;
+    len -= (size_t)3 * WRT_CRC32C_SHORT;
   }
   return finish(reg, p, len);
 }
@@ -170,7 +170,7 @@ eight_way(uint64_t reg, const unsigned char *p, size_t chunk, const uint32_t k[7
     c0 = _mm_crc32_u64(c0, load64(p + i));
     c1 = _mm_crc32_u64(c1, load64(p + chunk + i));
     c2 = _mm_crc32_u64(c2, load64(p + 2u * chunk + i));
-    c3 = _mm_crc32_u64(c3, load64(p + 3u * chunk + i));
+    c3 = _mm_crc32_u64(c3, load64(p + (size_t)3 * chunk + i));
     c4 = _mm_crc32_u64(c4, load64(p + 4u * chunk + i));
     c5 = _mm_crc32_u64(c5, load64(p + 5u * chunk + i));
     c6 = _mm_crc32_u64(c6, load64(p + 6u * chunk + i));

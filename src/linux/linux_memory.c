@@ -56,7 +56,7 @@ static wrt_status os_failure(wrt_linux_allocator_t *a, int err) {
 
 wrt_linux_allocator_config_t wrt_linux_allocator_config_default(void) {
   wrt_linux_allocator_config_t c;
-  memset(&c, 0, sizeof c);
+  (void)memset(&c, 0, sizeof c);
   c.guard_pages = false;
   c.guard_size = WRT_WASM_PAGE_SIZE;
   c.max_pages = WRT_WASM_MAX_PAGES;
@@ -77,7 +77,7 @@ wrt_status wrt_linux_allocator_init(wrt_linux_allocator_t *a,
                                         cfg->growth, cfg->reserve_pages, os_page);
   if (st != WRT_OK)
     return st;
-  memset(a, 0, sizeof *a);
+  (void)memset(a, 0, sizeof *a);
   a->base.ops = &linux_allocator_ops;
   a->config = *cfg;
   a->os_page = os_page;
@@ -90,7 +90,7 @@ void wrt_linux_allocator_destroy(wrt_linux_allocator_t *a) {
   int last = a->last_os_error;
   if (a->allocated && munmap(a->map_addr, a->map_len) != 0)
     last = errno; /* nothing left to report it to but the object */
-  memset(a, 0, sizeof *a);
+  (void)memset(a, 0, sizeof *a);
   a->last_os_error = last;
 }
 
@@ -185,7 +185,7 @@ static wrt_status relocate(wrt_linux_allocator_t *a, uint32_t new_pages) {
       new_pages, &r);
   if (st != WRT_OK)
     return st;
-  memcpy(r.base, a->mem_base, a->mem_size);
+  (void)memcpy(r.base, a->mem_base, a->mem_size);
   if (munmap(a->map_addr, a->map_len) != 0) {
     int err = errno;
     (void)munmap(r.map_addr, r.map_len);
@@ -207,18 +207,20 @@ static wrt_status la_grow(wrt_page_allocator_t *self, uint32_t current_pages,
     return st;
   if (additional_pages != 0u) {
     uint32_t new_pages = a->pages + additional_pages;
-    size_t new_size, extra;
+    size_t new_size;
     st = wrt_pages_to_bytes(new_pages, &new_size);
     if (st != WRT_OK)
       return st;
-    if (new_size <= a->reserved_size) {
-      extra = new_size - a->mem_size;
-      if (mprotect(a->mem_base + a->mem_size, extra, PROT_READ | PROT_WRITE) != 0)
+    if (new_size > a->reserved_size) {
+      st = relocate(a, new_pages);
+      if (st != WRT_OK)
+        return st;
+    } else {
+      if (mprotect(a->mem_base + a->mem_size, new_size - a->mem_size,
+                   PROT_READ | PROT_WRITE) != 0)
         return os_failure(a, errno);
       a->pages = new_pages;
       a->mem_size = new_size;
-    } else if ((st = relocate(a, new_pages)) != WRT_OK) {
-      return st;
     }
   }
   *base = a->mem_base;

@@ -23,7 +23,7 @@ static wrt_status lf_wake(wrt_futex_t *self, uint32_t count);
 
 static const wrt_futex_ops_t linux_futex_ops = {lf_wait, lf_wake};
 
-#define NS_PER_S 1000000000ull
+#define NS_PER_S 1000000000ULL
 
 static wrt_linux_futex_t *from_base(wrt_futex_t *self) {
   return (wrt_linux_futex_t *)(void *)((char *)self - offsetof(wrt_linux_futex_t, base));

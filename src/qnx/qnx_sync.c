@@ -450,7 +450,7 @@ wrt_status wrt_qnx_futex_init(wrt_qnx_futex_t *f, const wrt_qnx_futex_config_t *
   f->head = NULL;
   f->tail = NULL;
   f->pulse_priority = prio;
-  f->destroying = 0;
+  f->destroying = false;
   f->config = *cfg;
   atomic_store(&f->last_os_error, 0);
   atomic_store(&f->inside, 0u);
@@ -476,7 +476,7 @@ void wrt_qnx_futex_destroy(wrt_qnx_futex_t *f) {
       (void)nanosleep(&poll, NULL);
       continue;
     }
-    f->destroying = 1;
+    f->destroying = true;
     int err = 0;
     wrt_qnx_futex_waiter_t *n;
     while ((n = list_pop_front(f)) != NULL) {
