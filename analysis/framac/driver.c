@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "checked_math.h"
+#include "page_rules.h"
 #include "wrt/memory.h"
 #include "wrt/status.h"
 
@@ -30,6 +31,24 @@ static void checked_math(void) {
   (void)wrt_size_round_up(any_size(), any_size(), maybe_null(&out));
   (void)wrt_size_is_aligned(any_size(), any_size());
   (void)wrt_range_within(any_size(), any_size(), any_size());
+}
+
+/* The page-allocator rules every backend validates through: every argument
+ * over its whole range (enum arguments included, so out-of-range values
+ * are analysed too). */
+static uint32_t any_u32(void) { return Frama_C_unsigned_int_interval(0u, UINT32_MAX); }
+static void page_rules(void) {
+  uint32_t max = 0u;
+  (void)wrt_page_check_config(Frama_C_nondet(0, 1) != 0, any_size(), any_u32(),
+                              (wrt_growth_strategy)Frama_C_interval(-1, 3), any_u32(), any_size());
+  (void)wrt_page_check_allocate(any_u32(), any_u32(), any_u32(), Frama_C_nondet_ptr(&max, NULL));
+  (void)wrt_page_check_grow(any_u32(), any_u32(), any_u32(), any_u32());
+  (void)wrt_page_check_protect(any_size(), any_size(), any_size(),
+                               (wrt_mem_access)Frama_C_interval(-1, 4));
+  (void)wrt_page_reservation((wrt_growth_strategy)Frama_C_interval(0, 1), any_u32(), any_u32(),
+                             any_u32());
+  (void)wrt_page_moved_reservation((wrt_growth_strategy)Frama_C_interval(0, 1), any_u32(),
+                                   any_u32(), any_u32());
 }
 
 static void status(void) {
@@ -181,6 +200,7 @@ static void atomic_memory(void) {
 
 int main(void) {
   checked_math();
+  page_rules();
   status();
 #ifdef WRT_FC_HAVE_CRC32C
   crc32c();
