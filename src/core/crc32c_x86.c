@@ -196,20 +196,20 @@ WRT_CRC32C_PCLMUL uint32_t wrt_crc32c_x86_pclmul(uint32_t crc, const void *data,
   }
   /* Three tiers (blocks of 4096, 1024, 256 bytes), each spelled out so
    * that eight_way sees a constant chunk. */
-  while (len >= 8u * 512u) {
+  while (len >= (size_t)8 * 512u) {
     reg = eight_way(reg, p, 512u, wrt_crc32c_x86_shift[0]);
-    p += 8u * 512u;
-    len -= 8u * 512u;
+    p += (size_t)8 * 512u;
+    len -= (size_t)8 * 512u;
   }
-  while (len >= 8u * 128u) {
+  while (len >= (size_t)8 * 128u) {
     reg = eight_way(reg, p, 128u, wrt_crc32c_x86_shift[1]);
-    p += 8u * 128u;
-    len -= 8u * 128u;
+    p += (size_t)8 * 128u;
+    len -= (size_t)8 * 128u;
   }
-  while (len >= 8u * 32u) {
+  while (len >= (size_t)8 * 32u) {
     reg = eight_way(reg, p, 32u, wrt_crc32c_x86_shift[2]);
-    p += 8u * 32u;
-    len -= 8u * 32u;
+    p += (size_t)8 * 32u;
+    len -= (size_t)8 * 32u;
   }
   return finish(reg, p, len);
 }

@@ -208,7 +208,9 @@ static void restore_reservation(wrt_qnx_allocator_t *a, uint8_t *addr, size_t le
 static wrt_status commit(wrt_qnx_allocator_t *a, uint8_t *addr, size_t len) {
   if (len == 0u)
     return WRT_OK;
-  int lazy = a->config.lazy ? MAP_LAZY : 0;
+  int lazy = 0;
+  if (a->config.lazy)
+    lazy = MAP_LAZY;
   if (a->config.typed_memory != NULL) {
     int fd;
     wrt_status st = typed_open(a, &fd);
