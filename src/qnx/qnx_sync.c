@@ -123,7 +123,7 @@ static wrt_status os_status(int err) {
   return err == EAGAIN ? WRT_E_NO_MEMORY : WRT_E_OS;
 }
 
-_Static_assert(offsetof(wrt_qnx_futex_t, base) == 0u, "from_base() needs base first");
+_Static_assert(offsetof(wrt_qnx_futex_t, base) == (size_t)0, "from_base() needs base first");
 
 static wrt_qnx_futex_t *from_base(wrt_futex_t *self) {
   return (wrt_qnx_futex_t *)(void *)self;
