@@ -13,3 +13,6 @@ if(TARGET wrt_platform_qnx_model)
     SOURCES integration/test_mutex_qnx.c integration/mutex_suite.c
     LIBS wrt_platform_qnx_model LABELS integration threads qnx_model TIMEOUT 60)
 endif()
+# The mutex and the provider over a scripted futex whose calls fail.
+wrt_add_test(NAME test_mutex_backend_errors SOURCES integration/test_mutex_backend_errors.c
+  LIBS wrt_platform LABELS integration)

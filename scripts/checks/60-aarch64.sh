@@ -114,10 +114,15 @@ aarch64-linux-gnu-gcc -shared -fPIC -O1 -o "$build/qemu_skip.so" "$build/qemu_sk
 export QEMU_SET_ENV="LD_PRELOAD=$root/$build/qemu_skip.so,WRT_QEMU_SKIP=$skip"
 
 # Whole programs that cannot run: every threaded case of the Neutrino
-# model's thread test blocks threads on channels (T).
-exclude=(test_nto_model_threads)
+# model's thread test and of the QNX futex test blocks threads on model
+# channels and does not finish under emulation (T: under qemu-user the main
+# thread stops making system calls right after the case starts; not analysed
+# further, the same programs pass natively, under ASan and under TSan); the
+# selftest runs its guard and protection checks in forked children that
+# fault (F).
+exclude=(test_nto_model_threads test_qnx_futex wrtp_selftest)
 exclude_re="^($(IFS='|'; echo "${exclude[*]}"))\$"
-echo "60-aarch64: skipping program test_nto_model_threads under qemu: every case blocks threads on model channels and does not finish under emulation (T)"
+echo "60-aarch64: skipping programs under qemu: test_nto_model_threads and test_qnx_futex (T), wrtp_selftest (F)"
 
 export QEMU_LD_PREFIX=/usr/aarch64-linux-gnu
 ctest_args=(--test-dir "$build" --output-on-failure -j2 --timeout 300)

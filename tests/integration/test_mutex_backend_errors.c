@@ -1,0 +1,157 @@
+/* test_mutex_backend_errors.c - what the mutex and the provider report when
+ * the futex backend under them fails: the backend's status, and nothing
+ * half done. A scripted single-threaded futex stands in for a contended one,
+ * so every path is reached deterministically. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "wrt/atomic_memory.h"
+#include "wrt/mutex.h"
+
+/* What the next wait / wake returns, and what wait leaves in the word (as
+ * another thread would have). */
+static wrt_status g_wait_status, g_wake_status;
+static uint32_t g_word_after_wait;
+static unsigned g_waits, g_wakes;
+
+static wrt_status stub_wait(wrt_futex_t *self, uint32_t expected, uint64_t timeout_ns) {
+  (void)expected;
+  (void)timeout_ns;
+  g_waits++;
+  atomic_store(&self->value, g_word_after_wait);
+  return g_wait_status;
+}
+
+static wrt_status stub_wake(wrt_futex_t *self, uint32_t count) {
+  (void)self;
+  (void)count;
+  g_wakes++;
+  return g_wake_status;
+}
+
+static const wrt_futex_ops_t stub_ops = {stub_wait, stub_wake};
+
+enum { UNLOCKED = 0, LOCKED = 1, CONTENDED = 2 };
+
+static void reset(wrt_futex_t *f, wrt_mutex_t *m) {
+  f->ops = &stub_ops;
+  assert_int_equal(wrt_mutex_init(m, f), WRT_OK);
+  g_wait_status = WRT_OK;
+  g_wake_status = WRT_OK;
+  g_word_after_wait = CONTENDED;
+  g_waits = g_wakes = 0;
+}
+
+static void lock_reports_a_failing_wait(void **state) {
+  (void)state;
+  wrt_futex_t f;
+  wrt_mutex_t m;
+  reset(&f, &m);
+  /* held and contended: no spinning, straight to the wait, which fails */
+  atomic_store(&f.value, CONTENDED);
+  g_wait_status = WRT_E_OS;
+  assert_int_equal(wrt_mutex_lock(&m), WRT_E_OS);
+  assert_int_equal(g_waits, 1);
+  assert_int_equal(wrt_mutex_lock_timeout(&m, 1000000000u), WRT_E_OS);
+  assert_int_equal(wrt_mutex_lock_timeout(&m, WRT_WAIT_FOREVER), WRT_E_OS);
+  assert_int_equal(g_waits, 3);
+  /* held by "someone else" still: the word says contended */
+  assert_int_equal(atomic_load(&f.value), CONTENDED);
+}
+
+static void lock_retries_after_ok_again_and_timeout(void **state) {
+  (void)state;
+  wrt_futex_t f;
+  wrt_mutex_t m;
+  static const wrt_status benign[] = {WRT_OK, WRT_E_AGAIN, WRT_E_TIMEOUT};
+  for (size_t i = 0; i < sizeof benign / sizeof benign[0]; i++) {
+    reset(&f, &m);
+    atomic_store(&f.value, CONTENDED);
+    g_wait_status = benign[i];
+    g_word_after_wait = UNLOCKED; /* the holder let go while we slept */
+    assert_int_equal(wrt_mutex_lock(&m), WRT_OK);
+    assert_int_equal(g_waits, 1);
+    assert_int_equal(atomic_load(&f.value), CONTENDED); /* may have waiters */
+    assert_int_equal(wrt_mutex_unlock(&m), WRT_OK);
+    assert_int_equal(g_wakes, 1);
+  }
+}
+
+static void timed_lock_gives_up_at_the_deadline(void **state) {
+  (void)state;
+  wrt_futex_t f;
+  wrt_mutex_t m;
+  reset(&f, &m);
+  atomic_store(&f.value, CONTENDED);
+  g_wait_status = WRT_E_TIMEOUT; /* the backend slept the whole timeout */
+  assert_int_equal(wrt_mutex_lock_timeout(&m, 5000000u), WRT_E_TIMEOUT);
+  assert_true(g_waits >= 1);
+  assert_int_equal(atomic_load(&f.value), CONTENDED); /* still the holder's */
+  assert_int_equal(wrt_mutex_lock_timeout(&m, 0), WRT_E_TIMEOUT);
+}
+
+static void unlock_reports_a_failing_wake_and_still_releases(void **state) {
+  (void)state;
+  wrt_futex_t f;
+  wrt_mutex_t m;
+  reset(&f, &m);
+  atomic_store(&f.value, CONTENDED);
+  g_wake_status = WRT_E_OS;
+  assert_int_equal(wrt_mutex_unlock(&m), WRT_E_OS);
+  assert_int_equal(atomic_load(&f.value), UNLOCKED);
+  assert_int_equal(wrt_mutex_trylock(&m), WRT_OK);
+}
+
+static void provider_reports_lock_failures_and_changes_nothing(void **state) {
+  (void)state;
+  static uint8_t mem[256];
+  static uint32_t sums[4];
+  wrt_futex_t f;
+  wrt_mutex_t m;
+  wrt_provider_t p;
+  uint8_t buf[8] = {1, 2, 3, 4, 5, 6, 7, 8}, out[8];
+  reset(&f, &m);
+  memset(mem, 0x5a, sizeof mem);
+  assert_int_equal(wrt_provider_init(&p, mem, sizeof mem, sums, 4, 64, &m), WRT_OK);
+  uint32_t before[4];
+  memcpy(before, sums, sizeof before);
+  atomic_store(&f.value, CONTENDED);
+  g_wait_status = WRT_E_OS;
+  assert_int_equal(wrt_atomic_write(&p, 10, buf, sizeof buf), WRT_E_OS);
+  assert_int_equal(wrt_atomic_write(&p, 10, buf, 0), WRT_E_OS);
+  memset(out, 0, sizeof out);
+  assert_int_equal(wrt_atomic_read(&p, 10, out, sizeof out), WRT_E_OS);
+  assert_int_equal(out[0], 0);
+  assert_int_equal(wrt_provider_verify(&p), WRT_E_OS);
+  assert_int_equal(mem[10], 0x5a);
+  assert_memory_equal(sums, before, sizeof before);
+  /* The lock is taken after a wait (so the word says CONTENDED) and the
+   * wake at the unlock fails: the write is complete and consistent, and the
+   * wake's failure is reported. */
+  atomic_store(&f.value, CONTENDED);
+  g_wait_status = WRT_OK;
+  g_word_after_wait = UNLOCKED;
+  g_wake_status = WRT_E_OS;
+  assert_int_equal(wrt_atomic_write(&p, 10, buf, sizeof buf), WRT_E_OS);
+  assert_int_equal(g_wakes, 1);
+  assert_int_equal(atomic_load(&f.value), UNLOCKED);
+  assert_int_equal(mem[10], 1);
+  g_wake_status = WRT_OK;
+  assert_int_equal(wrt_provider_verify(&p), WRT_OK);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(lock_reports_a_failing_wait),
+      cmocka_unit_test(lock_retries_after_ok_again_and_timeout),
+      cmocka_unit_test(timed_lock_gives_up_at_the_deadline),
+      cmocka_unit_test(unlock_reports_a_failing_wake_and_still_releases),
+      cmocka_unit_test(provider_reports_lock_failures_and_changes_nothing),
+  };
+  return cmocka_run_group_tests_name("mutex and provider over a failing futex", tests, NULL, NULL);
+}
