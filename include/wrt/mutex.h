@@ -42,17 +42,20 @@ extern "C" {
 #endif
 
 /* Iterations of the spin before a contended lock sleeps in the futex (each
- * is a load and a CPU pause hint). Set from a measurement on the
- * development host (2 vCPUs of an AMD EPYC VM, pause ~26 ns, so 100 spins
- * are ~2.6 us): two threads hammering one lock over the Linux futex with
- * holds of ~20..400 ns. With 0 or 10 spins up to 140 of every 1000 locks
- * went to sleep in the kernel; with 100 at most ~4 in 1000 (0.1 for holds
- * of ~400 ns); 1000 spins bought no fewer sleeps and only burnt CPU.
- * Throughput figures on the shared host were too noisy to rank the
- * settings, so the count of futex sleeps decided. Override at build time
- * with -DWRT_MUTEX_SPIN_COUNT=n. */
+ * is a load and a CPU pause hint, ~26 ns on the development host: 2 vCPUs
+ * of an AMD EPYC VM). Set from two measurements there:
+ * - futex sleeps, two threads with holds of ~20..400 ns: 0 or 10 spins sent
+ *   up to 140 of every 1000 locks to sleep, 100 spins at most ~4;
+ * - throughput, N threads doing lock / increment / unlock, against
+ *   pthread_mutex (medians of 9, three runs): with 4 threads on 2 cores,
+ *   100 spins gave 0.78..1.07x pthread (the spinners take the CPU and the
+ *   cache line from the holder), 10 spins 0.94..1.44x; with 2 threads 10
+ *   spins gave 1.12..1.97x.
+ * Throughput is what a runtime's callers see, so 10. Override at build
+ * time with -DWRT_MUTEX_SPIN_COUNT=n (e.g. more on many-core targets where
+ * threads never outnumber cores). */
 #ifndef WRT_MUTEX_SPIN_COUNT
-#define WRT_MUTEX_SPIN_COUNT 100u
+#define WRT_MUTEX_SPIN_COUNT 10u
 #endif
 
 typedef struct wrt_mutex {
