@@ -110,6 +110,18 @@ WRT_CRC32C_SSE42 static uint64_t three_way(uint64_t crc0, const unsigned char *p
   return crc0;
 }
 
+/* The head shared by both paths: single bytes until p is 8-byte aligned
+ * (or the data ends). */
+WRT_CRC32C_SSE42 static uint64_t align8(uint64_t reg, const unsigned char **p,
+                                        size_t *len) {
+  while (*len > 0u && ((uintptr_t)*p & 7u) != 0u) {
+    reg = _mm_crc32_u8((uint32_t)reg, **p);
+    (*p)++;
+    (*len)--;
+  }
+  return reg;
+}
+
 /* The single-stream tail shared by both paths: 8 bytes, then bytes. */
 WRT_CRC32C_SSE42 static uint32_t finish(uint64_t reg, const unsigned char *p,
                                         size_t len) {
@@ -131,10 +143,7 @@ WRT_CRC32C_SSE42 uint32_t wrt_crc32c_x86_sse42(uint32_t crc, const void *data,
   uint64_t reg = (uint32_t)~crc;
   if (len == 0u || p == NULL)
     return crc;
-  while (len > 0u && ((uintptr_t)p & 7u) != 0u) {
-    reg = _mm_crc32_u8((uint32_t)reg, *p++);
-    len--;
-  }
+  reg = align8(reg, &p, &len);
   while (len >= (size_t)3 * WRT_CRC32C_LONG) {
     reg = three_way(reg, p, WRT_CRC32C_LONG, wrt_crc32c_long_zeros);
     p += (size_t)3 * WRT_CRC32C_LONG;
@@ -190,10 +199,7 @@ WRT_CRC32C_PCLMUL uint32_t wrt_crc32c_x86_pclmul(uint32_t crc, const void *data,
   uint64_t reg = (uint32_t)~crc;
   if (len == 0u || p == NULL)
     return crc;
-  while (len > 0u && ((uintptr_t)p & 7u) != 0u) {
-    reg = _mm_crc32_u8((uint32_t)reg, *p++);
-    len--;
-  }
+  reg = align8(reg, &p, &len);
   /* Three tiers (blocks of 4096, 1024, 256 bytes), each spelled out so
    * that eight_way sees a constant chunk. */
   while (len >= (size_t)8 * 512u) {
