@@ -57,7 +57,8 @@ typedef struct wrt_linux_allocator {
 wrt_linux_allocator_config_t wrt_linux_allocator_config_default(void);
 
 /* INVALID_ARG: NULL, max_pages 0 or > 65536, unknown growth, guard_size not
- * a non-zero multiple of the OS page while guard_pages is on. */
+ * a non-zero multiple of the OS page while guard_pages is on. STATE: an
+ * initialised allocator that still holds a region (destroy it first). */
 wrt_status wrt_linux_allocator_init(wrt_linux_allocator_t *a,
                                     const wrt_linux_allocator_config_t *cfg);
 

@@ -82,7 +82,11 @@ wrt_status wrt_mutex_trylock(wrt_mutex_t *m);
 wrt_status wrt_mutex_lock_timeout(wrt_mutex_t *m, uint64_t timeout_ns);
 
 /* Releases m; wakes one waiter when the word said contended. WRT_E_STATE if
- * m is not locked (the word is left at 0). */
+ * m is not locked (the word is left at 0). If the backend's wake fails (on
+ * QNX: MsgSendPulse out of pulse objects, EAGAIN -> WRT_E_NO_MEMORY), m is
+ * released but the sleeping waiters were not woken: they wake at their
+ * timeout, or when a later unlock finds the word contended. Untimed waiters
+ * may stay asleep; treat the status as a fault of the system, not a retry. */
 wrt_status wrt_mutex_unlock(wrt_mutex_t *m);
 
 #ifdef __cplusplus

@@ -130,7 +130,8 @@ wrt_qnx_allocator_config_t wrt_qnx_allocator_config_default(void);
  * reserve_pages > 65536, typed_memory "". OVERFLOW: the largest mapping
  * the config allows does not fit in size_t. UNSUPPORTED: the typed-memory
  * pool does not exist, or the page size is above WRT_WASM_PAGE_SIZE.
- * OS: sysconf failed. On error *a is left as it was. */
+ * OS: sysconf failed. STATE: an initialised allocator that still holds a
+ * region (destroy it first). On error *a is left as it was. */
 wrt_status wrt_qnx_allocator_init(wrt_qnx_allocator_t *a,
                                   const wrt_qnx_allocator_config_t *cfg);
 
@@ -149,8 +150,13 @@ wrt_page_allocator_t *wrt_qnx_allocator_base(wrt_qnx_allocator_t *a);
  * inside the region. lazy: posix_madvise(POSIX_MADV_DISCARD_NP), which QNX
  * documents for lazy private mappings only; protection is kept. Not lazy:
  * the range is re-mapped MAP_FIXED read-write (fresh zero pages, the old
- * ones freed). INVALID_ARG, STATE (nothing allocated), UNSUPPORTED (typed
- * memory), NO_MEMORY, OS. */
+ * ones freed), so it is refused (STATE) while protect() has narrowed access
+ * anywhere in the region. If that re-map fails (NO_MEMORY under memory
+ * pressure), POSIX allows the old pages to be gone already: the range is
+ * then re-mapped lazily (it reads as zero and takes memory on first touch)
+ * rather than left as a hole, and the error is returned. INVALID_ARG, STATE
+ * (nothing allocated, or narrowed access), UNSUPPORTED (typed memory),
+ * NO_MEMORY, OS. */
 wrt_status wrt_qnx_allocator_discard(wrt_qnx_allocator_t *a, size_t offset,
                                      size_t len);
 

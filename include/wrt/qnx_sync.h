@@ -57,11 +57,19 @@
  *   - Priority: the woken thread runs at the pulse's priority (MsgSendPulse
  *     and "Getting Started with QNX Neutrino: What about priorities?") and
  *     keeps it until it changes it: a HIGH futex raises a low-priority
- *     waiter. INHERIT (-1) sends at the waking thread's priority. Pulses do
+ *     waiter, and - mind this - a LOW or NORMAL futex LOWERS a waiter of
+ *     higher priority (a priority-50 thread woken by a NORMAL pulse runs at
+ *     10 afterwards, and its next wait is sorted at 10). Give a futex that
+ *     high-priority threads wait on a pulse priority at least theirs, or
+ *     INHERIT when the waker runs at the waiters' level. INHERIT (-1) sends
+ *     at the waking thread's priority. Pulses do
  *     NOT give priority inheritance: a blocked waiter does not raise the
  *     priority of the thread that will wake it. The wait-list lock is a
  *     default pthread mutex (priority inheritance by default on QNX), held
  *     only for list operations and non-blocking pulse sends.
+ *   - Cancellation: a wait holds off thread cancellation while it blocks
+ *     (its wait node is on its stack and linked into the futex); a pending
+ *     cancel acts at the thread's next cancellation point after the wait.
  *   - Cost: a blocking wait makes 4 extra kernel calls (ChannelCreate,
  *     ConnectAttach, ConnectDetach, ChannelDestroy), plus SchedGet in
  *     priority order; a wait whose word differs makes none; a wake with no

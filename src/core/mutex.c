@@ -127,8 +127,11 @@ wrt_status wrt_mutex_unlock(wrt_mutex_t *m) {
   if (old == CONTENDED) {
     wrt_status st = wrt_futex_wake_one(m->futex);
     if (st != WRT_OK)
-      return st; /* the mutex is released; a waiter may stay asleep until its
-                    timeout or a later unlock wakes it */
+      return st; /* The mutex is released but the waiters were not told: they
+                    sleep until a timeout or until a later unlock finds the
+                    word CONTENDED, which needs another thread to contend.
+                    The caller must treat this status as fatal for the
+                    waiters' progress (mutex.h). */
   }
   return WRT_OK;
 }

@@ -69,6 +69,9 @@ wrt_status wrt_linux_allocator_init(wrt_linux_allocator_t *a,
                                     const wrt_linux_allocator_config_t *cfg) {
   if (a == NULL || cfg == NULL)
     return WRT_E_INVALID_ARG;
+  /* Re-initialising a live allocator would forget its mapping. */
+  if (a->base.ops == &linux_allocator_ops && a->allocated)
+    return WRT_E_STATE;
   long page = sysconf(_SC_PAGESIZE);
   if (page <= 0)
     return WRT_E_OS;

@@ -263,6 +263,10 @@ wrt_status wrt_qnx_allocator_init(wrt_qnx_allocator_t *a,
                                   const wrt_qnx_allocator_config_t *cfg) {
   if (a == NULL || cfg == NULL)
     return WRT_E_INVALID_ARG;
+  /* Re-initialising a live allocator would forget its mapping and its
+   * partition charge: destroy it first. */
+  if (a->base.ops == &qnx_ops && a->allocated)
+    return WRT_E_STATE;
   if (cfg->typed_memory != NULL && cfg->typed_memory[0] == '\0')
     return WRT_E_INVALID_ARG;
   /* The page size is a run-time value on aarch64 (7.1, 8.0): sysconf
@@ -618,11 +622,24 @@ wrt_status wrt_qnx_allocator_discard(wrt_qnx_allocator_t *a, size_t offset,
   }
   /* Not lazy: DISCARD_NP is documented for lazy mappings only, so replace
    * the pages with fresh zero-filled ones (mmap MAP_FIXED); the old memory
-   * goes back to the system. */
+   * goes back to the system. The new mapping is read-write, so a range
+   * whose access protect() narrowed would silently widen: refuse. */
+  if (a->protect_changed)
+    return WRT_E_STATE;
   void *p = mmap(addr, len, PROT_READ | PROT_WRITE,
                  MAP_PRIVATE | MAP_ANON | MAP_FIXED, WRT_QNX_NOFD, 0);
-  if (p == MAP_FAILED)
-    return os_fail(a, errno);
+  if (p == MAP_FAILED) {
+    wrt_status failed = os_fail(a, errno);
+    /* A failed MAP_FIXED may have unmapped the range (mmap); a hole inside
+     * the accessible region must not stay. A lazy read-write mapping needs
+     * no memory now, so it is expected to succeed; the range then reads as
+     * zero and takes memory on first touch. */
+    void *q = mmap(addr, len, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANON | MAP_FIXED | MAP_LAZY, WRT_QNX_NOFD, 0);
+    if (q == MAP_FAILED)
+      a->last_os_error = errno;
+    return failed;
+  }
   return WRT_OK;
 }
 

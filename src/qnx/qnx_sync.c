@@ -221,6 +221,8 @@ static int release_channel(int chid, int coid) {
   return err;
 }
 
+static wrt_status wait_blocking(wrt_qnx_futex_t *f, uint32_t expected, uint64_t timeout_ns);
+
 static wrt_status qnx_wait(wrt_futex_t *self, uint32_t expected, uint64_t timeout_ns) {
   wrt_qnx_futex_t *f = from_base(self);
   if (atomic_load(&f->initialised) != 1u)
@@ -230,6 +232,21 @@ static wrt_status qnx_wait(wrt_futex_t *self, uint32_t expected, uint64_t timeou
     return WRT_E_AGAIN;
   if (timeout_ns == 0u)
     return WRT_E_TIMEOUT;
+  /* The wait node lives on this thread's stack and is linked into the
+   * futex while the thread blocks in MsgReceivePulse, a cancellation point
+   * (pthread_cancel; MsgReceive*). Cancelling there would unwind the frame
+   * with the node still linked and the channel leaked, so cancellation is
+   * held off for the wait and acted on at the caller's next cancellation
+   * point (pthread_setcancelstate, POSIX). */
+  int cancel_state;
+  (void)pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cancel_state);
+  wrt_status st = wait_blocking(f, expected, timeout_ns);
+  (void)pthread_setcancelstate(cancel_state, &cancel_state);
+  return st;
+}
+
+/* [W2]..[W7]: the part of a wait that blocks. */
+static wrt_status wait_blocking(wrt_qnx_futex_t *f, uint32_t expected, uint64_t timeout_ns) {
 
   /* Absolute monotonic deadline taken before any work, so a timed-out wait
    * lasts at least timeout_ns. Saturation means "no deadline". */
@@ -382,7 +399,11 @@ release: {
   int rerr = release_channel(chid, coid);
   if (rerr != 0) {
     set_os_error(f, rerr);
-    result = WRT_E_OS;
+    /* A wake already given to this waiter must not turn into an error: a
+     * mutex above would give up without retaking the lock and strand the
+     * other waiters. The errno is kept; the object stays usable. */
+    if (result != WRT_OK && result != WRT_E_STATE)
+      result = WRT_E_OS;
   }
 }
   /* The last access to *f: destroy may free it once inside reaches 0. */
