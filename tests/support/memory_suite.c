@@ -268,6 +268,22 @@ static void destroy_releases_and_is_idempotent(void **state) {
   assert_int_equal(wrt_fi_mapped_bytes(), 0);
 }
 
+static void init_refuses_a_live_allocator(void **state) {
+  (void)state;
+  wrt_page_allocator_t *a = make_default();
+  uint8_t *base;
+  size_t size;
+  assert_int_equal(wrt_page_allocator_allocate(a, 1, 2, &base, &size), WRT_OK);
+  fill(base, size, 6);
+  size_t mapped = wrt_fi_mapped_bytes();
+  wrt_status st = WRT_OK;
+  assert_null(g_backend->create(g_storage, &g_opts, &st));
+  assert_int_equal(st, WRT_E_STATE); /* re-init would forget the mapping */
+  assert_int_equal(wrt_fi_mapped_bytes(), mapped);
+  assert_filled(base, size, 6);
+  finish(a, base, size);
+}
+
 /* --- guard regions and protection: death tests --------------------------- */
 
 /* Runs touch(p, write) in a forked child; true when the child died of SIGSEGV. */
@@ -480,6 +496,7 @@ int wrt_memory_suite_run(const wrt_mem_backend_t *backend) {
       cmocka_unit_test_setup(bad_config_is_refused, setup),
       cmocka_unit_test_setup(bad_arguments_change_nothing, setup),
       cmocka_unit_test_setup(destroy_releases_and_is_idempotent, setup),
+      cmocka_unit_test_setup(init_refuses_a_live_allocator, setup),
       cmocka_unit_test_setup(guards_and_reservation_fault, setup),
       cmocka_unit_test_setup(protect_enforces_access, setup),
       cmocka_unit_test_setup(moving_grow_needs_read_write_pages, setup),
