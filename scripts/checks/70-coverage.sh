@@ -3,7 +3,7 @@
 # (the `coverage` preset: gcc --coverage -O0), printed per file with gcovr;
 # the lines not reached are listed in build/coverage/uncovered.txt.
 # Fails if a test fails, or if line coverage of src/core drops below
-# WRT_CORE_LINE_MIN (default 96 %: the figure reached today, so a drop
+# WRT_CORE_LINE_MIN (default 98 %: just under the 99 % reached, so a drop
 # fails; the aim is 100 %). What is not reached and why:
 # docs/evidence.md.
 # Run alone: scripts/checks/70-coverage.sh
@@ -11,7 +11,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 start=$SECONDS
-core_min=${WRT_CORE_LINE_MIN:-96}
+core_min=${WRT_CORE_LINE_MIN:-98}
 "$root/scripts/ensure-packages.sh" gcc gcovr cmake ninja-build libcmocka-dev
 
 build=build/coverage
