@@ -20,7 +20,13 @@
  *    through allocators that share the partition: it does not see malloc,
  *    stacks, other libraries or other processes, and the kernel knows
  *    nothing of it. Its purpose is that one Wasm instance cannot exhaust
- *    the memory granted to another instance of the same process.
+ *    the memory granted to another instance of the same process. It counts
+ *    the region's size, not the peak: while a grow that moves the region
+ *    (EXACT, or past the reservation) copies, the old and the new region
+ *    are both resident, so for that moment the process holds up to the old
+ *    size more than the budget shows. Leave that much slack in the memory
+ *    behind a budget, or use RESERVE with a reservation that covers the
+ *    maximum (its grows never move).
  * 2. wrt_qnx_set_process_memory_cap() (RLIMIT_AS): WHOLE PROCESS,
  *    KERNEL-ENFORCED. Every mapping of the process counts, including
  *    reservations that hold no physical memory yet, typed memory and
