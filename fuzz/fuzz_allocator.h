@@ -71,13 +71,6 @@ typedef struct {
   bool narrowed; /* protect() narrowed access since the region was mapped */
 } fz_shadow;
 
-static bool fz_is_mapped(const uint8_t *p, size_t os_page) {
-  unsigned char v;
-  /* mincore fails with ENOMEM on an address that is not mapped. */
-  return mincore((void *)((uintptr_t)p & ~(uintptr_t)(os_page - 1u)), os_page, &v) == 0 ||
-         errno != ENOMEM;
-}
-
 static uint32_t fz_reservation(const fz_shadow *s, uint32_t pages) {
   if (s->cfg.growth == WRT_GROW_EXACT)
     return pages;
@@ -278,8 +271,11 @@ static void fz_op_grow(fz_shadow *s, fz_cursor *c) {
   if (add == 0u || (s->cfg.growth == WRT_GROW_RESERVE && new_pages <= s->reservation))
     FZ_CHECK(b == old_base);
   if (b != old_base) {
-    /* Moved: the old mapping is gone and the new one is all read-write. */
-    FZ_CHECK(!fz_is_mapped(old_base, s->os_page));
+    /* Moved: the new region is all read-write. That the old mapping is
+     * gone is not checked here: once unmapped, its addresses may be taken
+     * by any other mapping in the process (libFuzzer's and the sanitizers'
+     * threads map memory concurrently), which made this check flaky. The
+     * memory suites prove it with the --wrap mapping accounting instead. */
     s->reservation = fz_reservation(s, new_pages);
     fz_mark(s, 0, old_size, WRT_MEM_READ_WRITE);
     s->narrowed = false;
@@ -375,7 +371,7 @@ static void fz_op_deallocate(fz_shadow *s, fz_cursor *c) {
     return;
   }
   FZ_CHECK(st == WRT_OK);
-  FZ_CHECK(!fz_is_mapped(s->base, s->os_page));
+  /* Unmapped: not checked by address (see the moved-grow comment). */
   s->allocated = false;
   s->base = NULL;
   s->size = 0;
@@ -384,11 +380,9 @@ static void fz_op_deallocate(fz_shadow *s, fz_cursor *c) {
 }
 
 static void fz_op_destroy(fz_shadow *s, const fz_backend *be) {
-  uint8_t *old = s->allocated ? s->base : NULL;
   be->destroy();
   FZ_CHECK(be->base() == NULL);
-  if (old != NULL)
-    FZ_CHECK(!fz_is_mapped(old, s->os_page));
+  /* unmapped: not checked by address (see the moved-grow comment) */
   be->destroy(); /* destroy twice is safe */
   s->pa = NULL;
   s->allocated = false;
