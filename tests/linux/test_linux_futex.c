@@ -14,19 +14,8 @@
 
 #include "fault_inject.h"
 #include "futex_suite.h"
+#include "linux_futex_backend.h"
 #include "wrt/linux_sync.h"
-
-static wrt_futex_t *create(void *storage, uint32_t v) {
-  wrt_linux_futex_t *f = storage;
-  return wrt_linux_futex_init(f, v) == WRT_OK ? wrt_linux_futex_base(f) : NULL;
-}
-
-static void destroy(void *storage) { wrt_linux_futex_destroy(storage); }
-
-static unsigned blocked(void *storage, const int *tids, unsigned n) {
-  (void)storage;
-  return wrt_test_linux_count_futex_blocked(tids, n);
-}
 
 static uint64_t now_ns(void) {
   struct timespec ts;
@@ -86,13 +75,11 @@ static void init_and_getters(void **state) {
 }
 
 int main(void) {
-  static const wrt_futex_backend_t backend = {"linux", create, destroy,
-                                              sizeof(wrt_linux_futex_t), blocked};
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(eintr_resumes_with_the_time_left),
       cmocka_unit_test(kernel_errors_are_reported),
       cmocka_unit_test(init_and_getters),
   };
   int failures = cmocka_run_group_tests_name("linux futex", tests, NULL, NULL);
-  return failures + wrt_futex_suite_run(&backend);
+  return failures + wrt_futex_suite_run(&wrt_test_linux_futex_backend);
 }
