@@ -11,6 +11,8 @@
  *                    __STRICT_ANSI__ (-std=gnu11 yes, -std=c11 no)
  *   __EXT_QNX        _QNX_SOURCE, or __EXT without _POSIX_SOURCE,
  *                    _XOPEN_SOURCE or a positive _POSIX_C_SOURCE
+ *   __EXT_UNIX_MISC  _QNX_SOURCE, _XOPEN_SOURCE 500, or __EXT with no
+ *                    POSIX macro (platform.h:248)
  *   __EXT_POSIX1_199309 / _200112 / _200809
  *                    _QNX_SOURCE, or _POSIX_C_SOURCE >= that value (or the
  *                    matching _XOPEN_SOURCE), or __EXT with no POSIX macro
@@ -64,6 +66,10 @@
 #if !defined(__EXT_QNX) && (defined(_QNX_SOURCE) || \
     (NTO_SIM_EXT_DEFAULT && !defined(_XOPEN_SOURCE) && !defined(__NO_EXT_QNX)))
 #define __EXT_QNX
+#endif
+#if !defined(__EXT_UNIX_MISC) && (defined(_QNX_SOURCE) || NTO_SIM_XOPEN == 500 || \
+    NTO_SIM_EXT_DEFAULT)
+#define __EXT_UNIX_MISC
 #endif
 #if !defined(__EXT_POSIX1_199309) && (defined(_QNX_SOURCE) || defined(_XOPEN_SOURCE) || \
     NTO_SIM_POSIX_C >= 199309L || NTO_SIM_EXT_DEFAULT)
