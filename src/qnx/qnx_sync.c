@@ -339,8 +339,13 @@ static wrt_status wait_blocking(wrt_qnx_futex_t *f, uint32_t expected, uint64_t 
   }
   (void)pthread_mutex_unlock(&f->lock);
 
-  /* [W4] TIMER_ABSTIME is 0x80000000 on QNX: combine as unsigned. */
+  /* [W4] TIMER_ABSTIME is 0x80000000 on QNX: combine as unsigned. The flags
+   * parameter is an int up to 7.1 and a _Uint32t in 8.0 (TimerTimeout). */
+#if _NTO_VERSION >= 800
+  const uint32_t timeout_flags = (uint32_t)_NTO_TIMEOUT_RECEIVE | (uint32_t)TIMER_ABSTIME;
+#else
   const int timeout_flags = (int)((unsigned)_NTO_TIMEOUT_RECEIVE | (unsigned)TIMER_ABSTIME);
+#endif
   int os_err = 0;
   for (;;) {
     /* TimerTimeout (QNX reference): arms a timeout for the NEXT kernel call

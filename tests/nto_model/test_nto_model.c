@@ -46,8 +46,13 @@ static void test_constants_have_qnx_values(void **state) {
   assert_int_equal(_NTO_CHF_FIXED_PRIORITY, 0x1);
   assert_int_equal(_NTO_CHF_UNBLOCK, 0x2);
   assert_int_equal(_NTO_CHF_DISCONNECT, 0x8);
+#if _NTO_VERSION >= 710
   assert_int_equal(_NTO_CHF_PULSE_POOL, 0x100);
   assert_int_equal(_NTO_CHF_PRIVATE, 0x1000);
+  assert_int_equal(SIGEV_UNBLOCK, _NTO_VERSION >= 800 ? 5 : 0x85);
+#else
+  assert_int_equal(SIGEV_UNBLOCK, 5); /* 6.4 lib/c/public/sys/siginfo.h:84 */
+#endif
   assert_int_equal(_NTO_SIDE_CHANNEL, 0x40000000);
   assert_int_equal(_NTO_COF_CLOEXEC, 1);
   assert_int_equal(_PULSE_CODE_MINAVAIL, 0);
@@ -421,7 +426,7 @@ static void expect_timeout_after(int chid, clockid_t clock, int flags, uint64_t 
   memset(&ev, 0, sizeof ev);
   SIGEV_UNBLOCK_INIT(&ev);
   uint64_t start = nto_now_ns(clock);
-  assert_true(TimerTimeout(clock, flags, &ev, &ntime, NULL) >= 0);
+  assert_true(TimerTimeout(clock, (NTO_SIM_TIMEOUT_FLAGS_T)flags, &ev, &ntime, NULL) >= 0);
   struct _pulse p;
   assert_int_equal(MsgReceivePulse_r(chid, &p, sizeof p, NULL), -ETIMEDOUT);
   assert_true(nto_now_ns(clock) - start >= min_elapsed_ns);

@@ -85,6 +85,9 @@ extern "C" {
  * meaning the ID returned is from a different space than file descriptors"
  * (ConnectAttach, 7.1). */
 #define _NTO_SIDE_CHANNEL 0x40000000
+/* _NTO_COF_CLOEXEC is 1 in every profile; 8.0 renumbered or removed
+ * several other _NTO_COF_* flags (qnx-facts.md), which the model therefore
+ * does not define: code must use none of them. */
 #define _NTO_COF_CLOEXEC 0x0001
 
 /* --- TimerTimeout() states: _NTO_TIMEOUT_x = 1 << STATE_x (libc neutrino.rs) */
@@ -116,9 +119,15 @@ extern "C" {
 /* The kernel-timeout event: QNX code passes NULL or a SIGEV_UNBLOCK event
  * ("The notify should always be a notification event of type
  * SIGEV_UNBLOCK", Getting Started, "Kernel timeouts"). The host has no
- * SIGEV_UNBLOCK; the model uses QNX 8.0's value, unused by Linux. */
+ * SIGEV_UNBLOCK; the model takes each profile's value: 5 in 6.4
+ * (lib/c/public/sys/siginfo.h:84) and 8.0, 0x85 on 64-bit 7.x (qnx-facts.md:
+ * SIGEV_* differ between 7.x and 8.0 - use the names, never numbers). */
 #ifndef SIGEV_UNBLOCK
+#if _NTO_VERSION == 710
+#define SIGEV_UNBLOCK 0x85
+#else
 #define SIGEV_UNBLOCK 5
+#endif
 #endif
 #ifndef SIGEV_UNBLOCK_INIT
 #define SIGEV_UNBLOCK_INIT(__e) ((__e)->sigev_notify = SIGEV_UNBLOCK)
@@ -191,7 +200,12 @@ int ChannelDestroy_r(int chid);
 /* ConnectAttach(): nd must be ND_LOCAL_NODE (<sys/netmgr.h>) and pid 0 or
  * getpid(); otherwise, or for an unknown chid, ESRCH. EAGAIN when the
  * connection table is full. */
+#if _NTO_VERSION >= 800
+/* 8.0: the first argument is "reserved" (no remote nodes); pass 0. */
+int ConnectAttach(uint32_t reserved, pid_t pid, int chid, unsigned index, int flags);
+#else
 int ConnectAttach(uint32_t nd, pid_t pid, int chid, unsigned index, int flags);
+#endif
 int ConnectAttach_r(uint32_t nd, pid_t pid, int chid, unsigned index, int flags);
 
 /* ConnectDetach(): "EINVAL The connection specified by coid doesn't exist". */
