@@ -347,6 +347,51 @@ static void test_send_to_dying_process_is_enxio(void **state) {
   assert_int_equal(nto_sim_set_thread_process(0), 0);
 }
 
+/* The ENXIO check comes AFTER the hand-over to a receive-blocked thread
+ * (K/nano_pulse.c:99-154 before :156): a dying process's thread that is
+ * already receive-blocked still gets the pulse. */
+static void test_dying_process_blocked_receiver_still_gets_pulse(void **state) {
+  (void)state;
+  nto_fixture f = nto_open(0);
+  helper h;
+  helper_start(&h, f.chid, 10, true);
+  nto_wait_blocked(f.chid, 1);
+  assert_int_equal(nto_sim_set_process_dying(0, true), 0);
+  assert_int_equal(MsgSendPulse(f.coid, 10, 1, 0), 0); /* handed over */
+  helper_wait_stage(&h, 1);
+  assert_int_equal(h.rc, 0);
+  assert_int_equal(MsgSendPulse_r(f.coid, 10, 1, 0), -ENXIO); /* would queue */
+  helper_finish(&h);
+  assert_int_equal(nto_sim_set_process_dying(0, false), 0);
+  nto_close(f);
+}
+
+/* 8.0: MsgSendPulse's value is a long (qnx-facts.md, 8.0 SDP header); the
+ * receiver reads value.sival_int (the low half on a little-endian 64-bit
+ * target) or the whole union. Identical means the whole long: two values
+ * with the same low half do not merge. 7.1/6.4: the value is an int. */
+static void test_pulse_value_type_per_profile(void **state) {
+  (void)state;
+  nto_fixture f = nto_open(0);
+#if _NTO_VERSION >= 800
+  assert_int_equal(MsgSendPulse(f.coid, 10, 1, 0x100000005L), 0);
+  assert_int_equal(MsgSendPulse(f.coid, 10, 1, 5L), 0); /* same low half: not identical */
+  assert_int_equal(nto_sim_pulse_objects_in_use(), 2);
+  struct _pulse p;
+  assert_int_equal(nto_poll(f.chid, &p), 0);
+  assert_int_equal(p.value.sival_int, 5);
+  assert_int_equal((long)(intptr_t)p.value.sival_ptr, 0x100000005L);
+  assert_int_equal(nto_poll(f.chid, &p), 0);
+  assert_int_equal((long)(intptr_t)p.value.sival_ptr, 5L);
+#else
+  assert_int_equal(MsgSendPulse(f.coid, 10, 1, -7), 0);
+  struct _pulse p;
+  assert_int_equal(nto_poll(f.chid, &p), 0);
+  assert_int_equal(p.value.sival_int, -7);
+#endif
+  nto_close(f);
+}
+
 /* ------------------------------------------------------------------------ */
 /* TimerTimeout EAGAIN                                                       */
 
@@ -379,6 +424,8 @@ int main(void) {
       T(test_foreign_process_can_send_to_our_channel),
       T(test_private_channel_refuses_other_processes),
       T(test_send_to_dying_process_is_enxio),
+      T(test_dying_process_blocked_receiver_still_gets_pulse),
+      T(test_pulse_value_type_per_profile),
       T(test_timer_timeout_eagain_arms_nothing),
   };
 #undef T
