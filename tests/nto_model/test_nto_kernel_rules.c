@@ -177,6 +177,10 @@ static void test_ids_are_reused_lowest_free(void **state) {
   assert_int_equal(ConnectDetach(coid), 0);
   assert_int_equal(ChannelDestroy(a), 0);
   assert_int_equal(ChannelCreate(0), 1); /* reused */
+  int live[4];
+  assert_int_equal(nto_sim_live_chids(0, live, 4), 2);
+  assert_int_equal(live[0], 1);
+  assert_int_equal(live[1], b);
   assert_int_equal(ChannelDestroy(1), 0);
   assert_int_equal(ChannelDestroy(b), 0);
 }

@@ -127,6 +127,10 @@ int nto_sim_set_process_dying(int pid, bool dying);
 void nto_sim_set_rlimit_nofile(unsigned soft_limit, unsigned other_fds);
 /* The calling thread's process's live connections (its nfds share). */
 unsigned nto_sim_process_connections(void);
+/* The live channel ids of process pid (0: ours), lowest first: up to max
+ * are stored in out (may be NULL); returns how many there are. For tests
+ * that forge pulses to a waiter's channel (issue 16) without guessing. */
+unsigned nto_sim_live_chids(int pid, int *out, unsigned max);
 /* Interleaving control: while the gate is closed, every MsgReceivePulse
  * call waits at its entry, before the kernel sees it (as if the thread were
  * preempted just before the call), so that a test can send while a waiter

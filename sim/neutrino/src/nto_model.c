@@ -1241,6 +1241,22 @@ unsigned nto_sim_pulse_objects_in_use(void) {
 
 int nto_sim_profile(void) { return _NTO_VERSION; }
 
+unsigned nto_sim_live_chids(int pid, int *out, unsigned max) {
+  lock();
+  int proc = pid == 0 ? 0 : locked_proc_index((pid_t)pid);
+  unsigned n = 0;
+  for (int chid = 1; proc >= 0 && chid < (int)NTO_SIM_MAX_IDS; chid++) {
+    if (locked_channel(proc, chid) != NULL) {
+      if (out != NULL && n < max) {
+        out[n] = chid;
+      }
+      n++;
+    }
+  }
+  unlock();
+  return n;
+}
+
 void nto_sim_set_receive_gate(bool closed) {
   lock();
   model.gate_closed = closed;
