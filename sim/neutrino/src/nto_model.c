@@ -1,9 +1,10 @@
 /*
- * nto_model.c - Neutrino host model: channels, connections, pulses, kernel
- * timeouts and thread priorities (<sys/neutrino.h>) plus the test controls
- * (<nto_sim.h>), on a Linux host with pthreads.
+ * nto_model.c - Neutrino host model: the kernel calls of <sys/neutrino.h>
+ * (channels, connections, pulses, kernel timeouts, SchedGet) on a Linux host
+ * with pthreads; the state is in nto_model_state.c, the test controls of
+ * <nto_sim.h> in nto_sim_controls.c.
  *
- * One model-wide mutex guards every table. A receive-blocked thread waits
+ * One model-wide mutex (nto_state.lock) guards every table. A receive-blocked thread waits
  * on its own condition variable in its channel's receiver list; a send hands
  * the pulse straight to the receiver the configured order picks, or queues
  * it. Tables have fixed capacities: no heap. Each semantic cites the QNX
@@ -22,7 +23,7 @@
 #ifndef _DEFAULT_SOURCE
 #define _DEFAULT_SOURCE
 #endif
-#include <sys/neutrino.h>
+#include "nto_model_internal.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -35,116 +36,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "nto_sim.h"
-
-/* QNX priorities: 1..255 for threads (0 is the idle thread; K/nano_pulse.c:95
- * rejects 0 and > NUM_PRI-1); 10 is the default priority of a process's
- * first thread. */
-#define NTO_PRIO_MIN 1
-#define NTO_PRIO_MAX 255
-#define NTO_PRIO_DEFAULT 10
-
-/* Per-process id vector ("chancons", K/ker_channel.c:82, K/ker_connect.c:88,
- * :158, :181): channel ids, side-channel connection ids and the server's
- * scoids share it, and each new object takes the LOWEST free index
- * (K/nano_vector.c vector_add). Index 0 is the process manager's connection
- * (SYSMGR_COID = _NTO_SIDE_CHANNEL). */
-#define NTO_SIM_MAX_IDS 4096u
-
-/* ------------------------------------------------------------------------ */
-/* Model state                                                               */
-
-/* A thread known to the model (QNX keeps this in the kernel's THREAD). */
-typedef struct {
-  bool live;
-  int proc;      /* index in model.procs of the process it acts as */
-  int priority;  /* real priority: what SchedGet reports */
-  int last_chid; /* K/ker_fastmsg.c:832, -1 at creation (K/nano_thread.c:151) */
-  long host_tid;
-} nto_thread;
-
-/* A modelled process: ours (index 0, pid getpid()) or a foreign one that a
- * test creates to connect and send "from another process". */
-typedef struct {
-  bool live;
-  bool dying;   /* _NTO_PF_TERMING | _ZOMBIE | _COREDUMP */
-  pid_t pid;
-  unsigned nofile;    /* RLIMIT_NOFILE soft limit, 0 = not enforced */
-  unsigned other_fds; /* descriptors held outside the model (files ...) */
-  unsigned nfds;      /* connections counted in nfds (K/ker_connect.c:233) */
-  unsigned char ids[NTO_SIM_MAX_IDS / 8u]; /* chancons bitmap */
-} nto_process;
-
-/* A thread blocked in MsgReceivePulse(); lives on that thread's stack. */
-typedef struct nto_waiter {
-  struct nto_waiter *next;
-  pthread_cond_t cond;
-  nto_thread *thread;
-  int thread_priority; /* for NTO_SIM_RECV_PRIORITY */
-  bool done;           /* set (under the lock) by a sender or ChannelDestroy */
-  int result;          /* 0 or an errno */
-  struct _pulse pulse; /* the handed-over pulse when result == 0 */
-} nto_waiter;
-
-/* A queued pulse object from the process-wide pool. */
-typedef struct nto_queued {
-  struct nto_queued *next;
-  int priority;
-  unsigned count; /* identical pulses merged into this object */
-  struct _pulse pulse;
-} nto_queued;
-
-typedef struct {
-  bool live;
-  int proc; /* owner */
-  int chid;
-  unsigned flags;
-  nto_queued *queue; /* highest priority first, FIFO within a priority */
-  unsigned queued;   /* receives the queue can satisfy (merged counted) */
-  nto_waiter *receivers;
-  unsigned blocked;
-} nto_channel;
-
-typedef struct {
-  bool live;
-  int proc; /* owner (the client) */
-  int coid;
-  int channel; /* slot in model.channels, -1 once destroyed: "marked invalid" */
-  int scoid;   /* index in the server's id vector (shared between a
-                * process's connections to one channel, K/ker_connect.c:94-130) */
-} nto_connection;
-
-typedef struct {
-  unsigned remaining; /* 0 = not armed */
-  int err;
-} nto_fault;
-
-/* The kernel's state: process-wide, hence global (the model stands for one
- * process's view of the kernel). Every field is guarded by lock. */
-static struct {
-  pthread_mutex_t lock;
-  bool pool_ready;
-  nto_channel channels[NTO_SIM_MAX_CHANNELS];
-  nto_connection connections[NTO_SIM_MAX_CONNECTIONS];
-  nto_queued pulses[NTO_SIM_MAX_PULSES];
-  nto_queued *free_pulses;
-  unsigned pulses_in_use;
-  unsigned pulse_limit; /* 0 = the table's capacity */
-  unsigned live_channels;
-  unsigned live_connections;
-  nto_sim_receiver_order order;
-  nto_fault faults[NTO_SIM_CALL_COUNT];
-  unsigned calls[NTO_SIM_CALL_COUNT];
-  nto_process procs[NTO_SIM_MAX_PROCESSES];
-  nto_thread threads[NTO_SIM_MAX_THREADS];
-  bool gate_closed; /* nto_sim_set_receive_gate() */
-  unsigned gated;
-  pthread_cond_t gate_cond;
-} model = {.lock = PTHREAD_MUTEX_INITIALIZER, .gate_cond = PTHREAD_COND_INITIALIZER};
 
 /* Per-thread kernel state the thread alone touches: its armed kernel
- * timeout, and its entry in model.threads (registered at its first call,
- * released by a pthread key destructor at thread exit). */
+ * timeout (the thread's entry in nto_state.threads holds the rest). */
 typedef struct {
   int flags; /* armed state bits, 0 = none */
   bool immediate;
@@ -153,185 +47,10 @@ typedef struct {
 } nto_timeout;
 
 static _Thread_local nto_timeout thread_timeout;
-static _Thread_local nto_thread *thread_self;
-static pthread_once_t thread_key_once = PTHREAD_ONCE_INIT;
-static pthread_key_t thread_key;
-
-/* ------------------------------------------------------------------------ */
-/* Small helpers (all "locked_" ones run with model.lock held)              */
-
-static void lock(void) { (void)pthread_mutex_lock(&model.lock); }
-static void unlock(void) { (void)pthread_mutex_unlock(&model.lock); }
 
 /* "It is cleared upon return from any kernel call" (Getting Started,
  * "Kernel timeouts"): every call but TimerTimeout() ends with this. */
-static void clear_timeout(void) { thread_timeout.flags = 0; }
-
-/* Plain variant from the _r variant: -1 + errno instead of -errno. */
-static int plain_result(int r) {
-  if (r < 0) {
-    errno = -r;
-    return -1;
-  }
-  return r;
-}
-
-/* Counts the call and returns the errno an armed fault injects, or 0. */
-static int locked_take_fault(nto_sim_call call) {
-  model.calls[call]++;
-  nto_fault *f = &model.faults[call];
-  if (f->remaining == 0) {
-    return 0;
-  }
-  f->remaining--;
-  return f->remaining == 0 ? f->err : 0;
-}
-
-/* --- processes and their id vectors --- */
-
-static void locked_proc_init(nto_process *p, pid_t pid) {
-  memset(p, 0, sizeof *p);
-  p->live = true;
-  p->pid = pid;
-  p->ids[0] = 1u; /* index 0: the process manager's connection */
-}
-
-static nto_process *locked_own_proc(void) {
-  if (!model.procs[0].live) {
-    locked_proc_init(&model.procs[0], getpid());
-  }
-  return &model.procs[0];
-}
-
-/* pid 0 means "this process" at the call sites that allow it. */
-static int locked_proc_index(pid_t pid) {
-  (void)locked_own_proc();
-  for (int i = 0; i < (int)NTO_SIM_MAX_PROCESSES; i++) {
-    if (model.procs[i].live && model.procs[i].pid == pid) {
-      return i;
-    }
-  }
-  return -1;
-}
-
-static int locked_id_alloc(nto_process *p, unsigned from) {
-  for (unsigned i = from; i < NTO_SIM_MAX_IDS; i++) {
-    if ((p->ids[i / 8u] & (1u << (i % 8u))) == 0) {
-      p->ids[i / 8u] = (unsigned char)(p->ids[i / 8u] | (1u << (i % 8u)));
-      return (int)i;
-    }
-  }
-  return -1;
-}
-
-static void locked_id_free(nto_process *p, int id) {
-  if (id > 0 && (unsigned)id < NTO_SIM_MAX_IDS) {
-    p->ids[(unsigned)id / 8u] = (unsigned char)(p->ids[(unsigned)id / 8u] & ~(1u << ((unsigned)id % 8u)));
-  }
-}
-
-/* --- threads --- */
-
-static void thread_exit_destructor(void *arg) {
-  nto_thread *t = arg;
-  lock();
-  t->live = false;
-  unlock();
-}
-
-static void thread_key_create(void) {
-  if (pthread_key_create(&thread_key, thread_exit_destructor) != 0) {
-    abort();
-  }
-}
-
-/* The calling thread's entry, made at its first model call. The model is
- * test equipment: more live threads than the table holds is a test bug. */
-static nto_thread *locked_self(void) {
-  if (thread_self != NULL) {
-    return thread_self;
-  }
-  (void)locked_own_proc();
-  for (size_t i = 0; i < NTO_SIM_MAX_THREADS; i++) {
-    nto_thread *t = &model.threads[i];
-    if (!t->live) {
-      t->live = true;
-      t->proc = 0;
-      t->priority = NTO_PRIO_DEFAULT;
-      t->last_chid = -1;
-      t->host_tid = syscall(SYS_gettid);
-      thread_self = t;
-      (void)pthread_once(&thread_key_once, thread_key_create);
-      (void)pthread_setspecific(thread_key, t);
-      return t;
-    }
-  }
-  (void)fputs("nto_model: more than NTO_SIM_MAX_THREADS live threads\n", stderr);
-  abort();
-}
-
-static nto_process *locked_self_proc(void) { return &model.procs[locked_self()->proc]; }
-
-/* --- pulse pool --- */
-
-static void locked_pool_init(void) {
-  if (model.pool_ready) {
-    return;
-  }
-  model.free_pulses = NULL;
-  for (size_t i = NTO_SIM_MAX_PULSES; i > 0; i--) {
-    model.pulses[i - 1].next = model.free_pulses;
-    model.free_pulses = &model.pulses[i - 1];
-  }
-  model.pulses_in_use = 0;
-  model.pool_ready = true;
-}
-
-static nto_queued *locked_pulse_alloc(void) {
-  locked_pool_init();
-  unsigned limit = model.pulse_limit == 0 ? NTO_SIM_MAX_PULSES : model.pulse_limit;
-  if (model.pulses_in_use >= limit || model.free_pulses == NULL) {
-    return NULL;
-  }
-  nto_queued *q = model.free_pulses;
-  model.free_pulses = q->next;
-  model.pulses_in_use++;
-  memset(q, 0, sizeof *q);
-  return q;
-}
-
-static void locked_pulse_free(nto_queued *q) {
-  q->next = model.free_pulses;
-  model.free_pulses = q;
-  model.pulses_in_use--;
-}
-
-/* --- lookups: channel ids and connection ids are per process --- */
-
-static int locked_channel_slot(int proc, int chid) {
-  for (int i = 0; i < (int)NTO_SIM_MAX_CHANNELS; i++) {
-    nto_channel *ch = &model.channels[i];
-    if (ch->live && ch->proc == proc && ch->chid == chid) {
-      return i;
-    }
-  }
-  return -1;
-}
-
-static nto_channel *locked_channel(int proc, int chid) {
-  int slot = locked_channel_slot(proc, chid);
-  return slot < 0 ? NULL : &model.channels[slot];
-}
-
-static nto_connection *locked_connection(int proc, int coid) {
-  for (size_t i = 0; i < NTO_SIM_MAX_CONNECTIONS; i++) {
-    nto_connection *c = &model.connections[i];
-    if (c->live && c->proc == proc && c->coid == coid) {
-      return c;
-    }
-  }
-  return NULL;
-}
+void nto_clear_timeout(void) { thread_timeout.flags = 0; }
 
 /* ------------------------------------------------------------------------ */
 /* Receiver list: which blocked receiver gets a pulse is not documented by
@@ -340,7 +59,7 @@ static nto_connection *locked_connection(int proc, int coid) {
 
 static void locked_add_receiver(nto_channel *ch, nto_waiter *w) {
   nto_waiter **at = &ch->receivers;
-  switch (model.order) {
+  switch (nto_state.order) {
   case NTO_SIM_RECV_FIFO:
     while (*at != NULL) {
       at = &(*at)->next;
@@ -405,7 +124,7 @@ static int locked_enqueue(nto_channel *ch, int priority, const struct _pulse *p)
     ch->queued++;
     return 0;
   }
-  nto_queued *q = locked_pulse_alloc();
+  nto_queued *q = nto_locked_pulse_alloc();
   if (q == NULL) {
     return EAGAIN;
   }
@@ -430,7 +149,7 @@ static void locked_dequeue(nto_channel *ch, struct _pulse *out, int *priority) {
   ch->queued--;
   if (--q->count == 0) {
     ch->queue = q->next;
-    locked_pulse_free(q);
+    nto_locked_pulse_free(q);
   }
 }
 
@@ -438,7 +157,7 @@ static void locked_free_queue(nto_channel *ch) {
   while (ch->queue != NULL) {
     nto_queued *q = ch->queue;
     ch->queue = q->next;
-    locked_pulse_free(q);
+    nto_locked_pulse_free(q);
   }
   ch->queued = 0;
 }
@@ -481,16 +200,16 @@ static bool timespec_reached(struct timespec now, struct timespec deadline) {
 /* ChannelCreate / ChannelDestroy                                            */
 
 int ChannelCreate_r(unsigned flags) {
-  lock();
-  int r = locked_take_fault(NTO_SIM_CALL_CHANNEL_CREATE);
+  nto_lock();
+  int r = nto_locked_take_fault(NTO_SIM_CALL_CHANNEL_CREATE);
   if (r == 0) {
     r = EAGAIN; /* "All kernel channel objects are in use" */
-    nto_thread *self = locked_self();
+    nto_thread *self = nto_locked_self();
     for (int i = 0; i < (int)NTO_SIM_MAX_CHANNELS; i++) {
-      nto_channel *ch = &model.channels[i];
+      nto_channel *ch = &nto_state.channels[i];
       if (!ch->live) {
         /* the lowest free index of the process's vector (K/ker_channel.c:82) */
-        int chid = locked_id_alloc(&model.procs[self->proc], 1u);
+        int chid = nto_locked_id_alloc(&nto_state.procs[self->proc], 1u);
         if (chid < 0) {
           break;
         }
@@ -499,19 +218,19 @@ int ChannelCreate_r(unsigned flags) {
         ch->proc = self->proc;
         ch->chid = chid;
         ch->flags = flags;
-        model.live_channels++;
-        unlock();
-        clear_timeout();
+        nto_state.live_channels++;
+        nto_unlock();
+        nto_clear_timeout();
         return chid;
       }
     }
   }
-  unlock();
-  clear_timeout();
+  nto_unlock();
+  nto_clear_timeout();
   return -r;
 }
 
-int ChannelCreate(unsigned flags) { return plain_result(ChannelCreate_r(flags)); }
+int ChannelCreate(unsigned flags) { return nto_plain_result(ChannelCreate_r(flags)); }
 
 /* Fails every receive-blocked thread with ESRCH ("Any threads that are
  * blocked on the channel ... will be unblocked and return with an error",
@@ -531,45 +250,45 @@ static void locked_fail_receivers(nto_channel *ch, int err) {
  * existence until the client removes them by calling ConnectDetach()". */
 static void locked_invalidate_connections(int slot) {
   for (size_t i = 0; i < NTO_SIM_MAX_CONNECTIONS; i++) {
-    if (model.connections[i].live && model.connections[i].channel == slot) {
-      model.connections[i].channel = -1;
+    if (nto_state.connections[i].live && nto_state.connections[i].channel == slot) {
+      nto_state.connections[i].channel = -1;
     }
   }
 }
 
-static void locked_destroy_channel(int slot) {
-  nto_channel *ch = &model.channels[slot];
+void nto_locked_destroy_channel(int slot) {
+  nto_channel *ch = &nto_state.channels[slot];
   locked_fail_receivers(ch, ESRCH);
   locked_free_queue(ch); /* K/ker_channel.c ~241 */
   locked_invalidate_connections(slot);
-  locked_id_free(&model.procs[ch->proc], ch->chid);
+  nto_locked_id_free(&nto_state.procs[ch->proc], ch->chid);
   ch->live = false;
-  model.live_channels--;
+  nto_state.live_channels--;
 }
 
 int ChannelDestroy_r(int chid) {
-  lock();
-  int r = locked_take_fault(NTO_SIM_CALL_CHANNEL_DESTROY);
+  nto_lock();
+  int r = nto_locked_take_fault(NTO_SIM_CALL_CHANNEL_DESTROY);
   if (r == 0) {
-    int slot = locked_channel_slot(locked_self()->proc, chid);
+    int slot = nto_locked_channel_slot(nto_locked_self()->proc, chid);
     if (slot < 0) {
       r = EINVAL; /* "The channel specified by chid doesn't exist" */
     } else {
-      locked_destroy_channel(slot);
+      nto_locked_destroy_channel(slot);
     }
   }
-  unlock();
-  clear_timeout();
+  nto_unlock();
+  nto_clear_timeout();
   return -r;
 }
 
-int ChannelDestroy(int chid) { return plain_result(ChannelDestroy_r(chid)); }
+int ChannelDestroy(int chid) { return nto_plain_result(ChannelDestroy_r(chid)); }
 
 /* ------------------------------------------------------------------------ */
 /* ConnectAttach / ConnectDetach                                             */
 
 static bool locked_fd_coid_in_use(int proc, int coid) {
-  return locked_connection(proc, coid) != NULL;
+  return nto_locked_connection(proc, coid) != NULL;
 }
 
 /* Without _NTO_SIDE_CHANNEL the id is "a file descriptor greater than or
@@ -579,7 +298,7 @@ static bool locked_fd_coid_in_use(int proc, int coid) {
  * avail", K/ker_connect.c:41-43). Returns -1 when none is free. */
 static int locked_pick_coid(int proc, unsigned index) {
   if ((index & (unsigned)_NTO_SIDE_CHANNEL) != 0) {
-    int id = locked_id_alloc(&model.procs[proc], 1u);
+    int id = nto_locked_id_alloc(&nto_state.procs[proc], 1u);
     return id < 0 ? -1 : (_NTO_SIDE_CHANNEL | id);
   }
   for (unsigned c = index; c < (unsigned)_NTO_SIDE_CHANNEL; c++) {
@@ -606,8 +325,8 @@ static bool locked_private_refuses(const nto_channel *ch, int client_proc) {
 
 /* The order of the checks is the kernel's (K/ker_connect.c:21-86). */
 static int locked_attach(uint32_t nd, pid_t pid, int chid, unsigned index) {
-  nto_thread *self = locked_self();
-  nto_process *client = &model.procs[self->proc];
+  nto_thread *self = nto_locked_self();
+  nto_process *client = &nto_state.procs[self->proc];
   if ((index & (unsigned)_NTO_SIDE_CHANNEL) == 0 && client->nofile != 0 &&
       index >= client->nofile) {
     return -EINVAL; /* K/ker_connect.c:45-46 */
@@ -617,32 +336,32 @@ static int locked_attach(uint32_t nd, pid_t pid, int chid, unsigned index) {
   if (client->nofile != 0 && 1u + client->other_fds + client->nfds > client->nofile) {
     return -EMFILE;
   }
-  int server = pid == 0 ? self->proc : locked_proc_index(pid);
+  int server = pid == 0 ? self->proc : nto_locked_proc_index(pid);
   if (nd != 0 || server < 0) {
     return -ESRCH; /* remote nodes are not modelled; no such process (:66) */
   }
-  int slot = locked_channel_slot(server, chid);
+  int slot = nto_locked_channel_slot(server, chid);
   if (slot < 0) {
     return -ESRCH; /* :79 */
   }
-  if (model.procs[server].dying) {
+  if (nto_state.procs[server].dying) {
     return -ENXIO; /* :84 */
   }
-  if (locked_private_refuses(&model.channels[slot], self->proc)) {
+  if (locked_private_refuses(&nto_state.channels[slot], self->proc)) {
     return -NTO_SIM_PRIVATE_REFUSAL;
   }
   /* A process's second connection to the same channel shares the server
    * connection (scoid) of the first (K/ker_connect.c:91-130). */
   int scoid = -1;
   for (size_t i = 0; i < NTO_SIM_MAX_CONNECTIONS; i++) {
-    nto_connection *c = &model.connections[i];
+    nto_connection *c = &nto_state.connections[i];
     if (c->live && c->proc == self->proc && c->channel == slot) {
       scoid = c->scoid;
       break;
     }
   }
   for (size_t i = 0; i < NTO_SIM_MAX_CONNECTIONS; i++) {
-    nto_connection *c = &model.connections[i];
+    nto_connection *c = &nto_state.connections[i];
     if (c->live) {
       continue;
     }
@@ -651,10 +370,10 @@ static int locked_attach(uint32_t nd, pid_t pid, int chid, unsigned index) {
       return -EAGAIN;
     }
     if (scoid < 0) {
-      scoid = locked_id_alloc(&model.procs[server], 1u); /* K/ker_connect.c:181 */
+      scoid = nto_locked_id_alloc(&nto_state.procs[server], 1u); /* K/ker_connect.c:181 */
       if (scoid < 0) {
         if ((coid & _NTO_SIDE_CHANNEL) != 0) {
-          locked_id_free(client, coid & ~_NTO_SIDE_CHANNEL);
+          nto_locked_id_free(client, coid & ~_NTO_SIDE_CHANNEL);
         }
         return -EAGAIN;
       }
@@ -665,7 +384,7 @@ static int locked_attach(uint32_t nd, pid_t pid, int chid, unsigned index) {
     c->channel = slot;
     c->scoid = scoid;
     client->nfds++; /* K/ker_connect.c:233 */
-    model.live_connections++;
+    nto_state.live_connections++;
     return coid;
   }
   return -EAGAIN; /* all kernel connection objects are in use */
@@ -673,44 +392,44 @@ static int locked_attach(uint32_t nd, pid_t pid, int chid, unsigned index) {
 
 int ConnectAttach_r(uint32_t nd, pid_t pid, int chid, unsigned index, int flags) {
   (void)flags; /* _NTO_COF_CLOEXEC: the model never execs */
-  lock();
-  int fault = locked_take_fault(NTO_SIM_CALL_CONNECT_ATTACH);
+  nto_lock();
+  int fault = nto_locked_take_fault(NTO_SIM_CALL_CONNECT_ATTACH);
   int r = fault != 0 ? -fault : locked_attach(nd, pid, chid, index);
-  unlock();
-  clear_timeout();
+  nto_unlock();
+  nto_clear_timeout();
   return r;
 }
 
 int ConnectAttach(uint32_t nd, pid_t pid, int chid, unsigned index, int flags) {
-  return plain_result(ConnectAttach_r(nd, pid, chid, index, flags));
+  return nto_plain_result(ConnectAttach_r(nd, pid, chid, index, flags));
 }
 
 /* Releases c; the server's scoid goes with the last connection sharing it. */
 static void locked_detach(nto_connection *c) {
-  nto_process *client = &model.procs[c->proc];
+  nto_process *client = &nto_state.procs[c->proc];
   c->live = false;
   if ((c->coid & _NTO_SIDE_CHANNEL) != 0) {
-    locked_id_free(client, c->coid & ~_NTO_SIDE_CHANNEL);
+    nto_locked_id_free(client, c->coid & ~_NTO_SIDE_CHANNEL);
   }
   client->nfds--;
-  model.live_connections--;
+  nto_state.live_connections--;
   if (c->channel < 0) {
     return;
   }
   for (size_t i = 0; i < NTO_SIM_MAX_CONNECTIONS; i++) {
-    const nto_connection *o = &model.connections[i];
+    const nto_connection *o = &nto_state.connections[i];
     if (o->live && o->channel == c->channel && o->scoid == c->scoid) {
       return;
     }
   }
-  locked_id_free(&model.procs[model.channels[c->channel].proc], c->scoid);
+  nto_locked_id_free(&nto_state.procs[nto_state.channels[c->channel].proc], c->scoid);
 }
 
 int ConnectDetach_r(int coid) {
-  lock();
-  int r = locked_take_fault(NTO_SIM_CALL_CONNECT_DETACH);
+  nto_lock();
+  int r = nto_locked_take_fault(NTO_SIM_CALL_CONNECT_DETACH);
   if (r == 0) {
-    nto_connection *c = locked_connection(locked_self()->proc, coid);
+    nto_connection *c = nto_locked_connection(nto_locked_self()->proc, coid);
     if (c == NULL) {
       r = EINVAL; /* "The connection specified by coid doesn't exist" */
     } else {
@@ -718,12 +437,12 @@ int ConnectDetach_r(int coid) {
       locked_detach(c);
     }
   }
-  unlock();
-  clear_timeout();
+  nto_unlock();
+  nto_clear_timeout();
   return -r;
 }
 
-int ConnectDetach(int coid) { return plain_result(ConnectDetach_r(coid)); }
+int ConnectDetach(int coid) { return nto_plain_result(ConnectDetach_r(coid)); }
 
 /* ------------------------------------------------------------------------ */
 /* MsgSendPulse                                                              */
@@ -735,7 +454,7 @@ int ConnectDetach(int coid) { return plain_result(ConnectDetach_r(coid)); }
  * Anything else outside 1..255: EINVAL. Returns 0 if bad. */
 static int locked_effective_priority(int priority) {
   if (priority == -1) {
-    return locked_self()->priority;
+    return nto_locked_self()->priority;
   }
   if (priority == 0) {
 #if _NTO_VERSION >= 710
@@ -786,7 +505,7 @@ static void locked_server_boost(const nto_channel *ch, int prio) {
     return;
   }
   for (size_t i = 0; i < NTO_SIM_MAX_THREADS; i++) {
-    nto_thread *t = &model.threads[i];
+    nto_thread *t = &nto_state.threads[i];
     if (t->live && t->proc == ch->proc && t->priority < prio && t->last_chid == ch->chid) {
       t->priority = prio;
     }
@@ -794,7 +513,7 @@ static void locked_server_boost(const nto_channel *ch, int prio) {
 }
 
 static int locked_send(int coid, int priority, int code, NTO_SIM_PULSE_VALUE_T value) {
-  nto_connection *c = locked_connection(locked_self()->proc, coid);
+  nto_connection *c = nto_locked_connection(nto_locked_self()->proc, coid);
   if (c == NULL || c->channel < 0) {
     return EBADF; /* no such connection, or its channel was destroyed */
   }
@@ -802,12 +521,12 @@ static int locked_send(int coid, int priority, int code, NTO_SIM_PULSE_VALUE_T v
   if (prio == 0) {
     return EINVAL; /* K/nano_pulse.c:95-97 */
   }
-  nto_channel *ch = &model.channels[c->channel];
+  nto_channel *ch = &nto_state.channels[c->channel];
   struct _pulse p = make_pulse(code, value, c->scoid);
   if (ch->receivers == NULL) {
     /* "Fail any pulse delivery attempt to a dying process" - only when
      * nobody is receive-blocked (K/nano_pulse.c:156-159). */
-    if (model.procs[ch->proc].dying) {
+    if (nto_state.procs[ch->proc].dying) {
       return ENXIO;
     }
     /* "pulses are queued if no thread is receive-blocked" (Getting Started) */
@@ -829,18 +548,18 @@ static int locked_send(int coid, int priority, int code, NTO_SIM_PULSE_VALUE_T v
 }
 
 int MsgSendPulse_r(int coid, int priority, int code, NTO_SIM_PULSE_VALUE_T value) {
-  lock();
-  int r = locked_take_fault(NTO_SIM_CALL_MSG_SEND_PULSE);
+  nto_lock();
+  int r = nto_locked_take_fault(NTO_SIM_CALL_MSG_SEND_PULSE);
   if (r == 0) {
     r = locked_send(coid, priority, code, value);
   }
-  unlock();
-  clear_timeout();
+  nto_unlock();
+  nto_clear_timeout();
   return -r;
 }
 
 int MsgSendPulse(int coid, int priority, int code, NTO_SIM_PULSE_VALUE_T value) {
-  return plain_result(MsgSendPulse_r(coid, priority, code, value));
+  return nto_plain_result(MsgSendPulse_r(coid, priority, code, value));
 }
 
 /* ------------------------------------------------------------------------ */
@@ -855,12 +574,12 @@ static void locked_block(nto_channel *ch, nto_waiter *w, bool timed) {
   (void)pthread_condattr_setclock(&attr, timed ? thread_timeout.clock : CLOCK_MONOTONIC);
   (void)pthread_cond_init(&w->cond, &attr);
   (void)pthread_condattr_destroy(&attr);
-  w->thread = locked_self();
+  w->thread = nto_locked_self();
   w->thread_priority = w->thread->priority;
   locked_add_receiver(ch, w);
   while (!w->done) {
     if (!timed) {
-      (void)pthread_cond_wait(&w->cond, &model.lock);
+      (void)pthread_cond_wait(&w->cond, &nto_state.lock);
       continue;
     }
     struct timespec now;
@@ -871,14 +590,14 @@ static void locked_block(nto_channel *ch, nto_waiter *w, bool timed) {
       w->done = true;
       break;
     }
-    (void)pthread_cond_timedwait(&w->cond, &model.lock, &thread_timeout.deadline);
+    (void)pthread_cond_timedwait(&w->cond, &nto_state.lock, &thread_timeout.deadline);
   }
   (void)pthread_cond_destroy(&w->cond);
 }
 
 static int locked_receive(int chid, struct _pulse *out) {
-  nto_thread *self = locked_self();
-  nto_channel *ch = locked_channel(self->proc, chid);
+  nto_thread *self = nto_locked_self();
+  nto_channel *ch = nto_locked_channel(self->proc, chid);
   if (ch == NULL) {
     return ESRCH; /* "The channel indicated by chid doesn't exist" (:842) */
   }
@@ -907,20 +626,20 @@ static int locked_receive(int chid, struct _pulse *out) {
 int MsgReceivePulse_r(int chid, void *pulse, size_t bytes, struct _msg_info *info) {
   (void)info; /* "The function doesn't update this structure" */
   struct _pulse got;
-  lock();
+  nto_lock();
   /* Test control: hold the thread just before it enters the kernel, as a
    * preemption there would (nto_sim_set_receive_gate). */
-  model.gated++;
-  while (model.gate_closed) {
-    (void)pthread_cond_wait(&model.gate_cond, &model.lock);
+  nto_state.gated++;
+  while (nto_state.gate_closed) {
+    (void)pthread_cond_wait(&nto_state.gate_cond, &nto_state.lock);
   }
-  model.gated--;
-  int r = locked_take_fault(NTO_SIM_CALL_MSG_RECEIVE_PULSE);
+  nto_state.gated--;
+  int r = nto_locked_take_fault(NTO_SIM_CALL_MSG_RECEIVE_PULSE);
   if (r == 0) {
     /* "chid = act->last_chid = kap->chid; // Used for priority boost": set
      * on every receive, before the channel is even looked up, and never
      * cleared (K/ker_fastmsg.c:832). */
-    locked_self()->last_chid = chid;
+    nto_locked_self()->last_chid = chid;
   }
   if (r == 0 && (pulse == NULL || bytes < sizeof(struct _pulse))) {
     r = EFAULT; /* "If this buffer isn't big enough ... you'll get an EFAULT" */
@@ -928,16 +647,16 @@ int MsgReceivePulse_r(int chid, void *pulse, size_t bytes, struct _msg_info *inf
   if (r == 0) {
     r = locked_receive(chid, &got);
   }
-  unlock();
+  nto_unlock();
   if (r == 0) {
     memcpy(pulse, &got, sizeof got);
   }
-  clear_timeout();
+  nto_clear_timeout();
   return -r;
 }
 
 int MsgReceivePulse(int chid, void *pulse, size_t bytes, struct _msg_info *info) {
-  return plain_result(MsgReceivePulse_r(chid, pulse, bytes, info));
+  return nto_plain_result(MsgReceivePulse_r(chid, pulse, bytes, info));
 }
 
 /* ------------------------------------------------------------------------ */
@@ -980,23 +699,23 @@ static int arm_timeout(clockid_t id, unsigned flags, const struct sigevent *noti
 int TimerTimeout_r(clockid_t id, NTO_SIM_TIMEOUT_FLAGS_T flags, const struct sigevent *notify,
                    const uint64_t *ntime, uint64_t *otime) {
   (void)otime; /* only written for _NTO_TIMEOUT_NANOSLEEP, not modelled */
-  lock();
-  int fault = locked_take_fault(NTO_SIM_CALL_TIMER_TIMEOUT);
-  unlock();
+  nto_lock();
+  int fault = nto_locked_take_fault(NTO_SIM_CALL_TIMER_TIMEOUT);
+  nto_unlock();
   if (fault != 0) {
-    clear_timeout(); /* a failed kernel call returns too */
+    nto_clear_timeout(); /* a failed kernel call returns too */
     return -fault;
   }
   int r = arm_timeout(id, (unsigned)flags, notify, ntime);
   if (r < 0) {
-    clear_timeout();
+    nto_clear_timeout();
   }
   return r;
 }
 
 int TimerTimeout(clockid_t id, NTO_SIM_TIMEOUT_FLAGS_T flags, const struct sigevent *notify,
                  const uint64_t *ntime, uint64_t *otime) {
-  return plain_result(TimerTimeout_r(id, flags, notify, ntime, otime));
+  return nto_plain_result(TimerTimeout_r(id, flags, notify, ntime, otime));
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1017,10 +736,10 @@ static bool is_calling_thread(pid_t pid, int tid) {
 }
 
 int SchedGet_r(pid_t pid, int tid, struct sched_param *param) {
-  lock();
-  int fault = locked_take_fault(NTO_SIM_CALL_SCHED_GET);
-  int priority = locked_self()->priority;
-  unlock();
+  nto_lock();
+  int fault = nto_locked_take_fault(NTO_SIM_CALL_SCHED_GET);
+  int priority = nto_locked_self()->priority;
+  nto_unlock();
   int r;
   if (fault != 0) {
     r = -fault;
@@ -1035,240 +754,10 @@ int SchedGet_r(pid_t pid, int tid, struct sched_param *param) {
     }
     r = SCHED_RR; /* "The scheduling policy is returned on success" */
   }
-  clear_timeout(); /* a kernel call: clears the armed timeout */
+  nto_clear_timeout(); /* a kernel call: clears the armed timeout */
   return r;
 }
 
 int SchedGet(pid_t pid, int tid, struct sched_param *param) {
-  return plain_result(SchedGet_r(pid, tid, param));
-}
-
-/* ------------------------------------------------------------------------ */
-/* Test controls (nto_sim.h)                                                 */
-
-void nto_sim_reset(void) {
-  lock();
-  for (int i = 0; i < (int)NTO_SIM_MAX_CHANNELS; i++) {
-    if (model.channels[i].live) {
-      locked_destroy_channel(i);
-    }
-  }
-  memset(model.connections, 0, sizeof model.connections);
-  model.live_connections = 0;
-  memset(model.procs, 0, sizeof model.procs);
-  (void)locked_own_proc();
-  /* a fresh kernel: every thread belongs to our process again and has not
-   * received on any channel */
-  for (size_t i = 0; i < NTO_SIM_MAX_THREADS; i++) {
-    model.threads[i].proc = 0;
-    model.threads[i].last_chid = -1;
-  }
-  model.pool_ready = false;
-  locked_pool_init();
-  model.pulse_limit = 0;
-  model.order = NTO_SIM_RECV_LIFO;
-  model.gate_closed = false;
-  (void)pthread_cond_broadcast(&model.gate_cond);
-  memset(model.faults, 0, sizeof model.faults);
-  memset(model.calls, 0, sizeof model.calls);
-  locked_self()->priority = NTO_PRIO_DEFAULT;
-  unlock();
-  clear_timeout();
-}
-
-void nto_sim_set_receiver_order(nto_sim_receiver_order order) {
-  lock();
-  model.order = order;
-  unlock();
-}
-
-int nto_sim_set_thread_priority(int priority) {
-  if (priority < NTO_PRIO_MIN || priority > NTO_PRIO_MAX) {
-    return -1;
-  }
-  lock();
-  locked_self()->priority = priority;
-  unlock();
-  return 0;
-}
-
-int nto_sim_get_thread_priority(void) {
-  lock();
-  int p = locked_self()->priority;
-  unlock();
-  return p;
-}
-
-int nto_sim_get_last_chid(void) {
-  lock();
-  int c = locked_self()->last_chid;
-  unlock();
-  return c;
-}
-
-int nto_sim_process_create(void) {
-  lock();
-  (void)locked_own_proc();
-  int pid = -1;
-  for (int i = 1; i < (int)NTO_SIM_MAX_PROCESSES; i++) {
-    if (!model.procs[i].live) {
-      /* a pid no host process of ours has: above the Linux pid_max */
-      pid = NTO_SIM_FOREIGN_PID_BASE + i;
-      locked_proc_init(&model.procs[i], (pid_t)pid);
-      break;
-    }
-  }
-  unlock();
-  return pid;
-}
-
-int nto_sim_set_thread_process(int pid) {
-  lock();
-  int proc = pid == 0 ? 0 : locked_proc_index((pid_t)pid);
-  if (proc >= 0) {
-    locked_self()->proc = proc;
-  }
-  unlock();
-  return proc >= 0 ? 0 : -1;
-}
-
-int nto_sim_set_process_dying(int pid, bool dying) {
-  lock();
-  int proc = pid == 0 ? 0 : locked_proc_index((pid_t)pid);
-  if (proc >= 0) {
-    model.procs[proc].dying = dying;
-  }
-  unlock();
-  return proc >= 0 ? 0 : -1;
-}
-
-void nto_sim_set_rlimit_nofile(unsigned soft_limit, unsigned other_fds) {
-  lock();
-  nto_process *p = locked_self_proc();
-  p->nofile = soft_limit;
-  p->other_fds = other_fds;
-  unlock();
-}
-
-unsigned nto_sim_process_connections(void) {
-  lock();
-  unsigned n = locked_self_proc()->nfds;
-  unlock();
-  return n;
-}
-
-void nto_sim_fail_nth(nto_sim_call call, unsigned nth, int err) {
-  if ((unsigned)call >= (unsigned)NTO_SIM_CALL_COUNT) {
-    return;
-  }
-  lock();
-  model.faults[call].remaining = nth;
-  model.faults[call].err = err < 0 ? -err : err;
-  unlock();
-}
-
-void nto_sim_clear_faults(void) {
-  lock();
-  memset(model.faults, 0, sizeof model.faults);
-  unlock();
-}
-
-unsigned nto_sim_calls(nto_sim_call call) {
-  if ((unsigned)call >= (unsigned)NTO_SIM_CALL_COUNT) {
-    return 0;
-  }
-  lock();
-  unsigned n = model.calls[call];
-  unlock();
-  return n;
-}
-
-unsigned nto_sim_live_channels(void) {
-  lock();
-  unsigned n = model.live_channels;
-  unlock();
-  return n;
-}
-
-unsigned nto_sim_live_connections(void) {
-  lock();
-  unsigned n = model.live_connections;
-  unlock();
-  return n;
-}
-
-/* Counters look chid up in the calling thread's process. */
-unsigned nto_sim_queued_pulses(int chid) {
-  lock();
-  nto_channel *ch = locked_channel(locked_self()->proc, chid);
-  unsigned n = ch != NULL ? ch->queued : 0;
-  unlock();
-  return n;
-}
-
-unsigned nto_sim_blocked_receivers(int chid) {
-  lock();
-  nto_channel *ch = locked_channel(locked_self()->proc, chid);
-  unsigned n = ch != NULL ? ch->blocked : 0;
-  unlock();
-  return n;
-}
-
-unsigned nto_sim_blocked_receivers_total(void) {
-  lock();
-  unsigned n = 0;
-  for (size_t i = 0; i < NTO_SIM_MAX_CHANNELS; i++) {
-    if (model.channels[i].live) {
-      n += model.channels[i].blocked;
-    }
-  }
-  unlock();
-  return n;
-}
-
-void nto_sim_set_pulse_pool(unsigned max_queued) {
-  lock();
-  model.pulse_limit = max_queued > NTO_SIM_MAX_PULSES ? NTO_SIM_MAX_PULSES : max_queued;
-  unlock();
-}
-
-unsigned nto_sim_pulse_objects_in_use(void) {
-  lock();
-  unsigned n = model.pulses_in_use;
-  unlock();
-  return n;
-}
-
-int nto_sim_profile(void) { return _NTO_VERSION; }
-
-unsigned nto_sim_live_chids(int pid, int *out, unsigned max) {
-  lock();
-  int proc = pid == 0 ? 0 : locked_proc_index((pid_t)pid);
-  unsigned n = 0;
-  for (int chid = 1; proc >= 0 && chid < (int)NTO_SIM_MAX_IDS; chid++) {
-    if (locked_channel(proc, chid) != NULL) {
-      if (out != NULL && n < max) {
-        out[n] = chid;
-      }
-      n++;
-    }
-  }
-  unlock();
-  return n;
-}
-
-void nto_sim_set_receive_gate(bool closed) {
-  lock();
-  model.gate_closed = closed;
-  if (!closed) {
-    (void)pthread_cond_broadcast(&model.gate_cond);
-  }
-  unlock();
-}
-
-unsigned nto_sim_gated_receivers(void) {
-  lock();
-  unsigned n = model.gated;
-  unlock();
-  return n;
+  return nto_plain_result(SchedGet_r(pid, tid, param));
 }
