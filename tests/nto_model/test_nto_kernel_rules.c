@@ -232,6 +232,27 @@ static void test_boost_needs_same_last_chid_and_no_fixed_priority(void **state) 
   nto_close(fixed);
 }
 
+/* The boost is a model setting where versions differ (nto_sim.h): ONE
+ * raises only the first matching thread, NONE none; the default is 6.4's. */
+static void test_server_boost_policy_setting(void **state) {
+  (void)state;
+  nto_fixture f = nto_open(0);
+  struct _pulse p;
+  assert_int_equal(nto_poll(f.chid, &p), -ETIMEDOUT); /* last_chid = chid */
+  helper h;
+  helper_start(&h, f.chid, 10, false); /* polls too: same last_chid */
+  helper_wait_stage(&h, 1);
+  nto_sim_set_server_boost(NTO_SIM_BOOST_NONE);
+  assert_int_equal(MsgSendPulse(f.coid, 30, 1, 0), 0);
+  assert_int_equal(sched_priority_now(), 10);
+  nto_sim_set_server_boost(NTO_SIM_BOOST_ONE);
+  assert_int_equal(MsgSendPulse(f.coid, 30, 2, 0), 0);
+  helper_finish(&h);
+  /* exactly one of the two matching threads was raised */
+  assert_true((sched_priority_now() == 30) != (h.priority_at_end == 30));
+  nto_close(f);
+}
+
 /* ------------------------------------------------------------------------ */
 /* RLIMIT_NOFILE                                                             */
 
@@ -424,6 +445,7 @@ int main(void) {
       T(test_ids_are_reused_lowest_free),
       T(test_queued_pulse_boosts_unrelated_thread_with_same_last_chid),
       T(test_boost_needs_same_last_chid_and_no_fixed_priority),
+      T(test_server_boost_policy_setting),
       T(test_side_channels_count_against_rlimit_nofile),
       T(test_foreign_process_can_send_to_our_channel),
       T(test_private_channel_refuses_other_processes),

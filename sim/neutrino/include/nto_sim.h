@@ -127,6 +127,18 @@ int nto_sim_set_process_dying(int pid, bool dying);
 void nto_sim_set_rlimit_nofile(unsigned soft_limit, unsigned other_fds);
 /* The calling thread's process's live connections (its nfds share). */
 unsigned nto_sim_process_connections(void);
+/* The server boost of a queued pulse differs between versions and is not
+ * fully documented: the 6.4 kernel raises EVERY matching thread for good
+ * (K/nano_pulse.c:168-179: the default); the 8.0 docs speak of one thread
+ * (qnx-facts.md); the model can also do none. Code must be correct under
+ * each (the 6.6 docs' "reverted at the next receive" is not modelled). */
+typedef enum {
+  NTO_SIM_BOOST_ALL = 0, /* default: 6.4 */
+  NTO_SIM_BOOST_ONE,     /* the first matching thread of the model's table */
+  NTO_SIM_BOOST_NONE
+} nto_sim_boost;
+void nto_sim_set_server_boost(nto_sim_boost boost);
+
 /* The live channel ids of process pid (0: ours), lowest first: up to max
  * are stored in out (may be NULL); returns how many there are. For tests
  * that forge pulses to a waiter's channel (issue 16) without guessing. */

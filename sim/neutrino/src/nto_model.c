@@ -504,10 +504,16 @@ static void locked_server_boost(const nto_channel *ch, int prio) {
   if ((ch->flags & _NTO_CHF_FIXED_PRIORITY) != 0) {
     return;
   }
+  if (nto_state.boost == NTO_SIM_BOOST_NONE) {
+    return;
+  }
   for (size_t i = 0; i < NTO_SIM_MAX_THREADS; i++) {
     nto_thread *t = &nto_state.threads[i];
     if (t->live && t->proc == ch->proc && t->priority < prio && t->last_chid == ch->chid) {
       t->priority = prio;
+      if (nto_state.boost == NTO_SIM_BOOST_ONE) {
+        return;
+      }
     }
   }
 }

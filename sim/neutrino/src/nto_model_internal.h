@@ -110,6 +110,7 @@ typedef struct {
   unsigned live_channels;
   unsigned live_connections;
   nto_sim_receiver_order order;
+  nto_sim_boost boost;
   nto_fault faults[NTO_SIM_CALL_COUNT];
   unsigned calls[NTO_SIM_CALL_COUNT];
   nto_process procs[NTO_SIM_MAX_PROCESSES];

@@ -37,6 +37,7 @@ void nto_sim_reset(void) {
   nto_locked_pool_init();
   nto_state.pulse_limit = 0;
   nto_state.order = NTO_SIM_RECV_LIFO;
+  nto_state.boost = NTO_SIM_BOOST_ALL;
   nto_state.gate_closed = false;
   (void)pthread_cond_broadcast(&nto_state.gate_cond);
   memset(nto_state.faults, 0, sizeof nto_state.faults);
@@ -44,6 +45,12 @@ void nto_sim_reset(void) {
   nto_locked_self()->priority = NTO_PRIO_DEFAULT;
   nto_unlock();
   nto_clear_timeout();
+}
+
+void nto_sim_set_server_boost(nto_sim_boost boost) {
+  nto_lock();
+  nto_state.boost = boost;
+  nto_unlock();
 }
 
 void nto_sim_set_receiver_order(nto_sim_receiver_order order) {
