@@ -276,6 +276,13 @@ static void test_side_channels_count_against_rlimit_nofile(void **state) {
   assert_int_equal(ConnectDetach(c[2]), 0);
   c[2] = ConnectAttach(ND_LOCAL_NODE, 0, chid, _NTO_SIDE_CHANNEL, 0);
   assert_true(c[2] > _NTO_SIDE_CHANNEL);
+  /* an fd-space id (no _NTO_SIDE_CHANNEL) must be below the limit:
+   * index >= limit EINVAL (:45-46), a picked id >= limit EMFILE (:163-168) */
+  assert_int_equal(ConnectDetach(c[2]), 0);
+  assert_int_equal(ConnectAttach_r(ND_LOCAL_NODE, 0, chid, 3, 0), -EINVAL);
+  assert_int_equal(ConnectAttach_r(ND_LOCAL_NODE, 0, chid, 0, 0), 0); /* fd 0 */
+  assert_int_equal(ConnectDetach(0), 0);
+  c[2] = ConnectAttach(ND_LOCAL_NODE, 0, chid, _NTO_SIDE_CHANNEL, 0);
   /* a process near its limit because of its other descriptors */
   nto_sim_set_rlimit_nofile(4, 1);
   assert_int_equal(ConnectAttach_r(ND_LOCAL_NODE, 0, chid, _NTO_SIDE_CHANNEL, 0), -EMFILE);

@@ -369,6 +369,9 @@ static int locked_attach(uint32_t nd, pid_t pid, int chid, unsigned index) {
     if (coid < 0) {
       return -EAGAIN;
     }
+    if ((coid & _NTO_SIDE_CHANNEL) == 0 && client->nofile != 0 && (unsigned)coid >= client->nofile) {
+      return -EMFILE; /* an fd-space id beyond the limit (K/ker_connect.c:163-168) */
+    }
     if (scoid < 0) {
       scoid = nto_locked_id_alloc(&nto_state.procs[server], 1u); /* K/ker_connect.c:181 */
       if (scoid < 0) {
