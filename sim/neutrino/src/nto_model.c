@@ -747,7 +747,8 @@ static bool is_calling_thread(pid_t pid, int tid) {
 int SchedGet_r(pid_t pid, int tid, struct sched_param *param) {
   nto_lock();
   int fault = nto_locked_take_fault(NTO_SIM_CALL_SCHED_GET);
-  int priority = nto_locked_self()->priority;
+  const nto_thread *me = nto_locked_self();
+  int priority = nto_state.sched_get == NTO_SIM_SCHED_GET_BASE ? me->base : me->priority;
   nto_unlock();
   int r;
   if (fault != 0) {
