@@ -210,6 +210,7 @@ static const st_mem_backend linux_mem = {"linux", linux_mem_create, linux_mem_de
                                          linux_mem_init_bad};
 
 static wrt_status linux_futex_create(void *storage, uint32_t v, wrt_futex_t **out) {
+  memset(storage, 0, sizeof(wrt_linux_futex_t)); /* init wants zeroed storage */
   wrt_status st = wrt_linux_futex_init(storage, v);
   *out = st == WRT_OK ? wrt_linux_futex_base(storage) : NULL;
   return st;
