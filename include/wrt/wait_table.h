@@ -36,9 +36,12 @@
  *    waiter never leaves its node in the table: after it has been linked,
  *    a failed lock is retried until the waiter is out (a lock that fails
  *    forever is a broken system, not a state the table could report from).
- *    A notify whose unpark fails stops there: the waiter it failed to wake
- *    stays linked and first in line, *woken says how many were woken
- *    before, and the status is the backend's.
+ *    A wait returns WRT_OK exactly when a notify counted it in *woken, even
+ *    if a backend call failed on its way out; otherwise the first backend
+ *    failure takes precedence over WRT_E_TIMEOUT. A notify whose unpark
+ *    fails stops there: the waiter it failed to wake stays linked and first
+ *    in line, *woken says how many were woken before, and the status is the
+ *    backend's.
  *
  * Thread-safety: init and destroy are NOT thread-safe (no other call on the
  * table may run during them); wait32, wait64 and notify are safe from any

@@ -151,7 +151,8 @@ static void unlink_node(wrt_wait_bucket_t *b, struct wrt_wait_node *n) {
 
 /* Takes b's lock once the waiter is linked: it may not leave before it has
  * unlinked itself, so a failure is retried (see wait_table.h). The first
- * failure is kept in *first_error. */
+ * failure is kept in *first_error; it is reported only if the wait does
+ * not end woken. */
 static void lock_linked(const wrt_wait_backend_t *be, wrt_wait_bucket_t *b,
                         wrt_status *first_error) {
   for (;;) {
@@ -192,7 +193,10 @@ static uint64_t deadline_of(const wrt_wait_backend_t *be, uint64_t timeout_ns) {
 }
 
 /* The waiter's side after it is linked: park until woken, the deadline, or
- * a parker failure, then leave through the lock. */
+ * a parker failure, then leave through the lock. The result is WRT_OK iff a
+ * notify counted this waiter (whatever failed on the way, so that notify's
+ * counts and the waiters' results agree); otherwise the first backend
+ * failure, else WRT_E_TIMEOUT. */
 static wrt_status park_linked(const wrt_wait_backend_t *be, wrt_wait_bucket_t *b,
                               struct wrt_wait_node *n, uint64_t deadline, wrt_status first_error) {
   wrt_status err = first_error;
@@ -201,11 +205,8 @@ static wrt_status park_linked(const wrt_wait_backend_t *be, wrt_wait_bucket_t *b
     wrt_status st = be->park(n->parker, n->token, deadline, &os_error);
     lock_linked(be, b, &err);
     if (n->woken) {
-      wrt_status ust = be->unlock(&b->lock);
-      if (err == WRT_OK) {
-        err = ust;
-      }
-      return err;
+      (void)be->unlock(&b->lock); /* released even when it reports failure */
+      return WRT_OK;
     }
     if (st == WRT_OK && (deadline == UINT64_MAX || be->now_ns() < deadline)) {
       /* Spurious: publish a fresh token, so that a late wake of the old one
@@ -222,10 +223,10 @@ static wrt_status park_linked(const wrt_wait_backend_t *be, wrt_wait_bucket_t *b
     if (err == WRT_OK) {
       err = ust;
     }
-    if (st == WRT_OK) {
-      st = WRT_E_TIMEOUT; /* woke spuriously at or after the deadline */
+    if (err == WRT_OK && st != WRT_OK) {
+      err = st; /* WRT_E_TIMEOUT, or the park's failure */
     }
-    return err != WRT_OK ? err : st;
+    return err != WRT_OK ? err : WRT_E_TIMEOUT; /* woke at or after the deadline */
   }
 }
 
