@@ -371,6 +371,9 @@ static void notify_wakes_in_fifo_order_per_address(void **state) {
   make(1u);
   atomic_store(&order_len, 0u);
   for (unsigned i = 0; i < MAX_WAITERS; i++) {
+    atomic_store(&order[i], UINT32_MAX); /* not yet written */
+  }
+  for (unsigned i = 0; i < MAX_WAITERS; i++) {
     start_ordered(&w[i], (i % 2u) == 0u ? (const void *)&a : (const void *)&b, 0u, false,
                   WRT_WAIT_FOREVER, i, order, &order_len);
     AWAIT(atomic_load(&w[i].in_park));
@@ -379,14 +382,15 @@ static void notify_wakes_in_fifo_order_per_address(void **state) {
   for (unsigned k = 0; k < MAX_WAITERS / 2u; k++) {
     assert_int_equal(wrt_wait_table_notify(&g_table, &a, 1u, &woken), WRT_OK);
     assert_int_equal(woken, 1u);
-    AWAIT(atomic_load(&order_len) == k + 1u);
+    AWAIT(atomic_load(&order_len) == k + 1u && atomic_load(&order[k]) != UINT32_MAX);
     assert_int_equal(order[k], 2u * k); /* a's waiters: 0, 2, 4, 6 */
   }
   assert_int_equal(finished(w, MAX_WAITERS), MAX_WAITERS / 2u);
   for (unsigned k = 0; k < MAX_WAITERS / 2u; k++) {
     assert_int_equal(wrt_wait_table_notify(&g_table, &b, 1u, &woken), WRT_OK);
     assert_int_equal(woken, 1u);
-    AWAIT(atomic_load(&order_len) == MAX_WAITERS / 2u + k + 1u);
+    AWAIT(atomic_load(&order_len) == MAX_WAITERS / 2u + k + 1u &&
+          atomic_load(&order[MAX_WAITERS / 2u + k]) != UINT32_MAX);
     assert_int_equal(order[MAX_WAITERS / 2u + k], 2u * k + 1u);
   }
   join_all(w, MAX_WAITERS);
