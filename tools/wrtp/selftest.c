@@ -476,6 +476,7 @@ int wrtp_selftest(int argc, char **argv) {
       list_requirements(st_memory_checks, st_memory_check_count);
       list_requirements(st_qnx_checks, st_qnx_check_count);
       list_requirements(st_sync_checks, st_sync_check_count);
+      list_requirements(st_wait_checks, st_wait_check_count);
       list_requirements(st_core_checks, st_core_check_count);
       return 0;
     } else {
@@ -500,6 +501,7 @@ int wrtp_selftest(int argc, char **argv) {
   run_list(&s, st_memory_checks, st_memory_check_count);
   run_list(&s, st_qnx_checks, st_qnx_check_count);
   run_list(&s, st_sync_checks, st_sync_check_count);
+  run_list(&s, st_wait_checks, st_wait_check_count);
   run_list(&s, st_core_checks, st_core_check_count);
   double secs = (double)(st_now_ns() - t0) / 1e9;
   unsigned total = s.pass + s.fail + s.skip;
