@@ -98,6 +98,7 @@
 #include <stdint.h>
 
 #include "wrt/sync.h"
+#include "wrt/wait_table.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -184,6 +185,19 @@ wrt_futex_t *wrt_qnx_futex_base(wrt_qnx_futex_t *f);
 
 /* errno of the last failing kernel call (0: none); 0 for NULL. */
 int wrt_qnx_futex_last_os_error(const wrt_qnx_futex_t *f);
+
+/* Releases the calling thread's parker (its channel and connection) now
+ * instead of at thread exit; its next blocking wait makes a new one (2
+ * kernel calls). For a thread that will not wait again, and for tests that
+ * reset the host model. Cannot be called from inside a wait. */
+void wrt_qnx_thread_release(void);
+
+/* The QNX backend of the wait table (wrt/wait_table.h): a default pthread
+ * mutex per bucket (priority inheritance by default on QNX) and the same
+ * per-thread parker as the futex (see DESIGN); wake pulses are sent at the
+ * waking thread's priority and, the channel being fixed-priority, change no
+ * thread's priority. Never NULL. */
+const wrt_wait_backend_t *wrt_qnx_wait_backend(void);
 
 #ifdef __cplusplus
 }
