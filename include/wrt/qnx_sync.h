@@ -38,18 +38,20 @@
  *     is received and dropped and the wait goes on until its deadline; a
  *     timed-out waiter unlinks its node under the lock. No node is ever
  *     left linked when wait returns.
- *   - Security: on QNX 7.1 and later the channel is _NTO_CHF_PRIVATE: "no
- *     other process can connect to it" (ChannelCreate, QNX 7.1 and 8.0
- *     C Library Reference). QNX 6.x and 7.0 have no such flag (absent from
- *     the 6.4 kernel source, K/ker_channel.c:30-60 reads no such bit, and
- *     from the SDP 6.6 <sys/neutrino.h>): there any process that can name
- *     our pid and the channel id can ConnectAttach and send pulses. Such a
- *     pulse cannot end a wait early or corrupt the wait list (above); it
- *     can only make the waiter receive and drop it (CPU time), and a flood
- *     of them cannot hold a timed wait past its deadline (the parker checks
- *     the clock after every dropped pulse). Whether 7.1/8.0 honour the flag
- *     for every ConnectAttach path is not confirmed from source; nothing
- *     here depends on it.
+ *   - Security: where the headers define _NTO_CHF_PRIVATE the channel is
+ *     made with it. QNX 7.1 and 8.0 document it: "no other process can
+ *     connect to it" (ChannelCreate, C Library Reference). The 6.4 kernel
+ *     has no such flag (its <sys/neutrino.h>, services/system/public/sys/
+ *     neutrino.h:336-348, ends at _NTO_CHF_GLOBAL 0x0800, and ker_channel.c
+ *     tests no such bit); the SDP 6.6 <sys/neutrino.h>:402 defines it
+ *     (0x1000u) but no 6.6 kernel source or doc page tells what 6.6 does
+ *     with it; 7.0 is not confirmed either way. Where it is absent or not
+ *     honoured, any process that can name our pid and the channel id can
+ *     ConnectAttach and send pulses. Such a pulse cannot end a wait early
+ *     or corrupt the wait list (above); it only makes the waiter receive and
+ *     drop it (CPU time), and a flood of them cannot hold a timed wait past
+ *     its deadline (the parker looks at the clock after every dropped
+ *     pulse). Nothing here depends on the flag being honoured.
  *   - Wake order, WRT_QNX_WAKE_PRIORITY (the default): the highest-priority
  *     waiter first, FIFO among waiters of equal priority (by the time each
  *     entered the list), as QNX's own sync objects do. A waiter's priority is

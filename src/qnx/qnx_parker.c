@@ -23,10 +23,11 @@
  *     skipped for a FIXED_PRIORITY channel (the same tests guard them), so
  *     a wait never changes its thread's priority and a wake never changes
  *     any other thread's.
- *   _NTO_CHF_PRIVATE (7.1+, where the headers define it) - "the channel is
- *     private: no other process can connect to it" (ChannelCreate, 7.1).
- *     Where it is absent (6.x, 7.0) another process that guesses our pid
- *     and chid can connect and send pulses; the token check below and the
+ *   _NTO_CHF_PRIVATE, where the headers define it (SDP 6.6
+ *     <sys/neutrino.h>:402 has it; the 6.4 kernel's header does not) - "no
+ *     other process can connect to it" (ChannelCreate, 7.1/8.0). Where it
+ *     is absent or not honoured another process that guesses our pid and
+ *     chid can connect and send pulses; the token check below and the
  *     callers' state check make such pulses harmless.
  *
  * Justified global state: one pthread key (made once, pthread_once) whose
