@@ -67,6 +67,11 @@ typedef struct wrt_mutex {
  * futex without ops. */
 wrt_status wrt_mutex_init(wrt_mutex_t *m, wrt_futex_t *futex);
 
+/* true when m is bound to a futex that still has its ops (initialised and
+ * not destroyed since: the futex backends clear the ops on destroy); false
+ * for NULL. What every call below checks first. */
+bool wrt_mutex_is_initialised(const wrt_mutex_t *m);
+
 /* Blocks until m is held. INVALID_ARG on NULL or an uninitialised mutex;
  * another status only if the futex backend fails (its status is returned and
  * the mutex is not held; the word may be left at 2, which costs one spare

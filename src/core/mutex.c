@@ -20,6 +20,8 @@ static bool valid(const wrt_mutex_t *m) {
          m->futex->ops->wait != NULL && m->futex->ops->wake != NULL;
 }
 
+bool wrt_mutex_is_initialised(const wrt_mutex_t *m) { return valid(m); }
+
 /* A hint to the CPU that this is a spin-wait loop (lets the sibling
  * hyperthread run, saves power); a compiler barrier elsewhere. */
 static inline void cpu_relax(void) {
