@@ -46,24 +46,20 @@ static int cmp_double(const void *a, const void *b) {
   return x < y ? -1 : x > y;
 }
 
-static double sorted_pct(const double *s, unsigned n, double pct) {
+static double sorted_pct(const double *s, size_t n, double pct) {
   if (n == 0u)
     return 0;
   double pos = pct / 100.0 * (double)(n - 1u);
-  unsigned i = (unsigned)pos;
+  size_t i = (size_t)pos;
   if (i + 1u >= n)
     return s[n - 1u];
   double f = pos - (double)i;
   return s[i] + (s[i + 1u] - s[i]) * f;
 }
 
-double bm_percentile(const double *v, unsigned n, double pct) {
-  double s[BM_MAX_TRIALS];
-  if (n > BM_MAX_TRIALS)
-    n = BM_MAX_TRIALS;
-  memcpy(s, v, n * sizeof *s);
-  qsort(s, n, sizeof *s, cmp_double);
-  return sorted_pct(s, n, pct);
+double bm_percentile(double *v, size_t n, double pct) {
+  qsort(v, n, sizeof *v, cmp_double);
+  return sorted_pct(v, n, pct);
 }
 
 bm_stats_t bm_stats(const double *v, unsigned n) {

@@ -46,8 +46,8 @@ typedef struct {
   double median, q1, q3; /* quartiles by linear interpolation */
 } bm_stats_t;
 bm_stats_t bm_stats(const double *v, unsigned n);
-/* Percentile (0..100) of n values (sorted copy, interpolated). */
-double bm_percentile(const double *v, unsigned n, double pct);
+/* Percentile (0..100) of n values, interpolated; sorts v in place. */
+double bm_percentile(double *v, size_t n, double pct);
 
 /* --- the machine's load ----------------------------------------------------- */
 /* A measuring window: CPU time the whole machine used (from /proc/stat)
@@ -123,5 +123,19 @@ void bm_target(const char *text, double value, bool at_most, double limit,
 /* Prints the targets; returns the number printed. */
 unsigned bm_print_targets(void);
 void bm_error(const char *what, const char *why);
+
+/* --- sections ------------------------------------------------------------------------ */
+/* What every section gets: the futexes built in (NULL where not), each free
+ * for the section to use and left at any value. */
+struct wrt_futex;
+typedef struct {
+  struct wrt_futex *linux_futex;
+  struct wrt_futex *qnx_futex; /* the QNX backend (on the Neutrino host model off QNX) */
+  const char *qnx_tag;         /* "qnx" on QNX, "qnx model" elsewhere */
+} bm_env_t;
+/* A section of `wrtp bench` (e.g. bench_wait.c defines one): prints its rows
+ * with bm_row and its targets with bm_target. Registered by one line in
+ * bench.c's section table. */
+typedef void (*bm_section_fn)(const bm_env_t *env);
 
 #endif
