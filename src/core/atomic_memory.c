@@ -137,15 +137,25 @@ static wrt_status check_empty(wrt_provider_t *p, size_t offset) {
 }
 
 /* Raw CRC register (from a zero register, no inversion) of old ^ new over n
- * bytes, XORed through a small stack buffer. */
+ * bytes, XORed through a small stack buffer a 64-bit word at a time (memcpy
+ * of a word compiles to one load; a byte loop here cost 6 instructions a
+ * byte, most of a 64-byte write). */
 static uint32_t delta_raw(const uint8_t *old, const uint8_t *new_bytes,
                           size_t n) {
-  uint8_t x[256];
+  uint64_t x[32];
   uint32_t crc = 0xFFFFFFFFu; /* wrt_crc32c inverts: the register starts at 0 */
   while (n > 0u) {
     size_t chunk = n < sizeof x ? n : sizeof x;
-    for (size_t i = 0; i < chunk; i++)
-      x[i] = (uint8_t)(old[i] ^ new_bytes[i]);
+    size_t words = chunk / 8u;
+    for (size_t i = 0; i < words; i++) {
+      uint64_t a, b;
+      memcpy(&a, old + 8u * i, 8u);
+      memcpy(&b, new_bytes + 8u * i, 8u);
+      x[i] = a ^ b;
+    }
+    for (size_t i = 8u * words; i < chunk; i++) {
+      ((uint8_t *)x)[i] = (uint8_t)(old[i] ^ new_bytes[i]);
+    }
     crc = wrt_crc32c(crc, x, chunk);
     old += chunk;
     new_bytes += chunk;
