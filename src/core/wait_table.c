@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "checked_math.h"
 #include "wait_backend.h"
 
 #define WAIT_TABLE_LIVE ((uintptr_t)0x5741495454424c45u) /* "WAITTBLE" */
@@ -28,8 +29,13 @@ struct wrt_wait_node {
   bool woken; /* written by notify, read by the waiter, both under the lock */
 };
 
+/* An address as an integer, for alignment, hashing and identity: the one
+ * conversion of a pointer to an integer here (MISRA 11.6, see
+ * docs/misra-deviations.md: alignment cannot be tested otherwise). */
+static uintptr_t addr_bits(const void *p) { return (uintptr_t)p; }
+
 static bool table_live(const wrt_wait_table_t *t) {
-  return t->live == ((uintptr_t)t ^ WAIT_TABLE_LIVE);
+  return t->live == (addr_bits(t) ^ WAIT_TABLE_LIVE);
 }
 
 static bool backend_complete(const wrt_wait_backend_t *b) {
@@ -43,16 +49,28 @@ static bool backend_complete(const wrt_wait_backend_t *b) {
 static wrt_wait_bucket_t *bucket_of(const wrt_wait_table_t *t, uintptr_t addr) {
   size_t i = 0u;
   if (t->hash_shift < 64u) {
-    uint64_t h = (uint64_t)addr * UINT64_C(0x9E3779B97F4A7C15);
+    uint64_t h = (uint64_t)addr * 0x9E3779B97F4A7C15u;
     i = (size_t)(h >> t->hash_shift);
   }
   return &t->buckets[i];
 }
 
+/* Whether [a, a + a_len) and [b, b + b_len) share a byte, without
+ * computing an end that could wrap. */
 static bool overlaps(const void *a, size_t a_len, const void *b, size_t b_len) {
-  uintptr_t pa = (uintptr_t)a;
-  uintptr_t pb = (uintptr_t)b;
-  return pa < pb + b_len && pb < pa + a_len;
+  uintptr_t pa = addr_bits(a);
+  uintptr_t pb = addr_bits(b);
+  if (pa <= pb) {
+    return (pb - pa) < a_len;
+  }
+  return (pa - pb) < b_len;
+}
+
+/* Destroys the locks of buckets[0 .. n). */
+static void destroy_locks(const wrt_wait_backend_t *be, wrt_wait_bucket_t *buckets, size_t n) {
+  for (size_t i = 0u; i < n; i++) {
+    be->lock_destroy(&buckets[i].lock);
+  }
 }
 
 wrt_status wrt_wait_table_init(wrt_wait_table_t *table, wrt_wait_bucket_t *buckets,
@@ -64,8 +82,11 @@ wrt_status wrt_wait_table_init(wrt_wait_table_t *table, wrt_wait_bucket_t *bucke
       (bucket_count & (bucket_count - 1u)) != 0u) {
     return WRT_E_INVALID_ARG;
   }
-  /* bucket_count <= 2^20, so this product cannot overflow size_t. */
-  if (overlaps(table, sizeof *table, buckets, bucket_count * sizeof *buckets)) {
+  size_t bytes = 0u;
+  if (wrt_size_mul(bucket_count, sizeof *buckets, &bytes) != WRT_OK) {
+    return WRT_E_OVERFLOW; /* not with <= 2^20 buckets; checked all the same */
+  }
+  if (overlaps(table, sizeof *table, buckets, bytes)) {
     return WRT_E_INVALID_ARG;
   }
   if (table_live(table)) {
@@ -74,10 +95,7 @@ wrt_status wrt_wait_table_init(wrt_wait_table_t *table, wrt_wait_bucket_t *bucke
   for (size_t i = 0u; i < bucket_count; i++) {
     wrt_status st = backend->lock_init(&buckets[i].lock);
     if (st != WRT_OK) {
-      while (i > 0u) {
-        i--;
-        backend->lock_destroy(&buckets[i].lock);
-      }
+      destroy_locks(backend, buckets, i);
       return st;
     }
     atomic_init(&buckets[i].waiters, 0u);
@@ -92,7 +110,7 @@ wrt_status wrt_wait_table_init(wrt_wait_table_t *table, wrt_wait_bucket_t *bucke
   table->buckets = buckets;
   table->bucket_count = bucket_count;
   table->hash_shift = 64u - log2;
-  table->live = (uintptr_t)table ^ WAIT_TABLE_LIVE;
+  table->live = addr_bits(table) ^ WAIT_TABLE_LIVE;
   return WRT_OK;
 }
 
@@ -108,9 +126,7 @@ wrt_status wrt_wait_table_destroy(wrt_wait_table_t *table) {
       return WRT_E_STATE;
     }
   }
-  for (size_t i = 0u; i < table->bucket_count; i++) {
-    table->backend->lock_destroy(&table->buckets[i].lock);
-  }
+  destroy_locks(table->backend, table->buckets, table->bucket_count);
   table->backend = NULL;
   table->buckets = NULL;
   table->bucket_count = 0u;
@@ -232,7 +248,7 @@ static wrt_status park_linked(const wrt_wait_backend_t *be, wrt_wait_bucket_t *b
 
 static wrt_status wait_any(wrt_wait_table_t *t, const wait_key *k, size_t align,
                            uint64_t timeout_ns) {
-  if (t == NULL || k->addr == NULL || ((uintptr_t)k->addr & (align - 1u)) != 0u) {
+  if (t == NULL || k->addr == NULL || (addr_bits(k->addr) & (align - 1u)) != 0u) {
     return WRT_E_INVALID_ARG;
   }
   if (!table_live(t)) {
@@ -246,7 +262,7 @@ static wrt_status wait_any(wrt_wait_table_t *t, const wait_key *k, size_t align,
     return st;
   }
   uint64_t deadline = deadline_of(be, timeout_ns);
-  wrt_wait_bucket_t *b = bucket_of(t, (uintptr_t)k->addr);
+  wrt_wait_bucket_t *b = bucket_of(t, addr_bits(k->addr));
   st = be->lock(&b->lock);
   if (st != WRT_OK) {
     return st;
@@ -266,7 +282,7 @@ static wrt_status wait_any(wrt_wait_table_t *t, const wait_key *k, size_t align,
     return ust != WRT_OK ? ust : st;
   }
   struct wrt_wait_node node;
-  node.addr = (uintptr_t)k->addr;
+  node.addr = addr_bits(k->addr);
   node.parker = self;
   node.woken = false;
   node.token = be->prepare(self);
@@ -295,14 +311,14 @@ wrt_status wrt_wait_table_notify(wrt_wait_table_t *table, const void *addr, uint
     return WRT_E_INVALID_ARG;
   }
   *woken = 0u;
-  if (table == NULL || addr == NULL || ((uintptr_t)addr & (sizeof(uint32_t) - 1u)) != 0u ||
+  if (table == NULL || addr == NULL || (addr_bits(addr) & (sizeof(uint32_t) - 1u)) != 0u ||
       !table_live(table)) {
     return WRT_E_INVALID_ARG;
   }
   if (count == 0u) {
     return WRT_OK;
   }
-  wrt_wait_bucket_t *b = bucket_of(table, (uintptr_t)addr);
+  wrt_wait_bucket_t *b = bucket_of(table, addr_bits(addr));
   /* The fast path: no waiter, no lock, no system call. The fence orders the
    * caller's store to *addr before this read (pairs with wait_any's). */
   atomic_thread_fence(memory_order_seq_cst);
@@ -318,7 +334,7 @@ wrt_status wrt_wait_table_notify(wrt_wait_table_t *table, const void *addr, uint
   struct wrt_wait_node *it = b->head;
   while (it != NULL && n < count) {
     struct wrt_wait_node *next = it->next;
-    if (it->addr == (uintptr_t)addr) {
+    if (it->addr == addr_bits(addr)) {
       int os_error = 0;
       st = be->unpark(it->parker, it->token, &os_error);
       if (st != WRT_OK) {

@@ -51,10 +51,8 @@ wrt_status wrt_linux_parker_self(wrt_parker_t **out, int *os_error) {
 }
 
 uint32_t wrt_linux_parker_prepare(wrt_parker_t *p) {
-  uint32_t t = p->seq + 2u; /* even; wraps to 0 after 2^31 parks */
-  if (t == 0u) {
-    t = 2u;
-  }
+  /* even, never 0: after the largest even token comes 2 again */
+  uint32_t t = (p->seq >= (UINT32_MAX - 1u)) ? 2u : (p->seq + 2u);
   p->seq = t;
   atomic_store(&p->word, t);
   return t;
@@ -74,8 +72,10 @@ wrt_status wrt_linux_parker_park(wrt_parker_t *p, uint32_t token, uint64_t deadl
         return WRT_E_TIMEOUT;
       }
       uint64_t left = deadline_ns - now;
-      ts.tv_sec = (time_t)(left / NS_PER_S);
-      ts.tv_nsec = (long)(left % NS_PER_S);
+      uint64_t secs = left / NS_PER_S;
+      uint64_t nsecs = left % NS_PER_S;
+      ts.tv_sec = (time_t)secs;
+      ts.tv_nsec = (long)nsecs;
       tsp = &ts;
     }
     if (parker_futex(&p->word, FUTEX_WAIT_PRIVATE, token, tsp) != 0) {

@@ -28,7 +28,7 @@ static wrt_status lw_lock_init(wrt_wait_lock_t *l) {
   linux_wait_lock *k = as_lock(l);
   /* The table initialises buckets only when it is not live, so no thread
    * can be in this lock: start from zero (the futex refuses a live one). */
-  memset(k, 0, sizeof *k);
+  (void)memset(k, 0, sizeof *k);
   wrt_status st = wrt_linux_futex_init(&k->futex, 0u);
   if (st != WRT_OK) {
     return st;
@@ -50,16 +50,17 @@ static wrt_status lw_lock(wrt_wait_lock_t *l) { return wrt_mutex_lock(&as_lock(l
 
 static wrt_status lw_unlock(wrt_wait_lock_t *l) { return wrt_mutex_unlock(&as_lock(l)->mutex); }
 
-static const wrt_wait_backend_t linux_wait_backend = {
-    lw_lock_init,
-    lw_lock_destroy,
-    lw_lock,
-    lw_unlock,
-    wrt_linux_parker_self,
-    wrt_linux_parker_prepare,
-    wrt_linux_parker_park,
-    wrt_linux_parker_unpark,
-    wrt_clock_monotonic_ns,
-};
-
-const wrt_wait_backend_t *wrt_linux_wait_backend(void) { return &linux_wait_backend; }
+const wrt_wait_backend_t *wrt_linux_wait_backend(void) {
+  static const wrt_wait_backend_t linux_wait_backend = {
+      lw_lock_init,
+      lw_lock_destroy,
+      lw_lock,
+      lw_unlock,
+      wrt_linux_parker_self,
+      wrt_linux_parker_prepare,
+      wrt_linux_parker_park,
+      wrt_linux_parker_unpark,
+      wrt_clock_monotonic_ns,
+  };
+  return &linux_wait_backend;
+}
