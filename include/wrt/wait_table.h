@@ -126,7 +126,8 @@ wrt_status wrt_wait_table_init(wrt_wait_table_t *table, wrt_wait_bucket_t *bucke
  */
 wrt_status wrt_wait_table_destroy(wrt_wait_table_t *table);
 
-/* Waits while the 32-bit value at addr (4-aligned) equals expected. */
+/* Waits while the 32-bit value at addr (4-aligned) equals expected.
+ * WRT_E_LIMIT if the bucket already counts 2^32 - 1 waiters. */
 wrt_status wrt_wait_table_wait32(wrt_wait_table_t *table, const void *addr, uint32_t expected,
                                  uint64_t timeout_ns);
 

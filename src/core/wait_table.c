@@ -78,13 +78,11 @@ wrt_status wrt_wait_table_init(wrt_wait_table_t *table, wrt_wait_bucket_t *bucke
   if (table == NULL || buckets == NULL || backend == NULL || !backend_complete(backend)) {
     return WRT_E_INVALID_ARG;
   }
-  if (bucket_count == 0u || bucket_count > WRT_WAIT_TABLE_MAX_BUCKETS ||
-      (bucket_count & (bucket_count - 1u)) != 0u) {
-    return WRT_E_INVALID_ARG;
-  }
   size_t bytes = 0u;
-  if (wrt_size_mul(bucket_count, sizeof *buckets, &bytes) != WRT_OK) {
-    return WRT_E_OVERFLOW; /* not with <= 2^20 buckets; checked all the same */
+  if (bucket_count == 0u || bucket_count > WRT_WAIT_TABLE_MAX_BUCKETS ||
+      (bucket_count & (bucket_count - 1u)) != 0u ||
+      wrt_size_mul(bucket_count, sizeof *buckets, &bytes) != WRT_OK) {
+    return WRT_E_INVALID_ARG; /* (the product cannot overflow with <= 2^20) */
   }
   if (overlaps(table, sizeof *table, buckets, bytes)) {
     return WRT_E_INVALID_ARG;

@@ -30,12 +30,9 @@ static wrt_status lw_lock_init(wrt_wait_lock_t *l) {
    * can be in this lock: start from zero (the futex refuses a live one). */
   (void)memset(k, 0, sizeof *k);
   wrt_status st = wrt_linux_futex_init(&k->futex, 0u);
-  if (st != WRT_OK) {
-    return st;
-  }
-  st = wrt_mutex_init(&k->mutex, wrt_linux_futex_base(&k->futex));
-  if (st != WRT_OK) {
-    wrt_linux_futex_destroy(&k->futex);
+  if (st == WRT_OK) {
+    /* A Linux futex holds no OS resource: nothing to undo if this fails. */
+    st = wrt_mutex_init(&k->mutex, wrt_linux_futex_base(&k->futex));
   }
   return st;
 }

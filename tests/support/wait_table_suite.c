@@ -307,7 +307,25 @@ static void not_equal_returns_at_once(void **state) {
   assert_int_equal(wrt_wait_table_wait64(&g_table, &wide, 0x2ull, WRT_WAIT_FOREVER), WRT_E_AGAIN);
   assert_int_equal(wrt_wait_table_wait64(&g_table, &wide, 0x200000002ull, WRT_WAIT_FOREVER),
                    WRT_E_AGAIN);
+  /* a timeout past the clock's range is as good as forever */
+  assert_int_equal(wrt_wait_table_wait32(&g_table, &word, 4u, UINT64_MAX - 1u), WRT_E_AGAIN);
   assert_int_equal(atomic_load(&g_calls[K_PARK]), 0u);
+  done();
+}
+
+/* A bucket whose waiter count is full refuses a new waiter (WRT_E_LIMIT)
+ * instead of wrapping the count; a count of 2^32 - 1 threads cannot be
+ * reached, so the test sets it. */
+static void a_full_waiter_count_is_refused(void **state) {
+  (void)state;
+  static uint32_t word;
+  make(1u);
+  atomic_store(&g_buckets[0].waiters, UINT32_MAX);
+  assert_int_equal(wrt_wait_table_wait32(&g_table, &word, 0u, WRT_WAIT_FOREVER), WRT_E_LIMIT);
+  assert_int_equal(atomic_load(&g_buckets[0].waiters), UINT32_MAX);
+  assert_int_equal(atomic_load(&g_calls[K_PARK]), 0u);
+  atomic_store(&g_buckets[0].waiters, 0u);
+  assert_int_equal(wrt_wait_table_wait32(&g_table, &word, 0u, 0u), WRT_E_TIMEOUT);
   done();
 }
 
@@ -663,6 +681,7 @@ int wrt_wait_table_suite_run(const wrt_wait_suite_backend_t *b) {
       cmocka_unit_test_setup(arguments_are_checked, setup),
       cmocka_unit_test_setup(a_failed_init_makes_nothing, setup),
       cmocka_unit_test_setup(not_equal_returns_at_once, setup),
+      cmocka_unit_test_setup(a_full_waiter_count_is_refused, setup),
       cmocka_unit_test_setup(timeout_is_reported_and_leaves_nothing, setup),
       cmocka_unit_test_setup(spurious_parks_do_not_end_the_wait, setup),
       cmocka_unit_test_setup(notify_wakes_in_fifo_order_per_address, setup),
