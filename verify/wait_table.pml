@@ -21,7 +21,8 @@
  * Checked:
  *   - no lost wake-up: an untimed waiter on A never stays parked forever
  *     (no invalid end state) although notify(A, all) follows the store;
- *   - a wait returns OK only if a notify marked it woken (and counted it);
+ *   - a wait returns OK only if a notify marked it woken (and counted it),
+ *     whether it saw that under the lock or without it (after a park);
  *     the B waiter is never woken by a notify of A;
  *   - at the end the count is 0 and the list is empty; under the lock the
  *     count always equals the nodes linked (asserted at every unlock).
@@ -149,6 +150,12 @@ park:
   :: pword[i] != tok -> st = R_OK
   :: atomic { spurious < SPURIOUS -> spurious++ }; st = R_OK
   :: timed -> st = R_TIMEOUT
+  fi;
+  /* the lock-free exit: the notifier marked the node woken as its last
+   * step (woken_soon() in the C code) */
+  if
+  :: st == R_OK && woken[i] -> result[i] = R_OK; goto done
+  :: else -> skip
   fi;
   atomic {
     !locked -> locked = true;

@@ -40,8 +40,11 @@
  *    if a backend call failed on its way out; otherwise the first backend
  *    failure takes precedence over WRT_E_TIMEOUT. A notify whose unpark
  *    fails stops there: the waiter it failed to wake stays linked and first
- *    in line, *woken says how many were woken before, and the status is the
- *    backend's.
+ *    in line (unless the wake reached it after all: then it is counted),
+ *    *woken says how many were woken, and the status is the backend's.
+ *  - A woken waiter returns without taking the bucket lock and needs
+ *    nothing more from its notifier, so a notifier preempted right after
+ *    its wake (the woken thread often runs on its CPU) delays nobody.
  *
  * Thread-safety: init and destroy are NOT thread-safe (no other call on the
  * table may run during them); wait32, wait64 and notify are safe from any

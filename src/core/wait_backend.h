@@ -11,13 +11,19 @@
  *  - A waiter's node lives on its stack and is linked in a bucket under the
  *    bucket lock. prepare() is called under that lock each time the waiter
  *    is (re)published and gives a fresh token; the node records it.
- *  - A notifier marks nodes woken, unlinks them and calls unpark() with the
- *    node's token, all under the bucket lock.
- *  - The waiter leaves only through the bucket lock: after park() returns,
- *    for any reason, it takes the lock and reads its node. So while a
- *    notifier is inside unpark() the waiter (and its thread, and its
- *    parker) still exists, and a wake of an old token can only find a park
- *    that has a newer token: backends must ignore it.
+ *  - A notifier, under the bucket lock, unlinks the node, marks it chosen
+ *    and calls unpark() with the node's token; after a successful unpark it
+ *    touches neither the node nor the parker again. If unpark fails it
+ *    takes the node back (a CAS on the node's state) unless the waiter
+ *    already claimed it.
+ *  - The waiter leaves only after it has claimed its chosen node (a CAS,
+ *    after its park ended, no lock needed) or, under the bucket lock, seen
+ *    it chosen or unlinked it itself. So while a notifier is inside
+ *    unpark() the waiter's parker may only go away if unpark has already
+ *    done what ends the park (Linux: the CAS of the word; what follows,
+ *    FUTEX_WAKE on a private futex, uses the address as a key only; QNX:
+ *    MsgSendPulse is one kernel call). A wake of an old token can only find
+ *    a park that has a newer token: backends must ignore it.
  */
 #ifndef WRT_CORE_WAIT_BACKEND_H
 #define WRT_CORE_WAIT_BACKEND_H
@@ -49,16 +55,21 @@ struct wrt_wait_backend {
    * its token (never 0). Any earlier token of p becomes stale. */
   uint32_t (*prepare)(wrt_parker_t *p);
   /* Owner thread only: sleeps until unpark(p, token) of THIS token, or the
-   * absolute CLOCK_MONOTONIC deadline in ns (UINT64_MAX: none). May return
-   * WRT_OK spuriously: the caller re-checks its node under the bucket lock
-   * and prepares and parks again. WRT_E_TIMEOUT once the deadline has
-   * passed. Stale or forged wakes are ignored. */
+   * absolute CLOCK_MONOTONIC deadline in ns (UINT64_MAX: none). WRT_OK
+   * only once an unpark of this token has done what ends the park (never
+   * spuriously: a woken waiter may then leave without the lock, see
+   * above); an early return for any other reason is WRT_E_AGAIN (the
+   * caller re-checks its node under the bucket lock and parks again with a
+   * fresh token). WRT_E_TIMEOUT once the deadline has passed. Stale or
+   * forged wakes are ignored. */
   wrt_status (*park)(wrt_parker_t *p, uint32_t token, uint64_t deadline_ns, int *os_error);
   /* Any thread, under the bucket lock that links the waiter: wakes the park
    * that has this token; a stale token is harmless (WRT_OK, nothing done).
-   * On failure the park is NOT woken and a later unpark of the same token
-   * must still wake it (the table keeps the waiter linked and retries on
-   * the next notify). */
+   * Must not touch p after the point where the park can end. On failure
+   * the park may or may not have ended (the table settles that with the
+   * node's state), and a later unpark of the same token must still wake a
+   * park that did not end (the table relinks the waiter and retries on the
+   * next notify). */
   wrt_status (*unpark)(wrt_parker_t *p, uint32_t token, int *os_error);
   /* CLOCK_MONOTONIC in ns; saturates instead of wrapping. */
   uint64_t (*now_ns)(void);

@@ -5,8 +5,18 @@
  * Invariant, under a bucket's lock: waiters == the number of nodes linked in
  * the bucket, plus one for a waiter between raising the count and either
  * linking its node or lowering the count again (it holds the lock all that
- * time, so nobody else sees it). A node is linked iff !woken and its waiter
- * has not unlinked it; a node is never linked after its wait returns.
+ * time, so nobody else sees it). A node is never linked after its wait
+ * returns.
+ *
+ * Node states (atomic, because a woken waiter reads its own without the
+ * lock): WAITING -> CHOSEN, by a notifier under the lock just before its
+ * unpark (the node is unlinked first); then either the waiter, its park
+ * ended, claims it (CHOSEN -> CLAIMED, a CAS) and returns at once without
+ * the lock, or the notifier, its unpark failed, takes it back (CHOSEN ->
+ * WAITING, a CAS) and relinks the node where it was. Exactly one CAS wins.
+ * After a successful unpark the notifier touches neither the node nor the
+ * parker, so a woken thread needs nothing more from its waker: that is what
+ * spares it sleeping again on the bucket lock the waker still holds.
  * May include: wrt/ headers, wait_backend.h, the C library. No OS header.
  */
 #include "wrt/wait_table.h"
@@ -20,13 +30,15 @@
 
 #define WAIT_TABLE_LIVE ((uintptr_t)0x5741495454424c45u) /* "WAITTBLE" */
 
+enum { NODE_WAITING = 0, NODE_CHOSEN = 1, NODE_CLAIMED = 2 };
+
 struct wrt_wait_node {
   struct wrt_wait_node *prev;
   struct wrt_wait_node *next;
   uintptr_t addr;
   wrt_parker_t *parker;
   uint32_t token;
-  bool woken; /* written by notify, read by the waiter, both under the lock */
+  _Atomic uint32_t state; /* NODE_* above */
 };
 
 /* An address as an integer, for alignment, hashing and identity: the one
@@ -146,6 +158,25 @@ static void link_tail(wrt_wait_bucket_t *b, struct wrt_wait_node *n) {
   b->tail = n;
 }
 
+/* Puts n back between prev and next (adjacent, under the lock) and raises
+ * the count again: the undo of unlink_node. */
+static void relink(wrt_wait_bucket_t *b, struct wrt_wait_node *prev, struct wrt_wait_node *n,
+                   struct wrt_wait_node *next) {
+  n->prev = prev;
+  n->next = next;
+  if (prev != NULL) {
+    prev->next = n;
+  } else {
+    b->head = n;
+  }
+  if (next != NULL) {
+    next->prev = n;
+  } else {
+    b->tail = n;
+  }
+  atomic_fetch_add(&b->waiters, 1u);
+}
+
 /* Unlinks n and lowers the count it held. */
 static void unlink_node(wrt_wait_bucket_t *b, struct wrt_wait_node *n) {
   if (n->prev != NULL) {
@@ -206,6 +237,12 @@ static uint64_t deadline_of(const wrt_wait_backend_t *be, uint64_t timeout_ns) {
   return now + timeout_ns;
 }
 
+/* A waiter whose park ended claims its node if a notifier chose it. */
+static bool claim(struct wrt_wait_node *n) {
+  uint32_t want = NODE_CHOSEN;
+  return atomic_compare_exchange_strong(&n->state, &want, (uint32_t)NODE_CLAIMED);
+}
+
 /* The waiter's side after it is linked: park until woken, the deadline, or
  * a parker failure, then leave through the lock. The result is WRT_OK iff a
  * notify counted this waiter (whatever failed on the way, so that notify's
@@ -217,14 +254,21 @@ static wrt_status park_linked(const wrt_wait_backend_t *be, wrt_wait_bucket_t *b
   for (;;) {
     int os_error = 0;
     wrt_status st = be->park(n->parker, n->token, deadline, &os_error);
+    if (st == WRT_OK && claim(n)) {
+      return WRT_OK; /* the common wake: no lock, so no convoy on it */
+    }
     lock_linked(be, b, &err);
-    if (n->woken) {
+    /* Under the lock every notify is over: CHOSEN is a wake that was sent
+     * (a failed one was taken back to WAITING). */
+    if (atomic_load(&n->state) == (uint32_t)NODE_CHOSEN) {
       (void)be->unlock(&b->lock); /* released even when it reports failure */
       return WRT_OK;
     }
-    if (st == WRT_OK && (deadline == UINT64_MAX || be->now_ns() < deadline)) {
-      /* Spurious: publish a fresh token, so that a late wake of the old one
-       * cannot be taken for this park, and sleep again. */
+    if ((st == WRT_OK || st == WRT_E_AGAIN) &&
+        (deadline == UINT64_MAX || be->now_ns() < deadline)) {
+      /* Ended early (WRT_E_AGAIN), or an OK that no notify chose: publish a
+       * fresh token, so that a late wake of the old one cannot be taken for
+       * this park, and sleep again. */
       n->token = be->prepare(n->parker);
       wrt_status ust = be->unlock(&b->lock);
       if (err == WRT_OK) {
@@ -237,7 +281,7 @@ static wrt_status park_linked(const wrt_wait_backend_t *be, wrt_wait_bucket_t *b
     if (err == WRT_OK) {
       err = ust;
     }
-    if (err == WRT_OK && st != WRT_OK) {
+    if (err == WRT_OK && st != WRT_OK && st != WRT_E_AGAIN) {
       err = st; /* WRT_E_TIMEOUT, or the park's failure */
     }
     return err != WRT_OK ? err : WRT_E_TIMEOUT; /* woke at or after the deadline */
@@ -282,7 +326,7 @@ static wrt_status wait_any(wrt_wait_table_t *t, const wait_key *k, size_t align,
   struct wrt_wait_node node;
   node.addr = addr_bits(k->addr);
   node.parker = self;
-  node.woken = false;
+  atomic_init(&node.state, (uint32_t)NODE_WAITING);
   node.token = be->prepare(self);
   link_tail(b, &node);
   wrt_status ust = be->unlock(&b->lock);
@@ -333,16 +377,24 @@ wrt_status wrt_wait_table_notify(wrt_wait_table_t *table, const void *addr, uint
   while (it != NULL && n < count) {
     struct wrt_wait_node *next = it->next;
     if (it->addr == addr_bits(addr)) {
-      int os_error = 0;
-      st = be->unpark(it->parker, it->token, &os_error);
-      if (st != WRT_OK) {
-        break; /* it stays linked and first of its address */
-      }
-      /* Unpark first, then mark: the waiter reads woken only under this
-       * lock, so the order is invisible to it, and a failed unpark leaves
-       * the node as it was. After unlock it may return and its node go. */
-      it->woken = true;
+      /* Choose and unlink first, unpark last: after a successful unpark
+       * the waiter may claim the node and return, so nothing here may
+       * touch the node or its parker any more. */
+      struct wrt_wait_node *prev = it->prev;
+      wrt_parker_t *parker = it->parker;
+      uint32_t token = it->token;
       unlink_node(b, it);
+      atomic_store(&it->state, (uint32_t)NODE_CHOSEN);
+      int os_error = 0;
+      st = be->unpark(parker, token, &os_error);
+      if (st != WRT_OK) {
+        uint32_t want = NODE_CHOSEN;
+        if (atomic_compare_exchange_strong(&it->state, &want, (uint32_t)NODE_WAITING)) {
+          relink(b, prev, it, next); /* first of its address again */
+          break;
+        }
+        st = WRT_OK; /* the waiter saw the wake and claimed it: it is woken */
+      }
       n++;
     }
     it = next;

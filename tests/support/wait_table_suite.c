@@ -52,7 +52,11 @@ static const char *const k_names[K_COUNT] = {"lock_init", "lock_destroy", "lock"
 static _Atomic unsigned g_calls[K_COUNT];
 static _Atomic unsigned g_fail_at[K_COUNT]; /* 0: never */
 static _Atomic int g_fired;
-static _Atomic unsigned g_spurious_parks; /* parks to end at once with OK */
+static _Atomic unsigned g_spurious_parks; /* parks to end at once (AGAIN) */
+/* When set: unpark wakes for real, waits until *g_done_when is set (the
+ * waiter returned), then reports a failure. */
+static _Atomic int g_deliver_then_fail;
+static _Atomic int *_Atomic g_done_when;
 /* Set by a waiter thread before it waits; park stores 1 through it, so the
  * test knows this waiter is linked (linking comes before park). */
 static _Thread_local _Atomic int *tl_in_park;
@@ -64,6 +68,8 @@ static void shim_reset(void) {
   }
   atomic_store(&g_fired, 0);
   atomic_store(&g_spurious_parks, 0u);
+  atomic_store(&g_deliver_then_fail, 0);
+  atomic_store(&g_done_when, NULL);
 }
 
 static void shim_fail_nth(kind k, unsigned nth) {
@@ -113,11 +119,20 @@ static wrt_status s_park(wrt_parker_t *p, uint32_t token, uint64_t deadline, int
   while (s > 0u && !atomic_compare_exchange_weak(&g_spurious_parks, &s, s - 1u)) {
   }
   if (s > 0u) {
-    return WRT_OK; /* a spurious return, which park may give */
+    return WRT_E_AGAIN; /* an early return, which park may give */
   }
   return g_sb->backend->park(p, token, deadline, e);
 }
 static wrt_status s_unpark(wrt_parker_t *p, uint32_t token, int *e) {
+  if (atomic_load(&g_deliver_then_fail)) {
+    if (g_sb->backend->unpark(p, token, e) == WRT_OK) {
+      _Atomic int *done = atomic_load(&g_done_when);
+      while (done != NULL && !atomic_load(done)) {
+        sched_yield();
+      }
+    }
+    return WRT_E_OS;
+  }
   return take(K_UNPARK) ? WRT_E_OS : g_sb->backend->unpark(p, token, e);
 }
 static uint64_t s_now(void) { return g_sb->backend->now_ns(); }
@@ -669,6 +684,28 @@ static void each_backend_failure_leaves_the_table_consistent(void **state) {
   }
 }
 
+/* A woken waiter returns without the bucket lock (the notifier still holds
+ * it here): the wake is counted even if unpark then reports a failure, and
+ * the node is not put back. */
+static void a_woken_waiter_needs_nothing_more_from_its_waker(void **state) {
+  (void)state;
+  static uint32_t word;
+  make(1u);
+  waiter w;
+  start_parked(&w, &word, 0u, false, WRT_WAIT_FOREVER);
+  atomic_store(&g_done_when, &w.finished);
+  atomic_store(&g_deliver_then_fail, 1);
+  uint32_t woken = 0u;
+  assert_int_equal(wrt_wait_table_notify(&g_table, &word, 1u, &woken), WRT_OK);
+  assert_int_equal(woken, 1u);
+  atomic_store(&g_deliver_then_fail, 0);
+  join_all(&w, 1u);
+  assert_int_equal(w.st, WRT_OK);
+  assert_int_equal(atomic_load(&g_buckets[0].waiters), 0u);
+  assert_null(g_buckets[0].head);
+  done();
+}
+
 static int setup(void **state) {
   (void)state;
   memset(&g_table, 0, sizeof g_table);
@@ -691,6 +728,7 @@ int wrt_wait_table_suite_run(const wrt_wait_suite_backend_t *b) {
       cmocka_unit_test_setup(no_lost_wake_up_in_ping_pong, setup),
       cmocka_unit_test_setup(many_threads_keep_the_counts, setup),
       cmocka_unit_test_setup(each_backend_failure_leaves_the_table_consistent, setup),
+      cmocka_unit_test_setup(a_woken_waiter_needs_nothing_more_from_its_waker, setup),
   };
   return cmocka_run_group_tests_name(b->name, tests, NULL, NULL);
 }
