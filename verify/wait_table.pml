@@ -1,36 +1,56 @@
 /*
  * wait_table.pml - Promela model of the wait table of src/core/wait_table.c
  * (one bucket: a lock, a FIFO list of waiter nodes, the atomic waiter count
- * that notify reads without the lock) over a per-thread parker with tokens
- * (src/linux/linux_parker.c; the QNX parker keeps the same token rules).
- * Checked by scripts/checks/20-spin.sh.
+ * that notify reads without the lock; node states WAITING / CHOSEN /
+ * CLAIMED) over a per-thread parker with tokens (src/linux/linux_parker.c;
+ * the QNX parker keeps the same token rules). Checked by
+ * scripts/checks/20-spin.sh.
  *
  * Scenario (one bucket shared by two addresses):
  *   waiters 0 and 1 wait on A for value 0, each with or without a timeout
  *   (nondeterministic); waiter 2 waits on B (same bucket), timed;
  *   the notifier does notify(A, 1) with the value unchanged, then stores
- *   A = 1, then notify(A, all).
+ *   A = 1, then notify(A, all), again as long as it reports a failure (as
+ *   a caller does with the status).
  * Memory: the notifier's store to A goes through a store buffer (committed
  * by the process Mem at any later moment, as on x86-TSO or weaker); a
  * seq_cst fence waits until it is committed. The waiter's count increment is
  * a read-modify-write (committed at once). So the model has the reordering
  * that the fences of wait_any / notify exist to forbid.
- * Parker: prepare() gives a fresh token; unpark(tok) wakes only the park of
- * that token (a stale one does nothing); park may also end spuriously (at
- * most SPURIOUS times a run) or, when timed, by its timeout at any moment.
+ * Notify, per chosen waiter, under the lock: unlink, mark CHOSEN, then
+ * unpark as a separate step, which may fail (at most FAULTS times a run;
+ * a failed unpark may or may not have ended the park, as the Linux
+ * parker's CAS-then-FUTEX_WAKE can); on failure CAS CHOSEN -> WAITING and
+ * relink at the same place and stop, unless the waiter has claimed it;
+ * such a node is TAINTED: the next notify chooses it CHOSEN_LOCKED, which
+ * the waiter accepts only under the lock (its parker may already say
+ * "unparked", so a lock-free claim could leave before that notify's
+ * unpark); re-preparing under the lock clears the taint.
+ * Waiter: park ends on its token's unpark, early (AGAIN, at most SPURIOUS
+ * times) or, when timed, by its timeout; after a park that ended by unpark
+ * it claims a CHOSEN node (CAS -> CLAIMED) and returns WITHOUT the lock;
+ * otherwise it takes the lock: CHOSEN there means woken, else it re-parks
+ * with a fresh token or, timed out, unlinks itself.
  * Checked:
  *   - no lost wake-up: an untimed waiter on A never stays parked forever
  *     (no invalid end state) although notify(A, all) follows the store;
- *   - a wait returns OK only if a notify marked it woken (and counted it),
- *     whether it saw that under the lock or without it (after a park);
- *     the B waiter is never woken by a notify of A;
- *   - at the end the count is 0 and the list is empty; under the lock the
- *     count always equals the nodes linked (asserted at every unlock).
+ *   - a wait returns OK only if a notify counted it; the B waiter is never
+ *     woken by a notify of A;
+ *   - the notifier never touches a node (relink) or a parker (unpark) of a
+ *     waiter that has returned (gone[]);
+ *   - under the lock the count always equals the nodes linked (asserted at
+ *     every unlock); at the end the count is 0 and the list empty.
  * Mutants (20-spin.sh requires spin to catch each):
  *   MUTANT_NO_FENCE: notify reads the count without first draining its
  *     store (no fence): a lost wake-up.
  *   MUTANT_CHECK_BEFORE_COUNT: the waiter reads the value before raising
  *     the count: a lost wake-up.
+ *   MUTANT_NO_CAS_ROLLBACK: a failed unpark takes the node back without
+ *     checking whether the waiter claimed it: the notifier relinks the node
+ *     of a waiter that has returned (its stack is gone).
+ *   MUTANT_CLAIMABLE_AFTER_FAILURE: a node whose unpark failed is chosen
+ *     claimable again: its waiter leaves before the retry's unpark, which
+ *     then touches the parker of a waiter that has returned.
  */
 
 #define N 3
@@ -38,6 +58,13 @@
 #define B 2
 #define NONE 255
 #define SPURIOUS 1
+#define FAULTS 1
+
+#define WAITING 0
+#define CHOSEN 1
+#define CLAIMED 2
+#define TAINTED 3
+#define CHOSEN_LOCKED 4
 
 #define R_NONE 0
 #define R_OK 1
@@ -56,7 +83,8 @@ byte qlen;
 
 /* the nodes (on the waiters' stacks) */
 byte addr_of[N];
-bool woken[N];
+byte state[N];        /* WAITING / CHOSEN / CLAIMED */
+bool gone[N];         /* the waiter returned: its node and parker may go */
 byte tok_of[N];       /* node.token */
 byte result[N];
 bool counted[N];      /* a notify counted this waiter in *woken */
@@ -65,6 +93,7 @@ bool counted[N];      /* a notify counted this waiter in *woken */
 byte pword[N];
 byte seq[N];
 byte spurious;
+byte faults;
 byte k_, u_;          /* scratch of the atomic steps, 0 between them */
 
 inline lock() { atomic { !locked -> locked = true } }
@@ -91,6 +120,19 @@ inline unlink_at(p) {
   count--
 }
 
+/* puts i back at position p (the undo of unlink_at) */
+inline relink_at(i, p) {
+  k_ = qlen;
+  do
+  :: k_ > p -> q[k_] = q[k_ - 1]; k_--
+  :: else -> break
+  od;
+  k_ = 0;
+  q[p] = i;
+  qlen++;
+  count++
+}
+
 inline unlink_self(i) {
   u_ = 0;
   do
@@ -109,6 +151,7 @@ inline prepare(i) {
 
 /* unpark(p, tok): CAS tok -> tok + 1; a stale token does nothing */
 inline unpark(j, t) {
+  assert(!gone[j]);
   if
   :: pword[j] == t -> pword[j] = t + 1
   :: else -> skip
@@ -117,7 +160,8 @@ inline unpark(j, t) {
 
 /* Steps that only touch state under the bucket lock are one atomic step
  * each (nothing else can see their inside); what notify's fast path reads
- * without the lock (count) and the value check are separate steps. */
+ * without the lock (count), the value check, the unpark and the claim are
+ * separate steps. */
 proctype Waiter(byte i; byte a; bool timed) {
   byte tok;
   byte st;
@@ -137,36 +181,37 @@ proctype Waiter(byte i; byte a; bool timed) {
 #endif
   atomic {
     addr_of[i] = a;
-    woken[i] = false;
+    state[i] = WAITING;
     prepare(i);
     tok = tok_of[i];
     link(i);
     unlock()
   };
 park:
-  /* park(tok): ends when unparked with this token, spuriously, or by the
-   * timeout; otherwise the waiter stays blocked here */
+  /* park(tok): OK when unparked with this token, AGAIN early, TIMEOUT by
+   * the timeout; otherwise the waiter stays blocked here */
   if
   :: pword[i] != tok -> st = R_OK
-  :: atomic { spurious < SPURIOUS -> spurious++ }; st = R_OK
+  :: atomic { spurious < SPURIOUS -> spurious++ }; st = R_AGAIN
   :: timed -> st = R_TIMEOUT
   fi;
-  /* the lock-free exit: the notifier marked the node woken as its last
-   * step (woken_soon() in the C code) */
+  /* the lock-free exit: claim a CHOSEN node (claim() in the C code) */
   if
-  :: st == R_OK && woken[i] -> result[i] = R_OK; goto done
+  :: atomic { st == R_OK && state[i] == CHOSEN -> state[i] = CLAIMED; result[i] = R_OK };
+     goto done
   :: else -> skip
   fi;
   atomic {
     !locked -> locked = true;
     if
-    :: woken[i] -> unlock(); result[i] = R_OK; st = 0
+    :: state[i] == CHOSEN || state[i] == CHOSEN_LOCKED -> unlock(); result[i] = R_OK
     :: else ->
        if
-       :: st == R_OK ->
-          /* spurious: fresh token, park again */
+       :: st != R_TIMEOUT ->
+          /* early, or OK without a choice: fresh token, park again */
           prepare(i);
           tok = tok_of[i];
+          state[i] = WAITING;
           unlock()
        :: else ->
           unlink_self(i);
@@ -180,39 +225,63 @@ park:
   :: else -> skip
   fi;
 done:
-  assert(result[i] != R_OK || (woken[i] && counted[i]));
-  assert(a != B || result[i] != R_OK)
+  atomic {
+    gone[i] = true;
+    assert(a != B || result[i] != R_OK)
+  }
 }
 
-/* notify(A, n): the fast path reads count without the lock; the locked part
- * is one atomic step */
+/* notify(A, n): the fast path reads count without the lock */
 inline notify(n) {
   if
   :: count == 0 -> skip
   :: else ->
-     atomic {
-       !locked -> locked = true;
-       n_ = 0;
-       p_ = 0;
-       do
-       :: p_ < qlen && n_ < n ->
+     atomic { !locked -> locked = true; n_ = 0; p_ = 0; stop_ = false };
+     do
+     :: atomic { !stop_ && p_ < qlen && n_ < n && addr_of[q[p_]] != A -> p_++ }
+     :: atomic {
+          !stop_ && p_ < qlen && n_ < n && addr_of[q[p_]] == A ->
           j_ = q[p_];
-          if
-          :: addr_of[j_] == A ->
-             unpark(j_, tok_of[j_]);
-             woken[j_] = true;
-             counted[j_] = true;
-             unlink_at(p_);
-             n_++
-          :: else -> p_++
-          fi
-       :: else -> break
-       od;
-       unlock();
-       n_ = 0;
-       p_ = 0;
-       j_ = 0
-     }
+          unlink_at(p_);
+#ifdef MUTANT_CLAIMABLE_AFTER_FAILURE
+          c_ = CHOSEN;
+#else
+          c_ = (state[j_] == TAINTED -> CHOSEN_LOCKED : CHOSEN);
+#endif
+          state[j_] = c_
+        };
+        /* unpark: a separate step; the waiter may claim meanwhile only
+         * if its park really ended */
+        if
+        :: atomic { unpark(j_, tok_of[j_]); counted[j_] = true; n_++ }
+        :: atomic {
+             faults < FAULTS -> faults++;
+             /* failed; it may still have ended the park (Linux: CAS done,
+              * FUTEX_WAKE failed) */
+             if
+             :: assert(!gone[j_]); pword[j_] = tok_of[j_] + 1
+             :: skip
+             fi
+           };
+           atomic {
+             if
+#ifdef MUTANT_NO_CAS_ROLLBACK
+             :: true ->
+#else
+             :: state[j_] == c_ ->
+#endif
+                assert(!gone[j_]);
+                state[j_] = TAINTED;
+                relink_at(j_, p_);
+                stop_ = true;
+                failed_ = true
+             :: else -> counted[j_] = true; n_++   /* claimed: woken */
+             fi
+           }
+        fi
+     :: else -> break
+     od;
+     atomic { unlock(); n_ = 0; p_ = 0; j_ = 0; c_ = 0; stop_ = false }
   fi
 }
 
@@ -221,13 +290,21 @@ proctype Mem() {
 }
 
 proctype Notifier() {
-  byte n_, p_, j_;
+  byte n_, p_, j_, c_;
+  bool stop_, failed_;
   notify(1);
   pending = true;        /* the store A = 1, buffered */
 #ifndef MUTANT_NO_FENCE
   !pending;              /* atomic_thread_fence(seq_cst) */
 #endif
-  notify(N)
+  /* a notify that failed (its status says so) is retried by the caller */
+  do
+  :: notify(N);
+     if
+     :: failed_ -> failed_ = false
+     :: else -> break
+     fi
+  od
 }
 
 init {
@@ -249,5 +326,10 @@ init {
     run Mem()
   }
   _nr_pr == 1;
-  assert(count == 0 && qlen == 0 && !locked)
+  assert(count == 0 && qlen == 0 && !locked);
+  /* OK exactly when a notify counted it (the count is final only when
+   * that notify returns, so it is checked at the end) */
+  for (i : 0 .. N - 1) {
+    assert((result[i] == R_OK) == counted[i])
+  }
 }

@@ -68,8 +68,8 @@ if [ "$e3" = "0" ] || [ "$e3" = "incomplete" ]; then
   fail=1
 fi
 
-# The wait table (verify/wait_table.pml): no lost wake-up; both mutants caught.
-read -r ew sw tw < <(run wait_table wait_table.pml); mw=""; for m in MUTANT_NO_FENCE MUTANT_CHECK_BEFORE_COUNT; do read -r em _ _ < <(run "wt_$m" wait_table.pml "-D$m"); mw="$mw $m:$em"; case $em in 0|incomplete) echo "20-spin: wait_table.pml $m was NOT caught" >&2; fail=1;; esac; done; [ "$ew" = "0" ] || { echo "20-spin: wait_table.pml: $ew error(s); trail in build/spin/wait_table" >&2; fail=1; }; echo "20-spin: wait_table.pml: $ew errors, $sw states, ${tw}s; mutants caught:$mw"
+# The wait table (verify/wait_table.pml): no lost wake-up, no touch of a returned waiter; every mutant caught.
+read -r ew sw tw < <(run wait_table wait_table.pml); mw=""; for m in MUTANT_NO_FENCE MUTANT_CHECK_BEFORE_COUNT MUTANT_NO_CAS_ROLLBACK MUTANT_CLAIMABLE_AFTER_FAILURE; do read -r em _ _ < <(run "wt_$m" wait_table.pml "-D$m"); mw="$mw $m:$em"; case $em in 0|incomplete) echo "20-spin: wait_table.pml $m was NOT caught" >&2; fail=1;; esac; done; [ "$ew" = "0" ] || { echo "20-spin: wait_table.pml: $ew error(s); trail in build/spin/wait_table" >&2; fail=1; }; echo "20-spin: wait_table.pml: $ew errors, $sw states, ${tw}s; mutants caught:$mw"
 
 status=PASS
 [ $fail -eq 0 ] || status=FAIL

@@ -13,7 +13,9 @@
  * unpark (the node is unlinked first); then either the waiter, its park
  * ended, claims it (CHOSEN -> CLAIMED, a CAS) and returns at once without
  * the lock, or the notifier, its unpark failed, takes it back (CHOSEN ->
- * WAITING, a CAS) and relinks the node where it was. Exactly one CAS wins.
+ * TAINTED, a CAS) and relinks the node where it was. Exactly one CAS wins.
+ * A TAINTED node is chosen as CHOSEN_LOCKED, which only the lock path
+ * accepts (see the enum).
  * After a successful unpark the notifier touches neither the node nor the
  * parker, so a woken thread needs nothing more from its waker: that is what
  * spares it sleeping again on the bucket lock the waker still holds.
@@ -30,7 +32,17 @@
 
 #define WAIT_TABLE_LIVE ((uintptr_t)0x5741495454424c45u) /* "WAITTBLE" */
 
-enum { NODE_WAITING = 0, NODE_CHOSEN = 1, NODE_CLAIMED = 2 };
+enum {
+  NODE_WAITING = 0,
+  NODE_CHOSEN = 1,  /* woken; the waiter may claim it without the lock */
+  NODE_CLAIMED = 2, /* the waiter took its wake and may be gone */
+  /* A failed unpark may still have ended the park (Linux: the word was set,
+   * FUTEX_WAKE failed), so a later choice of this node must not be claimed
+   * without the lock: the waiter could leave before that notify's unpark
+   * touched its parker. Cleared when the waiter re-prepares under the lock. */
+  NODE_TAINTED = 3,
+  NODE_CHOSEN_LOCKED = 4 /* woken; the waiter sees it under the lock only */
+};
 
 struct wrt_wait_node {
   struct wrt_wait_node *prev;
@@ -260,7 +272,8 @@ static wrt_status park_linked(const wrt_wait_backend_t *be, wrt_wait_bucket_t *b
     lock_linked(be, b, &err);
     /* Under the lock every notify is over: CHOSEN is a wake that was sent
      * (a failed one was taken back to WAITING). */
-    if (atomic_load(&n->state) == (uint32_t)NODE_CHOSEN) {
+    uint32_t now_state = atomic_load(&n->state);
+    if (now_state == (uint32_t)NODE_CHOSEN || now_state == (uint32_t)NODE_CHOSEN_LOCKED) {
       (void)be->unlock(&b->lock); /* released even when it reports failure */
       return WRT_OK;
     }
@@ -270,6 +283,7 @@ static wrt_status park_linked(const wrt_wait_backend_t *be, wrt_wait_bucket_t *b
        * fresh token, so that a late wake of the old one cannot be taken for
        * this park, and sleep again. */
       n->token = be->prepare(n->parker);
+      atomic_store(&n->state, (uint32_t)NODE_WAITING); /* a fresh park: untainted */
       wrt_status ust = be->unlock(&b->lock);
       if (err == WRT_OK) {
         err = ust;
@@ -383,13 +397,16 @@ wrt_status wrt_wait_table_notify(wrt_wait_table_t *table, const void *addr, uint
       struct wrt_wait_node *prev = it->prev;
       wrt_parker_t *parker = it->parker;
       uint32_t token = it->token;
+      uint32_t was = atomic_load(&it->state);
+      uint32_t chosen = was == (uint32_t)NODE_TAINTED ? (uint32_t)NODE_CHOSEN_LOCKED
+                                                       : (uint32_t)NODE_CHOSEN;
       unlink_node(b, it);
-      atomic_store(&it->state, (uint32_t)NODE_CHOSEN);
+      atomic_store(&it->state, chosen);
       int os_error = 0;
       st = be->unpark(parker, token, &os_error);
       if (st != WRT_OK) {
-        uint32_t want = NODE_CHOSEN;
-        if (atomic_compare_exchange_strong(&it->state, &want, (uint32_t)NODE_WAITING)) {
+        uint32_t want = chosen;
+        if (atomic_compare_exchange_strong(&it->state, &want, (uint32_t)NODE_TAINTED)) {
           relink(b, prev, it, next); /* first of its address again */
           break;
         }
