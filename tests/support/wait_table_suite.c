@@ -706,6 +706,60 @@ static void a_woken_waiter_needs_nothing_more_from_its_waker(void **state) {
   done();
 }
 
+/* A lock failure on the way out (after a timeout) is retried, since the
+ * waiter may not leave its node behind; the failure is reported. */
+static void a_failed_lock_after_the_park_is_retried(void **state) {
+  (void)state;
+  static uint32_t word;
+  make(1u);
+  shim_fail_nth(K_LOCK, 2u); /* 1: linking, 2: leaving */
+  assert_int_equal(wrt_wait_table_wait32(&g_table, &word, 0u, 2u * MS), WRT_E_OS);
+  assert_true(atomic_load(&g_fired));
+  assert_int_equal(atomic_load(&g_calls[K_LOCK]), 3u);
+  assert_int_equal(atomic_load(&g_buckets[0].waiters), 0u);
+  assert_null(g_buckets[0].head);
+  done();
+}
+
+/* A failed unpark puts its waiter back where it was, between others, and
+ * the next notify wakes it first. */
+static void a_failed_unpark_keeps_the_place_in_line(void **state) {
+  (void)state;
+  static uint32_t a, b;
+  static _Atomic unsigned order[4];
+  static _Atomic unsigned order_len;
+  waiter w[4];
+  make(1u);
+  atomic_store(&order_len, 0u);
+  for (unsigned i = 0; i < 4u; i++) {
+    atomic_store(&order[i], UINT32_MAX);
+  }
+  /* b, a, a, b */
+  const void *addrs[4] = {&b, &a, &a, &b};
+  for (unsigned i = 0; i < 4u; i++) {
+    start_ordered(&w[i], addrs[i], 0u, false, WRT_WAIT_FOREVER, i, order, &order_len);
+    AWAIT(atomic_load(&w[i].in_park));
+  }
+  shim_fail_nth(K_UNPARK, 1u);
+  uint32_t woken = 9u;
+  assert_int_equal(wrt_wait_table_notify(&g_table, &a, 1u, &woken), WRT_E_OS);
+  assert_int_equal(woken, 0u);
+  assert_int_equal(atomic_load(&g_buckets[0].waiters), 4u);
+  assert_int_equal(wrt_wait_table_notify(&g_table, &a, 1u, &woken), WRT_OK);
+  assert_int_equal(woken, 1u);
+  AWAIT(atomic_load(&order_len) == 1u && atomic_load(&order[0]) != UINT32_MAX);
+  assert_int_equal(order[0], 1u); /* still the oldest of a */
+  assert_int_equal(wrt_wait_table_notify(&g_table, &b, UINT32_MAX, &woken), WRT_OK);
+  assert_int_equal(woken, 2u);
+  assert_int_equal(wrt_wait_table_notify(&g_table, &a, UINT32_MAX, &woken), WRT_OK);
+  assert_int_equal(woken, 1u);
+  join_all(w, 4u);
+  for (unsigned i = 0; i < 4u; i++) {
+    assert_int_equal(w[i].st, WRT_OK);
+  }
+  done();
+}
+
 static int setup(void **state) {
   (void)state;
   memset(&g_table, 0, sizeof g_table);
@@ -729,6 +783,8 @@ int wrt_wait_table_suite_run(const wrt_wait_suite_backend_t *b) {
       cmocka_unit_test_setup(many_threads_keep_the_counts, setup),
       cmocka_unit_test_setup(each_backend_failure_leaves_the_table_consistent, setup),
       cmocka_unit_test_setup(a_woken_waiter_needs_nothing_more_from_its_waker, setup),
+      cmocka_unit_test_setup(a_failed_lock_after_the_park_is_retried, setup),
+      cmocka_unit_test_setup(a_failed_unpark_keeps_the_place_in_line, setup),
   };
   return cmocka_run_group_tests_name(b->name, tests, NULL, NULL);
 }
