@@ -8,7 +8,7 @@
  * the C library.
  *
  * DESIGN (details and the proof pointers in src/qnx/qnx_sync.c,
- * src/qnx/qnx_parker.c and verify/qnx_futex.pml):
+ * src/qnx/qnx_parker.c and verify/qnx_parker.pml):
  *   Every thread that blocks gets ONE parker for its lifetime: a private
  *   channel and a side-channel connection to it, made at the thread's first
  *   blocking wait, kept in thread-local storage and released at thread exit
