@@ -51,6 +51,10 @@
  * holds for priority and FIFO order alike. The order itself is tested on
  * the Neutrino host model (tests/qnx_sync/test_qnx_futex.c).
  */
+/* Strict -std=c11 hides clock_gettime, nanosleep, CLOCK_MONOTONIC and
+ * <sys/neutrino.h>; _QNX_SOURCE shows them ("Conforming to standards", QNX
+ * 7.1 Programmer's Guide). Must precede every include. */
+#define _QNX_SOURCE 1
 #include "wrt/qnx_sync.h"
 
 #include <errno.h>

@@ -12,6 +12,10 @@
  * (pthread_mutexattr_setprotocol, QNX reference: "PTHREAD_PRIO_INHERIT ...
  * the default"), which matters because wake pulses do not give any.
  */
+/* Strict -std=c11 hides clock_gettime, nanosleep, CLOCK_MONOTONIC and
+ * <sys/neutrino.h>; _QNX_SOURCE shows them ("Conforming to standards", QNX
+ * 7.1 Programmer's Guide). Must precede every include. */
+#define _QNX_SOURCE 1
 #include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
