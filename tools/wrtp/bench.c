@@ -667,6 +667,7 @@ int wrtp_bench(int argc, char **argv) {
 #endif
   bench_crc();
   bench_atomic(mainf);
+  g_errors += wrtp_bench_qnx_calls();
   printf("\nTargets (this machine, ratios from this run):\n");
   unsigned missed = 0;
   for (size_t i = 0; i < g_ntargets; i++) {
