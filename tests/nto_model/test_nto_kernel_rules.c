@@ -316,6 +316,33 @@ static void test_foreign_process_can_send_to_our_channel(void **state) {
   assert_int_equal(nto_sim_set_thread_process(0), 0);
 }
 
+/* The forging control does the same in one call, from any thread: another
+ * process's pulse to our channel arrives; to a private channel it is
+ * refused in the profiles that have the flag; our own process's stray pulse
+ * is never refused. */
+static void test_send_pulse_as_forges_from_any_process(void **state) {
+  (void)state;
+  int other = nto_sim_process_create();
+  int chid = ChannelCreate(0);
+  assert_int_equal(nto_sim_send_pulse_as(other, getpid(), chid, 10, 1, 99), 0);
+  assert_int_equal(nto_sim_send_pulse_as(0, 0, chid, 10, 2, 98), 0); /* our own process */
+  struct _pulse p;
+  assert_int_equal(nto_poll(chid, &p), 0);
+  assert_int_equal(p.value.sival_int, 99);
+  assert_int_equal(nto_poll(chid, &p), 0);
+  assert_int_equal(p.value.sival_int, 98);
+#ifdef _NTO_CHF_PRIVATE
+  int priv = ChannelCreate(_NTO_CHF_PRIVATE);
+  assert_int_equal(nto_sim_send_pulse_as(other, getpid(), priv, 10, 1, 0), -NTO_SIM_PRIVATE_REFUSAL);
+  assert_int_equal(nto_sim_send_pulse_as(0, 0, priv, 10, 1, 0), 0);
+  assert_int_equal(nto_sim_queued_pulses(priv), 1);
+  assert_int_equal(ChannelDestroy(priv), 0);
+#endif
+  assert_int_equal(nto_sim_send_pulse_as(other + 7, getpid(), chid, 10, 1, 0), -ESRCH);
+  assert_int_equal(nto_sim_live_connections(), 0);
+  assert_int_equal(ChannelDestroy(chid), 0);
+}
+
 /* _NTO_CHF_PRIVATE: only the creating process may connect (7.1 and 8.0
  * profiles; the errno of the refusal is a model choice, see nto_sim.h).
  * The 640 profile has no such flag (6.4 public neutrino.h:337-348; the 6.4
@@ -449,6 +476,7 @@ int main(void) {
       T(test_side_channels_count_against_rlimit_nofile),
       T(test_foreign_process_can_send_to_our_channel),
       T(test_private_channel_refuses_other_processes),
+      T(test_send_pulse_as_forges_from_any_process),
       T(test_send_to_dying_process_is_enxio),
       T(test_dying_process_blocked_receiver_still_gets_pulse),
       T(test_pulse_value_type_per_profile),

@@ -143,6 +143,15 @@ void nto_sim_set_server_boost(nto_sim_boost boost);
  * are stored in out (may be NULL); returns how many there are. For tests
  * that forge pulses to a waiter's channel (issue 16) without guessing. */
 unsigned nto_sim_live_chids(int pid, int *out, unsigned max);
+/* Forges a pulse as process pid (0: ours; else from nto_sim_process_create)
+ * to channel chid of process target_pid (0: pid's own): ConnectAttach (side
+ * channel), MsgSendPulse, ConnectDetach, made by the calling thread acting
+ * as pid for the moment - so they count in nto_sim_calls() and clear the
+ * thread's armed TimerTimeout like any kernel call. Returns 0, or the
+ * -errno of the failing call (e.g. -NTO_SIM_PRIVATE_REFUSAL for a
+ * _NTO_CHF_PRIVATE channel of another process, -ESRCH for an unknown pid).
+ * value: the low 32 bits are sent in the 640/710 profiles (int value). */
+int nto_sim_send_pulse_as(int pid, int target_pid, int chid, int priority, int code, long value);
 /* Interleaving control: while the gate is closed, every MsgReceivePulse
  * call waits at its entry, before the kernel sees it (as if the thread were
  * preempted just before the call), so that a test can send while a waiter

@@ -13,6 +13,7 @@
 #endif
 #include "nto_model_internal.h"
 
+#include <errno.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -232,6 +233,30 @@ unsigned nto_sim_live_chids(int pid, int *out, unsigned max) {
   }
   nto_unlock();
   return n;
+}
+
+int nto_sim_send_pulse_as(int pid, int target_pid, int chid, int priority, int code, long value) {
+  nto_lock();
+  nto_thread *self = nto_locked_self();
+  int saved = self->proc;
+  int proc = pid == 0 ? 0 : nto_locked_proc_index((pid_t)pid);
+  if (proc >= 0) {
+    self->proc = proc;
+  }
+  nto_unlock();
+  if (proc < 0) {
+    return -ESRCH;
+  }
+  int r = ConnectAttach_r(0, (pid_t)target_pid, chid, _NTO_SIDE_CHANNEL, 0);
+  if (r >= 0) {
+    int coid = r;
+    r = MsgSendPulse_r(coid, priority, code, (NTO_SIM_PULSE_VALUE_T)value);
+    (void)ConnectDetach_r(coid); /* a queued pulse stays (K/nano_connect.c ~21-53) */
+  }
+  nto_lock();
+  self->proc = saved;
+  nto_unlock();
+  return r;
 }
 
 void nto_sim_set_receive_gate(bool closed) {
