@@ -36,9 +36,12 @@
  *    waiter never leaves its node in the table: after it has been linked,
  *    a failed lock is retried until the waiter is out (a lock that fails
  *    forever is a broken system, not a state the table could report from).
- *    A notify whose unpark fails stops there: the waiter it failed to wake
- *    stays linked and first in line, *woken says how many were woken
- *    before, and the status is the backend's.
+ *    A wait returns WRT_OK exactly when a notify counted it in *woken, even
+ *    if a backend call failed on its way out; otherwise the first backend
+ *    failure takes precedence over WRT_E_TIMEOUT. A notify whose unpark
+ *    fails stops there: the waiter it failed to wake stays linked and first
+ *    in line, *woken says how many were woken before, and the status is the
+ *    backend's.
  *
  * Thread-safety: init and destroy are NOT thread-safe (no other call on the
  * table may run during them); wait32, wait64 and notify are safe from any
@@ -123,7 +126,8 @@ wrt_status wrt_wait_table_init(wrt_wait_table_t *table, wrt_wait_bucket_t *bucke
  */
 wrt_status wrt_wait_table_destroy(wrt_wait_table_t *table);
 
-/* Waits while the 32-bit value at addr (4-aligned) equals expected. */
+/* Waits while the 32-bit value at addr (4-aligned) equals expected.
+ * WRT_E_LIMIT if the bucket already counts 2^32 - 1 waiters. */
 wrt_status wrt_wait_table_wait32(wrt_wait_table_t *table, const void *addr, uint32_t expected,
                                  uint64_t timeout_ns);
 

@@ -88,6 +88,9 @@ if [ "$e7" = "0" ] || [ "$e7" = "incomplete" ]; then
   fail=1
 fi
 
+# The wait table (verify/wait_table.pml): no lost wake-up; both mutants caught.
+read -r ew sw tw < <(run wait_table wait_table.pml); mw=""; for m in MUTANT_NO_FENCE MUTANT_CHECK_BEFORE_COUNT; do read -r em _ _ < <(run "wt_$m" wait_table.pml "-D$m"); mw="$mw $m:$em"; case $em in 0|incomplete) echo "20-spin: wait_table.pml $m was NOT caught" >&2; fail=1;; esac; done; [ "$ew" = "0" ] || { echo "20-spin: wait_table.pml: $ew error(s); trail in build/spin/wait_table" >&2; fail=1; }; echo "20-spin: wait_table.pml: $ew errors, $sw states, ${tw}s; mutants caught:$mw"
+
 status=PASS
 [ $fail -eq 0 ] || status=FAIL
 echo "20-spin: $status - qnx_futex.pml N=3: $e1 errors, $s1 states, ${t1}s; mutants caught (no-recheck: $e2, send-outside-lock: $e4); shared-channel design: counterexample found ($e3); qnx_parker.pml: $e5 errors, $s5 states, ${t5}s; parker mutants caught (trust-pulse: $e6, stale without token: $e7)"

@@ -1,5 +1,5 @@
 /*
- * bench_qnx_calls.c - `wrtp bench` rows: kernel calls per blocking wait of
+ * bench_qnx_calls.c - the `wrtp bench qnxcalls` section: kernel calls per blocking wait of
  * the QNX futex, counted by the Neutrino host model (nto_sim_calls), in the
  * steady state (the waiting thread already has its parker) and for a
  * thread's first wait. Counts, not times: they do not depend on the load of
@@ -9,7 +9,7 @@
  */
 #include <stdio.h>
 
-#include "wrtp.h"
+#include "bench_method.h"
 
 #if !defined(__QNXNTO__) && defined(WRTP_HAVE_QNX_MODEL) && defined(__has_include)
 #if __has_include("wrt/qnx_sync.h")
@@ -103,17 +103,17 @@ static int bqc_count(wrt_qnx_wake_order order, int timed, int warm, unsigned *wa
   return ws == WRT_OK && w.st == WRT_OK ? 0 : -1;
 }
 
-int wrtp_bench_qnx_calls(void) {
+void bench_qnx_calls(const bm_env_t *env) {
+  (void)env;
   printf("\nQNX futex: kernel calls per blocking wait woken by one wake (Neutrino host\n"
          "model counters; target <= 2, 3 in priority order, timed, steady state):\n");
-  int errors = 0;
   for (int warm = 1; warm >= 0; warm--) {
     for (int o = 0; o < 2; o++) {
       for (int timed = 1; timed >= 0; timed--) {
         unsigned waiter = 0u, waker = 0u;
         if (bqc_count(o == 0 ? WRT_QNX_WAKE_PRIORITY : WRT_QNX_WAKE_FIFO, timed, warm, &waiter,
                       &waker) != 0) {
-          errors++;
+          bm_error("qnxcalls", "a counted wait or wake failed");
           continue;
         }
         printf("  %-17s %-8s %-7s: %u in the waiter, %u in the waker\n",
@@ -122,14 +122,11 @@ int wrtp_bench_qnx_calls(void) {
       }
     }
   }
-  return errors;
 }
 
 #else
-int wrtp_bench_qnx_calls(void) {
-#if defined(__QNXNTO__)
+void bench_qnx_calls(const bm_env_t *env) {
+  (void)env;
   printf("\nQNX futex kernel calls per wait: counted only on the Neutrino host model\n");
-#endif
-  return 0;
 }
 #endif

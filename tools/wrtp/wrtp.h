@@ -9,7 +9,5 @@
 int wrtp_demo(int argc, char **argv);
 int wrtp_selftest(int argc, char **argv);
 int wrtp_bench(int argc, char **argv);
-/* bench_qnx_calls.c: kernel calls per QNX futex wait (model counters); errors. */
-int wrtp_bench_qnx_calls(void);
 
 #endif
