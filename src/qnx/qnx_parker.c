@@ -31,8 +31,9 @@
  *     callers' state check make such pulses harmless.
  *
  * Justified global state: one pthread key (made once, pthread_once) whose
- * destructor releases an exiting thread's channel and connection; the
- * parker itself is _Thread_local (no heap).
+ * destructor releases an exiting thread's channel and connection, and one
+ * fork-child handler registered with it; the parker itself is
+ * _Thread_local (no heap).
  */
 /* Strict -std=c11 hides clock_gettime, nanosleep, CLOCK_MONOTONIC and
  * <sys/neutrino.h>; _QNX_SOURCE shows them ("Conforming to standards", QNX
@@ -81,7 +82,25 @@ static void release(wrt_parker_t *p) {
  * value, before the thread's storage goes. */
 static void on_thread_exit(void *value) { release((wrt_parker_t *)value); }
 
-static void make_key(void) { key_error = pthread_key_create(&key, on_thread_exit); }
+/* pthread_atfork child handler. A fork child has only the forking thread;
+ * its parker's ids name the PARENT's channel and connection (channels and
+ * side-channel connections are kernel objects of a process; our reading is
+ * that fork does not copy them - not confirmed from a source at hand), so
+ * the child forgets them without a kernel call and makes its own at its
+ * first wait. Should pthread_atfork fail, a child's waits fail visibly
+ * (WRT_E_OS from MsgReceivePulse on an unknown chid), never silently. */
+static void forget_in_child(void) {
+  tls_parker.ready = 0;
+  tls_parker.chid = -1;
+  tls_parker.coid = -1;
+}
+
+static void make_key(void) {
+  key_error = pthread_key_create(&key, on_thread_exit);
+  if (key_error == 0) {
+    (void)pthread_atfork(NULL, NULL, forget_in_child);
+  }
+}
 
 static wrt_status status_of(int err) {
   if (err == EAGAIN || err == ENOMEM) {

@@ -23,6 +23,8 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/neutrino.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -667,6 +669,30 @@ static void the_parker_lives_from_the_first_wait_to_thread_exit(void **state) {
   assert_no_kernel_objects();
 }
 
+/* A fork child starts without a parker: it does not use the parent's
+ * channel ids (the pthread_atfork child handler forgets them) and makes its
+ * own at its first blocking wait. On the model the child's copy of the
+ * model still holds the parent's channel, so "new" shows as one more. */
+static void a_fork_child_makes_its_own_parker(void **state) {
+  (void)state;
+  wrt_qnx_futex_t f;
+  init_default(&f, 0);
+  assert_int_equal(wrt_futex_wait(&f.base, 0, 1 * MS), WRT_E_TIMEOUT); /* parent's parker */
+  unsigned creates = nto_sim_calls(NTO_SIM_CALL_CHANNEL_CREATE);
+  pid_t pid = fork();
+  assert_true(pid != -1);
+  if (pid == 0) {
+    int ok = wrt_futex_wait(&f.base, 0, 1 * MS) == WRT_E_TIMEOUT &&
+             nto_sim_calls(NTO_SIM_CALL_CHANNEL_CREATE) == creates + 1u;
+    _exit(ok ? 0 : 1);
+  }
+  int status = 0;
+  assert_int_equal(waitpid(pid, &status, 0), pid);
+  assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  wrt_qnx_futex_destroy(&f);
+  assert_no_kernel_objects();
+}
+
 /* Issue 10 item 4: ConnectAttach fails with EMFILE when the process is at
  * RLIMIT_NOFILE (side-channel connections count, 6.4 K/ker_connect.c:53).
  * Only a thread's first blocking wait attaches; its failure is WRT_E_LIMIT
@@ -954,6 +980,7 @@ int main(void) {
       cmocka_unit_test_setup(eintr_in_receive_and_timer_retries_with_the_same_deadline, setup),
       cmocka_unit_test_setup(wait_reports_each_kernel_failure_and_leaks_nothing, setup),
       cmocka_unit_test_setup(the_parker_lives_from_the_first_wait_to_thread_exit, setup),
+      cmocka_unit_test_setup(a_fork_child_makes_its_own_parker, setup),
       cmocka_unit_test_setup(emfile_at_the_first_wait_is_limit_and_later_waits_recover, setup),
       cmocka_unit_test_setup(init_on_a_live_futex_is_state_and_changes_nothing, setup),
       cmocka_unit_test_setup(wake_send_failure_keeps_the_waiter_and_reports, setup),
