@@ -8,11 +8,13 @@
  * the C library.
  *
  * DESIGN (details and the proof pointers in src/qnx/qnx_sync.c,
- * src/qnx/qnx_parker.c and verify/qnx_futex.pml):
+ * src/qnx/qnx_parker.c and verify/qnx_parker.pml):
  *   Every thread that blocks gets ONE parker for its lifetime: a private
  *   channel and a side-channel connection to it, made at the thread's first
  *   blocking wait, kept in thread-local storage and released at thread exit
- *   (a pthread key destructor) or by wrt_qnx_thread_release(). A wait links
+ *   (a pthread key destructor) or by wrt_qnx_thread_release(); a fork child
+ *   starts without one (a pthread_atfork handler forgets the parent's ids
+ *   without a kernel call) and makes its own. A wait links
  *   a node, on its stack, into the futex's wait list, kept in wake order: by
  *   priority (default) or FIFO (config wake_order), with a fresh park token
  *   (a per-thread sequence number). wake(n) unlinks up to n nodes from the

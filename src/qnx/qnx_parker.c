@@ -31,9 +31,14 @@
  *     callers' state check make such pulses harmless.
  *
  * Justified global state: one pthread key (made once, pthread_once) whose
- * destructor releases an exiting thread's channel and connection; the
- * parker itself is _Thread_local (no heap).
+ * destructor releases an exiting thread's channel and connection, and one
+ * fork-child handler registered with it; the parker itself is
+ * _Thread_local (no heap).
  */
+/* Strict -std=c11 hides clock_gettime, nanosleep, CLOCK_MONOTONIC and
+ * <sys/neutrino.h>; _QNX_SOURCE shows them ("Conforming to standards", QNX
+ * 7.1 Programmer's Guide). Must precede every include. */
+#define _QNX_SOURCE 1
 #include "qnx_parker.h"
 
 #include <errno.h>
@@ -77,7 +82,25 @@ static void release(wrt_parker_t *p) {
  * value, before the thread's storage goes. */
 static void on_thread_exit(void *value) { release((wrt_parker_t *)value); }
 
-static void make_key(void) { key_error = pthread_key_create(&key, on_thread_exit); }
+/* pthread_atfork child handler. A fork child has only the forking thread;
+ * its parker's ids name the PARENT's channel and connection (channels and
+ * side-channel connections are kernel objects of a process; our reading is
+ * that fork does not copy them - not confirmed from a source at hand), so
+ * the child forgets them without a kernel call and makes its own at its
+ * first wait. Should pthread_atfork fail, a child's waits fail visibly
+ * (WRT_E_OS from MsgReceivePulse on an unknown chid), never silently. */
+static void forget_in_child(void) {
+  tls_parker.ready = 0;
+  tls_parker.chid = -1;
+  tls_parker.coid = -1;
+}
+
+static void make_key(void) {
+  key_error = pthread_key_create(&key, on_thread_exit);
+  if (key_error == 0) {
+    (void)pthread_atfork(NULL, NULL, forget_in_child);
+  }
+}
 
 static wrt_status status_of(int err) {
   if (err == EAGAIN || err == ENOMEM) {
@@ -169,7 +192,13 @@ uint64_t wrt_qnx_parker_deadline(uint64_t timeout_ns) {
  * every re-arm keeps the original deadline; a deadline already past times
  * out at once (6.4 K/ker_timer.c ~395). */
 static int arm_timeout(uint64_t deadline_ns) {
+  /* The flags parameter is an int up to 7.1 and a _Uint32t in 8.0
+   * (TimerTimeout, each version's reference). */
+#if defined(_NTO_VERSION) && _NTO_VERSION >= 800
+  const uint32_t flags = (uint32_t)_NTO_TIMEOUT_RECEIVE | (uint32_t)TIMER_ABSTIME;
+#else
   const int flags = (int)((unsigned)_NTO_TIMEOUT_RECEIVE | (unsigned)TIMER_ABSTIME);
+#endif
   uint64_t ntime = deadline_ns;
   return TimerTimeout(CLOCK_MONOTONIC, flags, NULL, &ntime, NULL);
 }
@@ -192,8 +221,9 @@ wrt_status wrt_qnx_parker_park(wrt_parker_t *p, uint32_t token, uint64_t deadlin
      * before the timeout (6.4 K/ker_fastmsg.c ~924 vs ~1120): a queued pulse
      * is received even past the deadline. */
     if (MsgReceivePulse(p->chid, &pulse, sizeof pulse, NULL) != -1) {
-      /* The value is an int on 7.x, a long on 8.0 (union sigval on both);
-       * tokens fit in 31 bits, so sival_int carries them either way. */
+      /* The value is an int on 7.x, a long on 8.0 (union sigval on both;
+       * sival_int is its low half on the little-endian 8.0 targets, x86_64
+       * and aarch64le); tokens fit in 31 bits, so sival_int carries them. */
       if (pulse.code == PARKER_CODE && (uint32_t)pulse.value.sival_int == token) {
         return WRT_OK;
       }

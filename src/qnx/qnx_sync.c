@@ -9,7 +9,7 @@
  * private, fixed-priority channel and a side-channel connection, made at
  * the thread's first blocking wait and released at thread exit).
  *
- * Protocol (each step is labelled [Wn]/[Kn]/[Dn]; verify/qnx_futex.pml has
+ * Protocol (each step is labelled [Wn]/[Kn]/[Dn]; verify/qnx_parker.pml has
  * the same labels on the matching Promela statements):
  *   wait:  [W1] word != expected -> AGAIN, no kernel call
  *          [W2] the thread's parker (kernel calls only at its first wait)
@@ -45,12 +45,16 @@
  * never targets a released connection id that the process has since reused.
  * A wake whose waiter had already timed out leaves at most one stale pulse
  * on that thread's channel; its next park drops it (wrong token).
- * Wake ORDER is a property of where [W3] inserts; verify/qnx_futex.pml
+ * Wake ORDER is a property of where [W3] inserts; verify/qnx_parker.pml
  * inserts at a nondeterministic position, so what it proves (no lost
  * wake-up, exact wake_all, no return without state, no node left linked)
  * holds for priority and FIFO order alike. The order itself is tested on
  * the Neutrino host model (tests/qnx_sync/test_qnx_futex.c).
  */
+/* Strict -std=c11 hides clock_gettime, nanosleep, CLOCK_MONOTONIC and
+ * <sys/neutrino.h>; _QNX_SOURCE shows them ("Conforming to standards", QNX
+ * 7.1 Programmer's Guide). Must precede every include. */
+#define _QNX_SOURCE 1
 #include "wrt/qnx_sync.h"
 
 #include <errno.h>

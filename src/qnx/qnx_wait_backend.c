@@ -12,6 +12,10 @@
  * (pthread_mutexattr_setprotocol, QNX reference: "PTHREAD_PRIO_INHERIT ...
  * the default"), which matters because wake pulses do not give any.
  */
+/* Strict -std=c11 hides clock_gettime, nanosleep, CLOCK_MONOTONIC and
+ * <sys/neutrino.h>; _QNX_SOURCE shows them ("Conforming to standards", QNX
+ * 7.1 Programmer's Guide). Must precede every include. */
+#define _QNX_SOURCE 1
 #include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -52,6 +56,9 @@ static wrt_status qwb_unlock(wrt_wait_lock_t *l) {
   return pthread_mutex_unlock(as_mutex(l)) == 0 ? WRT_OK : WRT_E_OS;
 }
 
+/* A stale token costs one pulse that the owner's next park receives and
+ * drops (wrong token): harmless, as interface A requires. A failed send
+ * wakes nothing; the same token sent later still ends that park. */
 static wrt_status qwb_unpark(wrt_parker_t *p, uint32_t token, int *os_error) {
   return wrt_qnx_parker_unpark(p, token, QWB_PULSE_PRIORITY, os_error);
 }

@@ -46,8 +46,13 @@ static void test_constants_have_qnx_values(void **state) {
   assert_int_equal(_NTO_CHF_FIXED_PRIORITY, 0x1);
   assert_int_equal(_NTO_CHF_UNBLOCK, 0x2);
   assert_int_equal(_NTO_CHF_DISCONNECT, 0x8);
+#if _NTO_VERSION >= 710
   assert_int_equal(_NTO_CHF_PULSE_POOL, 0x100);
   assert_int_equal(_NTO_CHF_PRIVATE, 0x1000);
+  assert_int_equal(SIGEV_UNBLOCK, _NTO_VERSION >= 800 ? 5 : 0x85);
+#else
+  assert_int_equal(SIGEV_UNBLOCK, 5); /* 6.4 lib/c/public/sys/siginfo.h:84 */
+#endif
   assert_int_equal(_NTO_SIDE_CHANNEL, 0x40000000);
   assert_int_equal(_NTO_COF_CLOEXEC, 1);
   assert_int_equal(_PULSE_CODE_MINAVAIL, 0);
@@ -103,21 +108,27 @@ static void test_queue_is_priority_then_fifo(void **state) {
   nto_close(f);
 }
 
-/* qnx-facts.md (6.x kernel pulse_add): "identical pulses (same priority,
- * code, value, scoid) are merged with a count: each receive still takes
- * one." The merged pulse keeps the queue position of the first. */
-static void test_identical_pulses_merge_but_each_receive_takes_one(void **state) {
+/* K/nano_pulse.c:37-45 (pulse_add) with K/nano_misc.c:322-346
+ * (pril_find_insertion): a new pulse is compared with the TAIL of the run of
+ * its priority only; if code, value and id match, the tail's count goes up
+ * ("We can compress this pulse"), otherwise a new object is appended. Each
+ * receive takes one. So an identical pulse merges only when nothing else of
+ * that priority was queued after its twin. */
+static void test_identical_pulses_merge_only_with_the_tail_of_their_run(void **state) {
   (void)state;
   nto_fixture f = nto_open(0);
   assert_int_equal(MsgSendPulse(f.coid, 10, 1, 7), 0);
+  assert_int_equal(MsgSendPulse(f.coid, 10, 1, 7), 0); /* tail identical: merged */
   assert_int_equal(MsgSendPulse(f.coid, 10, 2, 7), 0);
-  assert_int_equal(MsgSendPulse(f.coid, 10, 1, 7), 0);
+  assert_int_equal(MsgSendPulse(f.coid, 10, 1, 7), 0); /* twin not at the tail: new object */
+  assert_int_equal(MsgSendPulse(f.coid, 20, 1, 7), 0); /* other priority: own run */
+  assert_int_equal(MsgSendPulse(f.coid, 10, 1, 7), 0); /* tail of the 10-run: merged */
   assert_int_equal(MsgSendPulse(f.coid, 10, 1, 8), 0); /* different value */
-  assert_int_equal(nto_sim_queued_pulses(f.chid), 4);
-  assert_int_equal(nto_sim_pulse_objects_in_use(), 3);
-  const int expect_code[] = {1, 1, 2, 1};
-  const int expect_value[] = {7, 7, 7, 8};
-  for (int i = 0; i < 4; i++) {
+  assert_int_equal(nto_sim_queued_pulses(f.chid), 7);
+  assert_int_equal(nto_sim_pulse_objects_in_use(), 5);
+  const int expect_code[] = {1, 1, 1, 2, 1, 1, 1};
+  const int expect_value[] = {7, 7, 7, 7, 7, 7, 8};
+  for (int i = 0; i < 7; i++) {
     struct _pulse p;
     assert_int_equal(nto_poll(f.chid, &p), 0);
     assert_int_equal(p.code, expect_code[i]);
@@ -153,10 +164,19 @@ static void test_priority_minus_one_is_senders_priority(void **state) {
 static void test_priority_zero_becomes_one(void **state) {
   (void)state;
   nto_fixture f = nto_open(0);
+#if _NTO_VERSION >= 710
+  /* 7.1 reference: "A priority of 0 ... is changed to 1" (8.0: same text
+   * assumed, unconfirmed). */
   assert_int_equal(MsgSendPulse(f.coid, 0, 1, 0), 0);
   struct _pulse p;
   assert_int_equal(nto_poll(f.chid, &p), 0);
   assert_int_equal(nto_sim_get_thread_priority(), 1);
+#else
+  /* 6.4 kernel: "if((prio == 0) || (((unsigned) prio) > NUM_PRI-1)) return
+   * EINVAL;" (K/nano_pulse.c:95-97). */
+  assert_int_equal(MsgSendPulse_r(f.coid, 0, 1, 0), -EINVAL);
+  assert_int_equal(nto_sim_queued_pulses(f.chid), 0);
+#endif
   nto_close(f);
 }
 
@@ -406,7 +426,7 @@ static void expect_timeout_after(int chid, clockid_t clock, int flags, uint64_t 
   memset(&ev, 0, sizeof ev);
   SIGEV_UNBLOCK_INIT(&ev);
   uint64_t start = nto_now_ns(clock);
-  assert_true(TimerTimeout(clock, flags, &ev, &ntime, NULL) >= 0);
+  assert_true(TimerTimeout(clock, (NTO_SIM_TIMEOUT_FLAGS_T)flags, &ev, &ntime, NULL) >= 0);
   struct _pulse p;
   assert_int_equal(MsgReceivePulse_r(chid, &p, sizeof p, NULL), -ETIMEDOUT);
   assert_true(nto_now_ns(clock) - start >= min_elapsed_ns);
@@ -456,13 +476,20 @@ static void test_pulse_pool_exhaustion_is_eagain(void **state) {
   assert_int_equal(MsgSendPulse(f.coid, 10, 3, 0), -1);
   assert_int_equal(errno, EAGAIN);
   assert_int_equal(MsgSendPulse_r(f.coid, 11, 1, 0), -EAGAIN); /* other priority: not identical */
-  assert_int_equal(MsgSendPulse(f.coid, 10, 1, 0), 0);         /* merged */
+  assert_int_equal(MsgSendPulse(f.coid, 10, 2, 0), 0);         /* merged with the tail */
   assert_int_equal(nto_sim_queued_pulses(f.chid), 3);
+  assert_int_equal(nto_sim_pulse_objects_in_use(), 2);
   struct _pulse p;
-  assert_int_equal(nto_poll(f.chid, &p), 0); /* code 1, count 2 -> 1 */
-  assert_int_equal(MsgSendPulse_r(f.coid, 10, 3, 0), -EAGAIN);
-  assert_int_equal(nto_poll(f.chid, &p), 0); /* code 1 object freed */
+  assert_int_equal(nto_poll(f.chid, &p), 0); /* code 1: its object is freed */
+  assert_int_equal(p.code, 1);
   assert_int_equal(MsgSendPulse(f.coid, 10, 3, 0), 0);
+  assert_int_equal(MsgSendPulse_r(f.coid, 10, 4, 0), -EAGAIN);
+  assert_int_equal(nto_poll(f.chid, &p), 0); /* code 2, count 2 -> 1: object kept */
+  assert_int_equal(p.code, 2);
+  assert_int_equal(MsgSendPulse_r(f.coid, 10, 4, 0), -EAGAIN);
+  assert_int_equal(nto_poll(f.chid, &p), 0); /* code 2 again: object freed */
+  assert_int_equal(p.code, 2);
+  assert_int_equal(MsgSendPulse(f.coid, 10, 4, 0), 0);
   nto_close(f);
   assert_int_equal(nto_sim_pulse_objects_in_use(), 0);
 }
@@ -655,7 +682,7 @@ int main(void) {
 #define T(f) cmocka_unit_test_setup_teardown(f, nto_reset_setup, nto_reset_teardown)
       T(test_pulse_queues_without_receiver),
       T(test_queue_is_priority_then_fifo),
-      T(test_identical_pulses_merge_but_each_receive_takes_one),
+      T(test_identical_pulses_merge_only_with_the_tail_of_their_run),
       T(test_priority_minus_one_is_senders_priority),
       T(test_priority_zero_becomes_one),
       T(test_priority_out_of_range_is_einval),

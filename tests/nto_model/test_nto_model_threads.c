@@ -31,7 +31,7 @@ static void *receiver_main(void *arg) {
     (void)nto_sim_set_thread_priority(r->priority);
   }
   if (r->arm_flags != 0) {
-    (void)TimerTimeout(CLOCK_MONOTONIC, r->arm_flags, NULL, NULL, NULL);
+    (void)TimerTimeout(CLOCK_MONOTONIC, (NTO_SIM_TIMEOUT_FLAGS_T)r->arm_flags, NULL, NULL, NULL);
   }
   if (r->arm_then_other_call) {
     (void)ConnectDetach_r(-5); /* any kernel call; this one fails */

@@ -22,6 +22,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/neutrino.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -475,6 +478,75 @@ static void priority_is_sampled_when_the_wait_starts(void **state) {
   }
 }
 
+/* Issue 10 item 3, server boost: a queued pulse raises every lower-priority
+ * thread whose last receive was on a channel with the same id
+ * (K/nano_pulse.c:169-177; ids reused lowest-free, K/ker_channel.c:82),
+ * unless the channel is _NTO_CHF_FIXED_PRIORITY. Thread U (priority 5)
+ * received on its own channel, since destroyed; W's parker reuses that id;
+ * W is held before its receive (the model's gate) so the wake is queued.
+ * U must keep 5 under every boost policy of the model. */
+typedef struct {
+  _Atomic int phase; /* 1: received on chid, channel gone; 2: report */
+  _Atomic int chid;
+  int priority_at_end;
+  int last_chid;
+} bystander_t;
+
+static void *bystander_main(void *arg) {
+  bystander_t *u = arg;
+  (void)nto_sim_set_thread_priority(5);
+  int chid = ChannelCreate(0);
+  int coid = ConnectAttach(0, 0, chid, _NTO_SIDE_CHANNEL, 0);
+  assert_true(chid != -1 && coid != -1);
+  assert_int_equal(MsgSendPulse(coid, 5, 3, 0), 0);
+  struct _pulse p;
+  assert_int_equal(MsgReceivePulse(chid, &p, sizeof p, NULL), 0);
+  u->last_chid = nto_sim_get_last_chid();
+  assert_int_equal(ConnectDetach(coid), 0);
+  assert_int_equal(ChannelDestroy(chid), 0);
+  atomic_store(&u->chid, chid);
+  atomic_store(&u->phase, 1);
+  while (atomic_load(&u->phase) != 2)
+    sched_yield();
+  u->priority_at_end = nto_sim_get_thread_priority();
+  return NULL;
+}
+
+static void a_reused_channel_id_boosts_nobody(void **state) {
+  (void)state;
+  static const nto_sim_boost policies[] = {NTO_SIM_BOOST_ALL, NTO_SIM_BOOST_ONE,
+                                           NTO_SIM_BOOST_NONE};
+  for (size_t i = 0; i < 3; i++) {
+    qt_reset();
+    nto_sim_set_server_boost(policies[i]);
+    bystander_t u;
+    memset(&u, 0, sizeof u);
+    pthread_t ut;
+    assert_int_equal(pthread_create(&ut, NULL, bystander_main, &u), 0);
+    POLL_UNTIL(atomic_load(&u.phase) == 1);
+    assert_int_equal(u.last_chid, atomic_load(&u.chid));
+    wrt_qnx_futex_t f;
+    init_default(&f, 0); /* NORMAL: pulse priority 10 > 5 */
+    nto_sim_set_receive_gate(true);
+    waiter_t w;
+    start(&w, &f, 0, WRT_WAIT_FOREVER, 50);
+    POLL_UNTIL(nto_sim_gated_receivers() == 1u);
+    int chids[4];
+    assert_int_equal(nto_sim_live_chids(0, chids, 4), 1u);
+    assert_int_equal(chids[0], atomic_load(&u.chid)); /* the id was reused */
+    assert_int_equal(wrt_futex_wake_one(&f.base), WRT_OK); /* queued: W is gated */
+    nto_sim_set_receive_gate(false);
+    join(&w);
+    assert_int_equal(w.status, WRT_OK);
+    assert_int_equal(w.priority_after, 50);
+    atomic_store(&u.phase, 2);
+    assert_int_equal(pthread_join(ut, NULL), 0);
+    assert_int_equal(u.priority_at_end, 5); /* not boosted */
+    wrt_qnx_futex_destroy(&f);
+    assert_no_kernel_objects();
+  }
+}
+
 /* --- timeouts and EINTR --------------------------------------------------- */
 
 static void eintr_in_receive_and_timer_retries_with_the_same_deadline(void **state) {
@@ -593,6 +665,30 @@ static void the_parker_lives_from_the_first_wait_to_thread_exit(void **state) {
   assert_int_equal(nto_sim_calls(NTO_SIM_CALL_CHANNEL_DESTROY), 2);
   assert_int_equal(wrt_futex_wait(&f.base, 0, 1 * MS), WRT_E_TIMEOUT);
   assert_int_equal(nto_sim_calls(NTO_SIM_CALL_CHANNEL_CREATE), 3);
+  wrt_qnx_futex_destroy(&f);
+  assert_no_kernel_objects();
+}
+
+/* A fork child starts without a parker: it does not use the parent's
+ * channel ids (the pthread_atfork child handler forgets them) and makes its
+ * own at its first blocking wait. On the model the child's copy of the
+ * model still holds the parent's channel, so "new" shows as one more. */
+static void a_fork_child_makes_its_own_parker(void **state) {
+  (void)state;
+  wrt_qnx_futex_t f;
+  init_default(&f, 0);
+  assert_int_equal(wrt_futex_wait(&f.base, 0, 1 * MS), WRT_E_TIMEOUT); /* parent's parker */
+  unsigned creates = nto_sim_calls(NTO_SIM_CALL_CHANNEL_CREATE);
+  pid_t pid = fork();
+  assert_true(pid != -1);
+  if (pid == 0) {
+    int ok = wrt_futex_wait(&f.base, 0, 1 * MS) == WRT_E_TIMEOUT &&
+             nto_sim_calls(NTO_SIM_CALL_CHANNEL_CREATE) == creates + 1u;
+    _exit(ok ? 0 : 1);
+  }
+  int status = 0;
+  assert_int_equal(waitpid(pid, &status, 0), pid);
+  assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
   wrt_qnx_futex_destroy(&f);
   assert_no_kernel_objects();
 }
@@ -880,9 +976,11 @@ int main(void) {
       cmocka_unit_test_setup(priority_is_sampled_when_the_wait_starts, setup),
       cmocka_unit_test_setup(wake_all_wakes_exactly_the_waiters_present_at_the_call, setup),
       cmocka_unit_test_setup(woken_thread_keeps_its_priority_under_every_pulse_priority, setup),
+      cmocka_unit_test_setup(a_reused_channel_id_boosts_nobody, setup),
       cmocka_unit_test_setup(eintr_in_receive_and_timer_retries_with_the_same_deadline, setup),
       cmocka_unit_test_setup(wait_reports_each_kernel_failure_and_leaks_nothing, setup),
       cmocka_unit_test_setup(the_parker_lives_from_the_first_wait_to_thread_exit, setup),
+      cmocka_unit_test_setup(a_fork_child_makes_its_own_parker, setup),
       cmocka_unit_test_setup(emfile_at_the_first_wait_is_limit_and_later_waits_recover, setup),
       cmocka_unit_test_setup(init_on_a_live_futex_is_state_and_changes_nothing, setup),
       cmocka_unit_test_setup(wake_send_failure_keeps_the_waiter_and_reports, setup),

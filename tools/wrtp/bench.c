@@ -47,6 +47,7 @@ void bench_grow(const bm_env_t *env);
 void bench_crc(const bm_env_t *env);
 void bench_atomic(const bm_env_t *env);
 void bench_wait(const bm_env_t *env); /* bench_wait.c */
+void bench_qnx_calls(const bm_env_t *env); /* bench_qnx_calls.c */
 static void bench_mutex(const bm_env_t *env);
 static void bench_wake(const bm_env_t *env);
 
@@ -72,6 +73,7 @@ static const section_t sections[] = {
      "64-byte atomic write vs the sum of its parts (lock+unlock, CRC of 64 B,\n"
      "             64-byte copy); 1 MiB vs 64 MiB provider"},
     {"wait", bench_wait, "wait table: ping-pong vs raw futex; notify w/o waiter vs lock+unlock"},
+    {"qnxcalls", bench_qnx_calls, "QNX futex: kernel calls per blocking wait (model counters)"},
     /* Other files' sections: one line each, e.g.
      * {"wait", bench_wait, "..."}, with its declaration above. */
 };

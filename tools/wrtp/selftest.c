@@ -475,6 +475,7 @@ int wrtp_selftest(int argc, char **argv) {
     } else if (strcmp(argv[i], "--list") == 0) {
       list_requirements(st_memory_checks, st_memory_check_count);
       list_requirements(st_qnx_checks, st_qnx_check_count);
+      list_requirements(st_qnx_parker_checks, st_qnx_parker_check_count);
       list_requirements(st_sync_checks, st_sync_check_count);
       list_requirements(st_wait_checks, st_wait_check_count);
       list_requirements(st_core_checks, st_core_check_count);
@@ -500,6 +501,7 @@ int wrtp_selftest(int argc, char **argv) {
   uint64_t t0 = st_now_ns();
   run_list(&s, st_memory_checks, st_memory_check_count);
   run_list(&s, st_qnx_checks, st_qnx_check_count);
+  run_list(&s, st_qnx_parker_checks, st_qnx_parker_check_count);
   run_list(&s, st_sync_checks, st_sync_check_count);
   run_list(&s, st_wait_checks, st_wait_check_count);
   run_list(&s, st_core_checks, st_core_check_count);

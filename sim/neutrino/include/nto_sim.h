@@ -11,6 +11,9 @@
 #ifndef NTO_SIM_H
 #define NTO_SIM_H
 
+#include <errno.h>
+#include <stdbool.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -84,6 +87,80 @@ void nto_sim_set_pulse_pool(unsigned max_queued);
 /* Queued pulse objects in use in the process-wide pool (merged identical
  * pulses share one object), to test pool accounting and prove no leak. */
 unsigned nto_sim_pulse_objects_in_use(void);
+
+
+/* --- Kernel priority rules, processes, descriptor limit (issue 10/16) --- */
+
+/* Capacities: threads known to the model at once (a thread is registered at
+ * its first model call and released at its exit), modelled processes (ours
+ * and foreign ones). */
+#define NTO_SIM_MAX_THREADS 512u
+#define NTO_SIM_MAX_PROCESSES 8u
+/* Foreign pids are NTO_SIM_FOREIGN_PID_BASE + n: above Linux's pid_max
+ * (4194304), so no host process has one. */
+#define NTO_SIM_FOREIGN_PID_BASE 0x40000000
+/* The errno ConnectAttach gives when _NTO_CHF_PRIVATE refuses another
+ * process. No source at hand names it (unconfirmed): a model choice. */
+#define NTO_SIM_PRIVATE_REFUSAL EPERM
+
+/* The calling thread's last_chid: the chid of its last MsgReceive*, -1 if
+ * none since the thread (or the last reset) began (K/ker_fastmsg.c:832). */
+int nto_sim_get_last_chid(void);
+
+/* A new foreign process: returns its pid (> 0), or -1 when the table is
+ * full. It lives until nto_sim_reset(). */
+int nto_sim_process_create(void);
+/* The calling thread acts as a thread of process pid from now on (0 or
+ * getpid(): our own process): its ChannelCreate makes channels of that
+ * process, its ConnectAttach(.., pid 0 ..) means that process, its
+ * connection ids are that process's. Returns 0, or -1 for an unknown pid. */
+int nto_sim_set_thread_process(int pid);
+/* Marks process pid (0: ours) as dying (_NTO_PF_TERMING): a pulse that
+ * would be queued on its channels fails with ENXIO (K/nano_pulse.c:156-159)
+ * and ConnectAttach to it fails with ENXIO (K/ker_connect.c:84). */
+int nto_sim_set_process_dying(int pid, bool dying);
+/* The calling thread's process: RLIMIT_NOFILE soft limit (0 = not
+ * enforced, the default) and the descriptors it holds outside the model.
+ * ConnectAttach fails with EMFILE when 1 (the process manager's
+ * connection) + other_fds + the process's connections > soft_limit
+ * (K/ker_connect.c:48-55). */
+void nto_sim_set_rlimit_nofile(unsigned soft_limit, unsigned other_fds);
+/* The calling thread's process's live connections (its nfds share). */
+unsigned nto_sim_process_connections(void);
+/* The server boost of a queued pulse differs between versions and is not
+ * fully documented: the 6.4 kernel raises EVERY matching thread for good
+ * (K/nano_pulse.c:168-179: the default); the 8.0 docs speak of one thread
+ * (qnx-facts.md); the model can also do none. Code must be correct under
+ * each (the 6.6 docs' "reverted at the next receive" is not modelled). */
+typedef enum {
+  NTO_SIM_BOOST_ALL = 0, /* default: 6.4 */
+  NTO_SIM_BOOST_ONE,     /* the first matching thread of the model's table */
+  NTO_SIM_BOOST_NONE
+} nto_sim_boost;
+void nto_sim_set_server_boost(nto_sim_boost boost);
+
+/* The live channel ids of process pid (0: ours), lowest first: up to max
+ * are stored in out (may be NULL); returns how many there are. For tests
+ * that forge pulses to a waiter's channel (issue 16) without guessing. */
+unsigned nto_sim_live_chids(int pid, int *out, unsigned max);
+/* Forges a pulse as process pid (0: ours; else from nto_sim_process_create)
+ * to channel chid of process target_pid (0: pid's own): ConnectAttach (side
+ * channel), MsgSendPulse, ConnectDetach, made by the calling thread acting
+ * as pid for the moment - so they count in nto_sim_calls() and clear the
+ * thread's armed TimerTimeout like any kernel call. Returns 0, or the
+ * -errno of the failing call (e.g. -NTO_SIM_PRIVATE_REFUSAL for a
+ * _NTO_CHF_PRIVATE channel of another process, -ESRCH for an unknown pid).
+ * value: the low 32 bits are sent in the 640/710 profiles (int value). */
+int nto_sim_send_pulse_as(int pid, int target_pid, int chid, int priority, int code, long value);
+/* Interleaving control: while the gate is closed, every MsgReceivePulse
+ * call waits at its entry, before the kernel sees it (as if the thread were
+ * preempted just before the call), so that a test can send while a waiter
+ * is published but not yet receive-blocked: the pulse is then QUEUED (and
+ * may boost, K/nano_pulse.c:165-179). Opening releases them; reset opens. */
+void nto_sim_set_receive_gate(bool closed);
+unsigned nto_sim_gated_receivers(void);
+/* The API profile the model was built in: 640, 710 or 800 (_NTO_VERSION). */
+int nto_sim_profile(void);
 
 /* Notes on the controls above, as implemented:
  * - nto_sim_reset() also sets the CALLING thread's priority back to 10 and

@@ -1,107 +1,44 @@
 /*
- * nto_model.c - Neutrino host model: channels, connections, pulses and
- * kernel timeouts (<sys/neutrino.h>) plus the test controls (<nto_sim.h>),
- * on a Linux host with pthreads.
+ * nto_model.c - Neutrino host model: the kernel calls of <sys/neutrino.h>
+ * (channels, connections, pulses, kernel timeouts, SchedGet) on a Linux host
+ * with pthreads; the state is in nto_model_state.c, the test controls of
+ * <nto_sim.h> in nto_sim_controls.c.
  *
- * One model-wide mutex guards every table. A receive-blocked thread waits
+ * One model-wide mutex (nto_state.lock) guards every table. A receive-blocked thread waits
  * on its own condition variable in its channel's receiver list; a send hands
  * the pulse straight to the receiver the configured order picks, or queues
  * it. Tables have fixed capacities: no heap. Each semantic cites the QNX
- * document it follows (see also sim/neutrino/README.md).
+ * document or the QNX 6.4 kernel source line it follows: K/ is
+ * trunk/services/system/ker/ of the public 6.4 tree (github vocho/openqnx);
+ * facts only, no code taken (see also sim/neutrino/README.md).
  *
  * May include: standard C, POSIX/pthreads, the model's own headers, and
  * the host's syscall(SYS_gettid) (the calling thread's id for SchedGet).
  */
-/* syscall() is not POSIX: glibc shows it with _DEFAULT_SOURCE. */
+/* The model's own build: QNX extensions visible (as qcc's default), and
+ * syscall(), which glibc shows with _DEFAULT_SOURCE. */
+#ifndef _QNX_SOURCE
+#define _QNX_SOURCE 1
+#endif
 #ifndef _DEFAULT_SOURCE
 #define _DEFAULT_SOURCE
 #endif
-#include <sys/neutrino.h>
+#include "nto_model_internal.h"
 
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "nto_sim.h"
 
-/* QNX priorities: 1..255 for threads (0 is the idle thread); 10 is the
- * default priority of a process's first thread. */
-#define NTO_PRIO_MIN 1
-#define NTO_PRIO_MAX 255
-#define NTO_PRIO_DEFAULT 10
-
-/* The single modelled client process: every connection's pulses carry this
- * server connection id (doubtful detail: see README, "scoid"). */
-#define NTO_SIM_SCOID 1
-
-/* ------------------------------------------------------------------------ */
-/* Model state                                                               */
-
-/* A thread blocked in MsgReceivePulse(); lives on that thread's stack. */
-typedef struct nto_waiter {
-  struct nto_waiter *next;
-  pthread_cond_t cond;
-  int thread_priority; /* for NTO_SIM_RECV_PRIORITY */
-  bool done;           /* set (under the lock) by a sender or ChannelDestroy */
-  int result;          /* 0 or an errno */
-  struct _pulse pulse; /* the handed-over pulse when result == 0 */
-  int new_priority;    /* priority to run at, 0 = keep (fixed-priority channel) */
-} nto_waiter;
-
-/* A queued pulse object from the process-wide pool. */
-typedef struct nto_queued {
-  struct nto_queued *next;
-  int priority;
-  unsigned count; /* identical pulses merged into this object */
-  struct _pulse pulse;
-} nto_queued;
-
-typedef struct {
-  bool live;
-  unsigned flags;
-  nto_queued *queue; /* highest priority first, FIFO within a priority */
-  unsigned queued;   /* receives the queue can satisfy (merged counted) */
-  nto_waiter *receivers;
-  unsigned blocked;
-} nto_channel;
-
-typedef struct {
-  bool live;
-  int coid;
-  int chid; /* 0 once the channel is destroyed: "marked invalid" */
-} nto_connection;
-
-typedef struct {
-  unsigned remaining; /* 0 = not armed */
-  int err;
-} nto_fault;
-
-/* The kernel's state: process-wide, hence global (the model stands for one
- * process's view of the kernel). Every field is guarded by lock. */
-static struct {
-  pthread_mutex_t lock;
-  bool pool_ready;
-  nto_channel channels[NTO_SIM_MAX_CHANNELS];
-  nto_connection connections[NTO_SIM_MAX_CONNECTIONS];
-  nto_queued pulses[NTO_SIM_MAX_PULSES];
-  nto_queued *free_pulses;
-  unsigned pulses_in_use;
-  unsigned pulse_limit; /* 0 = the table's capacity */
-  unsigned live_channels;
-  unsigned live_connections;
-  nto_sim_receiver_order order;
-  nto_fault faults[NTO_SIM_CALL_COUNT];
-  unsigned calls[NTO_SIM_CALL_COUNT];
-} model = {.lock = PTHREAD_MUTEX_INITIALIZER};
-
-/* Per-thread kernel state: the thread's priority and its armed kernel
- * timeout. QNX keeps these in the kernel's thread object; the model has no
- * thread table, so thread-local storage is that per-thread state. */
+/* Per-thread kernel state the thread alone touches: its armed kernel
+ * timeout (the thread's entry in nto_state.threads holds the rest). */
 typedef struct {
   int flags; /* armed state bits, 0 = none */
   bool immediate;
@@ -109,96 +46,11 @@ typedef struct {
   struct timespec deadline; /* absolute, on clock */
 } nto_timeout;
 
-static _Thread_local int thread_priority = NTO_PRIO_DEFAULT;
 static _Thread_local nto_timeout thread_timeout;
-
-/* ------------------------------------------------------------------------ */
-/* Small helpers (all "locked_" ones run with model.lock held)              */
-
-static void lock(void) { (void)pthread_mutex_lock(&model.lock); }
-static void unlock(void) { (void)pthread_mutex_unlock(&model.lock); }
 
 /* "It is cleared upon return from any kernel call" (Getting Started,
  * "Kernel timeouts"): every call but TimerTimeout() ends with this. */
-static void clear_timeout(void) { thread_timeout.flags = 0; }
-
-/* Plain variant from the _r variant: -1 + errno instead of -errno. */
-static int plain_result(int r) {
-  if (r < 0) {
-    errno = -r;
-    return -1;
-  }
-  return r;
-}
-
-/* Counts the call and returns the errno an armed fault injects, or 0. */
-static int locked_take_fault(nto_sim_call call) {
-  model.calls[call]++;
-  nto_fault *f = &model.faults[call];
-  if (f->remaining == 0) {
-    return 0;
-  }
-  f->remaining--;
-  return f->remaining == 0 ? f->err : 0;
-}
-
-static void locked_pool_init(void) {
-  if (model.pool_ready) {
-    return;
-  }
-  model.free_pulses = NULL;
-  for (size_t i = NTO_SIM_MAX_PULSES; i > 0; i--) {
-    model.pulses[i - 1].next = model.free_pulses;
-    model.free_pulses = &model.pulses[i - 1];
-  }
-  model.pulses_in_use = 0;
-  model.pool_ready = true;
-}
-
-static nto_queued *locked_pulse_alloc(void) {
-  locked_pool_init();
-  unsigned limit = model.pulse_limit == 0 ? NTO_SIM_MAX_PULSES : model.pulse_limit;
-  if (model.pulses_in_use >= limit || model.free_pulses == NULL) {
-    return NULL;
-  }
-  nto_queued *q = model.free_pulses;
-  model.free_pulses = q->next;
-  model.pulses_in_use++;
-  memset(q, 0, sizeof *q);
-  return q;
-}
-
-static void locked_pulse_free(nto_queued *q) {
-  q->next = model.free_pulses;
-  model.free_pulses = q;
-  model.pulses_in_use--;
-}
-
-static nto_channel *locked_channel(int chid) {
-  if (chid < 1 || chid > (int)NTO_SIM_MAX_CHANNELS) {
-    return NULL;
-  }
-  nto_channel *ch = &model.channels[chid - 1];
-  return ch->live ? ch : NULL;
-}
-
-static nto_connection *locked_connection(int coid) {
-  if (coid > _NTO_SIDE_CHANNEL) {
-    long slot = (long)coid - _NTO_SIDE_CHANNEL - 1;
-    if (slot >= (long)NTO_SIM_MAX_CONNECTIONS) {
-      return NULL;
-    }
-    nto_connection *c = &model.connections[slot];
-    return c->live && c->coid == coid ? c : NULL;
-  }
-  for (size_t i = 0; i < NTO_SIM_MAX_CONNECTIONS; i++) {
-    nto_connection *c = &model.connections[i];
-    if (c->live && c->coid == coid) {
-      return c;
-    }
-  }
-  return NULL;
-}
+void nto_clear_timeout(void) { thread_timeout.flags = 0; }
 
 /* ------------------------------------------------------------------------ */
 /* Receiver list: which blocked receiver gets a pulse is not documented by
@@ -207,7 +59,7 @@ static nto_connection *locked_connection(int coid) {
 
 static void locked_add_receiver(nto_channel *ch, nto_waiter *w) {
   nto_waiter **at = &ch->receivers;
-  switch (model.order) {
+  switch (nto_state.order) {
   case NTO_SIM_RECV_FIFO:
     while (*at != NULL) {
       at = &(*at)->next;
@@ -241,24 +93,38 @@ static void locked_remove_receiver(nto_channel *ch, nto_waiter *w) {
 /* Pulse queue. "If multiple pulses are sent to a channel without a thread
  * waiting to receive them, the pulses are queued in priority order"
  * (MsgReceivePulse); FIFO within a priority ("What about priorities?",
- * Getting Started); identical pulses are merged with a count (6.x kernel
- * pulse_add, qnx-facts.md). */
+ * Getting Started). A pulse identical (code, value, scoid) to the TAIL of
+ * its priority's run is merged into it with a count (K/nano_pulse.c:37-45:
+ * pril_find_insertion returns the tail of the same-priority run,
+ * K/nano_misc.c:322-346); an identical pulse further up the run is not
+ * merged with: the new one is appended. */
 
 static bool same_pulse(const nto_queued *q, int priority, const struct _pulse *p) {
   return q->priority == priority && q->pulse.code == p->code &&
-         q->pulse.value.sival_int == p->value.sival_int && q->pulse.scoid == p->scoid;
+         q->pulse.value.sival_ptr == p->value.sival_ptr && q->pulse.scoid == p->scoid;
 }
 
-/* Returns 0 or EAGAIN (pool used up: 6.x kernel, qnx-facts.md). */
-static int locked_enqueue(nto_channel *ch, int priority, const struct _pulse *p) {
-  for (nto_queued *q = ch->queue; q != NULL; q = q->next) {
-    if (same_pulse(q, priority, p) && q->count < UINT_MAX) {
-      q->count++;
-      ch->queued++;
-      return 0;
+/* The tail of the run of priority `priority`, or NULL if none. */
+static nto_queued *locked_run_tail(nto_channel *ch, int priority) {
+  nto_queued *tail = NULL;
+  for (nto_queued *q = ch->queue; q != NULL && q->priority >= priority; q = q->next) {
+    if (q->priority == priority) {
+      tail = q;
     }
   }
-  nto_queued *q = locked_pulse_alloc();
+  return tail;
+}
+
+/* Returns 0 or EAGAIN (pool used up: K/nano_pulse.c:184). */
+static int locked_enqueue(nto_channel *ch, int priority, const struct _pulse *p) {
+  nto_queued *tail = locked_run_tail(ch, priority);
+  /* _PULSE_COUNT_MAX bounds the count in the kernel; UINT_MAX here. */
+  if (tail != NULL && same_pulse(tail, priority, p) && tail->count < UINT_MAX) {
+    tail->count++;
+    ch->queued++;
+    return 0;
+  }
+  nto_queued *q = nto_locked_pulse_alloc();
   if (q == NULL) {
     return EAGAIN;
   }
@@ -283,7 +149,7 @@ static void locked_dequeue(nto_channel *ch, struct _pulse *out, int *priority) {
   ch->queued--;
   if (--q->count == 0) {
     ch->queue = q->next;
-    locked_pulse_free(q);
+    nto_locked_pulse_free(q);
   }
 }
 
@@ -291,7 +157,7 @@ static void locked_free_queue(nto_channel *ch) {
   while (ch->queue != NULL) {
     nto_queued *q = ch->queue;
     ch->queue = q->next;
-    locked_pulse_free(q);
+    nto_locked_pulse_free(q);
   }
   ch->queued = 0;
 }
@@ -334,33 +200,41 @@ static bool timespec_reached(struct timespec now, struct timespec deadline) {
 /* ChannelCreate / ChannelDestroy                                            */
 
 int ChannelCreate_r(unsigned flags) {
-  lock();
-  int r = locked_take_fault(NTO_SIM_CALL_CHANNEL_CREATE);
+  nto_lock();
+  int r = nto_locked_take_fault(NTO_SIM_CALL_CHANNEL_CREATE);
   if (r == 0) {
     r = EAGAIN; /* "All kernel channel objects are in use" */
+    nto_thread *self = nto_locked_self();
     for (int i = 0; i < (int)NTO_SIM_MAX_CHANNELS; i++) {
-      nto_channel *ch = &model.channels[i];
+      nto_channel *ch = &nto_state.channels[i];
       if (!ch->live) {
+        /* the lowest free index of the process's vector (K/ker_channel.c:82) */
+        int chid = nto_locked_id_alloc(&nto_state.procs[self->proc], 1u);
+        if (chid < 0) {
+          break;
+        }
         memset(ch, 0, sizeof *ch);
         ch->live = true;
+        ch->proc = self->proc;
+        ch->chid = chid;
         ch->flags = flags;
-        model.live_channels++;
-        unlock();
-        clear_timeout();
-        return i + 1;
+        nto_state.live_channels++;
+        nto_unlock();
+        nto_clear_timeout();
+        return chid;
       }
     }
   }
-  unlock();
-  clear_timeout();
+  nto_unlock();
+  nto_clear_timeout();
   return -r;
 }
 
-int ChannelCreate(unsigned flags) { return plain_result(ChannelCreate_r(flags)); }
+int ChannelCreate(unsigned flags) { return nto_plain_result(ChannelCreate_r(flags)); }
 
 /* Fails every receive-blocked thread with ESRCH ("Any threads that are
  * blocked on the channel ... will be unblocked and return with an error",
- * ChannelDestroy; ESRCH per qnx-facts.md). */
+ * ChannelDestroy; ESRCH: K/ker_channel.c ~274). */
 static void locked_fail_receivers(nto_channel *ch, int err) {
   while (ch->receivers != NULL) {
     nto_waiter *w = ch->receivers;
@@ -374,127 +248,220 @@ static void locked_fail_receivers(nto_channel *ch, int err) {
 
 /* "The client connection IDs (coids) are also marked invalid but remain in
  * existence until the client removes them by calling ConnectDetach()". */
-static void locked_invalidate_connections(int chid) {
+static void locked_invalidate_connections(int slot) {
   for (size_t i = 0; i < NTO_SIM_MAX_CONNECTIONS; i++) {
-    if (model.connections[i].live && model.connections[i].chid == chid) {
-      model.connections[i].chid = 0;
+    if (nto_state.connections[i].live && nto_state.connections[i].channel == slot) {
+      nto_state.connections[i].channel = -1;
     }
   }
 }
 
-static void locked_destroy_channel(int chid) {
-  nto_channel *ch = &model.channels[chid - 1];
+void nto_locked_destroy_channel(int slot) {
+  nto_channel *ch = &nto_state.channels[slot];
   locked_fail_receivers(ch, ESRCH);
-  locked_free_queue(ch);
-  locked_invalidate_connections(chid);
+  locked_free_queue(ch); /* K/ker_channel.c ~241 */
+  locked_invalidate_connections(slot);
+  nto_locked_id_free(&nto_state.procs[ch->proc], ch->chid);
   ch->live = false;
-  model.live_channels--;
+  nto_state.live_channels--;
 }
 
 int ChannelDestroy_r(int chid) {
-  lock();
-  int r = locked_take_fault(NTO_SIM_CALL_CHANNEL_DESTROY);
+  nto_lock();
+  int r = nto_locked_take_fault(NTO_SIM_CALL_CHANNEL_DESTROY);
   if (r == 0) {
-    if (locked_channel(chid) == NULL) {
+    int slot = nto_locked_channel_slot(nto_locked_self()->proc, chid);
+    if (slot < 0) {
       r = EINVAL; /* "The channel specified by chid doesn't exist" */
     } else {
-      locked_destroy_channel(chid);
+      nto_locked_destroy_channel(slot);
     }
   }
-  unlock();
-  clear_timeout();
+  nto_unlock();
+  nto_clear_timeout();
   return -r;
 }
 
-int ChannelDestroy(int chid) { return plain_result(ChannelDestroy_r(chid)); }
+int ChannelDestroy(int chid) { return nto_plain_result(ChannelDestroy_r(chid)); }
 
 /* ------------------------------------------------------------------------ */
 /* ConnectAttach / ConnectDetach                                             */
 
-static bool locked_coid_in_use(int coid) { return locked_connection(coid) != NULL; }
+static bool locked_fd_coid_in_use(int proc, int coid) {
+  return nto_locked_connection(proc, coid) != NULL;
+}
 
 /* Without _NTO_SIDE_CHANNEL the id is "a file descriptor greater than or
  * equal to" index (ConnectAttach); the model keeps such ids in its own table
- * below _NTO_SIDE_CHANNEL. Side-channel ids start above _NTO_SIDE_CHANNEL
- * (which is the process manager's SYSMGR_COID). */
-static int locked_pick_coid(size_t slot, unsigned index) {
+ * below _NTO_SIDE_CHANNEL. A side-channel id is the lowest free index of
+ * the process's vector with _NTO_SIDE_CHANNEL set ("They always get first
+ * avail", K/ker_connect.c:41-43). Returns -1 when none is free. */
+static int locked_pick_coid(int proc, unsigned index) {
   if ((index & (unsigned)_NTO_SIDE_CHANNEL) != 0) {
-    return _NTO_SIDE_CHANNEL + 1 + (int)slot;
+    int id = nto_locked_id_alloc(&nto_state.procs[proc], 1u);
+    return id < 0 ? -1 : (_NTO_SIDE_CHANNEL | id);
   }
   for (unsigned c = index; c < (unsigned)_NTO_SIDE_CHANNEL; c++) {
-    if (!locked_coid_in_use((int)c)) {
+    if (!locked_fd_coid_in_use(proc, (int)c)) {
       return (int)c;
     }
   }
   return -1;
 }
 
+/* _NTO_CHF_PRIVATE (7.1+ profiles): "only the process that created the
+ * channel can connect to it". The errno of the refusal is not in any
+ * source the model was written from: NTO_SIM_PRIVATE_REFUSAL (EPERM) is a
+ * model choice; code must treat any ConnectAttach failure as refusal. */
+static bool locked_private_refuses(const nto_channel *ch, int client_proc) {
+#ifdef _NTO_CHF_PRIVATE
+  return (ch->flags & _NTO_CHF_PRIVATE) != 0 && ch->proc != client_proc;
+#else
+  (void)ch;
+  (void)client_proc;
+  return false; /* 6.4: the flag does not exist and the kernel ignores 0x1000 */
+#endif
+}
+
+/* The order of the checks is the kernel's (K/ker_connect.c:21-86). */
 static int locked_attach(uint32_t nd, pid_t pid, int chid, unsigned index) {
-  if (nd != 0 || (pid != 0 && pid != getpid()) || locked_channel(chid) == NULL) {
-    return -ESRCH; /* node, process or channel doesn't exist */
+  nto_thread *self = nto_locked_self();
+  nto_process *client = &nto_state.procs[self->proc];
+  if ((index & (unsigned)_NTO_SIDE_CHANNEL) == 0 && client->nofile != 0 &&
+      index >= client->nofile) {
+    return -EINVAL; /* K/ker_connect.c:45-46 */
+  }
+  /* nfds counts the process manager's connection too, hence '>'
+   * (K/ker_connect.c:48-55): a process gets RLIMIT_NOFILE connections. */
+  if (client->nofile != 0 && 1u + client->other_fds + client->nfds > client->nofile) {
+    return -EMFILE;
+  }
+  int server = pid == 0 ? self->proc : nto_locked_proc_index(pid);
+  if (nd != 0 || server < 0) {
+    return -ESRCH; /* remote nodes are not modelled; no such process (:66) */
+  }
+  int slot = nto_locked_channel_slot(server, chid);
+  if (slot < 0) {
+    return -ESRCH; /* :79 */
+  }
+  if (nto_state.procs[server].dying) {
+    return -ENXIO; /* :84 */
+  }
+  if (locked_private_refuses(&nto_state.channels[slot], self->proc)) {
+    return -NTO_SIM_PRIVATE_REFUSAL;
+  }
+  /* A process's second connection to the same channel shares the server
+   * connection (scoid) of the first (K/ker_connect.c:91-130). */
+  int scoid = -1;
+  for (size_t i = 0; i < NTO_SIM_MAX_CONNECTIONS; i++) {
+    nto_connection *c = &nto_state.connections[i];
+    if (c->live && c->proc == self->proc && c->channel == slot) {
+      scoid = c->scoid;
+      break;
+    }
   }
   for (size_t i = 0; i < NTO_SIM_MAX_CONNECTIONS; i++) {
-    nto_connection *c = &model.connections[i];
-    if (!c->live) {
-      int coid = locked_pick_coid(i, index);
-      if (coid < 0) {
+    nto_connection *c = &nto_state.connections[i];
+    if (c->live) {
+      continue;
+    }
+    int coid = locked_pick_coid(self->proc, index);
+    if (coid < 0) {
+      return -EAGAIN;
+    }
+    if (scoid < 0) {
+      scoid = nto_locked_id_alloc(&nto_state.procs[server], 1u); /* K/ker_connect.c:181 */
+      if (scoid < 0) {
+        if ((coid & _NTO_SIDE_CHANNEL) != 0) {
+          nto_locked_id_free(client, coid & ~_NTO_SIDE_CHANNEL);
+        }
         return -EAGAIN;
       }
-      c->live = true;
-      c->coid = coid;
-      c->chid = chid;
-      model.live_connections++;
-      return coid;
     }
+    c->live = true;
+    c->proc = self->proc;
+    c->coid = coid;
+    c->channel = slot;
+    c->scoid = scoid;
+    client->nfds++; /* K/ker_connect.c:233 */
+    nto_state.live_connections++;
+    return coid;
   }
   return -EAGAIN; /* all kernel connection objects are in use */
 }
 
 int ConnectAttach_r(uint32_t nd, pid_t pid, int chid, unsigned index, int flags) {
   (void)flags; /* _NTO_COF_CLOEXEC: the model never execs */
-  lock();
-  int fault = locked_take_fault(NTO_SIM_CALL_CONNECT_ATTACH);
+  nto_lock();
+  int fault = nto_locked_take_fault(NTO_SIM_CALL_CONNECT_ATTACH);
   int r = fault != 0 ? -fault : locked_attach(nd, pid, chid, index);
-  unlock();
-  clear_timeout();
+  nto_unlock();
+  nto_clear_timeout();
   return r;
 }
 
 int ConnectAttach(uint32_t nd, pid_t pid, int chid, unsigned index, int flags) {
-  return plain_result(ConnectAttach_r(nd, pid, chid, index, flags));
+  return nto_plain_result(ConnectAttach_r(nd, pid, chid, index, flags));
+}
+
+/* Releases c; the server's scoid goes with the last connection sharing it. */
+static void locked_detach(nto_connection *c) {
+  nto_process *client = &nto_state.procs[c->proc];
+  c->live = false;
+  if ((c->coid & _NTO_SIDE_CHANNEL) != 0) {
+    nto_locked_id_free(client, c->coid & ~_NTO_SIDE_CHANNEL);
+  }
+  client->nfds--;
+  nto_state.live_connections--;
+  if (c->channel < 0) {
+    return;
+  }
+  for (size_t i = 0; i < NTO_SIM_MAX_CONNECTIONS; i++) {
+    const nto_connection *o = &nto_state.connections[i];
+    if (o->live && o->channel == c->channel && o->scoid == c->scoid) {
+      return;
+    }
+  }
+  nto_locked_id_free(&nto_state.procs[nto_state.channels[c->channel].proc], c->scoid);
 }
 
 int ConnectDetach_r(int coid) {
-  lock();
-  int r = locked_take_fault(NTO_SIM_CALL_CONNECT_DETACH);
+  nto_lock();
+  int r = nto_locked_take_fault(NTO_SIM_CALL_CONNECT_DETACH);
   if (r == 0) {
-    nto_connection *c = locked_connection(coid);
+    nto_connection *c = nto_locked_connection(nto_locked_self()->proc, coid);
     if (c == NULL) {
       r = EINVAL; /* "The connection specified by coid doesn't exist" */
     } else {
-      c->live = false;
-      model.live_connections--;
+      /* ConnectDetach keeps pulses already queued (K/nano_connect.c ~21-53) */
+      locked_detach(c);
     }
   }
-  unlock();
-  clear_timeout();
+  nto_unlock();
+  nto_clear_timeout();
   return -r;
 }
 
-int ConnectDetach(int coid) { return plain_result(ConnectDetach_r(coid)); }
+int ConnectDetach(int coid) { return nto_plain_result(ConnectDetach_r(coid)); }
 
 /* ------------------------------------------------------------------------ */
 /* MsgSendPulse                                                              */
 
-/* "-1 to use the priority of the calling thread ... A priority of 0 (which
- * is reserved for the idle thread) is changed to 1" (MsgSendPulse, 7.1);
- * anything else outside the valid priorities: EINVAL. Returns 0 if bad. */
-static int effective_priority(int priority) {
+/* -1: "use the priority of the calling thread" (MsgSendPulse). 0: EINVAL in
+ * the 6.4 kernel (K/nano_pulse.c:95, the 640 profile); "A priority of 0
+ * (which is reserved for the idle thread) is changed to 1" in the 7.1
+ * reference (the 710 and 800 profiles; 8.0: the 7.1 text, unconfirmed).
+ * Anything else outside 1..255: EINVAL. Returns 0 if bad. */
+static int locked_effective_priority(int priority) {
   if (priority == -1) {
-    return thread_priority;
+    return nto_locked_self()->priority;
   }
   if (priority == 0) {
+#if _NTO_VERSION >= 710
     return NTO_PRIO_MIN;
+#else
+    return 0;
+#endif
   }
   if (priority < NTO_PRIO_MIN || priority > NTO_PRIO_MAX) {
     return 0;
@@ -502,56 +469,103 @@ static int effective_priority(int priority) {
   return priority;
 }
 
-static struct _pulse make_pulse(int code, int value) {
+static struct _pulse make_pulse(int code, NTO_SIM_PULSE_VALUE_T value, int scoid) {
   struct _pulse p;
   memset(&p, 0, sizeof p);
   p.type = _PULSE_TYPE;
   p.subtype = _PULSE_SUBTYPE;
   p.code = (int8_t)(code & 0xff); /* "The 8-bit pulse code" */
+#if _NTO_VERSION >= 800
+  p.value.sival_ptr = (void *)(intptr_t)value; /* 8.0: a long; sival_int = low half */
+#else
   p.value.sival_int = value;
-  p.scoid = NTO_SIM_SCOID;
+#endif
+  /* the server connection id with _NTO_SIDE_CHANNEL (K/ker_fastmsg.c:811) */
+  p.scoid = (int32_t)(scoid | _NTO_SIDE_CHANNEL);
   return p;
 }
 
-static int locked_send(int coid, int priority, int code, int value) {
-  nto_connection *c = locked_connection(coid);
-  if (c == NULL || c->chid == 0) {
+/* The receiver runs at the pulse's priority: its real priority is SET to
+ * it, raised or lowered, and it stays (K/nano_pulse.c:135-138 for a blocked
+ * receiver, K/ker_fastmsg.c:945-949 for a queued pulse), unless the channel
+ * has _NTO_CHF_FIXED_PRIORITY. */
+static void locked_take_priority(const nto_channel *ch, nto_thread *t, int prio) {
+  if ((ch->flags & _NTO_CHF_FIXED_PRIORITY) == 0) {
+    t->priority = prio;
+  }
+}
+
+/* Nobody receive-blocked and the pulse queued: "To prevent priority
+ * inversion, boost all threads in the server" - every thread of the
+ * channel's process whose priority is lower and whose last_chid is this
+ * chid, unless _NTO_CHF_FIXED_PRIORITY (K/nano_pulse.c:168-179). The boost
+ * sets the real priority: it stays until something else changes it. */
+static void locked_server_boost(const nto_channel *ch, int prio) {
+  if ((ch->flags & _NTO_CHF_FIXED_PRIORITY) != 0) {
+    return;
+  }
+  if (nto_state.boost == NTO_SIM_BOOST_NONE) {
+    return;
+  }
+  for (size_t i = 0; i < NTO_SIM_MAX_THREADS; i++) {
+    nto_thread *t = &nto_state.threads[i];
+    if (t->live && t->proc == ch->proc && t->priority < prio && t->last_chid == ch->chid) {
+      t->priority = prio;
+      if (nto_state.boost == NTO_SIM_BOOST_ONE) {
+        return;
+      }
+    }
+  }
+}
+
+static int locked_send(int coid, int priority, int code, NTO_SIM_PULSE_VALUE_T value) {
+  nto_connection *c = nto_locked_connection(nto_locked_self()->proc, coid);
+  if (c == NULL || c->channel < 0) {
     return EBADF; /* no such connection, or its channel was destroyed */
   }
-  int prio = effective_priority(priority);
+  int prio = locked_effective_priority(priority);
   if (prio == 0) {
-    return EINVAL;
+    return EINVAL; /* K/nano_pulse.c:95-97 */
   }
-  nto_channel *ch = &model.channels[c->chid - 1];
-  struct _pulse p = make_pulse(code, value);
+  nto_channel *ch = &nto_state.channels[c->channel];
+  struct _pulse p = make_pulse(code, value, c->scoid);
   if (ch->receivers == NULL) {
+    /* "Fail any pulse delivery attempt to a dying process" - only when
+     * nobody is receive-blocked (K/nano_pulse.c:156-159). */
+    if (nto_state.procs[ch->proc].dying) {
+      return ENXIO;
+    }
     /* "pulses are queued if no thread is receive-blocked" (Getting Started) */
-    return locked_enqueue(ch, prio, &p);
+    int r = locked_enqueue(ch, prio, &p);
+    if (r == 0) {
+      locked_server_boost(ch, prio);
+    }
+    return r;
   }
   nto_waiter *w = ch->receivers;
   ch->receivers = w->next;
   ch->blocked--;
   w->pulse = p;
-  w->new_priority = (ch->flags & _NTO_CHF_FIXED_PRIORITY) != 0 ? 0 : prio;
+  locked_take_priority(ch, w->thread, prio);
   w->result = 0;
   w->done = true;
   (void)pthread_cond_signal(&w->cond);
   return 0;
 }
 
-int MsgSendPulse_r(int coid, int priority, int code, int value) {
-  lock();
-  int r = locked_take_fault(NTO_SIM_CALL_MSG_SEND_PULSE);
+int MsgSendPulse_r(int coid, int priority, int code, NTO_SIM_PULSE_VALUE_T value) {
+  nto_lock();
+  int r = nto_locked_take_fault(NTO_SIM_CALL_MSG_SEND_PULSE);
   if (r == 0) {
     r = locked_send(coid, priority, code, value);
   }
-  unlock();
-  clear_timeout();
+  nto_unlock();
+  nto_clear_timeout();
   return -r;
 }
 
-int MsgSendPulse(int coid, int priority, int code, int value) {
-  return plain_result(MsgSendPulse_r(coid, priority, code, value));
+int MsgSendPulse(int coid, int priority, int code, NTO_SIM_PULSE_VALUE_T value) {
+  return nto_plain_result(MsgSendPulse_r(coid, priority, code, value));
 }
 
 /* ------------------------------------------------------------------------ */
@@ -566,11 +580,12 @@ static void locked_block(nto_channel *ch, nto_waiter *w, bool timed) {
   (void)pthread_condattr_setclock(&attr, timed ? thread_timeout.clock : CLOCK_MONOTONIC);
   (void)pthread_cond_init(&w->cond, &attr);
   (void)pthread_condattr_destroy(&attr);
-  w->thread_priority = thread_priority;
+  w->thread = nto_locked_self();
+  w->thread_priority = w->thread->priority;
   locked_add_receiver(ch, w);
   while (!w->done) {
     if (!timed) {
-      (void)pthread_cond_wait(&w->cond, &model.lock);
+      (void)pthread_cond_wait(&w->cond, &nto_state.lock);
       continue;
     }
     struct timespec now;
@@ -581,24 +596,24 @@ static void locked_block(nto_channel *ch, nto_waiter *w, bool timed) {
       w->done = true;
       break;
     }
-    (void)pthread_cond_timedwait(&w->cond, &model.lock, &thread_timeout.deadline);
+    (void)pthread_cond_timedwait(&w->cond, &nto_state.lock, &thread_timeout.deadline);
   }
   (void)pthread_cond_destroy(&w->cond);
 }
 
-/* The receiving thread takes the pulse's priority unless the channel was
- * created with _NTO_CHF_FIXED_PRIORITY (ChannelCreate; qnx-facts.md). */
-static int locked_receive(int chid, struct _pulse *out, int *new_priority) {
-  nto_channel *ch = locked_channel(chid);
+static int locked_receive(int chid, struct _pulse *out) {
+  nto_thread *self = nto_locked_self();
+  nto_channel *ch = nto_locked_channel(self->proc, chid);
   if (ch == NULL) {
-    return ESRCH; /* "The channel indicated by chid doesn't exist" */
+    return ESRCH; /* "The channel indicated by chid doesn't exist" (:842) */
   }
   if (ch->queue != NULL) {
     /* "If a pulse is waiting on the channel when you call
-     * MsgReceivePulse(), the calling thread doesn't block" */
+     * MsgReceivePulse(), the calling thread doesn't block"; the queue is
+     * scanned before any timeout (K/ker_fastmsg.c:924). */
     int prio;
     locked_dequeue(ch, out, &prio);
-    *new_priority = (ch->flags & _NTO_CHF_FIXED_PRIORITY) != 0 ? 0 : prio;
+    locked_take_priority(ch, self, prio);
     return 0;
   }
   bool timed = (thread_timeout.flags & _NTO_TIMEOUT_RECEIVE) != 0;
@@ -610,7 +625,6 @@ static int locked_receive(int chid, struct _pulse *out, int *new_priority) {
   locked_block(ch, &w, timed);
   if (w.result == 0) {
     *out = w.pulse;
-    *new_priority = w.new_priority;
   }
   return w.result;
 }
@@ -618,49 +632,58 @@ static int locked_receive(int chid, struct _pulse *out, int *new_priority) {
 int MsgReceivePulse_r(int chid, void *pulse, size_t bytes, struct _msg_info *info) {
   (void)info; /* "The function doesn't update this structure" */
   struct _pulse got;
-  int new_priority = 0;
-  lock();
-  int r = locked_take_fault(NTO_SIM_CALL_MSG_RECEIVE_PULSE);
+  nto_lock();
+  /* Test control: hold the thread just before it enters the kernel, as a
+   * preemption there would (nto_sim_set_receive_gate). */
+  nto_state.gated++;
+  while (nto_state.gate_closed) {
+    (void)pthread_cond_wait(&nto_state.gate_cond, &nto_state.lock);
+  }
+  nto_state.gated--;
+  int r = nto_locked_take_fault(NTO_SIM_CALL_MSG_RECEIVE_PULSE);
+  if (r == 0) {
+    /* "chid = act->last_chid = kap->chid; // Used for priority boost": set
+     * on every receive, before the channel is even looked up, and never
+     * cleared (K/ker_fastmsg.c:832). */
+    nto_locked_self()->last_chid = chid;
+  }
   if (r == 0 && (pulse == NULL || bytes < sizeof(struct _pulse))) {
     r = EFAULT; /* "If this buffer isn't big enough ... you'll get an EFAULT" */
   }
   if (r == 0) {
-    r = locked_receive(chid, &got, &new_priority);
+    r = locked_receive(chid, &got);
   }
-  unlock();
+  nto_unlock();
   if (r == 0) {
     memcpy(pulse, &got, sizeof got);
-    if (new_priority != 0) {
-      thread_priority = new_priority;
-    }
   }
-  clear_timeout();
+  nto_clear_timeout();
   return -r;
 }
 
 int MsgReceivePulse(int chid, void *pulse, size_t bytes, struct _msg_info *info) {
-  return plain_result(MsgReceivePulse_r(chid, pulse, bytes, info));
+  return nto_plain_result(MsgReceivePulse_r(chid, pulse, bytes, info));
 }
 
 /* ------------------------------------------------------------------------ */
 /* TimerTimeout                                                              */
 
-static int arm_timeout(clockid_t id, int flags, const struct sigevent *notify,
+static int arm_timeout(clockid_t id, unsigned flags, const struct sigevent *notify,
                        const uint64_t *ntime) {
   if (id != CLOCK_MONOTONIC && id != CLOCK_REALTIME) {
     return -EINVAL;
   }
-  if ((flags & _NTO_TIMEOUT_NANOSLEEP) != 0) {
+  if ((flags & (unsigned)_NTO_TIMEOUT_NANOSLEEP) != 0) {
     return -EINVAL; /* not modelled */
   }
   if (notify != NULL && notify->sigev_notify != SIGEV_UNBLOCK) {
     return -EINVAL; /* only the unblock event is modelled */
   }
   int previous = thread_timeout.flags;
-  int states = flags & ~(int)TIMER_ABSTIME;
-  nto_timeout t = {.flags = states, .immediate = ntime == NULL, .clock = id};
+  unsigned states = flags & ~(unsigned)TIMER_ABSTIME;
+  nto_timeout t = {.flags = (int)states, .immediate = ntime == NULL, .clock = id};
   if (states != 0 && ntime != NULL) {
-    if ((flags & (int)TIMER_ABSTIME) != 0) {
+    if ((flags & (unsigned)TIMER_ABSTIME) != 0) {
       t.deadline = ns_to_timespec(*ntime);
     } else {
       /* "the time is relative to the time at which you called TimerTimeout()" */
@@ -675,36 +698,42 @@ static int arm_timeout(clockid_t id, int flags, const struct sigevent *notify,
 
 /* Arms a one-shot timeout for the calling thread's next call that would
  * block in one of the states in flags, and returns the previously armed
- * flags ("Returns: The previous timeout flags"). */
-int TimerTimeout_r(clockid_t id, int flags, const struct sigevent *notify,
+ * flags ("Returns: The previous timeout flags"). The kernel call itself can
+ * fail with EAGAIN when no timer object is left (K/ker_timer.c ~409): the
+ * model does that only by injection (nto_sim_fail_nth(..TIMER_TIMEOUT..,
+ * EAGAIN)); the failed call arms nothing and clears what was armed. */
+int TimerTimeout_r(clockid_t id, NTO_SIM_TIMEOUT_FLAGS_T flags, const struct sigevent *notify,
                    const uint64_t *ntime, uint64_t *otime) {
   (void)otime; /* only written for _NTO_TIMEOUT_NANOSLEEP, not modelled */
-  lock();
-  int fault = locked_take_fault(NTO_SIM_CALL_TIMER_TIMEOUT);
-  unlock();
+  nto_lock();
+  int fault = nto_locked_take_fault(NTO_SIM_CALL_TIMER_TIMEOUT);
+  nto_unlock();
   if (fault != 0) {
-    clear_timeout(); /* a failed kernel call returns too */
+    nto_clear_timeout(); /* a failed kernel call returns too */
     return -fault;
   }
-  int r = arm_timeout(id, flags, notify, ntime);
+  int r = arm_timeout(id, (unsigned)flags, notify, ntime);
   if (r < 0) {
-    clear_timeout();
+    nto_clear_timeout();
   }
   return r;
 }
 
-int TimerTimeout(clockid_t id, int flags, const struct sigevent *notify,
+int TimerTimeout(clockid_t id, NTO_SIM_TIMEOUT_FLAGS_T flags, const struct sigevent *notify,
                  const uint64_t *ntime, uint64_t *otime) {
-  return plain_result(TimerTimeout_r(id, flags, notify, ntime, otime));
+  return nto_plain_result(TimerTimeout_r(id, flags, notify, ntime, otime));
 }
 
 /* ------------------------------------------------------------------------ */
 /* SchedGet                                                                  */
 
 /* "If pid is zero, the current process is used to look up a nonzero tid. If
- * pid and tid are zero, then the calling thread is used" (SchedGet). The
- * model has no thread table: only the caller can be found, by tid 0 or its
- * own id (the host thread id stands for the QNX tid). */
+ * pid and tid are zero, then the calling thread is used" (SchedGet). Only
+ * the caller can be found, by tid 0 or its own id (the host thread id stands
+ * for the QNX tid). What SchedGet reports is the thread's real priority, the
+ * one a received pulse or a server boost sets (K/nano_pulse.c:137, :176).
+ * QNX 8.0 splits real and effective priority; which one 8.0's SchedGet
+ * reports after a pulse is unconfirmed (README, "Open"). */
 static bool is_calling_thread(pid_t pid, int tid) {
   if (pid != 0 && pid != getpid()) {
     return false;
@@ -713,9 +742,10 @@ static bool is_calling_thread(pid_t pid, int tid) {
 }
 
 int SchedGet_r(pid_t pid, int tid, struct sched_param *param) {
-  lock();
-  int fault = locked_take_fault(NTO_SIM_CALL_SCHED_GET);
-  unlock();
+  nto_lock();
+  int fault = nto_locked_take_fault(NTO_SIM_CALL_SCHED_GET);
+  int priority = nto_locked_self()->priority;
+  nto_unlock();
   int r;
   if (fault != 0) {
     r = -fault;
@@ -726,134 +756,14 @@ int SchedGet_r(pid_t pid, int tid, struct sched_param *param) {
      * function can store the scheduling parameters" (SchedGet, 7.0). */
     if (param != NULL) {
       memset(param, 0, sizeof *param);
-      param->sched_priority = thread_priority;
+      param->sched_priority = priority;
     }
     r = SCHED_RR; /* "The scheduling policy is returned on success" */
   }
-  clear_timeout(); /* a kernel call: clears the armed timeout */
+  nto_clear_timeout(); /* a kernel call: clears the armed timeout */
   return r;
 }
 
 int SchedGet(pid_t pid, int tid, struct sched_param *param) {
-  return plain_result(SchedGet_r(pid, tid, param));
-}
-
-/* ------------------------------------------------------------------------ */
-/* Test controls (nto_sim.h)                                                 */
-
-void nto_sim_reset(void) {
-  lock();
-  for (int i = 0; i < (int)NTO_SIM_MAX_CHANNELS; i++) {
-    if (model.channels[i].live) {
-      locked_destroy_channel(i + 1);
-    }
-  }
-  memset(model.connections, 0, sizeof model.connections);
-  model.live_connections = 0;
-  model.pool_ready = false;
-  locked_pool_init();
-  model.pulse_limit = 0;
-  model.order = NTO_SIM_RECV_LIFO;
-  memset(model.faults, 0, sizeof model.faults);
-  memset(model.calls, 0, sizeof model.calls);
-  unlock();
-  thread_priority = NTO_PRIO_DEFAULT;
-  clear_timeout();
-}
-
-void nto_sim_set_receiver_order(nto_sim_receiver_order order) {
-  lock();
-  model.order = order;
-  unlock();
-}
-
-int nto_sim_set_thread_priority(int priority) {
-  if (priority < NTO_PRIO_MIN || priority > NTO_PRIO_MAX) {
-    return -1;
-  }
-  thread_priority = priority;
-  return 0;
-}
-
-int nto_sim_get_thread_priority(void) { return thread_priority; }
-
-void nto_sim_fail_nth(nto_sim_call call, unsigned nth, int err) {
-  if ((unsigned)call >= (unsigned)NTO_SIM_CALL_COUNT) {
-    return;
-  }
-  lock();
-  model.faults[call].remaining = nth;
-  model.faults[call].err = err < 0 ? -err : err;
-  unlock();
-}
-
-void nto_sim_clear_faults(void) {
-  lock();
-  memset(model.faults, 0, sizeof model.faults);
-  unlock();
-}
-
-unsigned nto_sim_calls(nto_sim_call call) {
-  if ((unsigned)call >= (unsigned)NTO_SIM_CALL_COUNT) {
-    return 0;
-  }
-  lock();
-  unsigned n = model.calls[call];
-  unlock();
-  return n;
-}
-
-unsigned nto_sim_live_channels(void) {
-  lock();
-  unsigned n = model.live_channels;
-  unlock();
-  return n;
-}
-
-unsigned nto_sim_live_connections(void) {
-  lock();
-  unsigned n = model.live_connections;
-  unlock();
-  return n;
-}
-
-unsigned nto_sim_queued_pulses(int chid) {
-  lock();
-  nto_channel *ch = locked_channel(chid);
-  unsigned n = ch != NULL ? ch->queued : 0;
-  unlock();
-  return n;
-}
-
-unsigned nto_sim_blocked_receivers(int chid) {
-  lock();
-  nto_channel *ch = locked_channel(chid);
-  unsigned n = ch != NULL ? ch->blocked : 0;
-  unlock();
-  return n;
-}
-
-unsigned nto_sim_blocked_receivers_total(void) {
-  lock();
-  unsigned n = 0;
-  for (size_t i = 0; i < NTO_SIM_MAX_CHANNELS; i++) {
-    if (model.channels[i].live) {
-      n += model.channels[i].blocked;
-    }
-  }
-  unlock();
-  return n;
-}
-
-void nto_sim_set_pulse_pool(unsigned max_queued) {
-  lock();
-  model.pulse_limit = max_queued > NTO_SIM_MAX_PULSES ? NTO_SIM_MAX_PULSES : max_queued;
-  unlock();
-}
-
-unsigned nto_sim_pulse_objects_in_use(void) {
-  lock();
-  unsigned n = model.pulses_in_use;
-  unlock();
-  return n;
+  return nto_plain_result(SchedGet_r(pid, tid, param));
 }

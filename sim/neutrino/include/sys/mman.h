@@ -17,6 +17,7 @@
 
 #include_next <sys/mman.h>
 
+#include <nto_sim_platform.h>
 #include <stddef.h>
 
 #ifdef __cplusplus
@@ -26,7 +27,8 @@ extern "C" {
 /* QNX always has MAP_ANON (0x80000 there); glibc hides it unless
  * _DEFAULT_SOURCE, which a strict -std=c11 build does not define. The value
  * is the host kernel's MAP_ANONYMOUS. */
-#ifndef MAP_ANON
+/* Gating as SDP 6.6 sys/mman.h:90-93 (__EXT_UNIX_MISC or __EXT_QNX). */
+#if !defined(MAP_ANON) && (defined(__EXT_UNIX_MISC) || defined(__EXT_QNX))
 #ifdef __MAP_ANONYMOUS
 #define MAP_ANON __MAP_ANONYMOUS
 #else
@@ -37,7 +39,9 @@ extern "C" {
 /* QNX: "delay acquiring system memory until an access to the area has
  * occurred" (mmap, QNX C Library Reference). Linux anonymous memory is
  * already taken on first touch, so the closest host behaviour is no flag. */
+#if defined(__EXT_QNX) /* SDP 6.6 sys/mman.h:79-82 */
 #define MAP_LAZY 0
+#endif
 
 /* QNX 7.0+: "discard the backing store for lazy private mappings (similar
  * to madvise(MADV_DONTNEED) in Linux)" (posix_madvise, QNX C Library
@@ -47,7 +51,9 @@ extern "C" {
  * private anonymous pages read as zero afterwards). It still calls the
  * library symbol posix_madvise once per call, so the tests' --wrap fault
  * injection of posix_madvise fails and counts it as on QNX. */
+#if defined(__EXT_QNX) /* 7.1/8.0 sys/mman.h (qnx-facts.md) */
 #define POSIX_MADV_DISCARD_NP 5
+#endif
 int nto_sim_posix_madvise(void *addr, size_t len, int advice);
 #define posix_madvise(addr, len, advice) nto_sim_posix_madvise((addr), (len), (advice))
 
@@ -58,10 +64,12 @@ int nto_sim_posix_madvise(void *addr, size_t len, int advice);
  * new descriptor is new memory, as POSIX_TYPED_MEM_ALLOCATE gives on QNX.
  * Unknown names fail with ENOENT. Pool exhaustion is not modelled: a mapping
  * longer than the pool size faults on access (SIGBUS) instead of failing. */
+#if defined(__EXT_POSIX1_200112) /* SDP 6.6 sys/mman.h:209-214 */
 #define POSIX_TYPED_MEM_ALLOCATE 0x01
 #define POSIX_TYPED_MEM_ALLOCATE_CONTIG 0x02
 #define POSIX_TYPED_MEM_MAP_ALLOCATABLE 0x04
 int posix_typed_mem_open(const char *name, int oflag, int tflag);
+#endif
 
 #ifdef __cplusplus
 }

@@ -14,20 +14,43 @@
 #ifndef NTO_SIM_SYS_NEUTRINO_H
 #define NTO_SIM_SYS_NEUTRINO_H
 
+/* The QNX feature-test gating (__EXT_QNX, __EXT_POSIX1_200112, ...) as the
+ * SDP's <sys/platform.h> computes it, and the API profile. */
+#include <nto_sim_platform.h>
+
+/* On QNX, <sys/neutrino.h> does not compile without __EXT_QNX: its kernel
+ * calls use struct _itimer and friends that <time.h> declares only under
+ * __EXT_QNX (SDP 6.6 sys/neutrino.h:208-211, :690-695; qnx-facts.md
+ * "Build (headers)"), so a strict -std=c11 build needs _QNX_SOURCE (7.1
+ * Programmer's Guide, "Conforming to standards"). The model fails the same
+ * build, with a message instead of QNX's diagnostics. */
+#if !defined(__EXT_QNX)
+#error "<sys/neutrino.h> needs the QNX extensions: define _QNX_SOURCE before any include (strict -std=c11 hides them, as the SDP headers do)"
+#endif
+
 #include <signal.h>    /* union sigval, struct sigevent */
 #include <stddef.h>    /* size_t */
 #include <stdint.h>    /* uint16_t, uint32_t, uint64_t, int8_t, int32_t */
 #include <sys/types.h> /* pid_t */
 #include <time.h>      /* clockid_t, CLOCK_MONOTONIC, TIMER_ABSTIME */
 
-/* The model target exports _POSIX_C_SOURCE=200809L to everything that links
- * it; without POSIX visibility <time.h> hides TIMER_ABSTIME and the clocks. */
-#ifndef TIMER_ABSTIME
-#error "sys/neutrino.h (model): POSIX <time.h> names are hidden; compile with _POSIX_C_SOURCE >= 199309L (linking wrt_neutrino_sim sets it)"
-#endif
-
 #ifdef __cplusplus
 extern "C" {
+#endif
+
+/* The kernel's version * 100, as <sys/neutrino.h> defines it (SDP 6.6
+ * sys/neutrino.h:84 has 660); here the model's API profile. */
+#define _NTO_VERSION NTO_SIM_PROFILE
+
+/* Types that differ between the profiles' prototypes (not QNX names):
+ * MsgSendPulse's value is an int up to 7.1 and a long in 8.0; TimerTimeout's
+ * flags an int up to 7.1 and a _Uint32t in 8.0 (qnx-facts.md, 8.0 SDP). */
+#if _NTO_VERSION >= 800
+#define NTO_SIM_PULSE_VALUE_T long
+#define NTO_SIM_TIMEOUT_FLAGS_T uint32_t
+#else
+#define NTO_SIM_PULSE_VALUE_T int
+#define NTO_SIM_TIMEOUT_FLAGS_T int
 #endif
 
 /* QNX <errno.h> defines EOK (0) as the success value of the _r calls. */
@@ -44,14 +67,27 @@ extern "C" {
 #define _NTO_CHF_SENDER_LEN 0x0020u
 #define _NTO_CHF_COID_DISCONNECT 0x0040u
 #define _NTO_CHF_REPLY_LEN 0x0080u
-#define _NTO_CHF_PULSE_POOL 0x0100u
-#define _NTO_CHF_PRIVATE 0x1000u /* 7.1+: no other process may connect */
+#if _NTO_VERSION >= 710
+#define _NTO_CHF_PULSE_POOL 0x0100u /* 6.x: _NTO_CHF_STICKY */
+#endif
+/* "No other process may connect". Absent from the 6.4 public header (6.4
+ * trunk/services/system/public/sys/neutrino.h:337-348 end at
+ * _NTO_CHF_GLOBAL 0x0800) and never tested by the 6.4 kernel; PRESENT in the
+ * SDP 6.6 header (sys/neutrino.h:402, 0x1000u), whose kernel source is not
+ * public, so whether 6.6/7.0 honour it is unconfirmed. The 640 profile
+ * stands for "flag absent" (compile with flags 0). */
+#if _NTO_VERSION >= 710
+#define _NTO_CHF_PRIVATE 0x1000u
+#endif
 
 /* --- ConnectAttach() index and flags */
 /* "If _NTO_SIDE_CHANNEL is set, the connection is created as a side channel,
  * meaning the ID returned is from a different space than file descriptors"
  * (ConnectAttach, 7.1). */
 #define _NTO_SIDE_CHANNEL 0x40000000
+/* _NTO_COF_CLOEXEC is 1 in every profile; 8.0 renumbered or removed
+ * several other _NTO_COF_* flags (qnx-facts.md), which the model therefore
+ * does not define: code must use none of them. */
 #define _NTO_COF_CLOEXEC 0x0001
 
 /* --- TimerTimeout() states: _NTO_TIMEOUT_x = 1 << STATE_x (libc neutrino.rs) */
@@ -83,9 +119,15 @@ extern "C" {
 /* The kernel-timeout event: QNX code passes NULL or a SIGEV_UNBLOCK event
  * ("The notify should always be a notification event of type
  * SIGEV_UNBLOCK", Getting Started, "Kernel timeouts"). The host has no
- * SIGEV_UNBLOCK; the model uses QNX 8.0's value, unused by Linux. */
+ * SIGEV_UNBLOCK; the model takes each profile's value: 5 in 6.4
+ * (lib/c/public/sys/siginfo.h:84) and 8.0, 0x85 on 64-bit 7.x (qnx-facts.md:
+ * SIGEV_* differ between 7.x and 8.0 - use the names, never numbers). */
 #ifndef SIGEV_UNBLOCK
+#if _NTO_VERSION == 710
+#define SIGEV_UNBLOCK 0x85
+#else
 #define SIGEV_UNBLOCK 5
+#endif
 #endif
 #ifndef SIGEV_UNBLOCK_INIT
 #define SIGEV_UNBLOCK_INIT(__e) ((__e)->sigev_notify = SIGEV_UNBLOCK)
@@ -158,7 +200,12 @@ int ChannelDestroy_r(int chid);
 /* ConnectAttach(): nd must be ND_LOCAL_NODE (<sys/netmgr.h>) and pid 0 or
  * getpid(); otherwise, or for an unknown chid, ESRCH. EAGAIN when the
  * connection table is full. */
+#if _NTO_VERSION >= 800
+/* 8.0: the first argument is "reserved" (no remote nodes); pass 0. */
+int ConnectAttach(uint32_t reserved, pid_t pid, int chid, unsigned index, int flags);
+#else
 int ConnectAttach(uint32_t nd, pid_t pid, int chid, unsigned index, int flags);
+#endif
 int ConnectAttach_r(uint32_t nd, pid_t pid, int chid, unsigned index, int flags);
 
 /* ConnectDetach(): "EINVAL The connection specified by coid doesn't exist". */
@@ -168,8 +215,8 @@ int ConnectDetach_r(int coid);
 /* MsgSendPulse(): EBADF for an unknown coid or one whose channel was
  * destroyed, EINVAL for a priority outside -1 and 0..255, EAGAIN when no
  * pulse object is left to queue the pulse. */
-int MsgSendPulse(int coid, int priority, int code, int value);
-int MsgSendPulse_r(int coid, int priority, int code, int value);
+int MsgSendPulse(int coid, int priority, int code, NTO_SIM_PULSE_VALUE_T value);
+int MsgSendPulse_r(int coid, int priority, int code, NTO_SIM_PULSE_VALUE_T value);
 
 /* MsgReceivePulse(): returns 0 on a pulse. ESRCH for an unknown chid or when
  * the channel is destroyed while the thread is blocked, EFAULT for a NULL or
@@ -182,9 +229,9 @@ int MsgReceivePulse_r(int chid, void *pulse, size_t bytes, struct _msg_info *inf
  * CLOCK_REALTIME; ntime NULL = immediate timeout; TIMER_ABSTIME in flags =
  * absolute ntime. otime is never written (the model does not model
  * _NTO_TIMEOUT_NANOSLEEP, which is rejected with EINVAL). */
-int TimerTimeout(clockid_t id, int flags, const struct sigevent *notify,
+int TimerTimeout(clockid_t id, NTO_SIM_TIMEOUT_FLAGS_T flags, const struct sigevent *notify,
                  const uint64_t *ntime, uint64_t *otime);
-int TimerTimeout_r(clockid_t id, int flags, const struct sigevent *notify,
+int TimerTimeout_r(clockid_t id, NTO_SIM_TIMEOUT_FLAGS_T flags, const struct sigevent *notify,
                    const uint64_t *ntime, uint64_t *otime);
 
 /* SchedGet(): "return the current scheduling policy and parameters for the
