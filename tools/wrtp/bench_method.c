@@ -279,8 +279,8 @@ int bm_run_threads(unsigned n, const int *cpu, bm_body_fn body, void *ctx,
 double bm_ns_per_cycle(void) {
 #if defined(__x86_64__) || defined(__aarch64__)
   double best = 0;
-  for (int rep = 0; rep < 5; rep++) {
-    uint64_t x = 1, iters = 200000;
+  for (int rep = 0; rep < 25; rep++) {
+    uint64_t x = 1, iters = 40000;
     uint64_t t0 = bm_now_ns();
     for (uint64_t i = 0; i < iters; i++) {
       /* 50 dependent adds: 50 cycles whatever the loop costs beside them. */
