@@ -58,7 +58,7 @@ bool wrt_crc32c_x86_has_pclmul(void);
  * and its joining constants: [t][j] advances the raw register over
  * (j + 1) * wrt_crc32c_x86_chunk[t] zero bytes (derivation in
  * crc32c_x86.c). */
-#define WRT_CRC32C_X86_TIERS 3
+#define WRT_CRC32C_X86_TIERS 4
 extern const size_t wrt_crc32c_x86_chunk[WRT_CRC32C_X86_TIERS];
 extern const uint32_t wrt_crc32c_x86_shift[WRT_CRC32C_X86_TIERS][7];
 

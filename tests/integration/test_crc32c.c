@@ -238,7 +238,9 @@ static void check_path(crc_fn f) {
   static const size_t big[] = {4095u,          4096u,          4097u,
                                8191u,          8192u + 1024u + 256u + 9u,
                                3u * 8192u + 1u, 65536u,        65536u + 1u,
-                               65536u + 777u,  ((size_t)1 << 20) + 7u};
+                               65536u + 777u,  8u * 16448u - 1u, 8u * 16448u,
+                               8u * 16448u + 4096u + 1024u + 256u + 9u,
+                               ((size_t)1 << 20) + 7u};
   fill_random(buf, BUF_MAX);
   for (size_t off = 0; off < 16u; off++)
     for (size_t len = 0; len <= 4096u; len++)
@@ -303,9 +305,10 @@ static void test_x86_shift_constants(void **state) {
         reg = (reg >> 1) ^ ((reg & 1u) != 0u ? 0x82F63B78u : 0u);
       assert_int_equal(wrt_crc32c_x86_shift[t][j], reg);
     }
-  assert_int_equal(wrt_crc32c_x86_chunk[0], 512u);
-  assert_int_equal(wrt_crc32c_x86_chunk[1], 128u);
-  assert_int_equal(wrt_crc32c_x86_chunk[2], 32u);
+  assert_int_equal(wrt_crc32c_x86_chunk[0], 16448u);
+  assert_int_equal(wrt_crc32c_x86_chunk[1], 512u);
+  assert_int_equal(wrt_crc32c_x86_chunk[2], 128u);
+  assert_int_equal(wrt_crc32c_x86_chunk[3], 32u);
 }
 
 /* Every entry of the PCLMUL zeros operator's digit table, through a shift
