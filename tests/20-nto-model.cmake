@@ -23,12 +23,11 @@ if(TARGET wrt_neutrino_sim)
 endif()
 
 # Issue 10 item 3's requirement (a wait keeps the caller's priority; a wake
-# boosts no other thread) on src/qnx/qnx_sync.c over the model. KNOWN BUG in
-# today's futex: it fails, hence WILL_FAIL; the qnx-sync rewrite makes it
-# pass and must then drop WILL_FAIL (the test flips).
+# boosts no other thread) on src/qnx/qnx_sync.c over the model. It failed on
+# the per-wait-channel futex; the per-thread parker (fixed-priority channel)
+# makes it pass.
 if(TARGET wrt_platform_qnx_model)
   wrt_add_test(NAME test_qnx_priority_on_model
     SOURCES nto_model/test_qnx_priority_on_model.c
-    LIBS wrt_platform_qnx_model LABELS nto_model qnx threads known_bug TIMEOUT 60)
-  set_tests_properties(test_qnx_priority_on_model PROPERTIES WILL_FAIL TRUE)
+    LIBS wrt_platform_qnx_model LABELS nto_model qnx threads TIMEOUT 60)
 endif()

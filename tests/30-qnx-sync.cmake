@@ -9,3 +9,11 @@ if(TARGET wrt_platform_qnx_model)
     SOURCES qnx_sync/test_qnx_futex.c qnx_sync/qnx_futex_test_util.c
     LIBS wrt_platform_qnx_model LABELS qnx threads TIMEOUT 60)
 endif()
+# Issue 16: forged and stale pulses never end a wait early or leave a node
+# linked (white box: includes the parker's internal header).
+if(TARGET wrt_platform_qnx_model)
+  wrt_add_test(NAME test_qnx_futex_forged
+    SOURCES qnx_sync/test_qnx_futex_forged.c qnx_sync/qnx_futex_test_util.c
+    LIBS wrt_platform_qnx_model LABELS qnx threads TIMEOUT 120)
+  target_include_directories(test_qnx_futex_forged PRIVATE ${PROJECT_SOURCE_DIR}/src/qnx)
+endif()

@@ -45,6 +45,11 @@ static uint64_t monotonic_ns(void) {
 wrt_status wrt_linux_futex_init(wrt_linux_futex_t *f, uint32_t initial_value) {
   if (f == NULL)
     return WRT_E_INVALID_ARG;
+  /* Live (initialised, not destroyed): a thread may be waiting on the word,
+   * and rewriting it would race with the waiter's read (issue 15). */
+  if (f->base.ops == &linux_futex_ops) {
+    return WRT_E_STATE;
+  }
   f->base.ops = &linux_futex_ops;
   atomic_init(&f->base.value, initial_value);
   atomic_init(&f->last_os_error, 0);

@@ -5,39 +5,51 @@
  * <pthread.h>, <sched.h>, <errno.h>, <time.h>, <stdatomic.h>) and compiles
  * unchanged on a Linux host against sim/neutrino/include (the Neutrino host model).
  *
- * Protocol (each step is labelled [Wn]/[Kn]/[Dn]; verify/qnx_futex.pml has
+ * Every waiting thread sleeps on its own per-thread parker (qnx_parker.c: a
+ * private, fixed-priority channel and a side-channel connection, made at
+ * the thread's first blocking wait and released at thread exit).
+ *
+ * Protocol (each step is labelled [Wn]/[Kn]/[Dn]; verify/qnx_parker.pml has
  * the same labels on the matching Promela statements):
  *   wait:  [W1] word != expected -> AGAIN, no kernel call
- *          [W2] create a private channel + side-channel connection
+ *          [W2] the thread's parker (kernel calls only at its first wait)
  *          [W3] (priority order only) sample our priority with SchedGet
- *               (a failure -> OS, via [W7]: never queued at a guess);
- *               then under the lock: insert our stack node in wake order -
- *               priority: after every node of higher or equal priority
- *               (highest first, FIFO among equals); FIFO: at the tail - THEN
- *               re-check the word (a wake after this point finds the node)
- *          [W4] arm TimerTimeout (absolute deadline) and MsgReceivePulse on
- *               our own channel; EINTR -> [W4] again with the same deadline
- *          [W5] a pulse: the waker unlinked us -> OK (or STATE on destroy)
- *          [W6] timeout/error: under the lock, if still linked unlink and
- *               report it; if already unlinked, the waker has ALREADY sent
- *               our pulse (sends happen under the lock) -> OK / STATE
- *          [W7] ConnectDetach + ChannelDestroy (frees a queued pulse)
+ *               (a failure -> OS: never queued at a guess); then under the
+ *               lock: take a fresh park token, insert our stack node in wake
+ *               order - priority: after every node of higher or equal
+ *               priority (highest first, FIFO among equals); FIFO: at the
+ *               tail - THEN re-check the word (a wake after this point
+ *               finds the node)
+ *          [W4] park: TimerTimeout (absolute deadline, re-armed before every
+ *               receive) + MsgReceivePulse on our channel; pulses other than
+ *               WAKE(our token) are dropped and the park goes on
+ *          [W5] whatever ended the park, read our node under the lock:
+ *               WOKEN -> OK, DESTROYED -> STATE (the waker unlinked us and
+ *               sent our pulse under that lock); still WAITING after a
+ *               right-token pulse (forged) -> [W4] again
+ *          [W6] still WAITING after a timeout or error: unlink, report it
  *   wake:  [K1] under the lock, for up to n nodes from the head: unlink,
- *               mark WOKEN, MsgSendPulse to the node's own connection
- *               (never touch the node after a successful send: its thread
- *               may have returned); a failed send re-links the node at the
- *               head and stops.
- *   destroy: [D1] under the lock: set destroying, unlink every node and send
- *               it a DESTROYED pulse; [D2] wait until no thread is inside
- *               wait/wake; [D3] destroy the lock, clear the object.
- * Why the lock covers the sends: a waiter that times out [W6] must know
- * whether its pulse is sent before it destroys its channel [W7]; otherwise a
- * late send could hit a connection id that the process has since reused.
- * Wake ORDER is a property of where [W3] inserts; verify/qnx_futex.pml
+ *               mark WOKEN, MsgSendPulse WAKE(node's token) to the node's
+ *               parker (never touch the node after a successful send: its
+ *               thread may return once it holds the lock); a failed send
+ *               re-links the node at the head, WAITING, and stops.
+ *   destroy: [D1] under the lock: set destroying, unlink every node, mark it
+ *               DESTROYED and send it WAKE(token); [D2] wait until no thread
+ *               is inside wait/wake; [D3] destroy the lock, clear the object.
+ * Security (issue "a QNX wait ends because the futex says so"): a pulse
+ * never decides a return value; only the node state does, under the lock.
+ * A forged or stale pulse costs the waiter one receive, nothing more, and a
+ * timed waiter still leaves by its deadline with its node unlinked.
+ * Why the lock covers the sends: a waiter that leaves (and whose thread may
+ * then exit and release its parker) must first take the lock, so a send
+ * never targets a released connection id that the process has since reused.
+ * A wake whose waiter had already timed out leaves at most one stale pulse
+ * on that thread's channel; its next park drops it (wrong token).
+ * Wake ORDER is a property of where [W3] inserts; verify/qnx_parker.pml
  * inserts at a nondeterministic position, so what it proves (no lost
- * wake-up, wake_all, bounded pulses, no send to a dead channel) holds for
- * priority and FIFO order alike. The order itself is tested on the Neutrino
- * host model (tests/qnx_sync/test_qnx_futex.c).
+ * wake-up, exact wake_all, no return without state, no node left linked)
+ * holds for priority and FIFO order alike. The order itself is tested on
+ * the Neutrino host model (tests/qnx_sync/test_qnx_futex.c).
  */
 /* Strict -std=c11 hides clock_gettime, nanosleep, CLOCK_MONOTONIC and
  * <sys/neutrino.h>; _QNX_SOURCE shows them ("Conforming to standards", QNX
@@ -54,14 +66,7 @@
 #include <sys/neutrino.h>
 #include <time.h>
 
-/* User pulse codes (ChannelCreate / MsgSendPulse: user codes are
- * _PULSE_CODE_MINAVAIL..._PULSE_CODE_MAXAVAIL; negative codes are the
- * kernel's). */
-#define WRT_QNX_PULSE_WAKE (_PULSE_CODE_MINAVAIL + 1)
-#define WRT_QNX_PULSE_DESTROYED (_PULSE_CODE_MINAVAIL + 2)
-
-/* ConnectAttach: nd 0 is ND_LOCAL_NODE (<sys/netmgr.h>), pid 0 this process. */
-#define WRT_QNX_LOCAL_NODE 0u
+#include "qnx_parker.h"
 
 /* The pause between retries of destroy and of an (impossible) lock failure. */
 #define WRT_QNX_RETRY_PAUSE_NS 1000000L
@@ -70,9 +75,10 @@ enum { WAITER_WAITING = 0, WAITER_WOKEN, WAITER_DESTROYED };
 
 struct wrt_qnx_futex_waiter {
   struct wrt_qnx_futex_waiter *next;
-  int coid;     /* side-channel connection to this waiter's own channel */
-  int state;    /* WAITER_*, written under the futex lock */
-  int priority; /* sampled at [W3] (priority order; 0 in FIFO order) */
+  wrt_parker_t *parker; /* the waiting thread's parker */
+  uint32_t token;       /* this wait's park token (wrt_qnx_parker_prepare) */
+  int state;            /* WAITER_*, read and written under the futex lock only */
+  int priority;         /* sampled at [W3] (priority order; 0 in FIFO order) */
 };
 
 int wrt_qnx_sync_pulse_priority(wrt_qnx_sync_priority p) {
@@ -121,23 +127,10 @@ static void set_os_error(wrt_qnx_futex_t *f, int err) {
   atomic_store(&f->last_os_error, err);
 }
 
-/* EAGAIN from ChannelCreate/ConnectAttach/MsgSendPulse means the kernel is
- * out of the objects it needs (their QNX reference pages); the rest is OS. */
-static wrt_status os_status(int err) {
-  return err == EAGAIN ? WRT_E_NO_MEMORY : WRT_E_OS;
-}
-
 _Static_assert(offsetof(wrt_qnx_futex_t, base) == (size_t)0, "from_base() needs base first");
 
 static wrt_qnx_futex_t *from_base(wrt_futex_t *self) {
   return (wrt_qnx_futex_t *)(void *)self;
-}
-
-static uint64_t monotonic_ns(void) {
-  struct timespec ts;
-  /* CLOCK_MONOTONIC cannot fail on QNX or Linux for a valid timespec. */
-  (void)clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 static void list_append(wrt_qnx_futex_t *f, wrt_qnx_futex_waiter_t *n) {
@@ -201,231 +194,166 @@ static void list_remove(wrt_qnx_futex_t *f, wrt_qnx_futex_waiter_t *n) {
   }
 }
 
-/* MsgSendPulse (QNX library reference): non-blocking; "priority: the priority
- * of the pulse, or -1 for the priority of the calling thread". EINTR cannot
- * come from a call that does not block, but is retried all the same. */
-static int send_pulse(int coid, int priority, int code) {
-  for (;;) {
-    if (MsgSendPulse(coid, priority, code, 0) != -1)
-      return 0;
-    if (errno != EINTR)
-      return errno;
+/* Takes the futex lock where the caller's node may be linked: this frame
+ * must not return before the node is unlinked, so a failing lock
+ * (impossible for a valid default mutex) is retried rather than reported. */
+static void lock_must(wrt_qnx_futex_t *f) {
+  int perr;
+  while ((perr = pthread_mutex_lock(&f->lock)) != 0) {
+    set_os_error(f, perr);
+    struct timespec pause = {0, WRT_QNX_RETRY_PAUSE_NS};
+    (void)nanosleep(&pause, NULL);
   }
 }
 
-/* [W7] Releases the waiter's connection then its channel. ChannelDestroy
- * (QNX reference) frees any pulse still queued on it, so no stale pulse
- * outlives the wait. Returns the first errno, 0 if both succeeded. */
-static int release_channel(int chid, int coid) {
+/* Under the lock: wakes node n (already unlinked) by its parker, having
+ * marked it with state. On a failed send the node is put back at the head,
+ * which is where it was (the list cannot change while the lock is held),
+ * and left WAITING: it was not woken. n's fields are read BEFORE the state
+ * is set, and n is never touched after a successful send (its thread may
+ * return as soon as it holds the lock). */
+static wrt_status wake_node(wrt_qnx_futex_t *f, wrt_qnx_futex_waiter_t *n, int state) {
+  wrt_parker_t *p = n->parker;
+  uint32_t token = n->token;
+  n->state = state;
   int err = 0;
-  if (ConnectDetach(coid) == -1)
-    err = errno;
-  if (ChannelDestroy(chid) == -1 && err == 0)
-    err = errno;
-  return err;
+  wrt_status st = wrt_qnx_parker_unpark(p, token, f->pulse_priority, &err);
+  if (st != WRT_OK) {
+    n->state = WAITER_WAITING;
+    list_push_front(f, n);
+    set_os_error(f, err);
+  }
+  return st;
 }
 
 static wrt_status wait_blocking(wrt_qnx_futex_t *f, uint32_t expected, uint64_t timeout_ns);
 
 static wrt_status qnx_wait(wrt_futex_t *self, uint32_t expected, uint64_t timeout_ns) {
   wrt_qnx_futex_t *f = from_base(self);
-  if (atomic_load(&f->initialised) != 1u)
+  if (atomic_load(&f->initialised) != 1u) {
     return WRT_E_STATE;
+  }
   /* [W1] */
-  if (atomic_load(&f->base.value) != expected)
+  if (atomic_load(&f->base.value) != expected) {
     return WRT_E_AGAIN;
-  if (timeout_ns == 0u)
+  }
+  if (timeout_ns == 0u) {
     return WRT_E_TIMEOUT;
+  }
   /* The wait node lives on this thread's stack and is linked into the
    * futex while the thread blocks in MsgReceivePulse, a cancellation point
    * (pthread_cancel; MsgReceive*). Cancelling there would unwind the frame
-   * with the node still linked and the channel leaked, so cancellation is
-   * held off for the wait and acted on at the caller's next cancellation
-   * point (pthread_setcancelstate, POSIX). */
+   * with the node still linked, so cancellation is held off for the wait
+   * and acted on at the caller's next cancellation point
+   * (pthread_setcancelstate, POSIX). */
   int cancel_state;
   (void)pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cancel_state);
+  atomic_fetch_add(&f->inside, 1u);
   wrt_status st = wait_blocking(f, expected, timeout_ns);
+  /* The last access to *f: destroy may free it once inside reaches 0. */
+  atomic_fetch_sub(&f->inside, 1u);
   (void)pthread_setcancelstate(cancel_state, &cancel_state);
   return st;
 }
 
-/* [W2]..[W7]: the part of a wait that blocks. */
+/* [W2]..[W6]: the part of a wait that blocks. */
 static wrt_status wait_blocking(wrt_qnx_futex_t *f, uint32_t expected, uint64_t timeout_ns) {
-
   /* Absolute monotonic deadline taken before any work, so a timed-out wait
-   * lasts at least timeout_ns. Saturation means "no deadline". */
-  bool timed = timeout_ns != WRT_WAIT_FOREVER;
-  uint64_t deadline = 0u;
-  if (timed) {
-    uint64_t now = monotonic_ns();
-    if (timeout_ns > UINT64_MAX - now)
-      timed = false;
-    else
-      deadline = now + timeout_ns;
-  }
+   * lasts at least timeout_ns. */
+  const uint64_t deadline = wrt_qnx_parker_deadline(timeout_ns);
 
-  atomic_fetch_add(&f->inside, 1u);
-  wrt_status result;
-
-  /* [W2] ChannelCreate (QNX reference): _NTO_CHF_PRIVATE (7.1+) keeps other
-   * processes from connecting; without _NTO_CHF_FIXED_PRIORITY the receiver
-   * takes the pulse's priority, which is what the config's priority sets. */
-  unsigned chflags = 0u;
-#ifdef _NTO_CHF_PRIVATE
-  chflags |= (unsigned)_NTO_CHF_PRIVATE;
-#endif
-  int chid = ChannelCreate(chflags);
-  if (chid == -1) {
-    int err = errno;
+  /* [W2] */
+  wrt_parker_t *parker = NULL;
+  int err = 0;
+  wrt_status st = wrt_qnx_parker_self(&parker, &err);
+  if (st != WRT_OK) {
     set_os_error(f, err);
-    atomic_fetch_sub(&f->inside, 1u);
-    return os_status(err);
-  }
-  /* ConnectAttach (QNX reference): _NTO_SIDE_CHANNEL keeps the coid out of
-   * the file-descriptor space; _NTO_COF_CLOEXEC closes it on exec. */
-  int coid = ConnectAttach(WRT_QNX_LOCAL_NODE, 0, chid, _NTO_SIDE_CHANNEL, _NTO_COF_CLOEXEC);
-  if (coid == -1) {
-    int err = errno;
-    set_os_error(f, err);
-    (void)ChannelDestroy(chid);
-    atomic_fetch_sub(&f->inside, 1u);
-    return os_status(err);
+    return st;
   }
 
   wrt_qnx_futex_waiter_t node;
   node.next = NULL;
-  node.coid = coid;
+  node.parker = parker;
+  node.token = 0u;
   node.state = WAITER_WAITING;
   node.priority = 0;
 
   /* [W3] SchedGet (QNX library reference): "If pid and tid are zero, then
-   * the calling thread is used"; it returns the policy, -1 + errno on error,
-   * and fills param. sched_priority is the thread's assigned priority
-   * (sched_param: not "temporary adjustments due to priority inheritance");
-   * that it includes the priority a received pulse gave the thread holds on
-   * the host model; the QNX docs do not say.
-   * Sampled once: a later change does not re-sort the list. A failure fails
-   * the wait rather than queue the thread at a guessed priority. */
-  bool by_priority = f->config.wake_order == WRT_QNX_WAKE_PRIORITY;
+   * the calling thread is used"; -1 + errno on error; fills param.
+   * sched_priority is the thread's assigned priority (sched_param: not
+   * "temporary adjustments due to priority inheritance"). What QNX 8.0's
+   * split of real and effective priority makes SchedGet report while a
+   * mutex boosts the thread is not documented: either value orders the
+   * list; no guarantee below depends on which (qnx_sync.h). Sampled once:
+   * a later change does not re-sort the list. A failure fails the wait
+   * rather than queue the thread at a guessed priority. */
+  const bool by_priority = f->config.wake_order == WRT_QNX_WAKE_PRIORITY;
   if (by_priority) {
     struct sched_param sp;
     if (SchedGet(0, 0, &sp) == -1) {
       set_os_error(f, errno);
-      result = WRT_E_OS;
-      goto release;
+      return WRT_E_OS;
     }
     node.priority = sp.sched_priority;
   }
   int perr = pthread_mutex_lock(&f->lock);
   if (perr != 0) {
     set_os_error(f, perr);
-    result = WRT_E_OS;
-    goto release;
+    return WRT_E_OS;
   }
   if (f->destroying) {
     (void)pthread_mutex_unlock(&f->lock);
-    result = WRT_E_STATE;
-    goto release;
+    return WRT_E_STATE;
   }
-  if (by_priority)
+  node.token = wrt_qnx_parker_prepare(parker);
+  if (by_priority) {
     list_insert_by_priority(f, &node);
-  else
+  } else {
     list_append(f, &node);
+  }
   if (atomic_load(&f->base.value) != expected) {
     list_remove(f, &node);
     (void)pthread_mutex_unlock(&f->lock);
-    result = WRT_E_AGAIN;
-    goto release;
+    return WRT_E_AGAIN;
   }
   (void)pthread_mutex_unlock(&f->lock);
 
-  /* [W4] TIMER_ABSTIME is 0x80000000 on QNX: combine as unsigned. The flags
-   * parameter is an int up to 7.1 and a _Uint32t in 8.0 (TimerTimeout). */
-#if _NTO_VERSION >= 800
-  const uint32_t timeout_flags = (uint32_t)_NTO_TIMEOUT_RECEIVE | (uint32_t)TIMER_ABSTIME;
-#else
-  const int timeout_flags = (int)((unsigned)_NTO_TIMEOUT_RECEIVE | (unsigned)TIMER_ABSTIME);
-#endif
-  int os_err = 0;
   for (;;) {
-    /* TimerTimeout (QNX reference): arms a timeout for the NEXT kernel call
-     * that blocks in the given state, and is cleared on return from any
-     * kernel call - so it is re-armed before every receive. TIMER_ABSTIME
-     * makes ntime an absolute CLOCK_MONOTONIC time: retries after EINTR keep
-     * the original deadline instead of drifting. */
-    if (timed) {
-      uint64_t ntime = deadline;
-      if (TimerTimeout(CLOCK_MONOTONIC, timeout_flags, NULL, &ntime, NULL) == -1) {
-        os_err = errno;
-        if (os_err == EINTR)
-          continue;
-        result = WRT_E_OS;
-        break;
-      }
+    /* [W4] Only a WAKE pulse with this wait's token ends a park early;
+     * every other pulse is dropped inside the parker. */
+    err = 0;
+    st = wrt_qnx_parker_park(parker, node.token, deadline, &err);
+    /* [W5] The node state, read under the lock, decides - never the pulse:
+     * a forged pulse that carries the right token finds us WAITING and we
+     * park again with the same token. */
+    lock_must(f);
+    if (node.state != WAITER_WAITING) {
+      /* The waker unlinked us and sent our pulse under this lock. */
+      st = node.state == WAITER_WOKEN ? WRT_OK : WRT_E_STATE;
+      (void)pthread_mutex_unlock(&f->lock);
+      return st;
     }
-    struct _pulse pulse;
-    /* MsgReceivePulse (QNX reference): returns 0 when a pulse is received;
-     * -1 with ETIMEDOUT when the armed timeout expired, EINTR on a signal.
-     * The channel is ours alone, so every pulse on it was sent for us. */
-    if (MsgReceivePulse(chid, &pulse, sizeof pulse, NULL) != -1) {
-      if (pulse.code == WRT_QNX_PULSE_WAKE) {
-        result = WRT_OK; /* [W5] */
-        goto release;
+    if (st != WRT_OK) {
+      /* [W6] timeout or a failed kernel call: unlink ourselves. */
+      list_remove(f, &node);
+      if (st != WRT_E_TIMEOUT) {
+        set_os_error(f, err);
       }
-      if (pulse.code == WRT_QNX_PULSE_DESTROYED) {
-        result = WRT_E_STATE; /* [W5] */
-        goto release;
-      }
-      continue; /* no other pulse is sent to a private channel; ignore */
+      (void)pthread_mutex_unlock(&f->lock);
+      return st;
     }
-    os_err = errno;
-    if (os_err == EINTR)
-      continue;
-    result = os_err == ETIMEDOUT ? WRT_E_TIMEOUT : WRT_E_OS;
-    break;
+    (void)pthread_mutex_unlock(&f->lock);
   }
-
-  /* [W6] Our node may still be linked: this frame must not return before it
-   * is unlinked, so a failing lock (impossible for a valid default mutex) is
-   * retried rather than reported. */
-  while ((perr = pthread_mutex_lock(&f->lock)) != 0) {
-    set_os_error(f, perr);
-    struct timespec pause = {0, WRT_QNX_RETRY_PAUSE_NS};
-    (void)nanosleep(&pause, NULL);
-  }
-  if (node.state == WAITER_WAITING) {
-    list_remove(f, &node);
-    if (result == WRT_E_OS)
-      set_os_error(f, os_err);
-  } else {
-    /* Already unlinked: its pulse was sent under the lock we now hold. */
-    result = node.state == WAITER_WOKEN ? WRT_OK : WRT_E_STATE;
-  }
-  (void)pthread_mutex_unlock(&f->lock);
-
-release: {
-  /* [W7] */
-  int rerr = release_channel(chid, coid);
-  if (rerr != 0) {
-    set_os_error(f, rerr);
-    /* A wake already given to this waiter must not turn into an error: a
-     * mutex above would give up without retaking the lock and strand the
-     * other waiters. The errno is kept; the object stays usable. */
-    if (result != WRT_OK && result != WRT_E_STATE)
-      result = WRT_E_OS;
-  }
-}
-  /* The last access to *f: destroy may free it once inside reaches 0. */
-  atomic_fetch_sub(&f->inside, 1u);
-  return result;
 }
 
 static wrt_status qnx_wake(wrt_futex_t *self, uint32_t count) {
   wrt_qnx_futex_t *f = from_base(self);
-  if (count == 0u)
+  if (count == 0u) {
     return WRT_E_INVALID_ARG;
-  if (atomic_load(&f->initialised) != 1u)
+  }
+  if (atomic_load(&f->initialised) != 1u) {
     return WRT_E_STATE;
+  }
   atomic_fetch_add(&f->inside, 1u);
   wrt_status result = WRT_OK;
   int perr = pthread_mutex_lock(&f->lock);
@@ -439,21 +367,10 @@ static wrt_status qnx_wake(wrt_futex_t *self, uint32_t count) {
   } else {
     /* [K1] */
     for (uint32_t woken = 0u; woken < count && f->head != NULL; ++woken) {
-      wrt_qnx_futex_waiter_t *n = list_pop_front(f);
-      int coid = n->coid;
-      n->state = WAITER_WOKEN;
-      int err = send_pulse(coid, f->pulse_priority, WRT_QNX_PULSE_WAKE);
-      if (err != 0) {
-        /* Not sent: the waiter is still blocked (or waits for this lock in
-         * [W6]); put it back where it was: the head, in either order, as
-         * nothing else touched the list while we hold the lock. */
-        n->state = WAITER_WAITING;
-        list_push_front(f, n);
-        set_os_error(f, err);
-        result = os_status(err);
+      result = wake_node(f, list_pop_front(f), WAITER_WOKEN);
+      if (result != WRT_OK) {
         break;
       }
-      /* n may be gone now: its thread can return as soon as the pulse lands. */
     }
   }
   (void)pthread_mutex_unlock(&f->lock);
@@ -464,14 +381,23 @@ static wrt_status qnx_wake(wrt_futex_t *self, uint32_t count) {
 static const wrt_futex_ops_t qnx_futex_ops = {qnx_wait, qnx_wake};
 
 wrt_status wrt_qnx_futex_init(wrt_qnx_futex_t *f, const wrt_qnx_futex_config_t *cfg) {
-  if (f == NULL || cfg == NULL)
+  if (f == NULL || cfg == NULL) {
     return WRT_E_INVALID_ARG;
+  }
+  /* A live futex (initialised, not destroyed: threads may wait in it) is
+   * refused: re-init would drop its wait list and reset the inside count,
+   * stranding the waiters and making a later destroy spin forever. */
+  if (f->base.ops == &qnx_futex_ops && atomic_load(&f->initialised) == 1u) {
+    return WRT_E_STATE;
+  }
   int prio = wrt_qnx_sync_pulse_priority(cfg->priority);
-  if (prio == 0)
+  if (prio == 0) {
     return WRT_E_INVALID_ARG;
-  if (cfg->wake_order != WRT_QNX_WAKE_PRIORITY && cfg->wake_order != WRT_QNX_WAKE_FIFO)
+  }
+  if (cfg->wake_order != WRT_QNX_WAKE_PRIORITY && cfg->wake_order != WRT_QNX_WAKE_FIFO) {
     return WRT_E_INVALID_ARG;
-  /* The only thing init acquires; channels are per wait. */
+  }
+  /* The only thing init acquires; channels are per thread (qnx_parker.c). */
   int perr = pthread_mutex_init(&f->lock, NULL);
   if (perr != 0) {
     set_os_error(f, perr);
@@ -491,45 +417,37 @@ wrt_status wrt_qnx_futex_init(wrt_qnx_futex_t *f, const wrt_qnx_futex_config_t *
 }
 
 wrt_status wrt_qnx_futex_build(const wrt_qnx_futex_builder_t *b, wrt_qnx_futex_t *out) {
-  if (b == NULL || out == NULL)
+  if (b == NULL || out == NULL) {
     return WRT_E_INVALID_ARG;
+  }
   return wrt_qnx_futex_init(out, &b->config);
 }
 
 void wrt_qnx_futex_destroy(wrt_qnx_futex_t *f) {
-  if (f == NULL || atomic_load(&f->initialised) != 1u)
+  if (f == NULL || atomic_load(&f->initialised) != 1u) {
     return;
+  }
   struct timespec poll = {0, WRT_QNX_RETRY_PAUSE_NS};
   /* [D1] */
   for (;;) {
-    if (pthread_mutex_lock(&f->lock) != 0) {
-      (void)nanosleep(&poll, NULL);
-      continue;
-    }
+    lock_must(f);
     f->destroying = true;
-    int err = 0;
-    wrt_qnx_futex_waiter_t *n;
-    while ((n = list_pop_front(f)) != NULL) {
-      int coid = n->coid;
-      n->state = WAITER_DESTROYED;
-      err = send_pulse(coid, f->pulse_priority, WRT_QNX_PULSE_DESTROYED);
-      if (err != 0) {
-        n->state = WAITER_WAITING;
-        list_push_front(f, n);
-        set_os_error(f, err);
-        break;
-      }
+    wrt_status st = WRT_OK;
+    while (st == WRT_OK && f->head != NULL) {
+      st = wake_node(f, list_pop_front(f), WAITER_DESTROYED);
     }
     (void)pthread_mutex_unlock(&f->lock);
-    if (err == 0)
+    if (st == WRT_OK) {
       break;
+    }
     /* A send fails only while the pulse pool is exhausted (MsgSendPulse,
      * EAGAIN): a waiter must not be left blocked forever, so retry. */
     (void)nanosleep(&poll, NULL);
   }
   /* [D2] Threads woken in [D1] still touch *f until they leave. */
-  while (atomic_load(&f->inside) != 0u)
+  while (atomic_load(&f->inside) != 0u) {
     (void)nanosleep(&poll, NULL);
+  }
   /* [D3] */
   (void)pthread_mutex_destroy(&f->lock);
   f->base.ops = NULL;
@@ -539,13 +457,17 @@ void wrt_qnx_futex_destroy(wrt_qnx_futex_t *f) {
 }
 
 wrt_futex_t *wrt_qnx_futex_base(wrt_qnx_futex_t *f) {
-  if (f == NULL || atomic_load(&f->initialised) != 1u)
+  if (f == NULL || atomic_load(&f->initialised) != 1u) {
     return NULL;
+  }
   return &f->base;
 }
 
 int wrt_qnx_futex_last_os_error(const wrt_qnx_futex_t *f) {
-  if (f == NULL)
+  if (f == NULL) {
     return 0;
+  }
   return atomic_load(&f->last_os_error);
 }
+
+void wrt_qnx_thread_release(void) { wrt_qnx_parker_release_self(); }

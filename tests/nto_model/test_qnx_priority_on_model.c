@@ -6,12 +6,11 @@
  *      called wait (no pulse of ours lowers it);
  *   R2 no pulse of ours changes the priority of a thread other than the one
  *      it is sent to (no server boost of unrelated threads).
- * KNOWN BUG: the futex of today fails both (a NORMAL futex's priority-10
- * pulse demotes a priority-50 waiter to 10; its channel per wait reuses
- * ids, so a queued wake pulse boosts a thread that once waited on a channel
- * with the same id). Registered WILL_FAIL with label known_bug
- * (tests/20-nto-model.cmake); the qnx-sync rewrite makes it pass, and then
- * WILL_FAIL must go. Results are on the Neutrino host model, not on QNX.
+ * The per-wait-channel futex failed both (a NORMAL futex's priority-10
+ * pulse demoted a priority-50 waiter to 10; its channel per wait reused
+ * ids, so a queued wake pulse boosted a thread that once waited on a
+ * channel with the same id); the per-thread parker's fixed-priority channel
+ * passes. Results are on the Neutrino host model, not on QNX.
  */
 #include <pthread.h>
 #include <stdatomic.h>

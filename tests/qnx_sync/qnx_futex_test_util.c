@@ -17,9 +17,10 @@ static wrt_futex_t *create(void *storage, uint32_t v) {
 
 static void destroy(void *storage) { wrt_qnx_futex_destroy(storage); }
 
-/* Every wait has its own channel, so a thread of the suite is blocked in
- * this futex exactly when it is receive-blocked in the model; the suite's
- * threads are the only receivers while it runs. */
+/* A thread blocks in this futex only in MsgReceivePulse on its own parker
+ * channel, so a thread of the suite is blocked in it exactly when it is
+ * receive-blocked in the model; the suite's threads are the only receivers
+ * while it runs. */
 static unsigned count_blocked(void *storage, const int *tids, unsigned n) {
   (void)storage;
   (void)tids;

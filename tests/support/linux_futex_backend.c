@@ -3,10 +3,14 @@
  */
 #include "linux_futex_backend.h"
 
+#include <string.h>
+
 #include "wrt/linux_sync.h"
 
 static wrt_futex_t *create(void *storage, uint32_t v) {
   wrt_linux_futex_t *f = storage;
+  /* A test that failed midway left it live; init wants zeroed storage. */
+  memset(f, 0, sizeof *f);
   return wrt_linux_futex_init(f, v) == WRT_OK ? wrt_linux_futex_base(f) : NULL;
 }
 

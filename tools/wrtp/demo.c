@@ -65,6 +65,7 @@ static int run_example(wrt_page_allocator_t *alloc, wrt_futex_t *futex) {
 static int demo_linux(void) {
   wrt_linux_allocator_t allocator;
   wrt_linux_futex_t futex;
+  memset(&futex, 0, sizeof futex); /* init wants zeroed storage */
   wrt_linux_allocator_config_t cfg = wrt_linux_allocator_config_default();
   cfg.guard_pages = true;
   puts("Linux backend (native)");

@@ -210,6 +210,7 @@ static const st_mem_backend linux_mem = {"linux", linux_mem_create, linux_mem_de
                                          linux_mem_init_bad};
 
 static wrt_status linux_futex_create(void *storage, uint32_t v, wrt_futex_t **out) {
+  memset(storage, 0, sizeof(wrt_linux_futex_t)); /* init wants zeroed storage */
   wrt_status st = wrt_linux_futex_init(storage, v);
   *out = st == WRT_OK ? wrt_linux_futex_base(storage) : NULL;
   return st;
@@ -474,7 +475,9 @@ int wrtp_selftest(int argc, char **argv) {
     } else if (strcmp(argv[i], "--list") == 0) {
       list_requirements(st_memory_checks, st_memory_check_count);
       list_requirements(st_qnx_checks, st_qnx_check_count);
+      list_requirements(st_qnx_parker_checks, st_qnx_parker_check_count);
       list_requirements(st_sync_checks, st_sync_check_count);
+      list_requirements(st_wait_checks, st_wait_check_count);
       list_requirements(st_core_checks, st_core_check_count);
       return 0;
     } else {
@@ -498,7 +501,9 @@ int wrtp_selftest(int argc, char **argv) {
   uint64_t t0 = st_now_ns();
   run_list(&s, st_memory_checks, st_memory_check_count);
   run_list(&s, st_qnx_checks, st_qnx_check_count);
+  run_list(&s, st_qnx_parker_checks, st_qnx_parker_check_count);
   run_list(&s, st_sync_checks, st_sync_check_count);
+  run_list(&s, st_wait_checks, st_wait_check_count);
   run_list(&s, st_core_checks, st_core_check_count);
   double secs = (double)(st_now_ns() - t0) / 1e9;
   unsigned total = s.pass + s.fail + s.skip;

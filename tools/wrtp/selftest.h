@@ -115,5 +115,9 @@ extern const st_check st_core_checks[];
 extern const size_t st_core_check_count;
 extern const st_check st_qnx_checks[];
 extern const size_t st_qnx_check_count;
+extern const st_check st_qnx_parker_checks[];
+extern const size_t st_qnx_parker_check_count;
+extern const st_check st_wait_checks[]; /* checks_wait.c */
+extern const size_t st_wait_check_count;
 
 #endif

@@ -1,0 +1,78 @@
+/*
+ * wait_backend.h - the OS side of the wait table (internal; interface A).
+ *
+ * One concept: what src/core/wait_table.c needs from an OS - a blocking lock
+ * per bucket and one parker per thread - as a table of functions, so that
+ * core includes no OS header. Backends: src/linux/linux_wait_backend.c
+ * (+ linux_parker.c) and src/qnx/qnx_wait_backend.c (+ qnx_parker.c).
+ * Includes only wrt/wait_table.h, status.h and the C library.
+ *
+ * The protocol every backend relies on (and wait_table.c keeps):
+ *  - A waiter's node lives on its stack and is linked in a bucket under the
+ *    bucket lock. prepare() is called under that lock each time the waiter
+ *    is (re)published and gives a fresh token; the node records it.
+ *  - A notifier, under the bucket lock, unlinks the node, marks it chosen
+ *    and calls unpark() with the node's token; after a successful unpark it
+ *    touches neither the node nor the parker again. If unpark fails it
+ *    takes the node back (a CAS on the node's state) unless the waiter
+ *    already claimed it.
+ *  - The waiter leaves only after it has claimed its chosen node (a CAS,
+ *    after its park ended, no lock needed) or, under the bucket lock, seen
+ *    it chosen or unlinked it itself. So while a notifier is inside
+ *    unpark() the waiter's parker may only go away if unpark has already
+ *    done what ends the park (Linux: the CAS of the word; what follows,
+ *    FUTEX_WAKE on a private futex, uses the address as a key only; QNX:
+ *    MsgSendPulse is one kernel call). A wake of an old token can only find
+ *    a park that has a newer token: backends must ignore it.
+ */
+#ifndef WRT_CORE_WAIT_BACKEND_H
+#define WRT_CORE_WAIT_BACKEND_H
+
+#include <stdint.h>
+
+#include "wrt/status.h"
+#include "wrt/wait_table.h"
+
+typedef struct wrt_parker wrt_parker_t; /* backend-defined, one per thread */
+
+struct wrt_wait_backend {
+  /* Makes a lock in l (unlocked). On failure l holds no resource. */
+  wrt_status (*lock_init)(wrt_wait_lock_t *l);
+  /* Releases l's resources; l is unlocked and no thread uses it. */
+  void (*lock_destroy)(wrt_wait_lock_t *l);
+  /* Blocks until l is held. On failure l is not held. */
+  wrt_status (*lock)(wrt_wait_lock_t *l);
+  /* Releases l. Must release it even when it reports a failure (e.g. the
+   * wake of a thread queued on the lock failed); the table passes the
+   * status on. */
+  wrt_status (*unlock)(wrt_wait_lock_t *l);
+  /* The calling thread's parker, made at its first call (QNX: a private
+   * channel and side-channel connection, released at thread exit by a
+   * pthread key destructor). *os_error: errno of a failed OS call, else
+   * left alone. */
+  wrt_status (*self)(wrt_parker_t **out, int *os_error);
+  /* Owner thread only, under the bucket lock: opens a new park and returns
+   * its token (never 0). Any earlier token of p becomes stale. */
+  uint32_t (*prepare)(wrt_parker_t *p);
+  /* Owner thread only: sleeps until unpark(p, token) of THIS token, or the
+   * absolute CLOCK_MONOTONIC deadline in ns (UINT64_MAX: none). WRT_OK
+   * only once an unpark of this token has done what ends the park (never
+   * spuriously: a woken waiter may then leave without the lock, see
+   * above); an early return for any other reason is WRT_E_AGAIN (the
+   * caller re-checks its node under the bucket lock and parks again with a
+   * fresh token). WRT_E_TIMEOUT once the deadline has passed. Stale or
+   * forged wakes are ignored. */
+  wrt_status (*park)(wrt_parker_t *p, uint32_t token, uint64_t deadline_ns, int *os_error);
+  /* Any thread, under the bucket lock that links the waiter: wakes the park
+   * that has this token; a stale token is harmless (WRT_OK, nothing done).
+   * Must not touch p after the point where the park can end. On failure
+   * the park may or may not have ended (the table settles that with the
+   * node's state), and a later unpark of the same token must still wake a
+   * park that did not end (the table relinks the waiter and retries on the
+   * next notify). */
+  wrt_status (*unpark)(wrt_parker_t *p, uint32_t token, int *os_error);
+  /* CLOCK_MONOTONIC in ns; saturates instead of wrapping. */
+  uint64_t (*now_ns)(void);
+};
+
+#endif

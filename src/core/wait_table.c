@@ -1,0 +1,425 @@
+/*
+ * wait_table.c - the wait table of wrt/wait_table.h over a backend of
+ * wait_backend.h: buckets of FIFO lists of stack nodes, one lock each.
+ *
+ * Invariant, under a bucket's lock: waiters == the number of nodes linked in
+ * the bucket, plus one for a waiter between raising the count and either
+ * linking its node or lowering the count again (it holds the lock all that
+ * time, so nobody else sees it). A node is never linked after its wait
+ * returns.
+ *
+ * Node states (atomic, because a woken waiter reads its own without the
+ * lock): WAITING -> CHOSEN, by a notifier under the lock just before its
+ * unpark (the node is unlinked first); then either the waiter, its park
+ * ended, claims it (CHOSEN -> CLAIMED, a CAS) and returns at once without
+ * the lock, or the notifier, its unpark failed, takes it back (CHOSEN ->
+ * TAINTED, a CAS) and relinks the node where it was. Exactly one CAS wins.
+ * A TAINTED node is chosen as CHOSEN_LOCKED, which only the lock path
+ * accepts (see the enum).
+ * After a successful unpark the notifier touches neither the node nor the
+ * parker, so a woken thread needs nothing more from its waker: that is what
+ * spares it sleeping again on the bucket lock the waker still holds.
+ * May include: wrt/ headers, wait_backend.h, the C library. No OS header.
+ */
+#include "wrt/wait_table.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "checked_math.h"
+#include "wait_backend.h"
+
+#define WAIT_TABLE_LIVE ((uintptr_t)0x5741495454424c45u) /* "WAITTBLE" */
+
+enum {
+  NODE_WAITING = 0,
+  NODE_CHOSEN = 1,  /* woken; the waiter may claim it without the lock */
+  NODE_CLAIMED = 2, /* the waiter took its wake and may be gone */
+  /* A failed unpark may still have ended the park (Linux: the word was set,
+   * FUTEX_WAKE failed), so a later choice of this node must not be claimed
+   * without the lock: the waiter could leave before that notify's unpark
+   * touched its parker. Cleared when the waiter re-prepares under the lock. */
+  NODE_TAINTED = 3,
+  NODE_CHOSEN_LOCKED = 4 /* woken; the waiter sees it under the lock only */
+};
+
+struct wrt_wait_node {
+  struct wrt_wait_node *prev;
+  struct wrt_wait_node *next;
+  uintptr_t addr;
+  wrt_parker_t *parker;
+  uint32_t token;
+  _Atomic uint32_t state; /* NODE_* above */
+};
+
+/* An address as an integer, for alignment, hashing and identity: the one
+ * conversion of a pointer to an integer here (MISRA 11.6, see
+ * docs/misra-deviations.md: alignment cannot be tested otherwise). */
+static uintptr_t addr_bits(const void *p) { return (uintptr_t)p; }
+
+static bool table_live(const wrt_wait_table_t *t) {
+  return t->live == (addr_bits(t) ^ WAIT_TABLE_LIVE);
+}
+
+static bool backend_complete(const wrt_wait_backend_t *b) {
+  return b->lock_init != NULL && b->lock_destroy != NULL && b->lock != NULL &&
+         b->unlock != NULL && b->self != NULL && b->prepare != NULL && b->park != NULL &&
+         b->unpark != NULL && b->now_ns != NULL;
+}
+
+/* Fibonacci hashing: the top bits of addr * 2^64/phi spread neighbouring
+ * words over the buckets. hash_shift is 64 for a single bucket. */
+static wrt_wait_bucket_t *bucket_of(const wrt_wait_table_t *t, uintptr_t addr) {
+  size_t i = 0u;
+  if (t->hash_shift < 64u) {
+    uint64_t h = (uint64_t)addr * 0x9E3779B97F4A7C15u;
+    i = (size_t)(h >> t->hash_shift);
+  }
+  return &t->buckets[i];
+}
+
+/* Whether [a, a + a_len) and [b, b + b_len) share a byte, without
+ * computing an end that could wrap. */
+static bool overlaps(const void *a, size_t a_len, const void *b, size_t b_len) {
+  uintptr_t pa = addr_bits(a);
+  uintptr_t pb = addr_bits(b);
+  if (pa <= pb) {
+    return (pb - pa) < a_len;
+  }
+  return (pa - pb) < b_len;
+}
+
+/* Destroys the locks of buckets[0 .. n). */
+static void destroy_locks(const wrt_wait_backend_t *be, wrt_wait_bucket_t *buckets, size_t n) {
+  for (size_t i = 0u; i < n; i++) {
+    be->lock_destroy(&buckets[i].lock);
+  }
+}
+
+wrt_status wrt_wait_table_init(wrt_wait_table_t *table, wrt_wait_bucket_t *buckets,
+                               size_t bucket_count, const wrt_wait_backend_t *backend) {
+  if (table == NULL || buckets == NULL || backend == NULL || !backend_complete(backend)) {
+    return WRT_E_INVALID_ARG;
+  }
+  size_t bytes = 0u;
+  if (bucket_count == 0u || bucket_count > WRT_WAIT_TABLE_MAX_BUCKETS ||
+      (bucket_count & (bucket_count - 1u)) != 0u ||
+      wrt_size_mul(bucket_count, sizeof *buckets, &bytes) != WRT_OK) {
+    return WRT_E_INVALID_ARG; /* (the product cannot overflow with <= 2^20) */
+  }
+  if (overlaps(table, sizeof *table, buckets, bytes)) {
+    return WRT_E_INVALID_ARG;
+  }
+  if (table_live(table)) {
+    return WRT_E_STATE;
+  }
+  for (size_t i = 0u; i < bucket_count; i++) {
+    wrt_status st = backend->lock_init(&buckets[i].lock);
+    if (st != WRT_OK) {
+      destroy_locks(backend, buckets, i);
+      return st;
+    }
+    atomic_init(&buckets[i].waiters, 0u);
+    buckets[i].head = NULL;
+    buckets[i].tail = NULL;
+  }
+  unsigned log2 = 0u;
+  while (((size_t)1 << log2) < bucket_count) {
+    log2++;
+  }
+  table->backend = backend;
+  table->buckets = buckets;
+  table->bucket_count = bucket_count;
+  table->hash_shift = 64u - log2;
+  table->live = addr_bits(table) ^ WAIT_TABLE_LIVE;
+  return WRT_OK;
+}
+
+wrt_status wrt_wait_table_destroy(wrt_wait_table_t *table) {
+  if (table == NULL) {
+    return WRT_E_INVALID_ARG;
+  }
+  if (!table_live(table)) {
+    return WRT_OK;
+  }
+  for (size_t i = 0u; i < table->bucket_count; i++) {
+    if (atomic_load(&table->buckets[i].waiters) != 0u) {
+      return WRT_E_STATE;
+    }
+  }
+  destroy_locks(table->backend, table->buckets, table->bucket_count);
+  table->backend = NULL;
+  table->buckets = NULL;
+  table->bucket_count = 0u;
+  table->hash_shift = 0u;
+  table->live = 0u;
+  return WRT_OK;
+}
+
+/* --- the lists (under the bucket lock) --------------------------------------- */
+
+static void link_tail(wrt_wait_bucket_t *b, struct wrt_wait_node *n) {
+  n->next = NULL;
+  n->prev = b->tail;
+  if (b->tail != NULL) {
+    b->tail->next = n;
+  } else {
+    b->head = n;
+  }
+  b->tail = n;
+}
+
+/* Puts n back between prev and next (adjacent, under the lock) and raises
+ * the count again: the undo of unlink_node. */
+static void relink(wrt_wait_bucket_t *b, struct wrt_wait_node *prev, struct wrt_wait_node *n,
+                   struct wrt_wait_node *next) {
+  n->prev = prev;
+  n->next = next;
+  if (prev != NULL) {
+    prev->next = n;
+  } else {
+    b->head = n;
+  }
+  if (next != NULL) {
+    next->prev = n;
+  } else {
+    b->tail = n;
+  }
+  atomic_fetch_add(&b->waiters, 1u);
+}
+
+/* Unlinks n and lowers the count it held. */
+static void unlink_node(wrt_wait_bucket_t *b, struct wrt_wait_node *n) {
+  if (n->prev != NULL) {
+    n->prev->next = n->next;
+  } else {
+    b->head = n->next;
+  }
+  if (n->next != NULL) {
+    n->next->prev = n->prev;
+  } else {
+    b->tail = n->prev;
+  }
+  n->prev = NULL;
+  n->next = NULL;
+  atomic_fetch_sub(&b->waiters, 1u);
+}
+
+/* Takes b's lock once the waiter is linked: it may not leave before it has
+ * unlinked itself, so a failure is retried (see wait_table.h). The first
+ * failure is kept in *first_error; it is reported only if the wait does
+ * not end woken. */
+static void lock_linked(const wrt_wait_backend_t *be, wrt_wait_bucket_t *b,
+                        wrt_status *first_error) {
+  for (;;) {
+    wrt_status st = be->lock(&b->lock);
+    if (st == WRT_OK) {
+      return;
+    }
+    if (*first_error == WRT_OK) {
+      *first_error = st;
+    }
+  }
+}
+
+/* --- wait ----------------------------------------------------------------------- */
+
+typedef struct {
+  const void *addr;
+  uint64_t expected;
+  bool wide;
+} wait_key;
+
+static bool value_equals(const wait_key *k) {
+  if (k->wide) {
+    return atomic_load((const _Atomic uint64_t *)k->addr) == k->expected;
+  }
+  return (uint64_t)atomic_load((const _Atomic uint32_t *)k->addr) == k->expected;
+}
+
+static uint64_t deadline_of(const wrt_wait_backend_t *be, uint64_t timeout_ns) {
+  if (timeout_ns == WRT_WAIT_FOREVER) {
+    return UINT64_MAX;
+  }
+  uint64_t now = be->now_ns();
+  if (timeout_ns >= UINT64_MAX - now) {
+    return UINT64_MAX; /* past the clock's range: as good as forever */
+  }
+  return now + timeout_ns;
+}
+
+/* A waiter whose park ended claims its node if a notifier chose it. */
+static bool claim(struct wrt_wait_node *n) {
+  uint32_t want = NODE_CHOSEN;
+  return atomic_compare_exchange_strong(&n->state, &want, (uint32_t)NODE_CLAIMED);
+}
+
+/* The waiter's side after it is linked: park until woken, the deadline, or
+ * a parker failure, then leave through the lock. The result is WRT_OK iff a
+ * notify counted this waiter (whatever failed on the way, so that notify's
+ * counts and the waiters' results agree); otherwise the first backend
+ * failure, else WRT_E_TIMEOUT. */
+static wrt_status park_linked(const wrt_wait_backend_t *be, wrt_wait_bucket_t *b,
+                              struct wrt_wait_node *n, uint64_t deadline, wrt_status first_error) {
+  wrt_status err = first_error;
+  for (;;) {
+    int os_error = 0;
+    wrt_status st = be->park(n->parker, n->token, deadline, &os_error);
+    if (st == WRT_OK && claim(n)) {
+      return WRT_OK; /* the common wake: no lock, so no convoy on it */
+    }
+    lock_linked(be, b, &err);
+    /* Under the lock every notify is over: CHOSEN is a wake that was sent
+     * (a failed one was taken back to WAITING). */
+    uint32_t now_state = atomic_load(&n->state);
+    if (now_state == (uint32_t)NODE_CHOSEN || now_state == (uint32_t)NODE_CHOSEN_LOCKED) {
+      (void)be->unlock(&b->lock); /* released even when it reports failure */
+      return WRT_OK;
+    }
+    if ((st == WRT_OK || st == WRT_E_AGAIN) &&
+        (deadline == UINT64_MAX || be->now_ns() < deadline)) {
+      /* Ended early (WRT_E_AGAIN), or an OK that no notify chose: publish a
+       * fresh token, so that a late wake of the old one cannot be taken for
+       * this park, and sleep again. */
+      n->token = be->prepare(n->parker);
+      atomic_store(&n->state, (uint32_t)NODE_WAITING); /* a fresh park: untainted */
+      wrt_status ust = be->unlock(&b->lock);
+      if (err == WRT_OK) {
+        err = ust;
+      }
+      continue;
+    }
+    unlink_node(b, n);
+    wrt_status ust = be->unlock(&b->lock);
+    if (err == WRT_OK) {
+      err = ust;
+    }
+    if (err == WRT_OK && st != WRT_OK && st != WRT_E_AGAIN) {
+      err = st; /* WRT_E_TIMEOUT, or the park's failure */
+    }
+    return err != WRT_OK ? err : WRT_E_TIMEOUT; /* woke at or after the deadline */
+  }
+}
+
+static wrt_status wait_any(wrt_wait_table_t *t, const wait_key *k, size_t align,
+                           uint64_t timeout_ns) {
+  if (t == NULL || k->addr == NULL || (addr_bits(k->addr) & (align - 1u)) != 0u) {
+    return WRT_E_INVALID_ARG;
+  }
+  if (!table_live(t)) {
+    return WRT_E_INVALID_ARG;
+  }
+  const wrt_wait_backend_t *be = t->backend;
+  wrt_parker_t *self = NULL;
+  int os_error = 0;
+  wrt_status st = be->self(&self, &os_error);
+  if (st != WRT_OK) {
+    return st;
+  }
+  uint64_t deadline = deadline_of(be, timeout_ns);
+  wrt_wait_bucket_t *b = bucket_of(t, addr_bits(k->addr));
+  st = be->lock(&b->lock);
+  if (st != WRT_OK) {
+    return st;
+  }
+  if (atomic_load(&b->waiters) == UINT32_MAX) {
+    (void)be->unlock(&b->lock);
+    return WRT_E_LIMIT;
+  }
+  /* Raise the count before reading the value; the fence pairs with the one
+   * in notify (see wait_table.h and verify/wait_table.pml). */
+  atomic_fetch_add(&b->waiters, 1u);
+  atomic_thread_fence(memory_order_seq_cst);
+  if (!value_equals(k) || timeout_ns == 0u) {
+    st = value_equals(k) ? WRT_E_TIMEOUT : WRT_E_AGAIN;
+    atomic_fetch_sub(&b->waiters, 1u);
+    wrt_status ust = be->unlock(&b->lock);
+    return ust != WRT_OK ? ust : st;
+  }
+  struct wrt_wait_node node;
+  node.addr = addr_bits(k->addr);
+  node.parker = self;
+  atomic_init(&node.state, (uint32_t)NODE_WAITING);
+  node.token = be->prepare(self);
+  link_tail(b, &node);
+  wrt_status ust = be->unlock(&b->lock);
+  return park_linked(be, b, &node, deadline, ust);
+}
+
+wrt_status wrt_wait_table_wait32(wrt_wait_table_t *table, const void *addr, uint32_t expected,
+                                 uint64_t timeout_ns) {
+  wait_key k = {addr, expected, false};
+  return wait_any(table, &k, sizeof(uint32_t), timeout_ns);
+}
+
+wrt_status wrt_wait_table_wait64(wrt_wait_table_t *table, const void *addr, uint64_t expected,
+                                 uint64_t timeout_ns) {
+  wait_key k = {addr, expected, true};
+  return wait_any(table, &k, sizeof(uint64_t), timeout_ns);
+}
+
+/* --- notify --------------------------------------------------------------------- */
+
+wrt_status wrt_wait_table_notify(wrt_wait_table_t *table, const void *addr, uint32_t count,
+                                 uint32_t *woken) {
+  if (woken == NULL) {
+    return WRT_E_INVALID_ARG;
+  }
+  *woken = 0u;
+  if (table == NULL || addr == NULL || (addr_bits(addr) & (sizeof(uint32_t) - 1u)) != 0u ||
+      !table_live(table)) {
+    return WRT_E_INVALID_ARG;
+  }
+  if (count == 0u) {
+    return WRT_OK;
+  }
+  wrt_wait_bucket_t *b = bucket_of(table, addr_bits(addr));
+  /* The fast path: no waiter, no lock, no system call. The fence orders the
+   * caller's store to *addr before this read (pairs with wait_any's). */
+  atomic_thread_fence(memory_order_seq_cst);
+  if (atomic_load(&b->waiters) == 0u) {
+    return WRT_OK;
+  }
+  const wrt_wait_backend_t *be = table->backend;
+  wrt_status st = be->lock(&b->lock);
+  if (st != WRT_OK) {
+    return st;
+  }
+  uint32_t n = 0u;
+  struct wrt_wait_node *it = b->head;
+  while (it != NULL && n < count) {
+    struct wrt_wait_node *next = it->next;
+    if (it->addr == addr_bits(addr)) {
+      /* Choose and unlink first, unpark last: after a successful unpark
+       * the waiter may claim the node and return, so nothing here may
+       * touch the node or its parker any more. */
+      struct wrt_wait_node *prev = it->prev;
+      wrt_parker_t *parker = it->parker;
+      uint32_t token = it->token;
+      uint32_t was = atomic_load(&it->state);
+      uint32_t chosen = was == (uint32_t)NODE_TAINTED ? (uint32_t)NODE_CHOSEN_LOCKED
+                                                       : (uint32_t)NODE_CHOSEN;
+      unlink_node(b, it);
+      atomic_store(&it->state, chosen);
+      int os_error = 0;
+      st = be->unpark(parker, token, &os_error);
+      if (st != WRT_OK) {
+        uint32_t want = chosen;
+        if (atomic_compare_exchange_strong(&it->state, &want, (uint32_t)NODE_TAINTED)) {
+          relink(b, prev, it, next); /* first of its address again */
+          break;
+        }
+        st = WRT_OK; /* the waiter saw the wake and claimed it: it is woken */
+      }
+      n++;
+    }
+    it = next;
+  }
+  wrt_status ust = be->unlock(&b->lock);
+  *woken = n;
+  if (st != WRT_OK) {
+    return st;
+  }
+  return ust;
+}

@@ -1,0 +1,335 @@
+/*
+ * wait_table.pml - Promela model of the wait table of src/core/wait_table.c
+ * (one bucket: a lock, a FIFO list of waiter nodes, the atomic waiter count
+ * that notify reads without the lock; node states WAITING / CHOSEN /
+ * CLAIMED) over a per-thread parker with tokens (src/linux/linux_parker.c;
+ * the QNX parker keeps the same token rules). Checked by
+ * scripts/checks/20-spin.sh.
+ *
+ * Scenario (one bucket shared by two addresses):
+ *   waiters 0 and 1 wait on A for value 0, each with or without a timeout
+ *   (nondeterministic); waiter 2 waits on B (same bucket), timed;
+ *   the notifier does notify(A, 1) with the value unchanged, then stores
+ *   A = 1, then notify(A, all), again as long as it reports a failure (as
+ *   a caller does with the status).
+ * Memory: the notifier's store to A goes through a store buffer (committed
+ * by the process Mem at any later moment, as on x86-TSO or weaker); a
+ * seq_cst fence waits until it is committed. The waiter's count increment is
+ * a read-modify-write (committed at once). So the model has the reordering
+ * that the fences of wait_any / notify exist to forbid.
+ * Notify, per chosen waiter, under the lock: unlink, mark CHOSEN, then
+ * unpark as a separate step, which may fail (at most FAULTS times a run;
+ * a failed unpark may or may not have ended the park, as the Linux
+ * parker's CAS-then-FUTEX_WAKE can); on failure CAS CHOSEN -> WAITING and
+ * relink at the same place and stop, unless the waiter has claimed it;
+ * such a node is TAINTED: the next notify chooses it CHOSEN_LOCKED, which
+ * the waiter accepts only under the lock (its parker may already say
+ * "unparked", so a lock-free claim could leave before that notify's
+ * unpark); re-preparing under the lock clears the taint.
+ * Waiter: park ends on its token's unpark, early (AGAIN, at most SPURIOUS
+ * times) or, when timed, by its timeout; after a park that ended by unpark
+ * it claims a CHOSEN node (CAS -> CLAIMED) and returns WITHOUT the lock;
+ * otherwise it takes the lock: CHOSEN there means woken, else it re-parks
+ * with a fresh token or, timed out, unlinks itself.
+ * Checked:
+ *   - no lost wake-up: an untimed waiter on A never stays parked forever
+ *     (no invalid end state) although notify(A, all) follows the store;
+ *   - a wait returns OK only if a notify counted it; the B waiter is never
+ *     woken by a notify of A;
+ *   - the notifier never touches a node (relink) or a parker (unpark) of a
+ *     waiter that has returned (gone[]);
+ *   - under the lock the count always equals the nodes linked (asserted at
+ *     every unlock); at the end the count is 0 and the list empty.
+ * Mutants (20-spin.sh requires spin to catch each):
+ *   MUTANT_NO_FENCE: notify reads the count without first draining its
+ *     store (no fence): a lost wake-up.
+ *   MUTANT_CHECK_BEFORE_COUNT: the waiter reads the value before raising
+ *     the count: a lost wake-up.
+ *   MUTANT_NO_CAS_ROLLBACK: a failed unpark takes the node back without
+ *     checking whether the waiter claimed it: the notifier relinks the node
+ *     of a waiter that has returned (its stack is gone).
+ *   MUTANT_CLAIMABLE_AFTER_FAILURE: a node whose unpark failed is chosen
+ *     claimable again: its waiter leaves before the retry's unpark, which
+ *     then touches the parker of a waiter that has returned.
+ */
+
+#define N 3
+#define A 1
+#define B 2
+#define NONE 255
+#define SPURIOUS 1
+#define FAULTS 1
+
+#define WAITING 0
+#define CHOSEN 1
+#define CLAIMED 2
+#define TAINTED 3
+#define CHOSEN_LOCKED 4
+
+#define R_NONE 0
+#define R_OK 1
+#define R_AGAIN 2
+#define R_TIMEOUT 3
+
+/* memory */
+byte val[3];          /* val[A], val[B] */
+bool pending;         /* the notifier's store A = 1 is still in its buffer */
+
+/* the bucket */
+bool locked;
+byte count;           /* _Atomic waiters */
+byte q[N];            /* FIFO of waiter ids, q[0] oldest */
+byte qlen;
+
+/* the nodes (on the waiters' stacks) */
+byte addr_of[N];
+byte state[N];        /* WAITING / CHOSEN / CLAIMED */
+bool gone[N];         /* the waiter returned: its node and parker may go */
+byte tok_of[N];       /* node.token */
+byte result[N];
+bool counted[N];      /* a notify counted this waiter in *woken */
+
+/* the parkers: word 0 idle, t armed, t+1 unparked (t even) */
+byte pword[N];
+byte seq[N];
+byte spurious;
+byte faults;
+byte k_, u_;          /* scratch of the atomic steps, 0 between them */
+
+inline lock() { atomic { !locked -> locked = true } }
+inline unlock() {
+  assert(count == qlen);
+  locked = false
+}
+
+inline link(i) {
+  q[qlen] = i;
+  qlen++
+}
+
+/* removes position p from the list */
+inline unlink_at(p) {
+  k_ = p;
+  do
+  :: k_ + 1 < qlen -> q[k_] = q[k_ + 1]; k_++
+  :: else -> break
+  od;
+  k_ = 0;
+  qlen--;
+  q[qlen] = NONE;
+  count--
+}
+
+/* puts i back at position p (the undo of unlink_at) */
+inline relink_at(i, p) {
+  k_ = qlen;
+  do
+  :: k_ > p -> q[k_] = q[k_ - 1]; k_--
+  :: else -> break
+  od;
+  k_ = 0;
+  q[p] = i;
+  qlen++;
+  count++
+}
+
+inline unlink_self(i) {
+  u_ = 0;
+  do
+  :: q[u_] == i -> break
+  :: else -> u_++; assert(u_ < qlen)
+  od;
+  unlink_at(u_);
+  u_ = 0
+}
+
+inline prepare(i) {
+  seq[i] = seq[i] + 2;
+  pword[i] = seq[i];
+  tok_of[i] = seq[i]
+}
+
+/* unpark(p, tok): CAS tok -> tok + 1; a stale token does nothing */
+inline unpark(j, t) {
+  assert(!gone[j]);
+  if
+  :: pword[j] == t -> pword[j] = t + 1
+  :: else -> skip
+  fi
+}
+
+/* Steps that only touch state under the bucket lock are one atomic step
+ * each (nothing else can see their inside); what notify's fast path reads
+ * without the lock (count), the value check, the unpark and the claim are
+ * separate steps. */
+proctype Waiter(byte i; byte a; bool timed) {
+  byte tok;
+  byte st;
+  lock();
+#ifdef MUTANT_CHECK_BEFORE_COUNT
+  if
+  :: val[a] != 0 -> unlock(); result[i] = R_AGAIN; goto done
+  :: else -> skip
+  fi;
+  count++;
+#else
+  count++;               /* atomic_fetch_add, then the fence */
+  if
+  :: val[a] != 0 -> atomic { count--; unlock(); result[i] = R_AGAIN }; goto done
+  :: else -> skip
+  fi;
+#endif
+  atomic {
+    addr_of[i] = a;
+    state[i] = WAITING;
+    prepare(i);
+    tok = tok_of[i];
+    link(i);
+    unlock()
+  };
+park:
+  /* park(tok): OK when unparked with this token, AGAIN early, TIMEOUT by
+   * the timeout; otherwise the waiter stays blocked here */
+  if
+  :: pword[i] != tok -> st = R_OK
+  :: atomic { spurious < SPURIOUS -> spurious++ }; st = R_AGAIN
+  :: timed -> st = R_TIMEOUT
+  fi;
+  /* the lock-free exit: claim a CHOSEN node (claim() in the C code) */
+  if
+  :: atomic { st == R_OK && state[i] == CHOSEN -> state[i] = CLAIMED; result[i] = R_OK };
+     goto done
+  :: else -> skip
+  fi;
+  atomic {
+    !locked -> locked = true;
+    if
+    :: state[i] == CHOSEN || state[i] == CHOSEN_LOCKED -> unlock(); result[i] = R_OK
+    :: else ->
+       if
+       :: st != R_TIMEOUT ->
+          /* early, or OK without a choice: fresh token, park again */
+          prepare(i);
+          tok = tok_of[i];
+          state[i] = WAITING;
+          unlock()
+       :: else ->
+          unlink_self(i);
+          unlock();
+          result[i] = R_TIMEOUT
+       fi
+    fi
+  };
+  if
+  :: result[i] == R_NONE -> st = 0; goto park
+  :: else -> skip
+  fi;
+done:
+  atomic {
+    gone[i] = true;
+    assert(a != B || result[i] != R_OK)
+  }
+}
+
+/* notify(A, n): the fast path reads count without the lock */
+inline notify(n) {
+  if
+  :: count == 0 -> skip
+  :: else ->
+     atomic { !locked -> locked = true; n_ = 0; p_ = 0; stop_ = false };
+     do
+     :: atomic { !stop_ && p_ < qlen && n_ < n && addr_of[q[p_]] != A -> p_++ }
+     :: atomic {
+          !stop_ && p_ < qlen && n_ < n && addr_of[q[p_]] == A ->
+          j_ = q[p_];
+          unlink_at(p_);
+#ifdef MUTANT_CLAIMABLE_AFTER_FAILURE
+          c_ = CHOSEN;
+#else
+          c_ = (state[j_] == TAINTED -> CHOSEN_LOCKED : CHOSEN);
+#endif
+          state[j_] = c_
+        };
+        /* unpark: a separate step; the waiter may claim meanwhile only
+         * if its park really ended */
+        if
+        :: atomic { unpark(j_, tok_of[j_]); counted[j_] = true; n_++ }
+        :: atomic {
+             faults < FAULTS -> faults++;
+             /* failed; it may still have ended the park (Linux: CAS done,
+              * FUTEX_WAKE failed) */
+             if
+             :: assert(!gone[j_]); pword[j_] = tok_of[j_] + 1
+             :: skip
+             fi
+           };
+           atomic {
+             if
+#ifdef MUTANT_NO_CAS_ROLLBACK
+             :: true ->
+#else
+             :: state[j_] == c_ ->
+#endif
+                assert(!gone[j_]);
+                state[j_] = TAINTED;
+                relink_at(j_, p_);
+                stop_ = true;
+                failed_ = true
+             :: else -> counted[j_] = true; n_++   /* claimed: woken */
+             fi
+           }
+        fi
+     :: else -> break
+     od;
+     atomic { unlock(); n_ = 0; p_ = 0; j_ = 0; c_ = 0; stop_ = false }
+  fi
+}
+
+proctype Mem() {
+  pending -> atomic { val[A] = 1; pending = false }
+}
+
+proctype Notifier() {
+  byte n_, p_, j_, c_;
+  bool stop_, failed_;
+  notify(1);
+  pending = true;        /* the store A = 1, buffered */
+#ifndef MUTANT_NO_FENCE
+  !pending;              /* atomic_thread_fence(seq_cst) */
+#endif
+  /* a notify that failed (its status says so) is retried by the caller */
+  do
+  :: notify(N);
+     if
+     :: failed_ -> failed_ = false
+     :: else -> break
+     fi
+  od
+}
+
+init {
+  byte i;
+  for (i : 0 .. N - 1) {
+    q[i] = NONE
+  }
+  atomic {
+    if
+    :: run Waiter(0, A, false)
+    :: run Waiter(0, A, true)
+    fi;
+    if
+    :: run Waiter(1, A, false)
+    :: run Waiter(1, A, true)
+    fi;
+    run Waiter(2, B, true);
+    run Notifier();
+    run Mem()
+  }
+  _nr_pr == 1;
+  assert(count == 0 && qlen == 0 && !locked);
+  /* OK exactly when a notify counted it (the count is final only when
+   * that notify returns, so it is checked at the end) */
+  for (i : 0 .. N - 1) {
+    assert((result[i] == R_OK) == counted[i])
+  }
+}
