@@ -136,6 +136,23 @@ static void test_fixed_priority_channel_keeps_priority(void **state) {
   nto_close(f);
 }
 
+/* 8.0's real/effective split leaves open what SchedGet reports after a
+ * pulse (nto_sim.h): with BASE it reports the priority the thread set
+ * itself while the thread still runs at the pulse's. */
+static void test_sched_get_report_setting(void **state) {
+  (void)state;
+  nto_fixture f = nto_open(0);
+  assert_int_equal(nto_sim_set_thread_priority(50), 0);
+  assert_int_equal(MsgSendPulse(f.coid, 10, 1, 0), 0);
+  struct _pulse p;
+  assert_int_equal(nto_poll(f.chid, &p), 0);
+  assert_int_equal(sched_priority_now(), 10); /* default: 6.4 */
+  nto_sim_set_sched_get_reports(NTO_SIM_SCHED_GET_BASE);
+  assert_int_equal(sched_priority_now(), 50);
+  assert_int_equal(nto_sim_get_thread_priority(), 10); /* runs at 10 */
+  nto_close(f);
+}
+
 /* ------------------------------------------------------------------------ */
 /* last_chid, id reuse and the server boost                                  */
 
@@ -276,6 +293,13 @@ static void test_side_channels_count_against_rlimit_nofile(void **state) {
   assert_int_equal(ConnectDetach(c[2]), 0);
   c[2] = ConnectAttach(ND_LOCAL_NODE, 0, chid, _NTO_SIDE_CHANNEL, 0);
   assert_true(c[2] > _NTO_SIDE_CHANNEL);
+  /* an fd-space id (no _NTO_SIDE_CHANNEL) must be below the limit:
+   * index >= limit EINVAL (:45-46), a picked id >= limit EMFILE (:163-168) */
+  assert_int_equal(ConnectDetach(c[2]), 0);
+  assert_int_equal(ConnectAttach_r(ND_LOCAL_NODE, 0, chid, 3, 0), -EINVAL);
+  assert_int_equal(ConnectAttach_r(ND_LOCAL_NODE, 0, chid, 0, 0), 0); /* fd 0 */
+  assert_int_equal(ConnectDetach(0), 0);
+  c[2] = ConnectAttach(ND_LOCAL_NODE, 0, chid, _NTO_SIDE_CHANNEL, 0);
   /* a process near its limit because of its other descriptors */
   nto_sim_set_rlimit_nofile(4, 1);
   assert_int_equal(ConnectAttach_r(ND_LOCAL_NODE, 0, chid, _NTO_SIDE_CHANNEL, 0), -EMFILE);
@@ -468,6 +492,7 @@ int main(void) {
       T(test_received_pulse_lowers_priority_for_good),
       T(test_queued_pulse_sets_priority_at_receive),
       T(test_fixed_priority_channel_keeps_priority),
+      T(test_sched_get_report_setting),
       T(test_last_chid_set_by_every_receive),
       T(test_ids_are_reused_lowest_free),
       T(test_queued_pulse_boosts_unrelated_thread_with_same_last_chid),

@@ -139,6 +139,19 @@ typedef enum {
 } nto_sim_boost;
 void nto_sim_set_server_boost(nto_sim_boost boost);
 
+/* What SchedGet reports after a pulse or boost changed the priority. 6.4:
+ * the priority the thread runs at (pulse and boost set the REAL priority,
+ * K/nano_pulse.c:137, :176): the default. 8.0 splits real and effective
+ * priority and which one SchedGet reports after a receive is unconfirmed:
+ * BASE reports the priority the thread last set itself, as if pulses
+ * changed only the effective one. nto_sim_get_thread_priority() always
+ * reports the running priority. Reset: RUNNING. */
+typedef enum {
+  NTO_SIM_SCHED_GET_RUNNING = 0,
+  NTO_SIM_SCHED_GET_BASE
+} nto_sim_sched_get;
+void nto_sim_set_sched_get_reports(nto_sim_sched_get what);
+
 /* The live channel ids of process pid (0: ours), lowest first: up to max
  * are stored in out (may be NULL); returns how many there are. For tests
  * that forge pulses to a waiter's channel (issue 16) without guessing. */

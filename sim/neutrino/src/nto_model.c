@@ -369,6 +369,9 @@ static int locked_attach(uint32_t nd, pid_t pid, int chid, unsigned index) {
     if (coid < 0) {
       return -EAGAIN;
     }
+    if ((coid & _NTO_SIDE_CHANNEL) == 0 && client->nofile != 0 && (unsigned)coid >= client->nofile) {
+      return -EMFILE; /* an fd-space id beyond the limit (K/ker_connect.c:163-168) */
+    }
     if (scoid < 0) {
       scoid = nto_locked_id_alloc(&nto_state.procs[server], 1u); /* K/ker_connect.c:181 */
       if (scoid < 0) {
@@ -744,7 +747,8 @@ static bool is_calling_thread(pid_t pid, int tid) {
 int SchedGet_r(pid_t pid, int tid, struct sched_param *param) {
   nto_lock();
   int fault = nto_locked_take_fault(NTO_SIM_CALL_SCHED_GET);
-  int priority = nto_locked_self()->priority;
+  const nto_thread *me = nto_locked_self();
+  int priority = nto_state.sched_get == NTO_SIM_SCHED_GET_BASE ? me->base : me->priority;
   nto_unlock();
   int r;
   if (fault != 0) {

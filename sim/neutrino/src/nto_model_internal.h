@@ -35,7 +35,8 @@
 typedef struct {
   bool live;
   int proc;      /* index in nto_state.procs of the process it acts as */
-  int priority;  /* real priority: what SchedGet reports */
+  int priority;  /* the priority it runs at (pulses and boosts change it) */
+  int base;      /* the priority it set itself (nto_sim_set_thread_priority) */
   int last_chid; /* K/ker_fastmsg.c:832, -1 at creation (K/nano_thread.c:151) */
   long host_tid;
 } nto_thread;
@@ -111,6 +112,7 @@ typedef struct {
   unsigned live_connections;
   nto_sim_receiver_order order;
   nto_sim_boost boost;
+  nto_sim_sched_get sched_get;
   nto_fault faults[NTO_SIM_CALL_COUNT];
   unsigned calls[NTO_SIM_CALL_COUNT];
   nto_process procs[NTO_SIM_MAX_PROCESSES];

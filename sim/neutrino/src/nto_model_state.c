@@ -131,6 +131,7 @@ nto_thread *nto_locked_self(void) {
       t->live = true;
       t->proc = 0;
       t->priority = NTO_PRIO_DEFAULT;
+      t->base = NTO_PRIO_DEFAULT;
       t->last_chid = -1;
       t->host_tid = syscall(SYS_gettid);
       thread_self = t;

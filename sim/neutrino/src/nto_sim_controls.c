@@ -44,6 +44,8 @@ void nto_sim_reset(void) {
   memset(nto_state.faults, 0, sizeof nto_state.faults);
   memset(nto_state.calls, 0, sizeof nto_state.calls);
   nto_locked_self()->priority = NTO_PRIO_DEFAULT;
+  nto_locked_self()->base = NTO_PRIO_DEFAULT;
+  nto_state.sched_get = NTO_SIM_SCHED_GET_RUNNING;
   nto_unlock();
   nto_clear_timeout();
 }
@@ -51,6 +53,12 @@ void nto_sim_reset(void) {
 void nto_sim_set_server_boost(nto_sim_boost boost) {
   nto_lock();
   nto_state.boost = boost;
+  nto_unlock();
+}
+
+void nto_sim_set_sched_get_reports(nto_sim_sched_get what) {
+  nto_lock();
+  nto_state.sched_get = what;
   nto_unlock();
 }
 
@@ -66,6 +74,7 @@ int nto_sim_set_thread_priority(int priority) {
   }
   nto_lock();
   nto_locked_self()->priority = priority;
+  nto_locked_self()->base = priority;
   nto_unlock();
   return 0;
 }

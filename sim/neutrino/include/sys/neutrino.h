@@ -26,7 +26,7 @@
  * build, with a message instead of QNX's diagnostics. */
 #if !defined(__EXT_QNX)
 #error "<sys/neutrino.h> needs the QNX extensions: define _QNX_SOURCE before any include (strict -std=c11 hides them, as the SDP headers do)"
-#endif
+#else /* the rest only with __EXT_QNX: one diagnostic, not a cascade */
 
 #include <signal.h>    /* union sigval, struct sigevent */
 #include <stddef.h>    /* size_t */
@@ -249,4 +249,5 @@ int SchedGet_r(pid_t pid, int tid, struct sched_param *param);
 #ifdef __cplusplus
 }
 #endif
-#endif
+#endif /* __EXT_QNX */
+#endif /* NTO_SIM_SYS_NEUTRINO_H */
