@@ -69,6 +69,8 @@
  *     above, and nothing but the order depends on it. Since wait never
  *     changes a thread's priority (below), the order stays right after any
  *     number of wake-ups.
+ *     (Tested on the Neutrino host model under both answers, RUNNING and
+ *     BASE: priority_order_holds_under_both_sched_get_answers.)
  *     If SchedGet fails the wait fails with WRT_E_OS (errno in
  *     last_os_error), having blocked on nothing: a waiter is never queued at
  *     a guessed priority.
