@@ -69,6 +69,8 @@
  *     above, and nothing but the order depends on it. Since wait never
  *     changes a thread's priority (below), the order stays right after any
  *     number of wake-ups.
+ *     (Tested on the Neutrino host model under both answers, RUNNING and
+ *     BASE: priority_order_holds_under_both_sched_get_answers.)
  *     If SchedGet fails the wait fails with WRT_E_OS (errno in
  *     last_os_error), having blocked on nothing: a waiter is never queued at
  *     a guessed priority.
@@ -124,9 +126,9 @@
  *     without waiters. Priority insertion walks the list under the lock:
  *     O(waiters) (FIFO: O(1)).
  *   - Errors: word != expected -> WRT_E_AGAIN; deadline passed ->
- *     WRT_E_TIMEOUT; EAGAIN from ChannelCreate, ConnectAttach or
- *     MsgSendPulse (kernel objects or pulse pool exhausted) ->
- *     WRT_E_NO_MEMORY; EMFILE from ConnectAttach (the process is at its
+ *     WRT_E_TIMEOUT; EAGAIN from ChannelCreate, ConnectAttach, TimerTimeout
+ *     or MsgSendPulse (kernel objects, timers or pulse pool exhausted; 6.4
+ *     K/ker_timer.c ~409 for TimerTimeout) -> WRT_E_NO_MEMORY; EMFILE from ConnectAttach (the process is at its
  *     RLIMIT_NOFILE: side-channel connections count against it, 6.4
  *     K/ker_connect.c:53) -> WRT_E_LIMIT; it can happen only at a thread's
  *     first blocking wait, holds nothing, and the next wait tries again;

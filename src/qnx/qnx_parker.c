@@ -43,6 +43,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/neutrino.h>
 #include <time.h>
@@ -159,9 +160,9 @@ wrt_status wrt_qnx_parker_self(wrt_parker_t **out, int *os_error) {
 }
 
 uint32_t wrt_qnx_parker_prepare(wrt_parker_t *p) {
-  uint32_t t = p->token + 1u;
-  if (t == 0u || t > WRT_QNX_PARKER_TOKEN_MAX) {
-    t = 1u;
+  uint32_t t = 1u;
+  if (p->token < WRT_QNX_PARKER_TOKEN_MAX) {
+    t = p->token + 1u;
   }
   p->token = t;
   return t;
@@ -197,7 +198,8 @@ static int arm_timeout(uint64_t deadline_ns) {
 #if defined(_NTO_VERSION) && _NTO_VERSION >= 800
   const uint32_t flags = (uint32_t)_NTO_TIMEOUT_RECEIVE | (uint32_t)TIMER_ABSTIME;
 #else
-  const int flags = (int)((unsigned)_NTO_TIMEOUT_RECEIVE | (unsigned)TIMER_ABSTIME);
+  const unsigned uflags = (unsigned)_NTO_TIMEOUT_RECEIVE | (unsigned)TIMER_ABSTIME;
+  const int flags = (int)uflags;
 #endif
   uint64_t ntime = deadline_ns;
   return TimerTimeout(CLOCK_MONOTONIC, flags, NULL, &ntime, NULL);
@@ -205,7 +207,7 @@ static int arm_timeout(uint64_t deadline_ns) {
 
 wrt_status wrt_qnx_parker_park(wrt_parker_t *p, uint32_t token, uint64_t deadline_ns,
                                int *os_error) {
-  const int timed = deadline_ns != WRT_QNX_PARKER_FOREVER;
+  const bool timed = deadline_ns != WRT_QNX_PARKER_FOREVER;
   for (;;) {
     if (timed && arm_timeout(deadline_ns) == -1) {
       int err = errno;

@@ -5,7 +5,8 @@
  * private channel and a side-channel connection to it, made at the thread's
  * first blocking wait, kept in thread-local storage and released at thread
  * exit. Used by the QNX futex (qnx_sync.c) and by the wait-table backend
- * (qnx_wait_backend.c). Includes only <stdint.h> and wrt/status.h.
+ * (qnx_wait_backend.c). Includes only <stdint.h>, wrt/status.h and
+ * src/core/wait_backend.h (for the wrt_parker_t name of interface A).
  *
  * Protocol: the owner opens a park with prepare() (a fresh token, never 0)
  * while it publishes its wait node under the caller's lock; any thread holding
@@ -20,6 +21,7 @@
 
 #include <stdint.h>
 
+#include "wait_backend.h"
 #include "wrt/status.h"
 
 /* The pulse code of a wake (a user code: _PULSE_CODE_MINAVAIL.._MAXAVAIL,
@@ -31,8 +33,7 @@
 /* "No deadline" for park(). */
 #define WRT_QNX_PARKER_FOREVER UINT64_MAX
 
-typedef struct wrt_parker wrt_parker_t;
-
+/* wrt_parker_t: typedef'd in wait_backend.h. */
 struct wrt_parker {
   int chid;       /* the thread's private channel (-1: none yet) */
   int coid;       /* side-channel connection to chid, used by wakers */
