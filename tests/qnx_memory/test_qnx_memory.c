@@ -315,9 +315,10 @@ static void run_discard(bool lazy) {
   memset(base, 0x5A, size);
   wrt_fi_reset();
   assert_int_equal(wrt_qnx_allocator_discard(&a, WP, WP), WRT_OK);
-  /* lazy: posix_madvise(POSIX_MADV_DISCARD_NP); not lazy: a MAP_FIXED re-map */
-  assert_int_equal(wrt_fi_calls(WRT_FI_MADVISE), lazy ? 1u : 0u);
-  assert_int_equal(wrt_fi_calls(WRT_FI_MMAP), lazy ? 0u : 1u);
+  /* both modes: posix_madvise(POSIX_MADV_DISCARD_NP), never a re-map (a
+   * failed MAP_FIXED would leave a hole on QNX) */
+  assert_int_equal(wrt_fi_calls(WRT_FI_MADVISE), 1u);
+  assert_int_equal(wrt_fi_calls(WRT_FI_MMAP), 0u);
   assert_true(all_zero(base + WP, WP));
   assert_int_equal(base[0], 0x5A);
   assert_int_equal(base[WP - 1u], 0x5A);
@@ -328,27 +329,22 @@ static void run_discard(bool lazy) {
   assert_int_equal(wrt_qnx_allocator_discard(&a, 0, os_page() + 1u), WRT_E_INVALID_ARG);
   assert_int_equal(wrt_qnx_allocator_discard(&a, WP, 2u * WP), WRT_E_INVALID_ARG);
   assert_int_equal(wrt_qnx_allocator_discard(NULL, 0, WP), WRT_E_INVALID_ARG);
-  /* The failure of the call is reported. lazy: memory untouched. Not lazy:
-   * a failed MAP_FIXED may have taken the old pages (POSIX mmap), so the
-   * range is re-mapped lazily instead of left as a hole: it reads as zero,
-   * as the discard asked, and stays writable. */
+  /* The failure of the call is reported and the memory is untouched. */
   base[0] = 0x11;
   base[WP] = 0x22;
-  wrt_fi_fail_nth(lazy ? WRT_FI_MADVISE : WRT_FI_MMAP, 1, lazy ? EINVAL : ENOMEM);
-  assert_int_equal(wrt_qnx_allocator_discard(&a, 0, WP), lazy ? WRT_E_OS : WRT_E_NO_MEMORY);
-  assert_int_equal(a.last_os_error, lazy ? EINVAL : ENOMEM);
-  assert_int_equal(base[0], lazy ? 0x11 : 0);
+  wrt_fi_fail_nth(WRT_FI_MADVISE, 1, EINVAL);
+  assert_int_equal(wrt_qnx_allocator_discard(&a, 0, WP), WRT_E_OS);
+  assert_int_equal(a.last_os_error, EINVAL);
+  assert_int_equal(base[0], 0x11);
   assert_int_equal(base[WP], 0x22); /* outside the range: untouched */
-  base[0] = 0x33;
-  assert_int_equal(base[0], 0x33);
   wrt_fi_reset();
-  if (!lazy) {
-    /* narrowed access would be widened by the re-map: refused */
-    assert_int_equal(wrt_page_allocator_protect(pa, 0, WP, WRT_MEM_READ), WRT_OK);
-    assert_int_equal(wrt_qnx_allocator_discard(&a, WP, WP), WRT_E_STATE);
-    assert_int_equal(base[WP], 0x22);
-    assert_int_equal(wrt_page_allocator_protect(pa, 0, size, WRT_MEM_READ_WRITE), WRT_OK);
-  }
+  /* narrowed access is kept: discard re-maps nothing, so it cannot widen
+   * it, and the call is allowed */
+  assert_int_equal(wrt_page_allocator_protect(pa, 0, WP, WRT_MEM_READ), WRT_OK);
+  assert_int_equal(wrt_qnx_allocator_discard(&a, WP, WP), WRT_OK);
+  assert_true(all_zero(base + WP, WP));
+  assert_int_equal(base[0], 0x11); /* still readable */
+  assert_int_equal(wrt_page_allocator_protect(pa, 0, size, WRT_MEM_READ_WRITE), WRT_OK);
   assert_int_equal(wrt_page_allocator_deallocate(pa, base, size), WRT_OK);
   assert_int_equal(wrt_qnx_allocator_discard(&a, 0, WP), WRT_E_STATE);
   wrt_qnx_allocator_destroy(&a);
@@ -572,12 +568,7 @@ static bool run_fi_scenario(const fi_case *fc, wrt_fi_call call, unsigned nth) {
       assert_ptr_equal(a.mem_base, pb);
       assert_int_equal(a.mem_size, ps);
       assert_int_equal(wrt_qnx_partition_used(&part), used);
-      if (ps != 0u && step == 4 && !fc->lazy) {
-        /* A failed non-lazy discard leaves its range zero and lazily
-         * mapped (see wrt_qnx_allocator_discard); the rest is kept. */
-        assert_true(check_fill(pb, WP, 2));
-        assert_true(all_zero(pb + WP, WP));
-      } else if (ps != 0u) {
+      if (ps != 0u) {
         assert_true(check_fill(pb, ps, 2));
       }
       break;
@@ -626,7 +617,7 @@ static void test_each_syscall_fails_in_turn(void **state) {
       if (calls[k] != WRT_FI_MADVISE)
         assert_true(failures >= 1u);
       else
-        assert_int_equal(failures, cases[i].lazy ? 1u : 0u);
+        assert_int_equal(failures, 1u); /* discard, in both modes */
     }
   }
 }
