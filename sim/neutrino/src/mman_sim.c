@@ -251,9 +251,10 @@ size_t nto_sim_mman_vmem_bytes(void) {
 }
 
 /* mm_rlimit.c:22-30: blown when the new total reaches the soft limit. */
-static int limit_blown(int resource, size_t total) {
+static int limit_blown(int data, size_t total) {
   struct rlimit rl;
-  if (getrlimit(resource, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY)
+  int rc = data ? getrlimit(RLIMIT_DATA, &rl) : getrlimit(RLIMIT_AS, &rl);
+  if (rc != 0 || rl.rlim_cur == RLIM_INFINITY)
     return 0;
   return (rlim_t)total >= rl.rlim_cur;
 }
@@ -330,9 +331,9 @@ void *nto_sim_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t of
   pthread_mutex_lock(&g_lock);
   /* vmm_mmap.c:593-603: the limits, before the old range is unmapped. */
   int err = 0;
-  if (anon && priv && limit_blown(RLIMIT_DATA, data_bytes_locked() + plen))
+  if (anon && priv && limit_blown(1, data_bytes_locked() + plen))
     err = ENOMEM;
-  else if (limit_blown(RLIMIT_AS, nto_sim_mman_vmem_bytes() + plen))
+  else if (limit_blown(0, nto_sim_mman_vmem_bytes() + plen))
     err = ENOMEM;
   if (err != 0) {
     pthread_mutex_unlock(&g_lock);
