@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -624,6 +625,25 @@ static void test_each_syscall_fails_in_turn(void **state) {
 
 /* ---- process cap (in a child: RLIMIT_AS is the whole process's) ----------- */
 
+/* qemu-user accepts setrlimit(RLIMIT_AS / RLIMIT_DATA) and applies nothing.
+ * Called in the child right after it set a limit below what is mapped plus
+ * 64 MiB: true when the limit reads back and a 256 MiB mapping is refused. */
+static bool rlimit_applied(int data, rlim_t want) {
+  struct rlimit rl;
+  int rc = data ? getrlimit(RLIMIT_DATA, &rl) : getrlimit(RLIMIT_AS, &rl);
+  if (rc != 0 || rl.rlim_cur != want)
+    return false;
+  size_t big = (size_t)256u << 20;
+  void *p = mmap(NULL, big, PROT_NONE, MAP_PRIVATE | MAP_ANON | MAP_LAZY, -1, 0);
+  if (p == MAP_FAILED)
+    return true;
+  munmap(p, big);
+  return false;
+}
+
+#define CHILD_SKIPPED 77
+
+
 static size_t vm_size_bytes(void) {
   FILE *f = fopen("/proc/self/status", "r");
   char line[256];
@@ -648,6 +668,8 @@ static int cap_child(void) {
     return 12;
   if (wrt_qnx_set_process_memory_cap((uint64_t)vm + 64u * 1024u * 1024u) != WRT_OK)
     return 13;
+  if (!rlimit_applied(0, (rlim_t)vm + 64u * 1024u * 1024u))
+    return CHILD_SKIPPED;
   if (wrt_qnx_get_process_memory_cap(&cap) != WRT_OK || cap != (uint64_t)vm + 64u * 1024u * 1024u)
     return 14;
   wrt_qnx_allocator_config_t c = cfg_of(WRT_GROW_EXACT, false, 4096);
@@ -680,6 +702,11 @@ static void test_process_memory_cap(void **state) {
   int status = 0;
   assert_int_equal(waitpid(pid, &status, 0), pid);
   assert_true(WIFEXITED(status));
+  if (WEXITSTATUS(status) == CHILD_SKIPPED) {
+    print_message("skipped: setrlimit(RLIMIT_AS/RLIMIT_DATA) is accepted but not applied "
+                  "here (qemu-user applies neither)\n");
+    skip();
+  }
   assert_int_equal(WEXITSTATUS(status), 0);
 }
 

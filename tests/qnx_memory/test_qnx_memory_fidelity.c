@@ -42,6 +42,24 @@ static int setup(void **state) {
   return 0;
 }
 
+/* qemu-user accepts setrlimit(RLIMIT_AS / RLIMIT_DATA) and applies nothing.
+ * Called in the child right after it set a limit below what is mapped plus
+ * 64 MiB: true when the limit reads back and a 256 MiB mapping is refused. */
+static bool rlimit_applied(int data, rlim_t want) {
+  struct rlimit rl;
+  int rc = data ? getrlimit(RLIMIT_DATA, &rl) : getrlimit(RLIMIT_AS, &rl);
+  if (rc != 0 || rl.rlim_cur != want)
+    return false;
+  size_t big = (size_t)256u << 20;
+  void *p = mmap(NULL, big, PROT_NONE, MAP_PRIVATE | MAP_ANON | MAP_LAZY, -1, 0);
+  if (p == MAP_FAILED)
+    return true;
+  munmap(p, big);
+  return false;
+}
+
+#define CHILD_SKIPPED 77
+
 /* Runs fn in a child (resource limits are the whole process's). */
 static void in_child(int (*fn)(void)) {
   fflush(NULL);
@@ -52,6 +70,11 @@ static void in_child(int (*fn)(void)) {
   int status = 0;
   assert_int_equal(waitpid(pid, &status, 0), pid);
   assert_true(WIFEXITED(status));
+  if (WEXITSTATUS(status) == CHILD_SKIPPED) {
+    print_message("skipped: setrlimit(RLIMIT_AS/RLIMIT_DATA) is accepted but not applied "
+                  "here (qemu-user applies neither)\n");
+    skip();
+  }
   assert_int_equal(WEXITSTATUS(status), 0);
 }
 
@@ -296,6 +319,8 @@ static int as_child(void) {
     return 11;
   if (wrt_qnx_set_process_memory_cap((uint64_t)(vm + map_len + 8u * WP)) != WRT_OK)
     return 12;
+  if (!rlimit_applied(0, (rlim_t)(vm + map_len + 8u * WP)))
+    return CHILD_SKIPPED;
   uint8_t *base, *b;
   size_t size, s;
   if (wrt_page_allocator_allocate(wrt_qnx_allocator_base(&a), 1, 0, &base, &size) != WRT_OK)
@@ -339,6 +364,8 @@ static int data_child(void) {
   rl.rlim_cur = (rlim_t)(data + map_len); /* reached exactly: blown */
   if (setrlimit(RLIMIT_DATA, &rl) != 0)
     return 12;
+  if (!rlimit_applied(1, rl.rlim_cur))
+    return CHILD_SKIPPED;
   uint8_t *base;
   size_t size;
   if (wrt_page_allocator_allocate(wrt_qnx_allocator_base(&a), 0, 0, &base, &size) !=
