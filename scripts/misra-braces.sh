@@ -12,10 +12,10 @@
 #      seen too,
 # then clang-apply-replacements 14 applies them all once (identical
 # replacements from both passes are merged). clang-tidy puts the closing
-# brace on a line of its own without indentation; clang-format 14 then
-# re-indents ONLY the lines this script changed (a diff against a copy made
-# first), so nothing else in a file moves. Finally the check is run again
-# and must report nothing.
+# brace on a line of its own without indentation; a small filter gives it
+# the indentation of its block's opening line and joins it with a following
+# else, touching no other line. Finally the check is run again and must
+# report nothing.
 #
 # Usage: scripts/misra-braces.sh            (edits src/ in place)
 #        scripts/misra-braces.sh --check    (exit 1 if any body lacks braces)
@@ -26,11 +26,10 @@ cd "$root"
 check_only=0
 [ "${1:-}" = "--check" ] && check_only=1
 
-"$root/scripts/ensure-packages.sh" clang-14 clang-tidy-14 clang-tools-14 clang-format-14 \
+"$root/scripts/ensure-packages.sh" clang-14 clang-tidy-14 clang-tools-14 \
   cmake ninja-build python3 gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 tidy=clang-tidy-14
 apply=clang-apply-replacements-14
-format=clang-format-14
 checks='-*,readability-braces-around-statements'
 
 work=build/misra-braces
@@ -74,26 +73,96 @@ fi
 for f in "${files[@]}"; do mkdir -p "$work/orig/$(dirname "$f")"; cp "$f" "$work/orig/$f"; done
 "$apply" "$work/fixes"
 
-# Re-indent only the changed lines. The style: 2-space indent, attached
-# braces, as the code is written (clang-format's LLVM base), a wide column
-# limit so that no changed line is re-wrapped.
-style='{BasedOnStyle: LLVM, ColumnLimit: 120, AllowShortIfStatementsOnASingleLine: Never, AllowShortLoopsOnASingleLine: false, AllowShortBlocksOnASingleLine: Never}'
+# clang-tidy puts each closing brace it adds on a line of its own at
+# column 0. Give it the indentation of the line that opened its block
+# (a stack of the lines that end with "{"), and join it with a following
+# "else" ("} else {"). Only lines that are exactly "}" are touched; nothing
+# else in a file moves.
 changed=0
 for f in "${files[@]}"; do
   if cmp -s "$f" "$work/orig/$f"; then continue; fi
   changed=$((changed + 1))
-  # Line ranges (in the new file) of every changed hunk.
-  mapfile -t ranges < <(diff --unchanged-line-format='' --old-line-format='' \
-    --new-line-format='%dn
-' "$work/orig/$f" "$f" | awk 'NR == 1 || $1 != prev + 1 { if (NR > 1) print start ":" prev; start = $1 } { prev = $1 } END { if (NR) print start ":" prev }')
-  args=()
-  for r in "${ranges[@]}"; do
-    # the line above a hunk holds the `{` that was appended to it
-    s=${r%%:*}; e=${r##*:}
-    [ "$s" -gt 1 ] && s=$((s - 1))
-    args+=(--lines="$s:$e")
-  done
-  "$format" -i --style="$style" "${args[@]}" "$f"
+  python3 - "$f" <<'PY'
+import sys
+path = sys.argv[1]
+lines = open(path, encoding="utf-8").read().split("\n")
+out, stack = [], []
+pending = None     # indentation of a "}" to emit once a moved comment ends
+depth = 0          # parenthesis depth at the start of the current line
+stmt_indent = ""   # indentation of the line the current statement began on
+in_comment = False
+def indent_of(line):
+    return line[: len(line) - len(line.lstrip())]
+def code_of(line):
+    """The line without comments and literals; tracks /* */ across lines."""
+    global in_comment
+    res, i, n = [], 0, len(line)
+    while i < n:
+        if in_comment:
+            j = line.find("*/", i)
+            if j < 0:
+                return "".join(res)
+            in_comment, i = False, j + 2
+        elif line.startswith("/*", i):
+            in_comment, i = True, i + 2
+        elif line.startswith("//", i):
+            break
+        elif line[i] in "\"'":
+            q, i = line[i], i + 1
+            while i < n and line[i] != q:
+                i += 2 if line[i] == "\\" else 1
+            i += 1
+        else:
+            res.append(line[i]); i += 1
+    return "".join(res)
+def track(line):
+    """Update depth / stack for a line as it will be written."""
+    global depth, stmt_indent
+    start_comment = in_comment
+    code = code_of(line).strip()
+    if not code or start_comment and not code:
+        return
+    if depth == 0 and not line.lstrip().startswith("#"):
+        stmt_indent = indent_of(line)
+    if code.startswith("}") and stack:
+        stack.pop()
+    depth += code.count("(") - code.count(")")
+    if depth < 0:
+        depth = 0
+    if code.endswith("{"):
+        stack.append(stmt_indent)
+for line in lines:
+    text = line.strip()
+    if pending is not None:
+        out.append(line)
+        code_of(line)
+        if "*/" in line:
+            out.append(pending + "}")
+            pending = None
+        continue
+    if line.startswith("}") and text != "}" and text[1:].lstrip().startswith(("/*", "//")):
+        # clang-tidy put the brace between a statement and its trailing
+        # comment: give the comment back to the statement, close after it.
+        opener = stack.pop() if stack else ""
+        comment = text[1:].lstrip()
+        out[-1] = out[-1].rstrip() + " " + comment
+        if comment.startswith("//") or "*/" in comment:
+            out.append(opener + "}")
+        else:
+            pending = opener
+            in_comment = True
+        continue
+    if text == "}" and not in_comment:
+        out.append((stack.pop() if stack else "") + "}")
+        continue
+    if text.startswith("else") and out and out[-1].strip() == "}" and not in_comment:
+        prev = out.pop()
+        stack.append(indent_of(prev))  # reopened by "} else"; track pops it
+        line = prev + " " + text
+    track(line)
+    out.append(line)
+open(path, "w", encoding="utf-8").write("\n".join(out))
+PY
 done
 
 # Verify: the check finds nothing any more.
