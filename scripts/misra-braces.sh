@@ -173,4 +173,10 @@ if [ "$left" -ne 0 ]; then
   grep -h 'warning:' "$work/verify-host.log" | head -20
   echo "misra-braces: FAIL: $left bodies still without braces"; exit 1
 fi
-echo "misra-braces: OK: braces added in $changed files ($found findings); build, test, run scripts/checks/50-static.sh, then commit"
+# Rule 15.6 findings are gone: drop them from the accepted MISRA baseline.
+base=analysis/cppcheck-baseline.txt
+if [ -f "$base" ]; then
+  grep -v ' misra-c2012-15\.6 ' "$base" >"$work/baseline" || true
+  cp "$work/baseline" "$base"
+fi
+echo "misra-braces: OK: braces added in $changed files ($found findings, both passes); 15.6 removed from $base; build, test, run scripts/checks/50-static.sh, then commit"

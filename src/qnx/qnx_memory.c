@@ -71,8 +71,10 @@ wrt_status wrt_qnx_partition_init(wrt_qnx_partition_t *p, size_t limit_bytes) {
 size_t wrt_qnx_partition_used(const wrt_qnx_partition_t *p) {
   if (p == NULL)
     return 0u;
-  return atomic_load_explicit(&((wrt_qnx_partition_t *)p)->used,
-                              memory_order_acquire);
+  /* Loading through a pointer to const: allowed since C17 (DR 459), and
+   * gcc and clang (qcc is gcc) accept it in C11 mode; no cast removing
+   * const (MISRA 11.8). */
+  return atomic_load_explicit(&p->used, memory_order_acquire);
 }
 
 size_t wrt_qnx_partition_limit(const wrt_qnx_partition_t *p) {
@@ -100,11 +102,11 @@ static void partition_refund(wrt_qnx_partition_t *p, size_t bytes) {
 
 /* ---- mappings ------------------------------------------------------------ */
 
-typedef struct {
+typedef struct qnx_region {
   uint8_t *map_addr;
   size_t map_len;
   uint8_t *base;
-} region_t;
+} qnx_region_t;
 
 static size_t guard_bytes(const wrt_qnx_allocator_t *a) {
   return a->config.guard_pages ? a->config.guard_size : 0u;
@@ -132,7 +134,7 @@ static wrt_status mapping_length(size_t guard, size_t reserved, size_t *out) {
  * Architecture, "Locking memory"). PROT_NONE pages are never accessed, so
  * the reservation never takes memory. */
 static wrt_status region_reserve(wrt_qnx_allocator_t *a, size_t reserved,
-                                 region_t *r) {
+                                 qnx_region_t *r) {
   size_t guard = guard_bytes(a);
   size_t len;
   wrt_status st = mapping_length(guard, reserved, &len);
@@ -160,7 +162,7 @@ static wrt_status unmap(wrt_qnx_allocator_t *a, uint8_t *addr, size_t len) {
 
 /* A failure path that must release a mapping; the first error is the one
  * reported, a failing munmap is kept in last_os_error. */
-static void unmap_quietly(wrt_qnx_allocator_t *a, const region_t *r) {
+static void unmap_quietly(wrt_qnx_allocator_t *a, const qnx_region_t *r) {
   int saved = a->last_os_error;
   if (munmap(r->map_addr, r->map_len) != 0)
     a->last_os_error = errno;
@@ -234,7 +236,7 @@ static wrt_status commit_typed(wrt_qnx_allocator_t *a, uint8_t *addr, size_t len
   }
   /* POSIX leaves the contents of allocated typed memory unspecified;
    * Wasm needs zero. */
-  memset(addr, 0, len);
+  (void)memset(addr, 0, len);
   return WRT_OK;
 }
 
@@ -281,7 +283,7 @@ static wrt_status commit(wrt_qnx_allocator_t *a, uint8_t *addr, size_t len) {
 
 wrt_qnx_allocator_config_t wrt_qnx_allocator_config_default(void) {
   wrt_qnx_allocator_config_t c;
-  memset(&c, 0, sizeof c);
+  (void)memset(&c, 0, sizeof c);
   c.guard_pages = false;
   c.guard_size = WRT_WASM_PAGE_SIZE;
   c.max_pages = WRT_WASM_MAX_PAGES;
@@ -330,7 +332,7 @@ wrt_status wrt_qnx_allocator_init(wrt_qnx_allocator_t *a,
     return st;
 
   wrt_qnx_allocator_t fresh;
-  memset(&fresh, 0, sizeof fresh);
+  (void)memset(&fresh, 0, sizeof fresh);
   fresh.base.ops = &qnx_ops;
   fresh.config = *cfg;
   fresh.os_page = os_page;
@@ -358,7 +360,7 @@ void wrt_qnx_allocator_destroy(wrt_qnx_allocator_t *a) {
       last = errno;
     partition_refund(a->config.partition, a->charged);
   }
-  memset(a, 0, sizeof *a);
+  (void)memset(a, 0, sizeof *a);
   a->last_os_error = last;
 }
 
@@ -449,7 +451,7 @@ static wrt_qnx_allocator_t *self_of(wrt_page_allocator_t *self) {
  * `charge` bytes. On error nothing is left mapped or charged. */
 static wrt_status region_create(wrt_qnx_allocator_t *a, uint32_t pages,
                                 uint32_t reserve_pages, size_t charge,
-                                region_t *r) {
+                                qnx_region_t *r) {
   size_t size, reserved;
   wrt_status st = wrt_pages_to_bytes(pages, &size);
   if (st == WRT_OK)
@@ -489,7 +491,7 @@ static wrt_status qnx_allocate(wrt_page_allocator_t *self,
   st = wrt_pages_to_bytes(initial_pages, &bytes);
   if (st != WRT_OK)
     return st;
-  region_t r;
+  qnx_region_t r;
   st = region_create(a, initial_pages, reserve, bytes, &r);
   if (st != WRT_OK)
     return st;
@@ -549,12 +551,12 @@ static wrt_status qnx_grow(wrt_page_allocator_t *self, uint32_t current_pages,
     uint32_t reserve = wrt_page_moved_reservation(
         a->config.growth, (uint32_t)(a->reserved_size / WRT_WASM_PAGE_SIZE), new_pages,
         a->max_pages);
-    region_t r;
+    qnx_region_t r;
     st = region_create(a, new_pages, reserve, delta, &r);
     if (st != WRT_OK)
       return st;
     if (a->mem_size != 0u)
-      memcpy(r.base, a->mem_base, a->mem_size);
+      (void)memcpy(r.base, a->mem_base, a->mem_size);
     st = unmap(a, a->map_addr, a->map_len);
     if (st != WRT_OK) {
       /* Keep the old region, intact and owned; drop the new one. */
@@ -611,10 +613,14 @@ static wrt_status qnx_protect(wrt_page_allocator_t *self, size_t offset,
   /* mprotect: change the access of whole pages of a mapping (mprotect). */
   if (mprotect(a->mem_base + offset, len, prot) != 0)
     return os_fail(a, errno);
-  if (access != WRT_MEM_READ_WRITE)
+  if (access != WRT_MEM_READ_WRITE) {
     a->protect_changed = true;
-  else if (offset == 0u && len == a->mem_size)
+  } else if (offset == 0u && len == a->mem_size) {
     a->protect_changed = false;
+  } else {
+    /* read-write on part of the region: what protect() narrowed elsewhere
+     * may still be narrowed, so the flag stays as it is */
+  }
   return WRT_OK;
 }
 
