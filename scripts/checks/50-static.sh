@@ -7,7 +7,8 @@
 # Fails on any NEW finding: findings are counted per (file, rule) and compared
 # with the accepted baselines analysis/cppcheck-baseline.txt and
 # analysis/clang-tidy-baseline.txt (line numbers move; counts do not). Every
-# MISRA rule in the baseline must have its reason in docs/misra-deviations.md.
+# MISRA rule in the baseline must have its reason in docs/misra-deviations.md,
+# and a REQUIRED rule a formal deviation record there (a "- **ID**: DEV-" line).
 # Prints the MISRA figures (findings per rule and category).
 # Run alone:   scripts/checks/50-static.sh
 # Accept the current findings (after writing the reasons down):
@@ -109,7 +110,22 @@ for rule in $(grep -oE 'misra-c2012-[0-9]+\.[0-9]+' "$cpp_base" | sed 's/misra-c
   grep -qE "^## Rule ([0-9.]+ / )*${rule//./\\.}( |$)" docs/misra-deviations.md 2>/dev/null || undocumented="$undocumented $rule"
 done
 
+# A required rule may stay in the baseline only with a formal deviation
+# record (a "- **ID**: DEV-" line in its section of docs/misra-deviations.md).
+not_deviated=""
+for rule in $(grep -oE 'misra-c2012-[0-9]+\.[0-9]+' "$cpp_base" | sed 's/misra-c2012-//' | sort -u); do
+  [ "$(category "$rule")" = required ] || continue
+  awk -v r="$rule" '
+    /^## Rule / { insec = 0; n = split(substr($0, 9), w, " "); for (i = 1; i <= n; i++) { if (w[i] == r) insec = 1; if (w[i] != "/" && w[i] !~ /^[0-9.]+$/) break } }
+    insec && /^- \*\*ID\*\*: DEV-/ { found = 1 }
+    END { exit !found }' docs/misra-deviations.md || not_deviated="$not_deviated $rule"
+done
+
 status=0
+if [ -n "$not_deviated" ]; then
+  echo "50-static: required MISRA rules in the baseline without a formal deviation record (DEV- ID) in docs/misra-deviations.md:$not_deviated"
+  status=1
+fi
 if [ -n "$new_cpp" ]; then
   echo "50-static: NEW cppcheck/MISRA findings (fix, or accept with a reason in docs/misra-deviations.md and --update-baseline):"
   echo "$new_cpp" | sed 's/^/  /'

@@ -175,7 +175,11 @@ bool st_limit_address_space(size_t headroom) {
   if (getrlimit(RLIMIT_AS, &rl) != 0)
     return false;
   rl.rlim_cur = (rlim_t)(used + headroom);
-  return setrlimit(RLIMIT_AS, &rl) == 0;
+  if (setrlimit(RLIMIT_AS, &rl) != 0)
+    return false;
+  /* qemu-user accepts the call and applies nothing: read it back. */
+  struct rlimit back;
+  return getrlimit(RLIMIT_AS, &back) == 0 && back.rlim_cur == rl.rlim_cur;
 }
 
 /* --- backends ------------------------------------------------------------------ */
