@@ -23,6 +23,14 @@ typedef struct wrt_mem_test_options {
   uint32_t max_pages; /* 0: the backend's default */
   wrt_growth_strategy growth;
   uint32_t reserve_pages; /* RESERVE only; 0: whole maximum */
+  /* The runtime-facing additions (memory.h). set_guards false leaves
+   * guard_before / guard_after at the backend's default (guard_size). */
+  bool set_guards;
+  size_t guard_before;
+  size_t guard_after;
+  size_t guard_reach;
+  bool no_move;
+  bool memory64;
 } wrt_mem_test_options_t;
 
 typedef struct wrt_mem_backend {
@@ -41,5 +49,10 @@ typedef struct wrt_mem_backend {
 /* Runs the whole shared suite, once per combination of strategy and guard
  * pages; returns cmocka's failure count. */
 int wrt_memory_suite_run(const wrt_mem_backend_t *backend);
+
+/* Only the region-query tests that involve a second thread or a signal
+ * handler (also part of wrt_memory_suite_run), for a program run under
+ * TSan. */
+int wrt_memory_suite_run_query_threads(const wrt_mem_backend_t *backend);
 
 #endif
