@@ -450,7 +450,7 @@ const st_check st_memory_checks[] = {
      grow_past_maximum_is_limit},
     {"MEM-006", "grow by 0 reports the region, changes nothing", ST_ON_MEMORY,
      grow_by_zero_reports},
-    {"MEM-007", "maximum 0 = configured max_pages; above it -> LIMIT", ST_ON_MEMORY,
+    {"MEM-007", "maximum NONE = configured max_pages; above it -> LIMIT", ST_ON_MEMORY,
      maximum_bounded_by_config},
     {"MEM-008", "guard regions fault (before base, after reservation)", ST_ON_MEMORY, guards_fault},
     {"MEM-009", "RESERVE: pages past size fault until grown into", ST_ON_MEMORY,

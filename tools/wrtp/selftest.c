@@ -191,6 +191,13 @@ static wrt_status linux_mem_create(void *storage, const st_mem_opts *o,
     c.max_pages = o->max_pages;
   c.growth = o->growth;
   c.reserve_pages = o->reserve_pages;
+  if (o->set_guards) {
+    c.guard_before = o->guard_before;
+    c.guard_after = o->guard_after;
+  }
+  c.guard_reach = o->guard_reach;
+  c.no_move = o->no_move;
+  c.memory64 = o->memory64;
   wrt_status st = wrt_linux_allocator_init(storage, &c);
   *out = st == WRT_OK ? wrt_linux_allocator_base(storage) : NULL;
   return st;
@@ -234,6 +241,13 @@ static wrt_status qnx_mem_create(void *storage, const st_mem_opts *o, wrt_page_a
     b = wrt_qnx_allocator_builder_with_max_pages(b, o->max_pages);
   b = wrt_qnx_allocator_builder_with_growth(b, o->growth);
   b = wrt_qnx_allocator_builder_with_reserve_pages(b, o->reserve_pages);
+  if (o->set_guards) {
+    b.config.guard_before = o->guard_before;
+    b.config.guard_after = o->guard_after;
+  }
+  b.config.guard_reach = o->guard_reach;
+  b.config.no_move = o->no_move;
+  b.config.memory64 = o->memory64;
   wrt_status st = wrt_qnx_allocator_build(&b, storage);
   *out = st == WRT_OK ? wrt_qnx_allocator_base(storage) : NULL;
   return st;
@@ -473,6 +487,7 @@ int wrtp_selftest(int argc, char **argv) {
       s.timeout_s = (unsigned)t;
     } else if (strcmp(argv[i], "--list") == 0) {
       list_requirements(st_memory_checks, st_memory_check_count);
+      list_requirements(st_memapi_checks, st_memapi_check_count);
       list_requirements(st_qnx_checks, st_qnx_check_count);
       list_requirements(st_sync_checks, st_sync_check_count);
       list_requirements(st_core_checks, st_core_check_count);
@@ -497,6 +512,7 @@ int wrtp_selftest(int argc, char **argv) {
   printf("\n%-8s %-27s %-4s %11s  %s\n", "ID", "backend", "", "time", "requirement");
   uint64_t t0 = st_now_ns();
   run_list(&s, st_memory_checks, st_memory_check_count);
+  run_list(&s, st_memapi_checks, st_memapi_check_count);
   run_list(&s, st_qnx_checks, st_qnx_check_count);
   run_list(&s, st_sync_checks, st_sync_check_count);
   run_list(&s, st_core_checks, st_core_check_count);
