@@ -137,7 +137,7 @@ static void destroy_leaves_the_object_zeroed(void **state) {
 }
 
 int main(void) {
-  static const wrt_mem_backend_t backend = {"linux", create, destroy, last_os_error};
+  static const wrt_mem_backend_t backend = {"linux", create, destroy, last_os_error, false};
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(config_defaults_and_validation),
       cmocka_unit_test(full_4gib_reservation_costs_no_memory),

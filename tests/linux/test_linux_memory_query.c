@@ -32,6 +32,6 @@ static int last_os_error(void *storage) {
 }
 
 int main(void) {
-  static const wrt_mem_backend_t backend = {"linux", create, destroy, last_os_error};
+  static const wrt_mem_backend_t backend = {"linux", create, destroy, last_os_error, false};
   return wrt_memory_suite_run_query_threads(&backend);
 }

@@ -54,8 +54,8 @@ static int last_os_error(void *storage) {
 
 int main(void) {
   _Static_assert(sizeof(wrt_qnx_allocator_t) <= 4096, "suite storage is 4 KiB");
-  const wrt_mem_backend_t plain = {"qnx", create, destroy, last_os_error};
-  const wrt_mem_backend_t budget = {"qnx+partition+lazy", create, destroy, last_os_error};
+  const wrt_mem_backend_t plain = {"qnx", create, destroy, last_os_error, true};
+  const wrt_mem_backend_t budget = {"qnx+partition+lazy", create, destroy, last_os_error, false};
   int failures = wrt_memory_suite_run(&plain);
   /* 4 GiB and 8 pages: the largest region the suite makes (memory64:
    * 65537 pages) fits, so only leaks show. */

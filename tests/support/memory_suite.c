@@ -591,6 +591,14 @@ static void memory64_allows_more_than_65536_pages(void **state) {
   assert_int_equal(wrt_page_allocator_allocate(a, 1, WRT_WASM_MAX_PAGES + 4u, &base, &size),
                    WRT_OK);
   base[0] = 5;
+  if (g_backend->commits_eagerly) {
+    /* 4 GiB would really be taken: show only that the region's maximum is
+     * above 65536 pages and that growing towards it works. */
+    assert_int_equal(wrt_page_allocator_grow(a, 1, 1, &base, &size), WRT_OK);
+    assert_int_equal(query_ok(a).accessible, 2 * PAGE);
+    finish(a, base, size);
+    return;
+  }
   assert_int_equal(wrt_page_allocator_grow(a, 1, WRT_WASM_MAX_PAGES, &base, &size), WRT_OK);
   assert_int_equal(size, ((size_t)WRT_WASM_MAX_PAGES + 1u) * PAGE);
   assert_int_equal(base[0], 5);

@@ -44,6 +44,9 @@ typedef struct wrt_mem_backend {
   void (*destroy)(void *storage);
   /* errno of the last failed system call the object recorded */
   int (*last_os_error)(void *storage);
+  /* true when allocate/grow touch every committed page (the QNX allocator
+   * unless lazy): then the suite does not commit 4 GiB to test memory64. */
+  bool commits_eagerly;
 } wrt_mem_backend_t;
 
 /* Runs the whole shared suite, once per combination of strategy and guard

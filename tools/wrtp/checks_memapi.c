@@ -178,6 +178,14 @@ static void memory64_pages(const void *bk) {
   size_t size;
   ST_REQUIRE_ST(wrt_page_allocator_allocate(a, 1, WRT_MAX_PAGES_NONE, &base, &size), WRT_OK);
   base[0] = 3;
+  if (b->commits_eagerly) {
+    /* 4 GiB would really be taken: the maximum above 65536 is accepted and
+     * growth towards it works; the Linux row grows past 65536. */
+    ST_REQUIRE_ST(wrt_page_allocator_grow(a, 1, 1, &base, &size), WRT_OK);
+    ST_REQUIRE_ST(wrt_page_allocator_deallocate(a, base, size), WRT_OK);
+    b->destroy(g_a);
+    return;
+  }
   ST_REQUIRE_ST(wrt_page_allocator_grow(a, 1, WRT_WASM_MAX_PAGES + 1u, &base, &size), WRT_OK);
   ST_REQUIRE(size == ((size_t)WRT_WASM_MAX_PAGES + 2u) * PAGE);
   ST_REQUIRE(base[0] == 3 && base[size - 1] == 0);

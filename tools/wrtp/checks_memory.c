@@ -394,7 +394,7 @@ static void os_refusal_leaks_nothing(const void *bk) {
   ST_REQUIRE_ST(wrt_page_allocator_allocate(a1, 4, 64, &base, &size), WRT_OK);
   fill(base, size, 4);
   if (!st_limit_address_space(16 * PAGE))
-    st_skip("cannot lower RLIMIT_AS here");
+    st_skip("cannot lower RLIMIT_AS here (refused, or not applied as under qemu-user)");
   size_t before = st_mapped_bytes();
   b2 = base;
   s2 = size;

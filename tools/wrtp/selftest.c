@@ -175,7 +175,11 @@ bool st_limit_address_space(size_t headroom) {
   if (getrlimit(RLIMIT_AS, &rl) != 0)
     return false;
   rl.rlim_cur = (rlim_t)(used + headroom);
-  return setrlimit(RLIMIT_AS, &rl) == 0;
+  if (setrlimit(RLIMIT_AS, &rl) != 0)
+    return false;
+  /* qemu-user accepts the call and applies nothing: read it back. */
+  struct rlimit back;
+  return getrlimit(RLIMIT_AS, &back) == 0 && back.rlim_cur == rl.rlim_cur;
 }
 
 /* --- backends ------------------------------------------------------------------ */
@@ -214,7 +218,7 @@ static wrt_status linux_mem_init_bad(void *storage, uint32_t bad_max, size_t bad
   return wrt_linux_allocator_init(storage, &c);
 }
 static const st_mem_backend linux_mem = {"linux", linux_mem_create, linux_mem_destroy,
-                                         linux_mem_init_bad};
+                                         linux_mem_init_bad, false};
 
 static wrt_status linux_futex_create(void *storage, uint32_t v, wrt_futex_t **out) {
   wrt_status st = wrt_linux_futex_init(storage, v);
@@ -264,7 +268,7 @@ static wrt_status qnx_mem_init_bad(void *storage, uint32_t bad_max, size_t bad_g
   return wrt_qnx_allocator_init(storage, &c);
 }
 static const st_mem_backend qnx_mem = {QNX_LABEL, qnx_mem_create, qnx_mem_destroy,
-                                       qnx_mem_init_bad};
+                                       qnx_mem_init_bad, true};
 #endif
 
 #if defined(WRTP_HAVE_QNX_SYNC)

@@ -49,6 +49,9 @@ typedef struct st_mem_backend {
   /* The status init gives for a config with max_pages == bad_max (0 or
    * 65537), or with a guard size that is not a multiple of the OS page. */
   wrt_status (*init_bad)(void *storage, uint32_t bad_max, size_t bad_guard_size);
+  /* allocate/grow touch every committed page (QNX, not lazy): a check does
+   * not commit gigabytes there. */
+  bool commits_eagerly;
 } st_mem_backend;
 
 typedef struct st_futex_backend {
