@@ -231,6 +231,17 @@ wrt_qnx_allocator_builder_with_typed_memory(wrt_qnx_allocator_builder_t b,
 wrt_qnx_allocator_builder_t
 wrt_qnx_allocator_builder_with_partition(wrt_qnx_allocator_builder_t b,
                                          wrt_qnx_partition_t *partition);
+/* The runtime-facing fields (see the config above). */
+wrt_qnx_allocator_builder_t
+wrt_qnx_allocator_builder_with_guard_before(wrt_qnx_allocator_builder_t b, size_t bytes);
+wrt_qnx_allocator_builder_t
+wrt_qnx_allocator_builder_with_guard_after(wrt_qnx_allocator_builder_t b, size_t bytes);
+wrt_qnx_allocator_builder_t
+wrt_qnx_allocator_builder_with_guard_reach(wrt_qnx_allocator_builder_t b, size_t bytes);
+wrt_qnx_allocator_builder_t
+wrt_qnx_allocator_builder_with_no_move(wrt_qnx_allocator_builder_t b, bool no_move);
+wrt_qnx_allocator_builder_t
+wrt_qnx_allocator_builder_with_memory64(wrt_qnx_allocator_builder_t b, bool memory64);
 /* wrt_qnx_allocator_init(out, &b->config); INVALID_ARG for NULL. */
 wrt_status wrt_qnx_allocator_build(const wrt_qnx_allocator_builder_t *b,
                                    wrt_qnx_allocator_t *out);

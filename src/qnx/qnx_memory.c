@@ -451,6 +451,36 @@ wrt_qnx_allocator_builder_with_partition(wrt_qnx_allocator_builder_t b,
   return b;
 }
 
+wrt_qnx_allocator_builder_t
+wrt_qnx_allocator_builder_with_guard_before(wrt_qnx_allocator_builder_t b, size_t bytes) {
+  b.config.guard_before = bytes;
+  return b;
+}
+
+wrt_qnx_allocator_builder_t
+wrt_qnx_allocator_builder_with_guard_after(wrt_qnx_allocator_builder_t b, size_t bytes) {
+  b.config.guard_after = bytes;
+  return b;
+}
+
+wrt_qnx_allocator_builder_t
+wrt_qnx_allocator_builder_with_guard_reach(wrt_qnx_allocator_builder_t b, size_t bytes) {
+  b.config.guard_reach = bytes;
+  return b;
+}
+
+wrt_qnx_allocator_builder_t
+wrt_qnx_allocator_builder_with_no_move(wrt_qnx_allocator_builder_t b, bool no_move) {
+  b.config.no_move = no_move;
+  return b;
+}
+
+wrt_qnx_allocator_builder_t
+wrt_qnx_allocator_builder_with_memory64(wrt_qnx_allocator_builder_t b, bool memory64) {
+  b.config.memory64 = memory64;
+  return b;
+}
+
 wrt_status wrt_qnx_allocator_build(const wrt_qnx_allocator_builder_t *b,
                                    wrt_qnx_allocator_t *out) {
   if (b == NULL || out == NULL)

@@ -246,12 +246,12 @@ static wrt_status qnx_mem_create(void *storage, const st_mem_opts *o, wrt_page_a
   b = wrt_qnx_allocator_builder_with_growth(b, o->growth);
   b = wrt_qnx_allocator_builder_with_reserve_pages(b, o->reserve_pages);
   if (o->set_guards) {
-    b.config.guard_before = o->guard_before;
-    b.config.guard_after = o->guard_after;
+    b = wrt_qnx_allocator_builder_with_guard_before(b, o->guard_before);
+    b = wrt_qnx_allocator_builder_with_guard_after(b, o->guard_after);
   }
-  b.config.guard_reach = o->guard_reach;
-  b.config.no_move = o->no_move;
-  b.config.memory64 = o->memory64;
+  b = wrt_qnx_allocator_builder_with_guard_reach(b, o->guard_reach);
+  b = wrt_qnx_allocator_builder_with_no_move(b, o->no_move);
+  b = wrt_qnx_allocator_builder_with_memory64(b, o->memory64);
   wrt_status st = wrt_qnx_allocator_build(&b, storage);
   *out = st == WRT_OK ? wrt_qnx_allocator_base(storage) : NULL;
   return st;
