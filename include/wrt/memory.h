@@ -140,6 +140,8 @@ typedef struct {
                       struct wrt_region_info *out);
 } wrt_page_allocator_ops_t;
 
+/* Thread safety: see the top of this header (one owner thread at a time;
+ * the query from anywhere). */
 struct wrt_page_allocator {
   const wrt_page_allocator_ops_t *ops;
 };

@@ -31,6 +31,9 @@ typedef struct {
   wrt_status (*wake)(wrt_futex_t *self, uint32_t count); /* UINT32_MAX: all */
 } wrt_futex_ops_t;
 
+/* Thread safety: load, set, compare_exchange, wait and wake may run on any
+ * number of threads at once; the backend's init and destroy must not run
+ * concurrently with any of them. */
 struct wrt_futex {
   const wrt_futex_ops_t *ops;
   _Atomic uint32_t value;
