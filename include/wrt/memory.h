@@ -74,9 +74,10 @@ typedef uint8_t *_Atomic wrt_atomic_byte_ptr_t;
  * so that the reservation and the trailing guard together cover
  * WRT_WASM32_GUARD_REACH bytes from the base (8 GiB + 64 KiB, the reach
  * rounded up to a Wasm page), every time the region is mapped. A region
- * then costs 8 GiB + 64 KiB of address space plus the leading guard (the
- * old symmetric guards cost twice that), and every out-of-bounds access
- * of that memory faults inside its own span (see wrt_region_info_*).
+ * then costs 8 GiB + 64 KiB of address space plus the leading guard and
+ * less than 64 KiB of alignment slack (the old symmetric guards cost twice
+ * that), and every out-of-bounds access of that memory faults inside its
+ * own span (see wrt_region_info_*).
  * Only on hosts whose size_t can hold it.
  */
 #if SIZE_MAX > 0xFFFFFFFFu

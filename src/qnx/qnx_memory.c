@@ -239,7 +239,7 @@ static void restore_reservation(wrt_qnx_allocator_t *a, uint8_t *addr, size_t le
  * A partition whose limit fits the pool closes it: the budget refuses
  * (LIMIT) before the OS is asked (see qnx_memory.h, typed_memory). */
 static wrt_status commit_typed(wrt_qnx_allocator_t *a, uint8_t *addr, size_t len) {
-  int fd;
+  int fd = WRT_QNX_NOFD; /* set by typed_open on success */
   wrt_status st = typed_open(a, &fd);
   if (st != WRT_OK) {
     return st;
