@@ -129,7 +129,7 @@ static wrt_page_config_t rules_config(const wrt_qnx_allocator_config_t *c) {
 /* Tells wrt_page_allocator_query where the region is now. */
 static void publish(wrt_qnx_allocator_t *a) {
   wrt_region_info_t info;
-  memset(&info, 0, sizeof info);
+  (void)memset(&info, 0, sizeof info);
   if (a->allocated) {
     info.base = a->mem_base;
     info.accessible = a->mem_size;
