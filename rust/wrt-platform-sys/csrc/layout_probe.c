@@ -1,0 +1,64 @@
+/*
+ * layout_probe.c - what the C compiler says about the layout of every type
+ * the Rust bindings (src/lib.rs) mirror, for the layout tests (tests/layout.rs).
+ *
+ * Test equipment of the Rust crates: built by build.rs next to the library,
+ * linked only into the test programs that call it. Includes the public
+ * headers and the C library only.
+ */
+#include <stdalign.h>
+#include <stddef.h>
+
+#include "wrt/atomic_memory.h"
+#include "wrt/linux_memory.h"
+#include "wrt/linux_sync.h"
+#include "wrt/memory.h"
+#include "wrt/mutex.h"
+#include "wrt/qnx_memory.h"
+#include "wrt/qnx_sync.h"
+#include "wrt/status.h"
+#include "wrt/sync.h"
+
+#define SIZE_ALIGN(T)                                                    \
+  size_t wrt_rs_size_##T(void);                                          \
+  size_t wrt_rs_size_##T(void) { return sizeof(T); }                     \
+  size_t wrt_rs_align_##T(void);                                         \
+  size_t wrt_rs_align_##T(void) { return alignof(T); }
+
+#define OFFSET(T, F)                                                     \
+  size_t wrt_rs_offset_##T##_##F(void);                                  \
+  size_t wrt_rs_offset_##T##_##F(void) { return offsetof(T, F); }
+
+SIZE_ALIGN(wrt_status)
+SIZE_ALIGN(wrt_mem_access)
+SIZE_ALIGN(wrt_growth_strategy)
+SIZE_ALIGN(wrt_page_allocator_t)
+SIZE_ALIGN(wrt_page_allocator_ops_t)
+SIZE_ALIGN(wrt_futex_t)
+SIZE_ALIGN(wrt_futex_ops_t)
+SIZE_ALIGN(wrt_linux_allocator_config_t)
+SIZE_ALIGN(wrt_linux_allocator_t)
+SIZE_ALIGN(wrt_linux_futex_t)
+SIZE_ALIGN(wrt_mutex_t)
+SIZE_ALIGN(wrt_provider_t)
+SIZE_ALIGN(wrt_qnx_partition_t)
+SIZE_ALIGN(wrt_qnx_allocator_config_t)
+SIZE_ALIGN(wrt_qnx_allocator_t)
+SIZE_ALIGN(wrt_qnx_futex_config_t)
+SIZE_ALIGN(wrt_qnx_futex_t)
+
+OFFSET(wrt_futex_t, value)
+OFFSET(wrt_page_allocator_ops_t, deallocate)
+OFFSET(wrt_linux_allocator_config_t, guard_size)
+OFFSET(wrt_linux_allocator_config_t, max_pages)
+OFFSET(wrt_linux_allocator_config_t, growth)
+OFFSET(wrt_linux_allocator_config_t, reserve_pages)
+OFFSET(wrt_qnx_allocator_config_t, guard_size)
+OFFSET(wrt_qnx_allocator_config_t, max_pages)
+OFFSET(wrt_qnx_allocator_config_t, growth)
+OFFSET(wrt_qnx_allocator_config_t, reserve_pages)
+OFFSET(wrt_qnx_allocator_config_t, lazy)
+OFFSET(wrt_qnx_allocator_config_t, typed_memory)
+OFFSET(wrt_qnx_allocator_config_t, partition)
+OFFSET(wrt_qnx_futex_config_t, initial_value)
+OFFSET(wrt_qnx_futex_config_t, wake_order)
