@@ -181,13 +181,15 @@ static void fz_op_allocate(fz_shadow *s, fz_cursor *c) {
     initial = fz_u32(c);
     maximum = fz_u32(c);
   } else {
-    maximum = k % 4u == 0u ? 0u : (uint32_t)fz_u8(c) % (FZ_REAL_MAX_PAGES + 3u);
+    maximum = k % 4u == 0u ? WRT_MAX_PAGES_NONE : (uint32_t)fz_u8(c) % (FZ_REAL_MAX_PAGES + 3u);
     initial = (uint32_t)fz_u8(c) % (FZ_REAL_MAX_PAGES + 2u);
-    if (maximum == 0u && s->cfg.max_pages > FZ_REAL_MAX_PAGES && s->cfg.growth == WRT_GROW_EXACT)
+    if (maximum == WRT_MAX_PAGES_NONE && s->cfg.max_pages > FZ_REAL_MAX_PAGES &&
+        s->cfg.growth == WRT_GROW_EXACT)
       maximum = cap; /* keep real growth bounded */
   }
-  uint32_t em = maximum != 0u ? maximum : s->cfg.max_pages;
-  bool accepted = initial <= WRT_WASM_MAX_PAGES && maximum <= WRT_WASM_MAX_PAGES &&
+  bool none = maximum == WRT_MAX_PAGES_NONE;
+  uint32_t em = !none ? maximum : s->cfg.max_pages;
+  bool accepted = initial <= WRT_WASM_MAX_PAGES && (none || maximum <= WRT_WASM_MAX_PAGES) &&
                   initial <= em && em <= s->cfg.max_pages;
   if (accepted && initial > FZ_REAL_MAX_PAGES) /* keep it refused, never mapped */
     initial = WRT_WASM_MAX_PAGES + 1u + initial % 1000u;
@@ -196,8 +198,8 @@ static void fz_op_allocate(fz_shadow *s, fz_cursor *c) {
   size_t sz = 12345u;
   wrt_status st = wrt_page_allocator_allocate(s->pa, initial, maximum, null_out ? NULL : &b, &sz);
   FZ_CHECK(fz_status_valid(st));
-  uint32_t eff_max = maximum != 0u ? maximum : s->cfg.max_pages;
-  bool bad = null_out || initial > WRT_WASM_MAX_PAGES || maximum > WRT_WASM_MAX_PAGES ||
+  uint32_t eff_max = !none ? maximum : s->cfg.max_pages;
+  bool bad = null_out || initial > WRT_WASM_MAX_PAGES || (!none && maximum > WRT_WASM_MAX_PAGES) ||
              initial > eff_max || eff_max > s->cfg.max_pages || s->allocated;
   if (s->pa == NULL) {
     FZ_CHECK(st == WRT_E_INVALID_ARG);

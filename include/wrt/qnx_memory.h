@@ -108,8 +108,27 @@ typedef struct wrt_qnx_allocator_config {
   /* NULL: no budget. Otherwise committed bytes are charged to it; a charge
    * beyond its limit fails with LIMIT and changes nothing. Default NULL. */
   wrt_qnx_partition_t *partition;
+  /* The runtime-facing additions, with the same meaning as in
+   * wrt_linux_allocator_config_t (see linux_memory.h and memory.h):
+   * guard_before / guard_after (multiples of the page size, 0: none,
+   * WRT_GUARD_FROM_SIZE: guard_size bytes; default WRT_GUARD_FROM_SIZE),
+   * guard_reach (0 or the least span from the base that the reservation and
+   * the trailing guard cover; WRT_WASM32_GUARD_REACH for 32-bit memories with
+   * guard-page bounds checks; default 0), no_move (a grow that would move
+   * returns LIMIT, nothing changed; default false) and memory64 (page counts
+   * up to WRT_WASM64_MAX_PAGES; default false). A QNX process has 512 GB of
+   * address space (8.0 "Understanding System Limits"): the 32-bit guard
+   * layout costs about 8 GiB of it per region. */
+  size_t guard_before;
+  size_t guard_after;
+  size_t guard_reach;
+  bool no_move;
+  bool memory64;
 } wrt_qnx_allocator_config_t;
 
+/* Caller-allocated; fields are private. Thread safety: see memory.h (one
+ * owner thread at a time; wrt_page_allocator_query from anywhere). The
+ * object must not move while a region is allocated. */
 typedef struct wrt_qnx_allocator {
   wrt_page_allocator_t base; /* what wrt_qnx_allocator_base() hands out */
   wrt_qnx_allocator_config_t config;
@@ -127,6 +146,7 @@ typedef struct wrt_qnx_allocator {
   bool allocated;
   bool protect_changed; /* protect() narrowed access since the last map */
   int last_os_error;    /* errno of the last failed system call, 0 if none */
+  wrt_region_latch_t latch; /* what wrt_page_allocator_query reads */
 } wrt_qnx_allocator_t;
 
 wrt_qnx_allocator_config_t wrt_qnx_allocator_config_default(void);

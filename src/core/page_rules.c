@@ -6,31 +6,96 @@
 
 #include "checked_math.h"
 
-wrt_status wrt_page_check_config(bool guard_pages, size_t guard_size, uint32_t max_pages,
-                                 wrt_growth_strategy growth, uint32_t reserve_pages,
-                                 size_t os_page) {
-  if (!wrt_size_is_aligned(WRT_WASM_PAGE_SIZE, os_page))
+uint32_t wrt_page_limit(bool memory64) {
+  return memory64 ? WRT_WASM64_MAX_PAGES : WRT_WASM_MAX_PAGES;
+}
+
+static bool guard_value_ok(size_t v, size_t os_page) {
+  return v == WRT_GUARD_FROM_SIZE || wrt_size_is_aligned(v, os_page);
+}
+
+wrt_status wrt_page_check_config(const wrt_page_config_t *c, size_t os_page) {
+  if (!wrt_size_is_aligned(WRT_WASM_PAGE_SIZE, os_page)) {
     return WRT_E_UNSUPPORTED;
-  if (max_pages == 0u || max_pages > WRT_WASM_MAX_PAGES)
+  }
+  uint32_t limit = wrt_page_limit(c->memory64);
+  if (c->max_pages == 0u || c->max_pages > limit) {
     return WRT_E_INVALID_ARG;
-  if (growth != WRT_GROW_RESERVE && growth != WRT_GROW_EXACT)
+  }
+  if (c->growth != WRT_GROW_RESERVE && c->growth != WRT_GROW_EXACT) {
     return WRT_E_INVALID_ARG;
-  if (reserve_pages > WRT_WASM_MAX_PAGES)
+  }
+  if (c->reserve_pages > limit) {
     return WRT_E_INVALID_ARG;
-  if (!wrt_size_is_aligned(guard_size, os_page) || (guard_pages && guard_size == 0u))
+  }
+  if (!wrt_size_is_aligned(c->guard_size, os_page) || (c->guard_pages && c->guard_size == 0u)) {
     return WRT_E_INVALID_ARG;
-  return WRT_OK;
+  }
+  if (!guard_value_ok(c->guard_before, os_page) || !guard_value_ok(c->guard_after, os_page) ||
+      !wrt_size_is_aligned(c->guard_reach, os_page)) {
+    return WRT_E_INVALID_ARG;
+  }
+  size_t max_bytes;
+  size_t len;
+  wrt_status st = wrt_pages_to_bytes(c->max_pages, &max_bytes);
+  if (st == WRT_OK) {
+    st = wrt_page_mapping_bytes(c, max_bytes, os_page, &len);
+  }
+  return st;
+}
+
+static size_t guard_value(const wrt_page_config_t *c, size_t v) {
+  return v == WRT_GUARD_FROM_SIZE ? c->guard_size : v;
+}
+
+void wrt_page_guards(const wrt_page_config_t *c, size_t reserved, size_t *before,
+                     size_t *after) {
+  if (!c->guard_pages) {
+    *before = 0u;
+    *after = 0u;
+    return;
+  }
+  *before = guard_value(c, c->guard_before);
+  size_t a = guard_value(c, c->guard_after);
+  /* reserved + a < reach, computed without overflow */
+  if (c->guard_reach > reserved && a < c->guard_reach - reserved) {
+    a = c->guard_reach - reserved;
+  }
+  *after = a;
+}
+
+wrt_status wrt_page_mapping_bytes(const wrt_page_config_t *c, size_t reserved, size_t os_page,
+                                  size_t *out) {
+  size_t before;
+  size_t after;
+  size_t len;
+  wrt_page_guards(c, reserved, &before, &after);
+  size_t body = reserved < os_page ? os_page : reserved;
+  wrt_status st = wrt_size_add(before, (size_t)WRT_WASM_PAGE_SIZE - os_page, &len);
+  if (st == WRT_OK) {
+    st = wrt_size_add(len, body, &len);
+  }
+  if (st == WRT_OK) {
+    st = wrt_size_add(len, after, &len);
+  }
+  if (st == WRT_OK) {
+    *out = len;
+  }
+  return st;
 }
 
 wrt_status wrt_page_check_allocate(uint32_t initial_pages, uint32_t maximum_pages,
-                                   uint32_t config_max, uint32_t *max_pages) {
-  if (max_pages == NULL || initial_pages > WRT_WASM_MAX_PAGES ||
-      maximum_pages > WRT_WASM_MAX_PAGES ||
-      (maximum_pages != 0u && initial_pages > maximum_pages))
+                                   uint32_t config_max, bool memory64, uint32_t *max_pages) {
+  uint32_t limit = wrt_page_limit(memory64);
+  bool none = maximum_pages == WRT_MAX_PAGES_NONE;
+  if (max_pages == NULL || initial_pages > limit || (!none && maximum_pages > limit) ||
+      (!none && initial_pages > maximum_pages)) {
     return WRT_E_INVALID_ARG;
-  uint32_t max = maximum_pages != 0u ? maximum_pages : config_max;
-  if (max > config_max || initial_pages > max)
+  }
+  uint32_t max = none ? config_max : maximum_pages;
+  if (max > config_max || initial_pages > max) {
     return WRT_E_LIMIT;
+  }
   *max_pages = max;
   return WRT_OK;
 }

@@ -15,23 +15,59 @@
 #include <stdint.h>
 
 #include "wrt/memory.h"
+#include "wrt/status.h"
 
-/* The config fields every allocator has. INVALID_ARG: max_pages 0 or above
- * WRT_WASM_MAX_PAGES, unknown growth, reserve_pages above
- * WRT_WASM_MAX_PAGES, guard_size not a multiple of os_page (checked even
- * while guards are off, so a bad value is reported where it is set) or 0
- * with guards on. UNSUPPORTED: os_page is not a power of two dividing
- * WRT_WASM_PAGE_SIZE (Wasm pages must be whole OS pages). */
-wrt_status wrt_page_check_config(bool guard_pages, size_t guard_size, uint32_t max_pages,
-                                 wrt_growth_strategy growth, uint32_t reserve_pages,
-                                 size_t os_page);
+/* The config fields every allocator has, copied out of a backend's config
+ * so that both backends check them here. */
+typedef struct {
+  bool guard_pages;
+  size_t guard_size;
+  size_t guard_before; /* WRT_GUARD_FROM_SIZE: guard_size */
+  size_t guard_after;  /* WRT_GUARD_FROM_SIZE: guard_size */
+  size_t guard_reach;
+  uint32_t max_pages;
+  wrt_growth_strategy growth;
+  uint32_t reserve_pages;
+  bool no_move;
+  bool memory64;
+} wrt_page_config_t;
+
+/* Largest page count a config allows: WRT_WASM64_MAX_PAGES with memory64,
+ * else WRT_WASM_MAX_PAGES. */
+uint32_t wrt_page_limit(bool memory64);
+
+/* INVALID_ARG: max_pages 0 or above wrt_page_limit, unknown growth,
+ * reserve_pages above wrt_page_limit, guard_size / guard_before /
+ * guard_after / guard_reach not multiples of os_page (checked even while
+ * guards are off, so a bad value is reported where it is set; the
+ * WRT_GUARD_FROM_SIZE sentinel is allowed), guard_size 0 with guards on.
+ * UNSUPPORTED: os_page is not a power of two dividing WRT_WASM_PAGE_SIZE
+ * (Wasm pages must be whole OS pages). OVERFLOW: the largest mapping the
+ * config allows (wrt_page_mapping_bytes for max_pages) exceeds size_t. */
+wrt_status wrt_page_check_config(const wrt_page_config_t *c, size_t os_page);
+
+/* The guards a mapping whose reservation is `reserved` bytes gets: 0 when
+ * guards are off; else guard_before / guard_after (WRT_GUARD_FROM_SIZE:
+ * guard_size), the trailing one widened so that reserved + *after >=
+ * guard_reach. */
+void wrt_page_guards(const wrt_page_config_t *c, size_t reserved, size_t *before,
+                     size_t *after);
+
+/* Bytes of address space to map for a reservation of `reserved` bytes:
+ * leading guard + alignment slack (WRT_WASM_PAGE_SIZE - os_page) + the
+ * reservation, at least one OS page (so that even an empty region owns the
+ * page at its base and no other region can get the same base) + trailing
+ * guard. OVERFLOW when it does not fit in size_t. */
+wrt_status wrt_page_mapping_bytes(const wrt_page_config_t *c, size_t reserved, size_t os_page,
+                                  size_t *out);
 
 /* allocate(initial, maximum): INVALID_ARG when either exceeds
- * WRT_WASM_MAX_PAGES or initial > maximum (maximum 0: none given); LIMIT
- * when the region's maximum exceeds config_max or initial exceeds it. On OK,
+ * wrt_page_limit(memory64) (maximum WRT_MAX_PAGES_NONE: none given, the
+ * region's maximum is config_max) or initial > maximum; LIMIT when the
+ * region's maximum exceeds config_max or initial exceeds it. On OK,
  * *max_pages is the region's maximum. */
 wrt_status wrt_page_check_allocate(uint32_t initial_pages, uint32_t maximum_pages,
-                                   uint32_t config_max, uint32_t *max_pages);
+                                   uint32_t config_max, bool memory64, uint32_t *max_pages);
 
 /* grow(current, additional) of a region of `pages` pages and maximum
  * `max_pages`: INVALID_ARG when current differs from pages, LIMIT when the

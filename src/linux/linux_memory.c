@@ -2,14 +2,18 @@
  * linux_memory.c - the Linux page allocator: Wasm linear memory on
  * mmap / mprotect / munmap.
  *
- * Layout of one region (RESERVE):
- *   map_addr: [slack][guard][base .. base+size: read-write][reserved: PROT_NONE][guard][slack]
+ * Layout of one region (RESERVE), one mapping:
+ *   map_addr: [guard_before][slack][base .. base+size: read-write]
+ *             [reserved: PROT_NONE][guard_after][rest of the slack]
  * The whole mapping is made PROT_NONE first (address space only, nothing
  * committed thanks to MAP_NORESERVE and PROT_NONE); pages become accessible
  * with mprotect, so the base never moves while the reservation lasts. EXACT
  * reserves only what is used and grows by allocate-copy-free. The slack
- * (< one Wasm page) aligns base to WRT_WASM_PAGE_SIZE and stays inaccessible,
- * so it only widens the guards.
+ * (< one Wasm page) aligns base to WRT_WASM_PAGE_SIZE and stays
+ * inaccessible, so it only widens the guards. The reservation is at least
+ * one OS page, so even an empty region owns the page at its base and no
+ * other region can be handed the same base. Everything in the mapping
+ * belongs to the region: that is the span wrt_page_allocator_query reports.
  * May include: POSIX/Linux headers, the public headers, src/core internals.
  */
 #define _GNU_SOURCE
@@ -24,6 +28,7 @@
 
 #include "checked_math.h"
 #include "page_rules.h"
+#include "region_latch.h"
 
 /* One mapping as map_region() made it. */
 typedef struct {
@@ -40,13 +45,48 @@ static wrt_status la_grow(wrt_page_allocator_t *self, uint32_t current_pages,
 static wrt_status la_protect(wrt_page_allocator_t *self, size_t offset, size_t len,
                              wrt_mem_access access);
 static wrt_status la_deallocate(wrt_page_allocator_t *self, uint8_t *base, size_t size);
+static wrt_status la_query(const wrt_page_allocator_t *self, wrt_region_info_t *out);
 
 static const wrt_page_allocator_ops_t linux_allocator_ops = {
-    la_allocate, la_grow, la_protect, la_deallocate};
+    la_allocate, la_grow, la_protect, la_deallocate, la_query};
 
 static wrt_linux_allocator_t *from_base(wrt_page_allocator_t *self) {
   return (wrt_linux_allocator_t *)(void *)((char *)self -
                                            offsetof(wrt_linux_allocator_t, base));
+}
+
+static const wrt_linux_allocator_t *from_const_base(const wrt_page_allocator_t *self) {
+  return (const wrt_linux_allocator_t *)(const void *)((const char *)self -
+                                                       offsetof(wrt_linux_allocator_t, base));
+}
+
+static wrt_page_config_t rules_config(const wrt_linux_allocator_config_t *c) {
+  wrt_page_config_t r;
+  r.guard_pages = c->guard_pages;
+  r.guard_size = c->guard_size;
+  r.guard_before = c->guard_before;
+  r.guard_after = c->guard_after;
+  r.guard_reach = c->guard_reach;
+  r.max_pages = c->max_pages;
+  r.growth = c->growth;
+  r.reserve_pages = c->reserve_pages;
+  r.no_move = c->no_move;
+  r.memory64 = c->memory64;
+  return r;
+}
+
+/* Tells wrt_page_allocator_query where the region is now. */
+static void publish(wrt_linux_allocator_t *a) {
+  wrt_region_info_t info;
+  (void)memset(&info, 0, sizeof info);
+  if (a->allocated) {
+    info.base = a->mem_base;
+    info.accessible = a->mem_size;
+    info.reserved_end = a->mem_base + a->reserved_size;
+    info.guard_start = a->map_addr;
+    info.guard_end = a->map_addr + a->map_len;
+  }
+  wrt_region_latch_publish(&a->latch, &info);
 }
 
 static wrt_status os_failure(wrt_linux_allocator_t *a, int err) {
@@ -59,9 +99,14 @@ wrt_linux_allocator_config_t wrt_linux_allocator_config_default(void) {
   (void)memset(&c, 0, sizeof c);
   c.guard_pages = false;
   c.guard_size = WRT_WASM_PAGE_SIZE;
+  c.guard_before = WRT_GUARD_FROM_SIZE;
+  c.guard_after = WRT_GUARD_FROM_SIZE;
+  c.guard_reach = 0u;
   c.max_pages = WRT_WASM_MAX_PAGES;
   c.growth = WRT_GROW_RESERVE;
   c.reserve_pages = 0;
+  c.no_move = false;
+  c.memory64 = false;
   return c;
 }
 
@@ -76,25 +121,28 @@ wrt_status wrt_linux_allocator_init(wrt_linux_allocator_t *a,
   if (page <= 0)
     return WRT_E_OS;
   size_t os_page = (size_t)page;
-  wrt_status st = wrt_page_check_config(cfg->guard_pages, cfg->guard_size, cfg->max_pages,
-                                        cfg->growth, cfg->reserve_pages, os_page);
+  /* cfg may point into *a (init(&a, &a.config)): copy it before clearing. */
+  wrt_linux_allocator_config_t config = *cfg;
+  wrt_page_config_t rules = rules_config(&config);
+  wrt_status st = wrt_page_check_config(&rules, os_page);
   if (st != WRT_OK)
     return st;
   (void)memset(a, 0, sizeof *a);
   a->base.ops = &linux_allocator_ops;
-  a->config = *cfg;
+  a->config = config;
   a->os_page = os_page;
+  wrt_region_latch_init(&a->latch);
   return WRT_OK;
 }
 
 void wrt_linux_allocator_destroy(wrt_linux_allocator_t *a) {
   if (a == NULL || a->base.ops != &linux_allocator_ops)
     return;
-  int last = a->last_os_error;
-  if (a->allocated && munmap(a->map_addr, a->map_len) != 0)
-    last = errno; /* nothing left to report it to but the object */
+  /* munmap of a mapping we made fails only for a corrupted object; a void
+   * function cannot report it, and the header promises a zeroed object. */
+  if (a->allocated)
+    (void)munmap(a->map_addr, a->map_len);
   (void)memset(a, 0, sizeof *a);
-  a->last_os_error = last;
 }
 
 wrt_page_allocator_t *wrt_linux_allocator_base(wrt_linux_allocator_t *a) {
@@ -108,22 +156,21 @@ wrt_page_allocator_t *wrt_linux_allocator_base(wrt_linux_allocator_t *a) {
  * mapped. */
 static wrt_status map_region(wrt_linux_allocator_t *a, uint32_t reserve_pages,
                              uint32_t commit_pages, region_t *out) {
-  size_t reserve_bytes, commit_bytes, guard, len, slack;
+  size_t reserve_bytes, commit_bytes, before, after, len;
   wrt_status st;
-  guard = a->config.guard_pages ? a->config.guard_size : 0u;
-  slack = WRT_WASM_PAGE_SIZE - a->os_page;
+  wrt_page_config_t rules = rules_config(&a->config);
   if ((st = wrt_pages_to_bytes(reserve_pages, &reserve_bytes)) != WRT_OK ||
       (st = wrt_pages_to_bytes(commit_pages, &commit_bytes)) != WRT_OK ||
-      (st = wrt_size_add(reserve_bytes, guard, &len)) != WRT_OK ||
-      (st = wrt_size_add(len, guard, &len)) != WRT_OK ||
-      (st = wrt_size_add(len, slack, &len)) != WRT_OK)
+      (st = wrt_page_mapping_bytes(&rules, reserve_bytes, a->os_page, &len)) != WRT_OK)
     return st;
-  if (len == 0u)
-    len = a->os_page; /* an empty reservation still needs a unique base */
+  wrt_page_guards(&rules, reserve_bytes, &before, &after);
   void *p = mmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (p == MAP_FAILED)
     return os_failure(a, errno);
-  uintptr_t first = (uintptr_t)p + guard;
+  /* wrt_page_mapping_bytes left WRT_WASM_PAGE_SIZE - os_page of slack after
+   * the leading guard, so the aligned base, its reservation (at least one
+   * OS page) and the trailing guard all lie inside the mapping. */
+  uintptr_t first = (uintptr_t)p + before;
   uintptr_t aligned = (first + (WRT_WASM_PAGE_SIZE - 1u)) & ~(uintptr_t)(WRT_WASM_PAGE_SIZE - 1u);
   uint8_t *base = (uint8_t *)p + (aligned - (uintptr_t)p);
   if (commit_bytes != 0u && mprotect(base, commit_bytes, PROT_READ | PROT_WRITE) != 0) {
@@ -154,7 +201,8 @@ static wrt_status la_allocate(wrt_page_allocator_t *self, uint32_t initial_pages
   uint32_t max;
   if (base == NULL || size == NULL)
     return WRT_E_INVALID_ARG;
-  wrt_status st = wrt_page_check_allocate(initial_pages, maximum_pages, a->config.max_pages, &max);
+  wrt_status st = wrt_page_check_allocate(initial_pages, maximum_pages, a->config.max_pages,
+                                          a->config.memory64, &max);
   if (st != WRT_OK)
     return st;
   if (a->allocated)
@@ -169,13 +217,16 @@ static wrt_status la_allocate(wrt_page_allocator_t *self, uint32_t initial_pages
   adopt_region(a, &r, initial_pages);
   a->max_pages = max;
   a->allocated = true;
+  publish(a);
   *base = a->mem_base;
   *size = a->mem_size;
   return WRT_OK;
 }
 
 /* Moves the region to a new mapping of new_pages (allocate-copy-free). The
- * old region stays intact and owned on every failure. */
+ * old region stays intact and owned on every failure. The new region is
+ * published before the old mapping goes, so a query never reports an
+ * unmapped span. */
 static wrt_status relocate(wrt_linux_allocator_t *a, uint32_t new_pages) {
   region_t r;
   /* Pages made inaccessible by protect() cannot be copied, and their
@@ -189,12 +240,17 @@ static wrt_status relocate(wrt_linux_allocator_t *a, uint32_t new_pages) {
   if (st != WRT_OK)
     return st;
   (void)memcpy(r.base, a->mem_base, a->mem_size);
-  if (munmap(a->map_addr, a->map_len) != 0) {
+  region_t old = {a->map_addr, a->map_len, a->mem_base, a->reserved_size};
+  uint32_t old_pages = a->pages;
+  adopt_region(a, &r, new_pages);
+  publish(a);
+  if (munmap(old.map_addr, old.map_len) != 0) {
     int err = errno;
+    adopt_region(a, &old, old_pages);
+    publish(a);
     (void)munmap(r.map_addr, r.map_len);
     return os_failure(a, err);
   }
-  adopt_region(a, &r, new_pages);
   return WRT_OK;
 }
 
@@ -215,6 +271,9 @@ static wrt_status la_grow(wrt_page_allocator_t *self, uint32_t current_pages,
     if (st != WRT_OK)
       return st;
     if (new_size > a->reserved_size) {
+      /* Moving would change the base a runtime may have cached. */
+      if (a->config.no_move)
+        return WRT_E_LIMIT;
       st = relocate(a, new_pages);
       if (st != WRT_OK)
         return st;
@@ -224,6 +283,7 @@ static wrt_status la_grow(wrt_page_allocator_t *self, uint32_t current_pages,
         return os_failure(a, errno);
       a->pages = new_pages;
       a->mem_size = new_size;
+      publish(a);
     }
   }
   *base = a->mem_base;
@@ -257,9 +317,15 @@ static wrt_status la_deallocate(wrt_page_allocator_t *self, uint8_t *base, size_
   wrt_linux_allocator_t *a = from_base(self);
   if (!a->allocated || base != a->mem_base || size != a->mem_size)
     return WRT_E_STATE;
-  if (munmap(a->map_addr, a->map_len) != 0)
-    return os_failure(a, errno);
+  /* Unpublish first, so that a query never reports an unmapped span. */
   a->allocated = false;
+  publish(a);
+  if (munmap(a->map_addr, a->map_len) != 0) {
+    int err = errno;
+    a->allocated = true;
+    publish(a);
+    return os_failure(a, err);
+  }
   a->map_addr = NULL;
   a->map_len = 0;
   a->mem_base = NULL;
@@ -269,4 +335,8 @@ static wrt_status la_deallocate(wrt_page_allocator_t *self, uint8_t *base, size_
   a->max_pages = 0;
   a->protect_changed = false;
   return WRT_OK;
+}
+
+static wrt_status la_query(const wrt_page_allocator_t *self, wrt_region_info_t *out) {
+  return wrt_region_latch_read(&from_const_base(self)->latch, out);
 }

@@ -11,7 +11,11 @@
  * 8.0) unless said otherwise.
  *
  * Layout of one region (one mapping, made by region_reserve):
- *   [guard][slack][base ... committed | reserved, inaccessible][guard][rest]
+ *   [guard_before][slack][base ... committed | reserved, inaccessible]
+ *   [guard_after][rest of the slack]
+ * The reservation is at least one page, so even an empty region owns the
+ * page at its base. The whole mapping belongs to the region: that is the
+ * span wrt_page_allocator_query reports.
  * The whole mapping starts PROT_NONE | MAP_LAZY, so it holds no memory;
  * committing re-maps the next bytes MAP_FIXED read-write (V8's QNX port's
  * commit), so the base never moves inside a reservation.
@@ -32,6 +36,7 @@
 
 #include "checked_math.h"
 #include "page_rules.h"
+#include "region_latch.h"
 
 /* mmap's fd for anonymous memory: NOFD (-1) on QNX (mmap). */
 #define WRT_QNX_NOFD (-1)
@@ -97,21 +102,33 @@ typedef struct {
   uint8_t *base;
 } region_t;
 
-static size_t guard_bytes(const wrt_qnx_allocator_t *a) {
-  return a->config.guard_pages ? a->config.guard_size : 0u;
+static wrt_page_config_t rules_config(const wrt_qnx_allocator_config_t *c) {
+  wrt_page_config_t r;
+  r.guard_pages = c->guard_pages;
+  r.guard_size = c->guard_size;
+  r.guard_before = c->guard_before;
+  r.guard_after = c->guard_after;
+  r.guard_reach = c->guard_reach;
+  r.max_pages = c->max_pages;
+  r.growth = c->growth;
+  r.reserve_pages = c->reserve_pages;
+  r.no_move = c->no_move;
+  r.memory64 = c->memory64;
+  return r;
 }
 
-/* guard + reserved + guard + one Wasm page of slack to align the base. */
-static wrt_status mapping_length(size_t guard, size_t reserved, size_t *out) {
-  size_t len;
-  wrt_status st = wrt_size_add(guard, reserved, &len);
-  if (st == WRT_OK)
-    st = wrt_size_add(len, guard, &len);
-  if (st == WRT_OK)
-    st = wrt_size_add(len, (size_t)WRT_WASM_PAGE_SIZE, &len);
-  if (st == WRT_OK)
-    *out = len;
-  return st;
+/* Tells wrt_page_allocator_query where the region is now. */
+static void publish(wrt_qnx_allocator_t *a) {
+  wrt_region_info_t info;
+  memset(&info, 0, sizeof info);
+  if (a->allocated) {
+    info.base = a->mem_base;
+    info.accessible = a->mem_size;
+    info.reserved_end = a->mem_base + a->reserved_size;
+    info.guard_start = a->map_addr;
+    info.guard_end = a->map_addr + a->map_len;
+  }
+  wrt_region_latch_publish(&a->latch, &info);
 }
 
 /* Reserves address space for `reserved` bytes plus guards, holding no memory.
@@ -124,11 +141,12 @@ static wrt_status mapping_length(size_t guard, size_t reserved, size_t *out) {
  * the reservation never takes memory. */
 static wrt_status region_reserve(wrt_qnx_allocator_t *a, size_t reserved,
                                  region_t *r) {
-  size_t guard = guard_bytes(a);
-  size_t len;
-  wrt_status st = mapping_length(guard, reserved, &len);
+  wrt_page_config_t rules = rules_config(&a->config);
+  size_t guard, after, len;
+  wrt_status st = wrt_page_mapping_bytes(&rules, reserved, a->os_page, &len);
   if (st != WRT_OK)
     return st;
+  wrt_page_guards(&rules, reserved, &guard, &after);
   void *p = mmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANON | MAP_LAZY,
                  WRT_QNX_NOFD, 0);
   if (p == MAP_FAILED)
@@ -137,7 +155,8 @@ static wrt_status region_reserve(wrt_qnx_allocator_t *a, size_t reserved,
   size_t misalign = (size_t)((uintptr_t)start & (WRT_WASM_PAGE_SIZE - 1u));
   r->map_addr = (uint8_t *)p;
   r->map_len = len;
-  /* The slack is one Wasm page, so the aligned base stays inside. */
+  /* The slack is a Wasm page less one page, so the aligned base, its
+   * reservation (at least one page) and the trailing guard stay inside. */
   r->base = misalign == 0u ? start : start + (WRT_WASM_PAGE_SIZE - misalign);
   return WRT_OK;
 }
@@ -255,6 +274,11 @@ wrt_qnx_allocator_config_t wrt_qnx_allocator_config_default(void) {
   c.lazy = false;
   c.typed_memory = NULL;
   c.partition = NULL;
+  c.guard_before = WRT_GUARD_FROM_SIZE;
+  c.guard_after = WRT_GUARD_FROM_SIZE;
+  c.guard_reach = 0u;
+  c.no_move = false;
+  c.memory64 = false;
   return c;
 }
 
@@ -275,15 +299,10 @@ wrt_status wrt_qnx_allocator_init(wrt_qnx_allocator_t *a,
   if (page <= 0)
     return WRT_E_OS;
   size_t os_page = (size_t)page;
-  wrt_status st = wrt_page_check_config(cfg->guard_pages, cfg->guard_size, cfg->max_pages,
-                                        cfg->growth, cfg->reserve_pages, os_page);
-  if (st != WRT_OK)
-    return st;
-  /* The largest mapping this config can ask for must be computable. */
-  size_t max_bytes, len;
-  st = wrt_pages_to_bytes(cfg->max_pages, &max_bytes);
-  if (st == WRT_OK)
-    st = mapping_length(cfg->guard_pages ? cfg->guard_size : 0u, max_bytes, &len);
+  /* Also checks that the largest mapping this config can ask for is
+   * computable (OVERFLOW). */
+  wrt_page_config_t rules = rules_config(cfg);
+  wrt_status st = wrt_page_check_config(&rules, os_page);
   if (st != WRT_OK)
     return st;
 
@@ -301,6 +320,7 @@ wrt_status wrt_qnx_allocator_init(wrt_qnx_allocator_t *a,
       return st;
     typed_close(&fresh, fd);
   }
+  wrt_region_latch_init(&fresh.latch);
   *a = fresh;
   return WRT_OK;
 }
@@ -436,7 +456,8 @@ static wrt_status qnx_allocate(wrt_page_allocator_t *self,
   uint32_t max;
   if (base == NULL || size == NULL)
     return WRT_E_INVALID_ARG;
-  wrt_status st = wrt_page_check_allocate(initial_pages, maximum_pages, a->config.max_pages, &max);
+  wrt_status st = wrt_page_check_allocate(initial_pages, maximum_pages, a->config.max_pages,
+                                          a->config.memory64, &max);
   if (st != WRT_OK)
     return st;
   if (a->allocated)
@@ -461,6 +482,7 @@ static wrt_status qnx_allocate(wrt_page_allocator_t *self,
   a->max_pages = max;
   a->allocated = true;
   a->protect_changed = false;
+  publish(a);
   *base = a->mem_base;
   *size = a->mem_size;
   return WRT_OK;
@@ -489,7 +511,11 @@ static wrt_status qnx_grow(wrt_page_allocator_t *self, uint32_t current_pages,
     return st;
   size_t delta = new_size - a->mem_size;
 
-  if (a->config.growth == WRT_GROW_RESERVE && new_size <= a->reserved_size) {
+  bool in_place = a->config.growth == WRT_GROW_RESERVE && new_size <= a->reserved_size;
+  /* Moving would change the base a runtime may have cached. */
+  if (!in_place && a->config.no_move)
+    return WRT_E_LIMIT;
+  if (in_place) {
     /* In place: the base never moves inside the reservation. */
     st = partition_charge(a->config.partition, delta);
     if (st != WRT_OK)
@@ -513,21 +539,35 @@ static wrt_status qnx_grow(wrt_page_allocator_t *self, uint32_t current_pages,
       return st;
     if (a->mem_size != 0u)
       memcpy(r.base, a->mem_base, a->mem_size);
-    st = unmap(a, a->map_addr, a->map_len);
+    /* Publish the new region before the old one goes, so that a query
+     * never reports an unmapped span. */
+    region_t old = {a->map_addr, a->map_len, a->mem_base};
+    size_t old_size = a->mem_size;
+    size_t old_reserved = a->reserved_size;
+    a->map_addr = r.map_addr;
+    a->map_len = r.map_len;
+    a->mem_base = r.base;
+    a->mem_size = new_size;
+    a->reserved_size = (size_t)reserve * WRT_WASM_PAGE_SIZE;
+    publish(a);
+    st = unmap(a, old.map_addr, old.map_len);
     if (st != WRT_OK) {
       /* Keep the old region, intact and owned; drop the new one. */
+      a->map_addr = old.map_addr;
+      a->map_len = old.map_len;
+      a->mem_base = old.base;
+      a->mem_size = old_size;
+      a->reserved_size = old_reserved;
+      publish(a);
       unmap_quietly(a, &r);
       partition_refund(a->config.partition, delta);
       return st;
     }
-    a->map_addr = r.map_addr;
-    a->map_len = r.map_len;
-    a->mem_base = r.base;
-    a->reserved_size = (size_t)reserve * WRT_WASM_PAGE_SIZE;
   }
   a->mem_size = new_size;
   a->charged += delta;
   a->pages = new_pages;
+  publish(a);
   *base = a->mem_base;
   *size = a->mem_size;
   return WRT_OK;
@@ -581,9 +621,15 @@ static wrt_status qnx_deallocate(wrt_page_allocator_t *self, uint8_t *base,
   wrt_qnx_allocator_t *a = self_of(self);
   if (!a->allocated || base != a->mem_base || size != a->mem_size)
     return WRT_E_STATE;
+  /* Unpublish first, so that a query never reports an unmapped span. */
+  a->allocated = false;
+  publish(a);
   wrt_status st = unmap(a, a->map_addr, a->map_len);
-  if (st != WRT_OK)
+  if (st != WRT_OK) {
+    a->allocated = true;
+    publish(a);
     return st;
+  }
   partition_refund(a->config.partition, a->charged);
   a->map_addr = NULL;
   a->map_len = 0u;
@@ -598,8 +644,14 @@ static wrt_status qnx_deallocate(wrt_page_allocator_t *self, uint8_t *base,
   return WRT_OK;
 }
 
+static wrt_status qnx_query(const wrt_page_allocator_t *self, wrt_region_info_t *out) {
+  /* base is the first member. */
+  const wrt_qnx_allocator_t *a = (const wrt_qnx_allocator_t *)(const void *)self;
+  return wrt_region_latch_read(&a->latch, out);
+}
+
 static const wrt_page_allocator_ops_t qnx_ops = {
-    qnx_allocate, qnx_grow, qnx_protect, qnx_deallocate};
+    qnx_allocate, qnx_grow, qnx_protect, qnx_deallocate, qnx_query};
 
 wrt_status wrt_qnx_allocator_discard(wrt_qnx_allocator_t *a, size_t offset,
                                      size_t len) {

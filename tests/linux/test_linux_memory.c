@@ -73,7 +73,7 @@ static void full_4gib_reservation_costs_no_memory(void **state) {
   assert_int_equal(wrt_linux_allocator_init(&a, &c), WRT_OK);
   uint8_t *base;
   size_t size;
-  assert_int_equal(wrt_page_allocator_allocate(&a.base, 1, 0, &base, &size), WRT_OK);
+  assert_int_equal(wrt_page_allocator_allocate(&a.base, 1, WRT_MAX_PAGES_NONE, &base, &size), WRT_OK);
   assert_true(wrt_fi_mapped_bytes() >= (size_t)4 << 30);
   uint8_t *before = base;
   assert_int_equal(wrt_page_allocator_grow(&a.base, 1, 1000, &base, &size), WRT_OK);

@@ -186,13 +186,13 @@ static void test_base_and_destroy_edges(void **state) {
   size_t before = wrt_fi_mapped_bytes();
   uint8_t *base;
   size_t size;
-  assert_int_equal(wrt_page_allocator_allocate(wrt_qnx_allocator_base(&a), 1, 0, &base, &size), WRT_OK);
+  assert_int_equal(wrt_page_allocator_allocate(wrt_qnx_allocator_base(&a), 1, WRT_MAX_PAGES_NONE, &base, &size), WRT_OK);
   assert_true(wrt_fi_mapped_bytes() > before);
   wrt_qnx_allocator_destroy(&a); /* unmaps */
   assert_int_equal(wrt_fi_mapped_bytes(), before);
   wrt_qnx_allocator_destroy(&a); /* idempotent */
   assert_null(wrt_qnx_allocator_base(&a));
-  assert_int_equal(wrt_page_allocator_allocate(wrt_qnx_allocator_base(&a), 1, 0, &base, &size),
+  assert_int_equal(wrt_page_allocator_allocate(wrt_qnx_allocator_base(&a), 1, WRT_MAX_PAGES_NONE, &base, &size),
                    WRT_E_INVALID_ARG);
 }
 
@@ -259,7 +259,7 @@ static void test_small_reservation_moves(void **state) {
   size_t mapped = wrt_fi_mapped_bytes();
   uint8_t *base, *b;
   size_t size;
-  assert_int_equal(wrt_page_allocator_allocate(pa, 1, 0, &base, &size), WRT_OK);
+  assert_int_equal(wrt_page_allocator_allocate(pa, 1, WRT_MAX_PAGES_NONE, &base, &size), WRT_OK);
   assert_int_equal(a.reserved_size, 2u * WP);
   fill(base, size, 3);
   assert_int_equal(wrt_page_allocator_grow(pa, 1, 1, &b, &size), WRT_OK);
@@ -291,7 +291,7 @@ static void test_move_refused_while_protected(void **state) {
   wrt_page_allocator_t *pa = wrt_qnx_allocator_base(&a);
   uint8_t *base, *b;
   size_t size, s;
-  assert_int_equal(wrt_page_allocator_allocate(pa, 2, 0, &base, &size), WRT_OK);
+  assert_int_equal(wrt_page_allocator_allocate(pa, 2, WRT_MAX_PAGES_NONE, &base, &size), WRT_OK);
   assert_int_equal(wrt_page_allocator_protect(pa, 0, WP, WRT_MEM_READ), WRT_OK);
   assert_int_equal(wrt_page_allocator_grow(pa, 2, 1, &b, &s), WRT_E_STATE);
   assert_int_equal(a.pages, 2);
@@ -311,7 +311,7 @@ static void run_discard(bool lazy) {
   wrt_page_allocator_t *pa = wrt_qnx_allocator_base(&a);
   uint8_t *base;
   size_t size;
-  assert_int_equal(wrt_page_allocator_allocate(pa, 2, 0, &base, &size), WRT_OK);
+  assert_int_equal(wrt_page_allocator_allocate(pa, 2, WRT_MAX_PAGES_NONE, &base, &size), WRT_OK);
   memset(base, 0x5A, size);
   wrt_fi_reset();
   assert_int_equal(wrt_qnx_allocator_discard(&a, WP, WP), WRT_OK);
@@ -392,16 +392,16 @@ static void run_shared_partition(wrt_growth_strategy g) {
   size_t mapped = wrt_fi_mapped_bytes();
   uint8_t *ba, *bb, *x;
   size_t sa, sb, sx;
-  assert_int_equal(wrt_page_allocator_allocate(pa, 3, 0, &ba, &sa), WRT_OK);
+  assert_int_equal(wrt_page_allocator_allocate(pa, 3, WRT_MAX_PAGES_NONE, &ba, &sa), WRT_OK);
   assert_int_equal(wrt_qnx_partition_used(&p), 3u * WP);
   fill(ba, sa, 1);
   /* B asks for more than is left: LIMIT, nothing mapped, nothing charged */
   size_t before_map = wrt_fi_mapped_bytes();
-  assert_int_equal(wrt_page_allocator_allocate(pb, 2, 0, &bb, &sb), WRT_E_LIMIT);
+  assert_int_equal(wrt_page_allocator_allocate(pb, 2, WRT_MAX_PAGES_NONE, &bb, &sb), WRT_E_LIMIT);
   assert_false(b.allocated);
   assert_int_equal(wrt_fi_mapped_bytes(), before_map);
   assert_int_equal(wrt_qnx_partition_used(&p), 3u * WP);
-  assert_int_equal(wrt_page_allocator_allocate(pb, 1, 0, &bb, &sb), WRT_OK);
+  assert_int_equal(wrt_page_allocator_allocate(pb, 1, WRT_MAX_PAGES_NONE, &bb, &sb), WRT_OK);
   assert_int_equal(wrt_qnx_partition_used(&p), 4u * WP);
   /* A cannot grow now: LIMIT, memory and charge as they were */
   assert_int_equal(wrt_page_allocator_grow(pa, 3, 1, &x, &sx), WRT_E_LIMIT);
@@ -419,7 +419,7 @@ static void run_shared_partition(wrt_growth_strategy g) {
   assert_int_equal(wrt_qnx_partition_used(&p), 0);
   assert_int_equal(wrt_fi_mapped_bytes(), mapped);
   /* a zero-page region charges nothing */
-  assert_int_equal(wrt_page_allocator_allocate(pb, 0, 0, &bb, &sb), WRT_OK);
+  assert_int_equal(wrt_page_allocator_allocate(pb, 0, WRT_MAX_PAGES_NONE, &bb, &sb), WRT_OK);
   assert_int_equal(wrt_qnx_partition_used(&p), 0);
   wrt_qnx_allocator_destroy(&b);
   assert_int_equal(wrt_fi_mapped_bytes(), mapped);
@@ -455,7 +455,7 @@ static void run_typed(wrt_growth_strategy g, bool guards) {
   unsigned opens = nto_sim_typed_mem_opens();
   uint8_t *base, *b;
   size_t size, s;
-  assert_int_equal(wrt_page_allocator_allocate(pa, 2, 0, &base, &size), WRT_OK);
+  assert_int_equal(wrt_page_allocator_allocate(pa, 2, WRT_MAX_PAGES_NONE, &base, &size), WRT_OK);
   assert_int_equal(nto_sim_typed_mem_opens(), opens + 1u);
   assert_true(all_zero(base, size));
   fill(base, size, 4);
@@ -538,7 +538,7 @@ static bool run_fi_scenario(const fi_case *fc, wrt_fi_call call, unsigned nth) {
     size_t ns = 0;
     switch (step) {
     case 0:
-      st = wrt_page_allocator_allocate(pa, 1, 0, &nb, &ns);
+      st = wrt_page_allocator_allocate(pa, 1, WRT_MAX_PAGES_NONE, &nb, &ns);
       break;
     case 1:
       st = wrt_page_allocator_grow(pa, pages, 1, &nb, &ns);
@@ -595,7 +595,7 @@ static bool run_fi_scenario(const fi_case *fc, wrt_fi_call call, unsigned nth) {
   assert_int_equal(wrt_fi_mapped_bytes(), mapped);
   assert_int_equal(wrt_qnx_partition_used(&part), 0);
   /* still usable */
-  assert_int_equal(wrt_page_allocator_allocate(pa, 2, 0, &base, &size), WRT_OK);
+  assert_int_equal(wrt_page_allocator_allocate(pa, 2, WRT_MAX_PAGES_NONE, &base, &size), WRT_OK);
   assert_int_equal(wrt_page_allocator_deallocate(pa, base, size), WRT_OK);
   wrt_qnx_allocator_destroy(&a);
   assert_int_equal(wrt_fi_mapped_bytes(), mapped);
@@ -666,14 +666,14 @@ static int cap_child(void) {
   uint8_t *base;
   size_t size;
   /* 256 MiB is past the cap: the kernel refuses the mapping */
-  if (wrt_page_allocator_allocate(wrt_qnx_allocator_base(&a), 4096, 0, &base, &size) !=
+  if (wrt_page_allocator_allocate(wrt_qnx_allocator_base(&a), 4096, WRT_MAX_PAGES_NONE, &base, &size) !=
       WRT_E_NO_MEMORY)
     return 16;
   if (a.allocated || a.last_os_error != ENOMEM)
     return 17;
   if (wrt_qnx_set_process_memory_cap(WRT_QNX_MEMORY_CAP_NONE) != WRT_OK)
     return 18;
-  if (wrt_page_allocator_allocate(wrt_qnx_allocator_base(&a), 4096, 0, &base, &size) != WRT_OK)
+  if (wrt_page_allocator_allocate(wrt_qnx_allocator_base(&a), 4096, WRT_MAX_PAGES_NONE, &base, &size) != WRT_OK)
     return 19;
   wrt_qnx_allocator_destroy(&a);
   return 0;

@@ -44,7 +44,7 @@ static void *worker(void *arg) {
     uint32_t pages = 1u + (seed >> 16) % 3u;
     uint8_t *base;
     size_t size;
-    wrt_status st = wrt_page_allocator_allocate(pa, pages, 0, &base, &size);
+    wrt_status st = wrt_page_allocator_allocate(pa, pages, WRT_MAX_PAGES_NONE, &base, &size);
     if (wrt_qnx_partition_used(&g_part) > wrt_qnx_partition_limit(&g_part))
       atomic_fetch_add(&g_over, 1u);
     if (st == WRT_E_LIMIT) {

@@ -152,8 +152,8 @@ static void no_maximum_means_configured_max_pages(void **state) {
   uint8_t *base;
   size_t size;
   assert_int_equal(wrt_page_allocator_allocate(a, 1, 6, &base, &size), WRT_E_LIMIT);
-  assert_int_equal(wrt_page_allocator_allocate(a, 6, 0, &base, &size), WRT_E_LIMIT);
-  assert_int_equal(wrt_page_allocator_allocate(a, 1, 0, &base, &size), WRT_OK);
+  assert_int_equal(wrt_page_allocator_allocate(a, 6, WRT_MAX_PAGES_NONE, &base, &size), WRT_E_LIMIT);
+  assert_int_equal(wrt_page_allocator_allocate(a, 1, WRT_MAX_PAGES_NONE, &base, &size), WRT_OK);
   assert_int_equal(wrt_page_allocator_grow(a, 1, 4, &base, &size), WRT_OK);
   assert_int_equal(size, 5 * PAGE);
   assert_int_equal(wrt_page_allocator_grow(a, 5, 1, &base, &size), WRT_E_LIMIT);
@@ -211,7 +211,7 @@ static void bad_arguments_change_nothing(void **state) {
   assert_int_equal(wrt_page_allocator_allocate(a, 1, 2, NULL, &size), WRT_E_INVALID_ARG);
   assert_int_equal(wrt_page_allocator_allocate(a, 1, 2, &base, NULL), WRT_E_INVALID_ARG);
   assert_int_equal(wrt_page_allocator_allocate(a, 3, 2, &base, &size), WRT_E_INVALID_ARG);
-  assert_int_equal(wrt_page_allocator_allocate(a, 65537, 0, &base, &size), WRT_E_INVALID_ARG);
+  assert_int_equal(wrt_page_allocator_allocate(a, 65537, WRT_MAX_PAGES_NONE, &base, &size), WRT_E_INVALID_ARG);
   assert_int_equal(wrt_page_allocator_allocate(a, 1, 65537, &base, &size), WRT_E_INVALID_ARG);
   assert_int_equal(wrt_page_allocator_allocate(a, UINT32_MAX, UINT32_MAX, &base, &size),
                    WRT_E_INVALID_ARG);

@@ -190,8 +190,8 @@ static void maximum_bounded_by_config(const void *bk) {
   uint8_t *base;
   size_t size;
   ST_REQUIRE_ST(wrt_page_allocator_allocate(a, 1, 5, &base, &size), WRT_E_LIMIT);
-  ST_REQUIRE_ST(wrt_page_allocator_allocate(a, 5, 0, &base, &size), WRT_E_LIMIT);
-  ST_REQUIRE_ST(wrt_page_allocator_allocate(a, 1, 0, &base, &size), WRT_OK);
+  ST_REQUIRE_ST(wrt_page_allocator_allocate(a, 5, WRT_MAX_PAGES_NONE, &base, &size), WRT_E_LIMIT);
+  ST_REQUIRE_ST(wrt_page_allocator_allocate(a, 1, WRT_MAX_PAGES_NONE, &base, &size), WRT_OK);
   ST_REQUIRE_ST(wrt_page_allocator_grow(a, 1, 3, &base, &size), WRT_OK);
   ST_REQUIRE_ST(wrt_page_allocator_grow(a, 4, 1, &base, &size), WRT_E_LIMIT);
   ST_REQUIRE_ST(wrt_page_allocator_deallocate(a, base, size), WRT_OK);
@@ -279,7 +279,7 @@ static void bad_arguments_change_nothing(const void *bk) {
   ST_REQUIRE_ST(wrt_page_allocator_allocate(a, 1, 2, NULL, &size), WRT_E_INVALID_ARG);
   ST_REQUIRE_ST(wrt_page_allocator_allocate(a, 1, 2, &base, NULL), WRT_E_INVALID_ARG);
   ST_REQUIRE_ST(wrt_page_allocator_allocate(a, 3, 2, &base, &size), WRT_E_INVALID_ARG);
-  ST_REQUIRE_ST(wrt_page_allocator_allocate(a, 65537, 0, &base, &size), WRT_E_INVALID_ARG);
+  ST_REQUIRE_ST(wrt_page_allocator_allocate(a, 65537, WRT_MAX_PAGES_NONE, &base, &size), WRT_E_INVALID_ARG);
   ST_REQUIRE_ST(wrt_page_allocator_allocate(a, 1, 65537, &base, &size), WRT_E_INVALID_ARG);
   ST_REQUIRE(base == NULL && size == 0);
   /* With a region. */
