@@ -33,7 +33,7 @@ pub mod linux;
 pub mod qnx;
 
 pub use error::{Error, Result};
-pub use memory::{Access, AllocatorBackend, AllocatorSlot, Growth, PageAllocator, Region, WASM_PAGE_SIZE};
+pub use memory::{Access, AllocatorBackend, AllocatorSlot, Growth, PageAllocator, Region, RegionInfo, WASM_PAGE_SIZE};
 pub use mutex::{Mutex, MutexGuard};
 pub use provider::Provider;
 pub use sync::{Futex, FutexBackend, FutexSlot};

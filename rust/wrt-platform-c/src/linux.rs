@@ -19,13 +19,28 @@ pub struct LinuxAllocatorConfig {
     /// Bytes per guard region (a non-zero multiple of the OS page when
     /// `guard_pages` is on).
     pub guard_size: usize,
-    /// Largest maximum a region may have, 1..=65536.
+    /// Leading guard bytes while `guard_pages` is on (a multiple of the OS
+    /// page, 0: none, [`GUARD_FROM_SIZE`](crate::memory::GUARD_FROM_SIZE):
+    /// `guard_size`, the default).
+    pub guard_before: usize,
+    /// Trailing guard bytes, as `guard_before`.
+    pub guard_after: usize,
+    /// 0, or the least span from the base that the reservation and the
+    /// trailing guard cover ([`WASM32_GUARD_REACH`](crate::memory::WASM32_GUARD_REACH)
+    /// for 32-bit memories with guard-page bounds checks).
+    pub guard_reach: usize,
+    /// Largest maximum a region may have, 1..=65536 (more with `memory64`).
     pub max_pages: u32,
     /// How regions grow.
     pub growth: Growth,
     /// `Growth::Reserve` only: pages reserved per region (0: the whole
     /// maximum, so that grows never move the base).
     pub reserve_pages: u32,
+    /// A grow that would move the region returns `Limit` and changes
+    /// nothing: the base stays valid from allocate to deallocate.
+    pub no_move: bool,
+    /// 64-bit memories: page counts above 65536 allowed.
+    pub memory64: bool,
 }
 
 impl Default for LinuxAllocatorConfig {
@@ -38,6 +53,11 @@ impl Default for LinuxAllocatorConfig {
             max_pages: c.max_pages,
             growth: if c.growth == sys::WRT_GROW_EXACT { Growth::Exact } else { Growth::Reserve },
             reserve_pages: c.reserve_pages,
+            guard_before: c.guard_before,
+            guard_after: c.guard_after,
+            guard_reach: c.guard_reach,
+            no_move: c.no_move,
+            memory64: c.memory64,
         }
     }
 }
@@ -52,6 +72,11 @@ impl LinuxAllocatorConfig {
         c.max_pages = self.max_pages;
         c.growth = self.growth.raw();
         c.reserve_pages = self.reserve_pages;
+        c.guard_before = self.guard_before;
+        c.guard_after = self.guard_after;
+        c.guard_reach = self.guard_reach;
+        c.no_move = self.no_move;
+        c.memory64 = self.memory64;
         c
     }
 }

@@ -22,6 +22,47 @@ use crate::error::{check, Error, Result};
 /// Wasm page size in bytes.
 pub const WASM_PAGE_SIZE: usize = sys::WRT_WASM_PAGE_SIZE as usize;
 
+/// `guard_before` / `guard_after` value meaning "`guard_size` bytes".
+pub const GUARD_FROM_SIZE: usize = sys::WRT_GUARD_FROM_SIZE;
+/// `guard_reach` for 32-bit memories with guard-page bounds checks (8 GiB +
+/// 64 KiB from the base; 64-bit hosts only).
+#[cfg(target_pointer_width = "64")]
+pub const WASM32_GUARD_REACH: usize = sys::WRT_WASM32_GUARD_REACH;
+
+/// Where a region is (`wrt_region_info_t`), from
+/// [`PageAllocator::query`]: low to high, `guard_start <= base <= base +
+/// accessible <= reserved_end <= guard_end`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RegionInfo {
+    /// First byte of the linear memory.
+    pub base: *mut u8,
+    /// Bytes made accessible by allocate/grow.
+    pub accessible: usize,
+    /// End of the reservation (inaccessible beyond `base + accessible`).
+    pub reserved_end: *mut u8,
+    /// Start of the leading guard.
+    pub guard_start: *mut u8,
+    /// End of the trailing guard.
+    pub guard_end: *mut u8,
+}
+
+impl RegionInfo {
+    /// `addr` lies in the region's whole span, guards included
+    /// (`wrt_region_info_contains`).
+    #[must_use]
+    pub fn contains(&self, addr: *const u8) -> bool {
+        !self.base.is_null() && (self.guard_start as usize..self.guard_end as usize).contains(&(addr as usize))
+    }
+
+    /// `addr` lies in the span but outside the accessible pages: a fault
+    /// there is an out-of-bounds access of this memory
+    /// (`wrt_region_info_in_guard`).
+    #[must_use]
+    pub fn in_guard(&self, addr: *const u8) -> bool {
+        self.contains(addr) && !(self.base as usize..self.base as usize + self.accessible).contains(&(addr as usize))
+    }
+}
+
 /// Access rights for [`PageAllocator::protect`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
@@ -356,6 +397,30 @@ impl<'a, B: AllocatorBackend> PageAllocator<'a, B> {
         check(unsafe { sys::wrt_page_allocator_deallocate(busy.base(), t.base, t.size) })?;
         *busy.tracked() = NO_REGION;
         Ok(())
+    }
+
+    /// Where the region is now (`wrt_page_allocator_query`): `State` when no
+    /// region is allocated. Lock-free and async-signal-safe in C; it does
+    /// not take the allocator, so it works while another thread grows.
+    pub fn query(&self) -> Result<RegionInfo> {
+        let mut out = sys::wrt_region_info_t {
+            base: ptr::null_mut(),
+            accessible: 0,
+            reserved_end: ptr::null_mut(),
+            guard_start: ptr::null_mut(),
+            guard_end: ptr::null_mut(),
+        };
+        // SAFETY: the slot is initialised and pinned; the C query may run
+        // concurrently with any call but init/destroy, which need the slot
+        // empty or &mut.
+        check(unsafe { sys::wrt_page_allocator_query(B::base(self.slot.raw.get()), &mut out) })?;
+        Ok(RegionInfo {
+            base: out.base,
+            accessible: out.accessible,
+            reserved_end: out.reserved_end,
+            guard_start: out.guard_start,
+            guard_end: out.guard_end,
+        })
     }
 
     /// Runs `f` on the backend's C object while holding the allocator.

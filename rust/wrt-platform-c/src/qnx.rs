@@ -68,7 +68,17 @@ pub struct QnxAllocatorConfig {
     pub guard_pages: bool,
     /// Bytes per guard region (a multiple of the QNX page size).
     pub guard_size: usize,
-    /// Largest maximum a region may have, 1..=65536.
+    /// Leading guard bytes while `guard_pages` is on (a multiple of the OS
+    /// page, 0: none, [`GUARD_FROM_SIZE`](crate::memory::GUARD_FROM_SIZE):
+    /// `guard_size`, the default).
+    pub guard_before: usize,
+    /// Trailing guard bytes, as `guard_before`.
+    pub guard_after: usize,
+    /// 0, or the least span from the base that the reservation and the
+    /// trailing guard cover ([`WASM32_GUARD_REACH`](crate::memory::WASM32_GUARD_REACH)
+    /// for 32-bit memories with guard-page bounds checks).
+    pub guard_reach: usize,
+    /// Largest maximum a region may have, 1..=65536 (more with `memory64`).
     pub max_pages: u32,
     /// How regions grow.
     pub growth: Growth,
@@ -80,6 +90,11 @@ pub struct QnxAllocatorConfig {
     pub typed_memory: Option<&'static CStr>,
     /// A budget to charge, or `None`.
     pub partition: Option<&'static Partition>,
+    /// A grow that would move the region returns `Limit` and changes
+    /// nothing: the base stays valid from allocate to deallocate.
+    pub no_move: bool,
+    /// 64-bit memories: page counts above 65536 allowed.
+    pub memory64: bool,
 }
 
 impl Default for QnxAllocatorConfig {
@@ -92,6 +107,11 @@ impl Default for QnxAllocatorConfig {
             max_pages: c.max_pages,
             growth: if c.growth == sys::WRT_GROW_EXACT { Growth::Exact } else { Growth::Reserve },
             reserve_pages: c.reserve_pages,
+            guard_before: c.guard_before,
+            guard_after: c.guard_after,
+            guard_reach: c.guard_reach,
+            no_move: c.no_move,
+            memory64: c.memory64,
             lazy: c.lazy,
             typed_memory: None,
             partition: None,
@@ -108,6 +128,11 @@ impl QnxAllocatorConfig {
         c.max_pages = self.max_pages;
         c.growth = self.growth.raw();
         c.reserve_pages = self.reserve_pages;
+        c.guard_before = self.guard_before;
+        c.guard_after = self.guard_after;
+        c.guard_reach = self.guard_reach;
+        c.no_move = self.no_move;
+        c.memory64 = self.memory64;
         c.lazy = self.lazy;
         c.typed_memory = self.typed_memory.map_or(ptr::null(), CStr::as_ptr);
         c.partition = self.partition.map_or(ptr::null_mut(), |p| p.raw.get());
@@ -174,6 +199,12 @@ impl QnxAllocatorBuilder {
     #[must_use]
     pub fn with_partition(mut self, partition: &'static Partition) -> Self {
         self.config.partition = Some(partition);
+        self
+    }
+    /// Sets `no_move`.
+    #[must_use]
+    pub fn with_no_move(mut self, on: bool) -> Self {
+        self.config.no_move = on;
         self
     }
     /// The config (checked by `init`).

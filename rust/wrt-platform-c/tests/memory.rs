@@ -238,6 +238,50 @@ macro_rules! memory_tests {
             }
 
             #[test]
+            fn query_places_addresses_and_follows_grow() {
+                let slot = pin!(AllocatorSlot::<B>::new());
+                let a = slot.as_ref().init(&cfg(|c| c.guard_pages = true)).unwrap();
+                assert_eq!(a.query(), Err(Error::State), "no region");
+                let r = a.allocate(1, Some(4)).unwrap();
+                let q = a.query().unwrap();
+                assert_eq!((q.base, q.accessible), (r.base.as_ptr(), PAGE));
+                assert!(q.guard_start < q.base && q.reserved_end as usize >= q.base as usize + 4 * PAGE);
+                assert!(q.guard_end > q.reserved_end);
+                let inside = r.base.as_ptr().wrapping_add(10);
+                let reserved = r.base.as_ptr().wrapping_add(2 * PAGE);
+                assert!(q.contains(inside) && !q.in_guard(inside));
+                assert!(q.in_guard(reserved) && q.in_guard(q.base.wrapping_sub(1)) && q.in_guard(q.reserved_end));
+                assert!(!q.contains(q.guard_end) && !q.contains(q.guard_start.wrapping_sub(1)));
+                a.grow(1, 2).unwrap();
+                let q2 = a.query().unwrap();
+                assert_eq!((q2.base, q2.accessible, q2.guard_end), (q.base, 3 * PAGE, q.guard_end));
+                assert!(!q2.in_guard(reserved), "grown into");
+                // SAFETY: no reference into the region.
+                unsafe { a.deallocate(r.base, 3 * PAGE).unwrap() };
+                assert_eq!(a.query(), Err(Error::State));
+            }
+
+            #[test]
+            fn no_move_refuses_a_moving_grow() {
+                let slot = pin!(AllocatorSlot::<B>::new());
+                let a = slot.as_ref().init(&cfg(|c| { c.growth = Growth::Exact; c.no_move = true; })).unwrap();
+                let r = a.allocate(1, Some(4)).unwrap();
+                poke(r.base, 1, 3);
+                assert_eq!(a.grow(1, 1), Err(Error::Limit));
+                assert_eq!(a.grow(1, 0).unwrap(), r, "unchanged");
+                assert_eq!(peek(r.base, 1), 3);
+                // SAFETY: no reference into the region.
+                unsafe { a.deallocate(r.base, r.size).unwrap() };
+                let slot = pin!(AllocatorSlot::<B>::new());
+                let a = slot.as_ref().init(&cfg(|c| { c.reserve_pages = 2; c.no_move = true; })).unwrap();
+                let r = a.allocate(1, Some(8)).unwrap();
+                assert_eq!(a.grow(1, 1).unwrap().base, r.base, "inside the reservation");
+                assert_eq!(a.grow(2, 1), Err(Error::Limit), "past the reservation would move");
+                // SAFETY: no reference into the region.
+                unsafe { a.deallocate(r.base, 2 * PAGE).unwrap() };
+            }
+
+            #[test]
             fn static_slot() {
                 static SLOT: AllocatorSlot<B> = AllocatorSlot::new();
                 let a = Pin::static_ref(&SLOT).init(&cfg(|_| {})).unwrap();

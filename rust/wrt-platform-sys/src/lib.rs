@@ -48,6 +48,10 @@ pub const WRT_WASM_PAGE_SIZE: u32 = 65536;
 pub const WRT_WASM_MAX_PAGES: u32 = 65536;
 /// `maximum_pages` meaning "none given" (the allocator's `max_pages`).
 pub const WRT_MAX_PAGES_NONE: u32 = u32::MAX;
+pub const WRT_WASM64_MAX_PAGES: u32 = u32::MAX - 1;
+pub const WRT_GUARD_FROM_SIZE: usize = usize::MAX;
+#[cfg(target_pointer_width = "64")]
+pub const WRT_WASM32_GUARD_REACH: usize = 0x2_0001_0000;
 
 pub type wrt_mem_access = u32;
 pub const WRT_MEM_NONE: wrt_mem_access = 0;
@@ -90,6 +94,34 @@ pub struct wrt_page_allocator_ops_t {
     pub deallocate: Option<
         unsafe extern "C" fn(this: *mut wrt_page_allocator_t, base: *mut u8, size: usize) -> wrt_status,
     >,
+    pub query: Option<unsafe extern "C" fn(this: *const wrt_page_allocator_t, out: *mut wrt_region_info_t) -> wrt_status>,
+}
+
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct wrt_region_info_t {
+    pub base: *mut u8,
+    pub accessible: usize,
+    pub reserved_end: *mut u8,
+    pub guard_start: *mut u8,
+    pub guard_end: *mut u8,
+}
+
+/// The C header's inline dispatcher, with the same checks.
+///
+/// # Safety
+/// `a` is NULL or points to a live `wrt_page_allocator_t`; `out` is NULL or
+/// valid for writes.
+pub unsafe fn wrt_page_allocator_query(a: *const wrt_page_allocator_t, out: *mut wrt_region_info_t) -> wrt_status {
+    if out.is_null() {
+        return WRT_E_INVALID_ARG;
+    }
+    // SAFETY: a is NULL or valid (caller); the ops table is static C data.
+    match unsafe { a.as_ref().and_then(|a| a.ops.as_ref()).and_then(|o| o.query) } {
+        // SAFETY: the C contract, forwarded.
+        Some(f) => unsafe { f(a, out) },
+        None => WRT_E_INVALID_ARG,
+    }
 }
 
 #[repr(C)]
@@ -231,9 +263,14 @@ mod linux {
     pub struct wrt_linux_allocator_config_t {
         pub guard_pages: bool,
         pub guard_size: usize,
+        pub guard_before: usize,
+        pub guard_after: usize,
+        pub guard_reach: usize,
         pub max_pages: u32,
         pub growth: wrt_growth_strategy,
         pub reserve_pages: u32,
+        pub no_move: bool,
+        pub memory64: bool,
     }
 
     extern "C" {
@@ -338,6 +375,11 @@ mod qnx {
         pub lazy: bool,
         pub typed_memory: *const c_char,
         pub partition: *mut wrt_qnx_partition_t,
+        pub guard_before: usize,
+        pub guard_after: usize,
+        pub guard_reach: usize,
+        pub no_move: bool,
+        pub memory64: bool,
     }
 
     pub type wrt_qnx_sync_priority = u32;
