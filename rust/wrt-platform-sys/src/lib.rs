@@ -313,10 +313,9 @@ pub const WRT_PROVIDER_NO_BAD_BLOCK: usize = usize::MAX;
 /// `wrt_provider_blocks_for` (inline in C): ceil(size / block_size), 0 for
 /// block_size 0.
 pub const fn wrt_provider_blocks_for(size: usize, block_size: usize) -> usize {
-    if block_size == 0 {
-        0
-    } else {
-        size / block_size + if size % block_size != 0 { 1 } else { 0 }
+    match size.checked_div(block_size) {
+        Some(whole) => whole + if size % block_size != 0 { 1 } else { 0 },
+        None => 0,
     }
 }
 
