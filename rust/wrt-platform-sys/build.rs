@@ -6,7 +6,7 @@
 //! 2. `WRT_PLATFORM_PKG_CONFIG=1`: ask `pkg-config --libs --static wrt_platform`
 //!    (the library's installed `wrt_platform.pc`). No CMake.
 //! 3. Otherwise: configure and build the C sources of this repository (or of
-//!    `WRT_PLATFORM_SRC=/root`) with CMake into `OUT_DIR`, together with the
+//!    `WRT_PLATFORM_SRC=/path/to/wrt-platform`) with CMake into `OUT_DIR`, together with the
 //!    layout probe used by the layout tests.
 //!
 //! QNX targets (`target_os = "nto"`): CMake is never run. Building the C
