@@ -84,7 +84,7 @@ if [ -n "${WRT_SRC:-}" ]; then
   patch="$root/build/rust/wrt-patch.toml"
   {
     echo "[patch.crates-io]"
-    for c in wrt-error wrt-sync wrt-panic wrt-platform wrt-foundation; do
+    for c in wrt-error wrt-sync wrt-platform wrt-foundation; do
       echo "$c = { path = \"$wrt_src/$c\" }"
     done
   } >"$patch"

@@ -63,6 +63,7 @@ macro_rules! wrt_tests {
             }
 
             #[test]
+            #[allow(clippy::field_reassign_with_default)] // $acfg is an expression
             fn grow_never_moves_even_when_the_config_would() {
                 static SLOT: AllocatorSlot<B> = AllocatorSlot::new();
                 let mut cfg = $acfg;
