@@ -19,6 +19,7 @@
 extern "C" {
 #endif
 
+/* A plain value (any thread; copied by init). */
 typedef struct wrt_linux_allocator_config {
   /* Inaccessible guard regions before the base and after the end of the
    * reservation (sizes below). Default off. */
