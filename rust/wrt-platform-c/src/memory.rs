@@ -51,7 +51,8 @@ impl RegionInfo {
     /// (`wrt_region_info_contains`).
     #[must_use]
     pub fn contains(&self, addr: *const u8) -> bool {
-        !self.base.is_null() && (self.guard_start as usize..self.guard_end as usize).contains(&(addr as usize))
+        // SAFETY: a plain function of a value and an address (never read).
+        unsafe { sys::wrt_region_info_contains(&self.raw(), addr.cast()) }
     }
 
     /// `addr` lies in the span but outside the accessible pages: a fault
@@ -59,7 +60,18 @@ impl RegionInfo {
     /// (`wrt_region_info_in_guard`).
     #[must_use]
     pub fn in_guard(&self, addr: *const u8) -> bool {
-        self.contains(addr) && !(self.base as usize..self.base as usize + self.accessible).contains(&(addr as usize))
+        // SAFETY: as contains.
+        unsafe { sys::wrt_region_info_in_guard(&self.raw(), addr.cast()) }
+    }
+
+    fn raw(&self) -> sys::wrt_region_info_t {
+        sys::wrt_region_info_t {
+            base: self.base,
+            accessible: self.accessible,
+            reserved_end: self.reserved_end,
+            guard_start: self.guard_start,
+            guard_end: self.guard_end,
+        }
     }
 }
 

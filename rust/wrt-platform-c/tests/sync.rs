@@ -69,6 +69,14 @@ macro_rules! sync_tests {
                 assert_eq!(f.load(), 7, "a failed exchange leaves the word");
                 assert_eq!(f.compare_exchange(7, 8), Ok(7));
                 assert_eq!(f.load(), 8);
+                // The same word as the C library's exported accessors see it.
+                // SAFETY: an initialised futex.
+                unsafe {
+                    assert_eq!(wrt_platform_c::sys::wrt_futex_load(f.as_raw()), 8);
+                    wrt_platform_c::sys::wrt_futex_set(f.as_raw(), 9);
+                    assert!(!wrt_platform_c::sys::wrt_futex_compare_exchange(f.as_raw(), 8, 1));
+                }
+                assert_eq!(f.load(), 9);
             }
 
             #[test]

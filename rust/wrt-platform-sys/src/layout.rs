@@ -1,15 +1,16 @@
 //! Storage for the caller-allocated C objects whose fields are private:
 //! opaque blocks with the C object's size and alignment on each target.
 //!
-//! The numbers are the C compiler's `sizeof` / `_Alignof` for the target.
-//! x86_64 and aarch64 Linux (glibc; the QNX types there are src/qnx over the
-//! Neutrino host model, whose `pthread_mutex_t` is the host's) are checked
-//! by `tests/layout.rs` against the C compiler on every test run (aarch64
-//! Linux: checked by hand with aarch64-linux-gnu-gcc). The QNX targets'
-//! numbers are derived from the QNX SDP headers (`pthread_mutex_t` is
-//! `sync_t`, two 32-bit words) and are NOT checked by a compiler here:
-//! check them with qcc (`WRT_*_SIZE` in the C headers) before linking.
-//! Other targets are refused at compile time.
+//! The numbers are those of `include/wrt/object_sizes.h` (`WRT_<TYPE>_SIZE`,
+//! generated per target by scripts/object-sizes.sh and checked by
+//! `_Static_assert` in the C library). `tests/layout.rs` compares them,
+//! and the C compiler's `sizeof` / `_Alignof`, with these on every test run
+//! on the host (x86_64 or aarch64 Linux; the QNX types there are src/qnx
+//! over the Neutrino host model, whose `pthread_mutex_t` is glibc's). The
+//! QNX targets' numbers are computed from the SDP's `pthread_mutex_t`
+//! (`struct _sync`, 8 bytes) and NOT yet confirmed by qcc: the first qcc
+//! build of the C library confirms or rejects them. Other targets are
+//! refused at compile time.
 
 /// Declares an opaque, `repr(C)` block of `SIZE` bytes aligned to 8.
 macro_rules! opaque {

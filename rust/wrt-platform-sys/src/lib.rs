@@ -15,7 +15,7 @@
 // The items are documented in the C headers they mirror.
 #![allow(missing_docs)]
 
-use core::ffi::c_char;
+use core::ffi::{c_char, c_void};
 use core::sync::atomic::AtomicU32;
 
 pub mod layout;
@@ -107,22 +107,6 @@ pub struct wrt_region_info_t {
     pub guard_end: *mut u8,
 }
 
-/// The C header's inline dispatcher, with the same checks.
-///
-/// # Safety
-/// `a` is NULL or points to a live `wrt_page_allocator_t`; `out` is NULL or
-/// valid for writes.
-pub unsafe fn wrt_page_allocator_query(a: *const wrt_page_allocator_t, out: *mut wrt_region_info_t) -> wrt_status {
-    if out.is_null() {
-        return WRT_E_INVALID_ARG;
-    }
-    // SAFETY: a is NULL or valid (caller); the ops table is static C data.
-    match unsafe { a.as_ref().and_then(|a| a.ops.as_ref()).and_then(|o| o.query) } {
-        // SAFETY: the C contract, forwarded.
-        Some(f) => unsafe { f(a, out) },
-        None => WRT_E_INVALID_ARG,
-    }
-}
 
 #[repr(C)]
 #[derive(Debug)]
@@ -130,78 +114,34 @@ pub struct wrt_page_allocator_t {
     pub ops: *const wrt_page_allocator_ops_t,
 }
 
-/// The C header's inline dispatcher, with the same checks.
-///
-/// # Safety
-/// `a` is NULL or points to a live `wrt_page_allocator_t`; `base` and `size`
-/// as the C contract says.
-pub unsafe fn wrt_page_allocator_allocate(
-    a: *mut wrt_page_allocator_t,
-    initial_pages: u32,
-    maximum_pages: u32,
-    base: *mut *mut u8,
-    size: *mut usize,
-) -> wrt_status {
-    // SAFETY: a is NULL or valid (caller); the ops table is static C data.
-    match unsafe { a.as_ref().and_then(|a| a.ops.as_ref()).and_then(|o| o.allocate) } {
-        // SAFETY: the C contract, forwarded.
-        Some(f) => unsafe { f(a, initial_pages, maximum_pages, base, size) },
-        None => WRT_E_INVALID_ARG,
-    }
-}
-
-/// The C header's inline dispatcher, with the same checks.
-///
-/// # Safety
-/// As [`wrt_page_allocator_allocate`].
-pub unsafe fn wrt_page_allocator_grow(
-    a: *mut wrt_page_allocator_t,
-    current_pages: u32,
-    additional_pages: u32,
-    base: *mut *mut u8,
-    size: *mut usize,
-) -> wrt_status {
-    // SAFETY: a is NULL or valid (caller); the ops table is static C data.
-    match unsafe { a.as_ref().and_then(|a| a.ops.as_ref()).and_then(|o| o.grow) } {
-        // SAFETY: the C contract, forwarded.
-        Some(f) => unsafe { f(a, current_pages, additional_pages, base, size) },
-        None => WRT_E_INVALID_ARG,
-    }
-}
-
-/// The C header's inline dispatcher, with the same checks.
-///
-/// # Safety
-/// As [`wrt_page_allocator_allocate`].
-pub unsafe fn wrt_page_allocator_protect(
-    a: *mut wrt_page_allocator_t,
-    offset: usize,
-    len: usize,
-    access: wrt_mem_access,
-) -> wrt_status {
-    // SAFETY: a is NULL or valid (caller); the ops table is static C data.
-    match unsafe { a.as_ref().and_then(|a| a.ops.as_ref()).and_then(|o| o.protect) } {
-        // SAFETY: the C contract, forwarded.
-        Some(f) => unsafe { f(a, offset, len, access) },
-        None => WRT_E_INVALID_ARG,
-    }
-}
-
-/// The C header's inline dispatcher, with the same checks.
-///
-/// # Safety
-/// As [`wrt_page_allocator_allocate`].
-pub unsafe fn wrt_page_allocator_deallocate(
-    a: *mut wrt_page_allocator_t,
-    base: *mut u8,
-    size: usize,
-) -> wrt_status {
-    // SAFETY: a is NULL or valid (caller); the ops table is static C data.
-    match unsafe { a.as_ref().and_then(|a| a.ops.as_ref()).and_then(|o| o.deallocate) } {
-        // SAFETY: the C contract, forwarded.
-        Some(f) => unsafe { f(a, base, size) },
-        None => WRT_E_INVALID_ARG,
-    }
+extern "C" {
+    // The header's inline dispatchers, exported by the library
+    // (src/core/exports.c): they check the object and its ops table, so a
+    // zeroed or destroyed allocator gives WRT_E_INVALID_ARG.
+    pub fn wrt_page_allocator_allocate(
+        a: *mut wrt_page_allocator_t,
+        initial_pages: u32,
+        maximum_pages: u32,
+        base: *mut *mut u8,
+        size: *mut usize,
+    ) -> wrt_status;
+    pub fn wrt_page_allocator_grow(
+        a: *mut wrt_page_allocator_t,
+        current_pages: u32,
+        additional_pages: u32,
+        base: *mut *mut u8,
+        size: *mut usize,
+    ) -> wrt_status;
+    pub fn wrt_page_allocator_protect(
+        a: *mut wrt_page_allocator_t,
+        offset: usize,
+        len: usize,
+        access: wrt_mem_access,
+    ) -> wrt_status;
+    pub fn wrt_page_allocator_deallocate(a: *mut wrt_page_allocator_t, base: *mut u8, size: usize) -> wrt_status;
+    pub fn wrt_page_allocator_query(a: *const wrt_page_allocator_t, out: *mut wrt_region_info_t) -> wrt_status;
+    pub fn wrt_region_info_contains(r: *const wrt_region_info_t, addr: *const c_void) -> bool;
+    pub fn wrt_region_info_in_guard(r: *const wrt_region_info_t, addr: *const c_void) -> bool;
 }
 
 // ---- wrt/sync.h -----------------------------------------------------------
@@ -224,30 +164,15 @@ pub struct wrt_futex_t {
     pub value: AtomicU32,
 }
 
-/// The C header's inline dispatcher, with the same checks.
-///
-/// # Safety
-/// `f` is NULL or points to a live `wrt_futex_t`.
-pub unsafe fn wrt_futex_wait(f: *mut wrt_futex_t, expected: u32, timeout_ns: u64) -> wrt_status {
-    // SAFETY: f is NULL or valid (caller); the ops table is static C data.
-    match unsafe { f.as_ref().and_then(|f| f.ops.as_ref()).and_then(|o| o.wait) } {
-        // SAFETY: the C contract, forwarded.
-        Some(w) => unsafe { w(f, expected, timeout_ns) },
-        None => WRT_E_INVALID_ARG,
-    }
-}
-
-/// The C header's inline dispatcher, with the same checks.
-///
-/// # Safety
-/// `f` is NULL or points to a live `wrt_futex_t`.
-pub unsafe fn wrt_futex_wake(f: *mut wrt_futex_t, count: u32) -> wrt_status {
-    // SAFETY: f is NULL or valid (caller); the ops table is static C data.
-    match unsafe { f.as_ref().and_then(|f| f.ops.as_ref()).and_then(|o| o.wake) } {
-        // SAFETY: the C contract, forwarded.
-        Some(w) => unsafe { w(f, count) },
-        None => WRT_E_INVALID_ARG,
-    }
+extern "C" {
+    // The header's inline functions, exported by the library.
+    pub fn wrt_futex_load(f: *const wrt_futex_t) -> u32;
+    pub fn wrt_futex_set(f: *mut wrt_futex_t, v: u32);
+    pub fn wrt_futex_compare_exchange(f: *mut wrt_futex_t, expected: u32, desired: u32) -> bool;
+    pub fn wrt_futex_wait(f: *mut wrt_futex_t, expected: u32, timeout_ns: u64) -> wrt_status;
+    pub fn wrt_futex_wake(f: *mut wrt_futex_t, count: u32) -> wrt_status;
+    pub fn wrt_futex_wake_one(f: *mut wrt_futex_t) -> wrt_status;
+    pub fn wrt_futex_wake_all(f: *mut wrt_futex_t) -> wrt_status;
 }
 
 // ---- wrt/linux_memory.h, wrt/linux_sync.h ---------------------------------

@@ -68,6 +68,13 @@ consts!(
     wrt_rs_const_WRT_WAIT_FOREVER, wrt_rs_const_WRT_STATUS_COUNT, wrt_rs_const_WRT_E_OS, wrt_rs_const_WRT_E_AGAIN,
     wrt_rs_const_WRT_GROW_EXACT, wrt_rs_const_WRT_MEM_READ_WRITE, wrt_rs_const_WRT_QNX_SYNC_PRIORITY_INHERIT,
     wrt_rs_const_WRT_QNX_WAKE_FIFO, wrt_rs_const_WRT_PROVIDER_NO_BAD_BLOCK,
+    wrt_rs_const_WRT_LINUX_ALLOCATOR_SIZE, wrt_rs_const_WRT_LINUX_ALLOCATOR_ALIGN,
+    wrt_rs_const_WRT_LINUX_FUTEX_SIZE, wrt_rs_const_WRT_LINUX_FUTEX_ALIGN,
+    wrt_rs_const_WRT_MUTEX_SIZE, wrt_rs_const_WRT_MUTEX_ALIGN,
+    wrt_rs_const_WRT_PROVIDER_SIZE, wrt_rs_const_WRT_PROVIDER_ALIGN,
+    wrt_rs_const_WRT_QNX_ALLOCATOR_SIZE, wrt_rs_const_WRT_QNX_ALLOCATOR_ALIGN,
+    wrt_rs_const_WRT_QNX_FUTEX_SIZE, wrt_rs_const_WRT_QNX_FUTEX_ALIGN,
+    wrt_rs_const_WRT_QNX_PARTITION_SIZE, wrt_rs_const_WRT_QNX_PARTITION_ALIGN,
 );
 
 /// (Rust size, Rust align) == (C size, C align) for each type.
@@ -212,5 +219,41 @@ fn status_text_matches_names() {
         // SAFETY: wrt_status_str returns a static C string.
         let text = unsafe { core::ffi::CStr::from_ptr(wrt_status_str(code)) }.to_str().unwrap();
         assert!(text.starts_with(name), "{code}: {text}");
+    }
+}
+
+/// The storage Rust reserves is what `wrt/object_sizes.h` publishes
+/// (`WRT_<TYPE>_SIZE` / `_ALIGN`, checked by `_Static_assert` in the C
+/// library) for this target.
+#[test]
+fn storage_matches_published_object_sizes() {
+    let u = |v: usize| v as u64;
+    // SAFETY: the probe functions take nothing and return a number.
+    unsafe {
+        assert_eq!((u(WRT_LINUX_ALLOCATOR_SIZE), u(align_of::<wrt_linux_allocator_t>())),
+                   (wrt_rs_const_WRT_LINUX_ALLOCATOR_SIZE(), wrt_rs_const_WRT_LINUX_ALLOCATOR_ALIGN()));
+        assert_eq!(u(size_of::<wrt_linux_allocator_t>()), wrt_rs_const_WRT_LINUX_ALLOCATOR_SIZE());
+        assert_eq!((u(size_of::<wrt_linux_futex_t>()), u(align_of::<wrt_linux_futex_t>())),
+                   (wrt_rs_const_WRT_LINUX_FUTEX_SIZE(), wrt_rs_const_WRT_LINUX_FUTEX_ALIGN()));
+        assert_eq!((u(size_of::<wrt_mutex_t>()), u(align_of::<wrt_mutex_t>())),
+                   (wrt_rs_const_WRT_MUTEX_SIZE(), wrt_rs_const_WRT_MUTEX_ALIGN()));
+        assert_eq!((u(size_of::<wrt_provider_t>()), u(align_of::<wrt_provider_t>())),
+                   (wrt_rs_const_WRT_PROVIDER_SIZE(), wrt_rs_const_WRT_PROVIDER_ALIGN()));
+        assert_eq!((u(size_of::<wrt_qnx_allocator_t>()), u(align_of::<wrt_qnx_allocator_t>())),
+                   (wrt_rs_const_WRT_QNX_ALLOCATOR_SIZE(), wrt_rs_const_WRT_QNX_ALLOCATOR_ALIGN()));
+        assert_eq!((u(size_of::<wrt_qnx_futex_t>()), u(align_of::<wrt_qnx_futex_t>())),
+                   (wrt_rs_const_WRT_QNX_FUTEX_SIZE(), wrt_rs_const_WRT_QNX_FUTEX_ALIGN()));
+    }
+}
+
+#[cfg(feature = "qnx-model")]
+#[test]
+fn qnx_partition_matches_published_size() {
+    // SAFETY: as above.
+    unsafe {
+        assert_eq!(
+            (size_of::<wrt_qnx_partition_t>() as u64, align_of::<wrt_qnx_partition_t>() as u64),
+            (wrt_rs_const_WRT_QNX_PARTITION_SIZE(), wrt_rs_const_WRT_QNX_PARTITION_ALIGN())
+        );
     }
 }
