@@ -282,6 +282,31 @@ macro_rules! memory_tests {
             }
 
             #[test]
+            fn provider_follows_a_grow() {
+                use wrt_platform_c::{FutexSlot, Mutex, Provider};
+                let slot = pin!(AllocatorSlot::<B>::new());
+                let a = slot.as_ref().init(&cfg(|_| {})).unwrap();
+                let r = a.allocate(1, Some(2)).unwrap();
+                let fslot = pin!(FutexSlot::<wrt_platform_c::Linux>::new());
+                let m = Mutex::new(fslot.as_ref().init(&Default::default()).unwrap()).unwrap();
+                let mut sums = [0u32; 32]; // 2 pages of 4 KiB blocks
+                // SAFETY: the region stays mapped while the provider lives.
+                let mut p = unsafe { Provider::new(r.base, r.size, &mut sums, 4096, &m) }.unwrap();
+                p.write(PAGE - 3, b"abc").unwrap();
+                let g = a.grow(1, 1).unwrap();
+                // SAFETY: grown in place: old bytes then zeros.
+                unsafe { p.resize(g.base, g.size).unwrap() };
+                p.write(PAGE, b"def").unwrap();
+                p.verify().unwrap();
+                let mut out = [0u8; 6];
+                p.read(PAGE - 3, &mut out).unwrap();
+                assert_eq!(&out, b"abcdef");
+                poke(g.base, PAGE + 4096, 1);
+                assert_eq!(p.verify(), Err(Error::Corrupt));
+                assert_eq!(p.first_bad_block(), Some(17));
+            }
+
+            #[test]
             fn static_slot() {
                 static SLOT: AllocatorSlot<B> = AllocatorSlot::new();
                 let a = Pin::static_ref(&SLOT).init(&cfg(|_| {})).unwrap();
