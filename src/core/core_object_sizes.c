@@ -16,5 +16,12 @@ _Static_assert(sizeof(wrt_provider_t) == WRT_PROVIDER_SIZE, "WRT_PROVIDER_SIZE")
 _Static_assert(_Alignof(wrt_provider_t) == WRT_PROVIDER_ALIGN, "WRT_PROVIDER_ALIGN");
 #endif
 
+/* Generated only once include/wrt/wait_table.h is in the tree. */
+#ifdef WRT_WAIT_TABLE_SIZE
+#include "wrt/wait_table.h"
+_Static_assert(sizeof(wrt_wait_table_t) == WRT_WAIT_TABLE_SIZE, "WRT_WAIT_TABLE_SIZE");
+_Static_assert(_Alignof(wrt_wait_table_t) == WRT_WAIT_TABLE_ALIGN, "WRT_WAIT_TABLE_ALIGN");
+#endif
+
 /* ISO C wants at least one declaration in a translation unit. */
 typedef int wrt_core_object_sizes_checked;

@@ -14,6 +14,13 @@
 #include "wrt/linux_memory.h"
 #include "wrt/linux_sync.h"
 #endif
+/* The wait table (branch wait-table) is published once it is in the tree. */
+#if defined(__has_include)
+#if __has_include("wrt/wait_table.h")
+#include "wrt/wait_table.h"
+#define WRT_PROBE_WAIT_TABLE 1
+#endif
+#endif
 
 #define PROBE(name, type)                                                                          \
   const char wrt_probe_size_##name[sizeof(type)] = {0};                                            \
@@ -24,6 +31,9 @@ PROBE(QNX_PARTITION, wrt_qnx_partition_t)
 PROBE(QNX_FUTEX, wrt_qnx_futex_t)
 PROBE(MUTEX, wrt_mutex_t)
 PROBE(PROVIDER, wrt_provider_t)
+#ifdef WRT_PROBE_WAIT_TABLE
+PROBE(WAIT_TABLE, wrt_wait_table_t)
+#endif
 #ifndef WRT_PROBE_QNX_ONLY
 PROBE(LINUX_ALLOCATOR, wrt_linux_allocator_t)
 PROBE(LINUX_FUTEX, wrt_linux_futex_t)
