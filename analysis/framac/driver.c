@@ -111,6 +111,10 @@ static void mutex(void) {
   if (wrt_mutex_init(&m, &stub_futex) != WRT_OK)
     return;
   stub_futex.value = Frama_C_unsigned_int_interval(0u, UINT32_MAX);
+  (void)wrt_mutex_is_initialised(&m);
+  (void)wrt_mutex_is_initialised(NULL);
+  (void)wrt_mutex_set_spin(NULL, 1u);
+  (void)wrt_mutex_set_spin(&m, Frama_C_unsigned_int_interval(0u, UINT32_MAX));
   (void)wrt_mutex_trylock(&m);
   (void)wrt_mutex_unlock(&m);
   (void)wrt_mutex_lock(&m);

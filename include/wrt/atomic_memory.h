@@ -67,7 +67,8 @@ typedef struct wrt_provider {
  * checksummed over its real length). lock must be an initialised mutex; the
  * provider takes it for every access and does not own it. Reads and writes
  * are not verified until switched on.
- * INVALID_ARG: p or lock NULL or lock uninitialised, base NULL with size > 0,
+ * INVALID_ARG: p or lock NULL, lock not initialised or its futex destroyed
+ * since (wrt_mutex_is_initialised false), base NULL with size > 0,
  * block_checksums NULL with size > 0, block_size not a power of two or below
  * 64, block_count < ceil(size / block_size). On error nothing is written.
  */
@@ -108,7 +109,7 @@ wrt_status wrt_atomic_read(wrt_provider_t *p, size_t offset, void *dst,
 wrt_status wrt_provider_verify(wrt_provider_t *p);
 
 /* Index of the block of the most recent mismatch found by verify, a
- * verifying read or a verifying write; WRT_PROVIDER_NO_BAD_BLOCK if none
+ * verifying read or a verifying write (not by a failed resize); WRT_PROVIDER_NO_BAD_BLOCK if none
  * (or p is NULL). A successful wrt_provider_verify resets it. */
 size_t wrt_provider_first_bad_block(const wrt_provider_t *p);
 
@@ -125,7 +126,8 @@ size_t wrt_provider_first_bad_block(const wrt_provider_t *p);
  * a grow that moves base and this call.
  * INVALID_ARG: NULL p, new_base NULL with new_size > 0, new_size < size,
  * too few checksums, new_block_count != 0 with NULL new_checksums;
- * CORRUPT: the old partial block did not match (nothing changed).
+ * CORRUPT: the old partial block did not match (nothing changed, not even
+ * wrt_provider_first_bad_block: run wrt_provider_verify to find the block).
  */
 wrt_status wrt_provider_resize(wrt_provider_t *p, uint8_t *new_base,
                                size_t new_size, uint32_t *new_checksums,

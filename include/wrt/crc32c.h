@@ -22,7 +22,8 @@ extern "C" {
  *
  * data may be NULL only when len is 0 (the result is then crc). Uses the
  * SSE4.2 crc32 instruction on x86-64 when the CPU reports it (cpuid): eight
- * interleaved streams joined with PCLMULQDQ when the CPU has that too,
+ * interleaved streams (16 KiB each on big buffers, prefetched when the
+ * buffer exceeds 8 MiB) joined with PCLMULQDQ when the CPU has that too,
  * three streams joined by table otherwise; the
  * ARMv8 CRC32 instructions on aarch64 when the build targets them
  * (__ARM_FEATURE_CRC32, e.g. -march=armv8-a+crc), and a portable

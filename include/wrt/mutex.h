@@ -6,14 +6,19 @@
  * waiter, 2 locked and maybe contended. An uncontended lock and unlock are
  * one atomic each and never enter the futex backend; unlock calls the
  * backend's wake only when the word said 2. Before sleeping, lock spins a
- * short bounded while (WRT_MUTEX_SPIN_COUNT) in case the holder is about to
- * release. Includes only sync.h, status.h and the C library.
+ * bounded while, reading only, in case the holder is about to release
+ * (wrt_mutex_set_spin, WRT_MUTEX_SPIN_PAUSES); it marks the word 2 only just
+ * before it sleeps, and spins again after each wake. Includes only sync.h,
+ * status.h and the C library.
  *
  * What it gives: mutual exclusion between threads of one process, with
  * acquire/release ordering (seq_cst atomics on the futex word); timed lock
  * bounded by one deadline over all retries; no allocation; caller-allocated.
  *
  * What it does not give:
+ *  - no bounded wait: a thread that keeps losing the race for a freed lock
+ *    to spinning threads waits on; `wrtp bench` measures the worst thread's
+ *    share and the p99.99 wait, it does not promise them.
  *  - no owner: the mutex does not know which thread holds it, so it is not
  *    recursive, unlock from another thread is not detected (it unlocks),
  *    and relocking from the holder deadlocks (or times out).
@@ -41,31 +46,45 @@
 extern "C" {
 #endif
 
-/* Iterations of the spin before a contended lock sleeps in the futex (each
- * is a load and a CPU pause hint, ~26 ns on the development host: 2 vCPUs
- * of an AMD EPYC VM). Set from two measurements there:
- * - futex sleeps, two threads with holds of ~20..400 ns: 0 or 10 spins sent
- *   up to 140 of every 1000 locks to sleep, 100 spins at most ~4;
- * - throughput, N threads doing lock / increment / unlock, against
- *   pthread_mutex (medians of 9, three runs): with 4 threads on 2 cores,
- *   100 spins gave 0.78..1.07x pthread (the spinners take the CPU and the
- *   cache line from the holder), 10 spins 0.94..1.44x; with 2 threads 10
- *   spins gave 1.12..1.97x.
- * Throughput is what a runtime's callers see, so 10. Override at build
- * time with -DWRT_MUTEX_SPIN_COUNT=n (e.g. more on many-core targets where
- * threads never outnumber cores). */
-#ifndef WRT_MUTEX_SPIN_COUNT
-#define WRT_MUTEX_SPIN_COUNT 10u
+/* Default spin budget before a contended lock sleeps in the futex, in CPU
+ * pause hints on x86 (reads spaced by 1, 2, 4, 8, then 16 pauses; ~20 ns a
+ * pause on the development host, 2 vCPUs of an AMD EPYC VM, so ~2.5 us), and
+ * in units of 20 ns of the generic timer on aarch64 (where `yield` is nearly
+ * a no-op and a count of them would mean nothing).
+ * Why this size: a sleep costs a futex wait and, for the holder, a wake
+ * system call; spinning a little longer than a typical hold avoids both.
+ * The figures behind it (contended throughput vs pthread_mutex at 2/4/8
+ * threads, futex calls per 1000 locks, p99.99 wait, fairness) are printed
+ * by `wrtp bench`; the README gives the last quiet run. The QNX futex's
+ * wait is far more expensive (a channel and connection per wait, a pulse
+ * per wake), so a mutex over it may want a larger budget: see
+ * wrt_mutex_set_spin. Override the default at build time with
+ * -DWRT_MUTEX_SPIN_PAUSES=n. */
+#ifndef WRT_MUTEX_SPIN_PAUSES
+#define WRT_MUTEX_SPIN_PAUSES 128u
 #endif
 
 typedef struct wrt_mutex {
   wrt_futex_t *futex; /* the word lives in the futex; NULL: not initialised */
+  uint32_t spin;      /* spin budget, see WRT_MUTEX_SPIN_PAUSES */
 } wrt_mutex_t;
 
-/* Binds m to futex and sets the word to 0 (unlocked). No thread may use the
- * futex for anything else while the mutex lives. INVALID_ARG on NULL or a
- * futex without ops. */
+/* Binds m to futex and sets the word to 0 (unlocked), with the default spin
+ * budget WRT_MUTEX_SPIN_PAUSES. No thread may use the futex for anything
+ * else while the mutex lives. INVALID_ARG on NULL or a futex without ops. */
 wrt_status wrt_mutex_init(wrt_mutex_t *m, wrt_futex_t *futex);
+
+/* Sets the spin budget (units as WRT_MUTEX_SPIN_PAUSES; 0: sleep at once)
+ * of an initialised mutex that no thread is using. Worth raising where a
+ * futex wait costs much more than on the Linux futex (the QNX one), or on
+ * many cores where threads never outnumber them. INVALID_ARG if m is not
+ * initialised. */
+wrt_status wrt_mutex_set_spin(wrt_mutex_t *m, uint32_t pauses);
+
+/* true when m is bound to a futex that still has its ops (initialised and
+ * not destroyed since: the futex backends clear the ops on destroy); false
+ * for NULL. What every call below checks first. */
+bool wrt_mutex_is_initialised(const wrt_mutex_t *m);
 
 /* Blocks until m is held. INVALID_ARG on NULL or an uninitialised mutex;
  * another status only if the futex backend fails (its status is returned and

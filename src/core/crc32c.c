@@ -435,7 +435,7 @@ static uint32_t multmodp(uint32_t a, uint32_t b) {
   return p;
 }
 
-uint32_t wrt_crc32c_zeros(uint32_t reg, size_t n) {
+uint32_t wrt_crc32c_zeros_portable(uint32_t reg, size_t n) {
   /* Appending n zero bytes multiplies the raw register by x^(8n) mod P;
    * x^(8n) is the product of x^(2^k) over the bits k of 8n. */
   unsigned k = 3u; /* 8n = n * 2^3 */
@@ -446,6 +446,15 @@ uint32_t wrt_crc32c_zeros(uint32_t reg, size_t n) {
     k++;
   }
   return reg;
+}
+
+uint32_t wrt_crc32c_zeros(uint32_t reg, size_t n) {
+#if defined(__x86_64__)
+  if (wrt_crc32c_x86_has_pclmul()) {
+    return wrt_crc32c_x86_zeros(reg, n);
+  }
+#endif
+  return wrt_crc32c_zeros_portable(reg, n);
 }
 
 uint32_t wrt_crc32c(uint32_t crc, const void *data, size_t len) {

@@ -29,6 +29,9 @@ uint32_t wrt_crc32c_portable(uint32_t crc, const void *data, size_t len);
  * what lets a write update a block's checksum from the changed bytes alone:
  * for equal-length messages, crc(A) ^ crc(B) is the raw CRC of A ^ B. */
 uint32_t wrt_crc32c_zeros(uint32_t reg, size_t n);
+/* The same without any CPU extension (O(log n) bit-at-a-time multiplies);
+ * wrt_crc32c_zeros uses it where no carry-less multiply is available. */
+uint32_t wrt_crc32c_zeros_portable(uint32_t reg, size_t n);
 
 /* true when this build and CPU have a hardware path (sse4.2 or armv8-crc). */
 bool wrt_crc32c_hw_available(void);
@@ -55,9 +58,16 @@ bool wrt_crc32c_x86_has_pclmul(void);
  * and its joining constants: [t][j] advances the raw register over
  * (j + 1) * wrt_crc32c_x86_chunk[t] zero bytes (derivation in
  * crc32c_x86.c). */
-#define WRT_CRC32C_X86_TIERS 3
+#define WRT_CRC32C_X86_TIERS 4
 extern const size_t wrt_crc32c_x86_chunk[WRT_CRC32C_X86_TIERS];
 extern const uint32_t wrt_crc32c_x86_shift[WRT_CRC32C_X86_TIERS][7];
+
+/* wrt_crc32c_zeros with PCLMULQDQ (needs wrt_crc32c_x86_has_pclmul()):
+ * one carry-less multiply per non-zero base-64 digit of n, using
+ * wrt_crc32c_x86_zeros_k[i][d - 1] = x^(8 * d * 64^i - 33) mod P. */
+#define WRT_CRC32C_X86_ZDIGITS 11
+extern const uint32_t wrt_crc32c_x86_zeros_k[WRT_CRC32C_X86_ZDIGITS][63];
+uint32_t wrt_crc32c_x86_zeros(uint32_t reg, size_t n);
 #endif
 
 /* Zeros operators for WRT_CRC32C_LONG and WRT_CRC32C_SHORT bytes, applied to

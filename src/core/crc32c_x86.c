@@ -26,6 +26,7 @@
 #include <stdatomic.h>
 #include <string.h>
 #include <wmmintrin.h>
+#include <xmmintrin.h>
 
 #include "crc32c_impl.h"
 
@@ -48,11 +49,12 @@
  * tests/integration/test_crc32c.c recomputes every entry from the
  * bit-at-a-time definition. Row t is for chunk length wrt_crc32c_x86_chunk[t];
  * entry j advances over (j + 1) chunks. Consistency check at a glance: the
- * 512-byte shift is entry [0][0] and entry [1][3] (4 x 128), the 128-byte
- * shift is [1][0] and [2][3].
+ * 512-byte shift is entry [1][0] and entry [2][3] (4 x 128), the 128-byte
+ * shift is [2][0] and [3][3].
  */
-const size_t wrt_crc32c_x86_chunk[WRT_CRC32C_X86_TIERS] = {512u, 128u, 32u};
+const size_t wrt_crc32c_x86_chunk[WRT_CRC32C_X86_TIERS] = {16448u, 512u, 128u, 32u};
 const uint32_t wrt_crc32c_x86_shift[WRT_CRC32C_X86_TIERS][7] = {
+    {0x3c6d0b3bu, 0x68db648fu, 0x22e48db0u, 0x141fe81eu, 0x860f080du, 0xe8509ab6u, 0x4ae3f62fu},
     {0xdd7e3b0cu, 0x170076fau, 0x9ef68d35u, 0xa51b6135u, 0x22c3799fu, 0x359674f7u, 0x96a1f19bu},
     {0x0d3b6092u, 0xb9e02b86u, 0xd270f1a2u, 0xdd7e3b0cu, 0x6b749fb2u, 0xd7a4825cu, 0x68bce87au},
     {0xba4fc28eu, 0x9e4addf8u, 0x0715ce53u, 0x0d3b6092u, 0x878a92a7u, 0xab7aff2au, 0x83348832u},
@@ -157,6 +159,24 @@ WRT_CRC32C_SSE42 uint32_t wrt_crc32c_x86_sse42(uint32_t crc, const void *data,
   return finish(reg, p, len);
 }
 
+/* The big-chunk tier (issue 14): the hardware prefetchers follow a stream
+ * within a 4 KiB page, and eight streams of 512 bytes per 4 KiB (the
+ * 4096-byte blocks) gave them little to follow, so a cold 256 MiB buffer ran
+ * at ~0.4-0.5x ISA-L. With chunks of 16 KiB + 64 bytes each stream reads
+ * four pages in order (the extra line keeps the eight streams off one L1
+ * set: 16 KiB apart they all map to the same one), and for buffers larger
+ * than the caches are likely to be (WRT_CRC32C_PREFETCH_LEN) each stream
+ * also asks for its line WRT_CRC32C_PREFETCH_AHEAD bytes ahead. Warm
+ * buffers skip the prefetch: on the development host it cost ~15 % at
+ * 1 MiB. Both are build-time knobs because the right values depend on the
+ * memory system; the cold figure is `wrtp bench crc`'s to report. */
+#ifndef WRT_CRC32C_PREFETCH_LEN
+#define WRT_CRC32C_PREFETCH_LEN ((size_t)8 << 20)
+#endif
+#ifndef WRT_CRC32C_PREFETCH_AHEAD
+#define WRT_CRC32C_PREFETCH_AHEAD 1024u
+#endif
+
 /* The 64-bit word whose CRC from register 0 is reg advanced over the zero
  * bytes that k was derived for (see wrt_crc32c_x86_shift). */
 WRT_CRC32C_PCLMUL static inline uint64_t shift_word(uint64_t reg, uint32_t k) {
@@ -173,9 +193,21 @@ WRT_CRC32C_PCLMUL static inline uint64_t shift_word(uint64_t reg, uint32_t k) {
  * registers fit without spilling.
  */
 WRT_CRC32C_PCLMUL __attribute__((always_inline)) static inline uint64_t
-eight_way(uint64_t reg, const unsigned char *p, size_t chunk, const uint32_t k[7]) {
+eight_way(uint64_t reg, const unsigned char *p, size_t chunk, const uint32_t k[7],
+          bool prefetch) {
   uint64_t c0 = reg, c1 = 0, c2 = 0, c3 = 0, c4 = 0, c5 = 0, c6 = 0, c7 = 0;
   for (size_t i = 0; i < chunk; i += 8u) {
+    /* A buffer bigger than the caches comes from DRAM: ask for each
+     * stream's line PREFETCH_AHEAD bytes ahead, once per line (prefetch is
+     * a constant: the loop is compiled once with, once without). */
+    if (prefetch && (i & 63u) == 0u) {
+      for (size_t j = 0; j < 8u; j++) {
+        /* Integer arithmetic: the address may lie past the buffer (a
+         * prefetch never faults), which pointer arithmetic may not. */
+        uintptr_t ahead = (uintptr_t)p + j * chunk + i + WRT_CRC32C_PREFETCH_AHEAD;
+        _mm_prefetch((const char *)ahead, _MM_HINT_T0);
+      }
+    }
     c0 = _mm_crc32_u64(c0, load64(p + i));
     c1 = _mm_crc32_u64(c1, load64(p + chunk + i));
     c2 = _mm_crc32_u64(c2, load64(p + 2u * chunk + i));
@@ -200,24 +232,196 @@ WRT_CRC32C_PCLMUL uint32_t wrt_crc32c_x86_pclmul(uint32_t crc, const void *data,
   if (len == 0u || p == NULL)
     return crc;
   reg = align8(reg, &p, &len);
-  /* Three tiers (blocks of 4096, 1024, 256 bytes), each spelled out so
-   * that eight_way sees a constant chunk. */
+  /* Four tiers (blocks of 8 x 16448, 4096, 1024, 256 bytes), each spelled
+   * out so that eight_way sees a constant chunk. */
+  if (len >= WRT_CRC32C_PREFETCH_LEN) {
+    while (len >= (size_t)8 * 16448u) {
+      reg = eight_way(reg, p, 16448u, wrt_crc32c_x86_shift[0], true);
+      p += (size_t)8 * 16448u;
+      len -= (size_t)8 * 16448u;
+    }
+  }
+  while (len >= (size_t)8 * 16448u) {
+    reg = eight_way(reg, p, 16448u, wrt_crc32c_x86_shift[0], false);
+    p += (size_t)8 * 16448u;
+    len -= (size_t)8 * 16448u;
+  }
   while (len >= (size_t)8 * 512u) {
-    reg = eight_way(reg, p, 512u, wrt_crc32c_x86_shift[0]);
+    reg = eight_way(reg, p, 512u, wrt_crc32c_x86_shift[1], false);
     p += (size_t)8 * 512u;
     len -= (size_t)8 * 512u;
   }
   while (len >= (size_t)8 * 128u) {
-    reg = eight_way(reg, p, 128u, wrt_crc32c_x86_shift[1]);
+    reg = eight_way(reg, p, 128u, wrt_crc32c_x86_shift[2], false);
     p += (size_t)8 * 128u;
     len -= (size_t)8 * 128u;
   }
   while (len >= (size_t)8 * 32u) {
-    reg = eight_way(reg, p, 32u, wrt_crc32c_x86_shift[2]);
+    reg = eight_way(reg, p, 32u, wrt_crc32c_x86_shift[3], false);
     p += (size_t)8 * 32u;
     len -= (size_t)8 * 32u;
   }
   return finish(reg, p, len);
+}
+
+/*
+ * The zeros operator for any n (wrt_crc32c_zeros) with the same multiply:
+ * n in base 64, n = sum of d_i * 64^i; advancing over d_i * 64^i zero bytes
+ * is one shift_word with k = x^(8 * d_i * 64^i - 33) mod P (exponents taken
+ * modulo 2^31 - 1, the order of x mod P, so the small negative ones are
+ * fine). So a shift within a 4 KiB block is two multiplies, and any size_t
+ * at most eleven: O(log n) with a small constant. Row i is digit position
+ * i, entry d - 1 is digit d (0 needs no multiply). Generated once, the same
+ * way as wrt_crc32c_x86_shift; tests/integration/test_crc32c.c checks every
+ * entry against the bit-at-a-time definition.
+ */
+const uint32_t wrt_crc32c_x86_zeros_k[WRT_CRC32C_X86_ZDIGITS][63] = {
+    {
+        0xbf818109u, 0x780d5a4du, 0xfe2b5c35u, 0x05ec76f1u, 0x01000000u, 0x00010000u,
+        0x00000100u, 0x00000001u, 0xf26b8303u, 0x13a29877u, 0xa541927eu, 0xdd45aab8u,
+        0x38116facu, 0xef306b19u, 0x68032cc8u, 0x493c7d27u, 0xf43ed648u, 0xcb567ba5u,
+        0x9771f7c1u, 0x3171d430u, 0x30d23865u, 0x54075546u, 0x678efd01u, 0xf20c0dfeu,
+        0x5fe4dc5fu, 0x0f69022bu, 0xb93b4ce7u, 0x3743f7bdu, 0x0d0a7dedu, 0x5c15eeb4u,
+        0x75d3f038u, 0xba4fc28eu, 0x2e34cb9du, 0x2dae840fu, 0x5e3e92a0u, 0xa2158b34u,
+        0xf7dbcb25u, 0x15bb4109u, 0x78a7608du, 0x3da6d0cbu, 0x5a392b2fu, 0x7ef48bd1u,
+        0x21c69623u, 0x33ccbbbcu, 0xff6571a2u, 0x438fa020u, 0x20fe017eu, 0xddc0152bu,
+        0xb9e9e5f0u, 0xf3d78690u, 0x925b2b91u, 0x6051243fu, 0x6e9024b1u, 0x401061eeu,
+        0x4f08075cu, 0x1c291d04u, 0xc786be02u, 0xe1fcf649u, 0x39283a86u, 0xa46ef4aau,
+        0xc90df36au, 0x0aedb6a9u, 0xdaf383dcu},
+    {
+        0x9e4addf8u, 0x0d3b6092u, 0xab7aff2au, 0xb9e02b86u, 0xbac2fd7bu, 0xd270f1a2u,
+        0x1b03397fu, 0xdd7e3b0cu, 0x271d9844u, 0x6b749fb2u, 0xe6fc4e6au, 0xd7a4825cu,
+        0x26f6a60au, 0x68bce87au, 0x3771e98fu, 0x170076fau, 0xff0dba97u, 0x86d8e4d2u,
+        0xb3af077au, 0xdd66cbbbu, 0xc9c8b782u, 0xd813b325u, 0x6d9a4957u, 0x9ef68d35u,
+        0x2664fd8bu, 0x363bd6b3u, 0x00bcf5f6u, 0xaa7c7ad5u, 0x6d390decu, 0xf48642e9u,
+        0x9a5ede41u, 0xa51b6135u, 0x021ac5efu, 0xcbbe4ee1u, 0xdefba41cu, 0xbedc6ba1u,
+        0xb1630f04u, 0x63d097e9u, 0x4be7fd90u, 0x22c3799fu, 0x50bfaadeu, 0x889774e1u,
+        0x33bc58b3u, 0x8515c07fu, 0x465a4eeeu, 0xc00df280u, 0xd6748e82u, 0x359674f7u,
+        0x86d42d06u, 0xf8448640u, 0x95ffd7dcu, 0x5f0e0438u, 0x50c2cb16u, 0x7f47463du,
+        0x4ac726ebu, 0x96a1f19bu, 0x4ce8bfe5u, 0xb58ac6feu, 0xd6b1825au, 0x23d5e7e5u,
+        0xf370b37fu, 0xc776b648u, 0x24e6fe8fu},
+    {
+        0x82f89c77u, 0x54a86326u, 0xc1f19ee1u, 0x1dc403ccu, 0x68bfa742u, 0x6a173fa1u,
+        0x0d435f26u, 0x5ae703abu, 0xa400fc17u, 0xc71795ddu, 0x84c8538eu, 0x51e9168bu,
+        0x139f7c52u, 0x21c03effu, 0x8f619e7du, 0xc5013a36u, 0x2056bbf3u, 0x935f10a0u,
+        0x2749d607u, 0xa0535a61u, 0xb1fd6af0u, 0x4df55b09u, 0x0d4536cbu, 0xec132beau,
+        0xb65cf982u, 0x65f99287u, 0x7dc994beu, 0x1a0e568cu, 0x4177e917u, 0x1af75504u,
+        0xfe0c9db0u, 0xac2ac6ddu, 0x03d40d09u, 0x7fd5af9du, 0xfab2ff83u, 0x38385076u,
+        0x5b96f17cu, 0xbdfa8286u, 0x296ec49fu, 0x8e20deafu, 0xcd9da9c1u, 0x8c6eb9b8u,
+        0xab74e3aeu, 0xcc9907c0u, 0x75e94852u, 0xa993d60cu, 0x536e3ea7u, 0x9edebb1bu,
+        0xddb2bd86u, 0x485df757u, 0xcfd09a55u, 0x2a4dc41fu, 0xf45af087u, 0xf088ef39u,
+        0xf3a78139u, 0x5b1d3738u, 0xe4615f50u, 0x3a946189u, 0xde858266u, 0x9cd49976u,
+        0x94314550u, 0x31629de1u, 0xffd76daau},
+    {
+        0x9b4615a9u, 0x688d1c61u, 0xd270eff4u, 0xf6af14e6u, 0xa7252d20u, 0xc27bece5u,
+        0xdaf74213u, 0xb6ffe386u, 0x86313686u, 0x2a6e46bbu, 0xcf27f46cu, 0x412ba6cbu,
+        0x84e2cd14u, 0xec7d9a6fu, 0x82d9ee21u, 0xb717425bu, 0xa5128ba1u, 0xa39f4bcbu,
+        0x004e8053u, 0x99358affu, 0x4181bcb7u, 0x1ae48d3fu, 0x9ae24509u, 0xa1c3255du,
+        0x0d54a3f8u, 0x59bbaa4au, 0x81a29577u, 0xfe8a1ee0u, 0xff4e1924u, 0xa383b78bu,
+        0x86dd47a3u, 0x478b0d30u, 0x3740efd8u, 0x861e927fu, 0x11259f8bu, 0x1566bbccu,
+        0x8a4ab32eu, 0xe26ae129u, 0xdb920829u, 0x06e3c216u, 0x523f0761u, 0x63d2bd83u,
+        0xc926b705u, 0xae567218u, 0xa3808eddu, 0xa394dd3cu, 0x9b21436eu, 0x6888f894u,
+        0xc53317b0u, 0x5429a6bcu, 0xe9086620u, 0x33186375u, 0xb7b3b93du, 0xedd32b9fu,
+        0x62cd1245u, 0xfa8d7d58u, 0x09bfbe55u, 0x48df3179u, 0x8fc78b89u, 0xc0918c7au,
+        0x616847d9u, 0x18a896ccu, 0xfb8544e6u},
+    {
+        0x54cc62e5u, 0x7b2102eeu, 0x4205f0feu, 0x8a99adefu, 0xe46fa6efu, 0x9eb63379u,
+        0xf43532c4u, 0xa7568c8fu, 0xbab529ebu, 0xb315c6dau, 0xe7702e4bu, 0xd4e1d64du,
+        0xba1050d0u, 0x5c9400acu, 0x32606c1bu, 0xd610d67eu, 0xa8900a0au, 0x3d908177u,
+        0x2102f87fu, 0xc7baed8fu, 0xf0c1e80fu, 0xcdad22c4u, 0x7a1a9962u, 0xd15d7d3fu,
+        0xdfacaf8du, 0x598ae36du, 0xf14e2c5du, 0xe886d05eu, 0x5d082868u, 0x2e4a0056u,
+        0x9bc60d75u, 0x6b086b3fu, 0x54480505u, 0x9c3e7bc3u, 0x92774747u, 0xe12b4dbfu,
+        0xfa96cf7fu, 0x66d69162u, 0x3d0d4cb1u, 0xea5885e7u, 0xed206cbeu, 0xae334aceu,
+        0xfa512d56u, 0x7443682fu, 0x2e841434u, 0x1725002bu, 0xcf153dc2u, 0xb7720ee7u,
+        0xa8d239fau, 0xcce90699u, 0xcbcd98dbu, 0xf2639da7u, 0xffbd5cc7u, 0x336b48b1u,
+        0x9c709d20u, 0xf7da798bu, 0x7690365fu, 0x5719a567u, 0x7d2896abu, 0xb8d78f6fu,
+        0x17420a1au, 0x8964bb6du, 0x678a9ee1u},
+    {
+        0xd94f3c0bu, 0xbf818109u, 0x9950e407u, 0x780d5a4du, 0xd453340fu, 0xfe2b5c35u,
+        0x5ec76f10u, 0x05ec76f1u, 0x10000000u, 0x01000000u, 0x00100000u, 0x00010000u,
+        0x00001000u, 0x00000100u, 0x00000010u, 0x00000001u, 0x105ec76fu, 0xf26b8303u,
+        0x3fc5f181u, 0x13a29877u, 0x70a27d8au, 0xa541927eu, 0xe964b13du, 0xdd45aab8u,
+        0x8f2261d3u, 0x38116facu, 0xc00c303eu, 0xef306b19u, 0x9c5bfaa6u, 0x68032cc8u,
+        0x847609b4u, 0x493c7d27u, 0x750b93dfu, 0xf43ed648u, 0x8db5d61cu, 0xcb567ba5u,
+        0x5d90bd69u, 0x9771f7c1u, 0x1929d813u, 0x3171d430u, 0x03171d43u, 0x30d23865u,
+        0x5228f955u, 0x54075546u, 0x6486e636u, 0x678efd01u, 0x162628bfu, 0xf20c0dfeu,
+        0xec1068c5u, 0x5fe4dc5fu, 0xf69022b0u, 0x0f69022bu, 0xb2e3e2ebu, 0xb93b4ce7u,
+        0x7a0be0c3u, 0x3743f7bdu, 0xd0a7ded0u, 0x0d0a7dedu, 0xd3034675u, 0x5c15eeb4u,
+        0x44ba4357u, 0x75d3f038u, 0x85ab047bu},
+    {
+        0xba4fc28eu, 0x9e4addf8u, 0x0715ce53u, 0x0d3b6092u, 0x878a92a7u, 0xab7aff2au,
+        0x83348832u, 0xb9e02b86u, 0xb6dd949bu, 0xbac2fd7bu, 0xce7f39f4u, 0xd270f1a2u,
+        0x2b3cac5du, 0x1b03397fu, 0xb3e32c28u, 0xdd7e3b0cu, 0x10746f3cu, 0x271d9844u,
+        0x93a5f730u, 0x6b749fb2u, 0xcec3662eu, 0xe6fc4e6au, 0xb0cd4768u, 0xd7a4825cu,
+        0x0167d312u, 0x26f6a60au, 0x98d8d9cbu, 0x68bce87au, 0x6956fc3bu, 0x3771e98fu,
+        0x2178513au, 0x170076fau, 0x6f345e45u, 0xff0dba97u, 0xf872e54cu, 0x86d8e4d2u,
+        0x5bb8f1bcu, 0xb3af077au, 0xca6ef3acu, 0xdd66cbbbu, 0xe9e28eb4u, 0xc9c8b782u,
+        0x93e106a4u, 0xd813b325u, 0x2342001eu, 0x6d9a4957u, 0xd2c3ed1au, 0x9ef68d35u,
+        0xf2271e60u, 0x2664fd8bu, 0x02ee03b2u, 0x363bd6b3u, 0x5fabe670u, 0x00bcf5f6u,
+        0x17f27698u, 0xaa7c7ad5u, 0xded288f8u, 0x6d390decu, 0x6353c1ccu, 0xf48642e9u,
+        0xdd35bc8du, 0x9a5ede41u, 0x45cddf4eu},
+    {
+        0xa51b6135u, 0x82f89c77u, 0xb9d68d49u, 0x54a86326u, 0xe2f1a204u, 0xc1f19ee1u,
+        0x1994f83au, 0x1dc403ccu, 0xdfea38fcu, 0x68bfa742u, 0x1a77140au, 0x6a173fa1u,
+        0xa095b905u, 0x0d435f26u, 0xd2d0a674u, 0x5ae703abu, 0x0679a5d8u, 0xa400fc17u,
+        0xd0042cf3u, 0xc71795ddu, 0x5a77415bu, 0x84c8538eu, 0x1a83efaau, 0x51e9168bu,
+        0x46a87d1au, 0x139f7c52u, 0xe9a2d62bu, 0x21c03effu, 0xc6fd2e4bu, 0x8f619e7du,
+        0xa122782bu, 0xc5013a36u, 0xbf276fd1u, 0x2056bbf3u, 0xbf61d49bu, 0x935f10a0u,
+        0x38a6fa48u, 0x2749d607u, 0x1e373473u, 0xa0535a61u, 0x7869c34fu, 0xb1fd6af0u,
+        0x27ab651bu, 0x4df55b09u, 0x090746d6u, 0x0d4536cbu, 0x0054b5c1u, 0xec132beau,
+        0xd7b407edu, 0xb65cf982u, 0xecdb73bau, 0x65f99287u, 0x9bb83671u, 0x7dc994beu,
+        0x0788a7b0u, 0x1a0e568cu, 0x46633f7du, 0x4177e917u, 0x5c9064ebu, 0x1af75504u,
+        0xdabc9562u, 0xfe0c9db0u, 0x804e9306u},
+    {
+        0xac2ac6ddu, 0x9b4615a9u, 0xb0c8dc65u, 0x688d1c61u, 0x348ced70u, 0xd270eff4u,
+        0x2985cfbcu, 0xf6af14e6u, 0xd9bd2133u, 0xa7252d20u, 0x9fe10259u, 0xc27bece5u,
+        0xe7859bb3u, 0xdaf74213u, 0x3d6a848du, 0xb6ffe386u, 0x28a6d146u, 0x86313686u,
+        0x7453842au, 0x2a6e46bbu, 0x91d78255u, 0xcf27f46cu, 0xe70e4269u, 0x412ba6cbu,
+        0xef71f8a2u, 0x84e2cd14u, 0x91c55965u, 0xec7d9a6fu, 0x7bf1f60au, 0x82d9ee21u,
+        0x32d9f24du, 0xb717425bu, 0xaa547122u, 0xa5128ba1u, 0x62258965u, 0xa39f4bcbu,
+        0x76471331u, 0x004e8053u, 0x89b1556fu, 0x99358affu, 0xad3ce9c2u, 0x4181bcb7u,
+        0x8140a4fdu, 0x1ae48d3fu, 0x2df2ace8u, 0x9ae24509u, 0x1925205au, 0xa1c3255du,
+        0x392d4e6du, 0x0d54a3f8u, 0xa525432cu, 0x59bbaa4au, 0x86f6603au, 0x81a29577u,
+        0x29dd3581u, 0xfe8a1ee0u, 0xe3274d77u, 0xff4e1924u, 0x5555541eu, 0xa383b78bu,
+        0x771f7abau, 0x86dd47a3u, 0xae0f0f17u},
+    {
+        0x478b0d30u, 0x54cc62e5u, 0xbcf1eac6u, 0x7b2102eeu, 0x6e0d984eu, 0x4205f0feu,
+        0xfe5ff3a5u, 0x8a99adefu, 0x25837f65u, 0xe46fa6efu, 0xe732ab0du, 0x9eb63379u,
+        0xaf3387a1u, 0xf43532c4u, 0x4f822256u, 0xa7568c8fu, 0x8435e48au, 0xbab529ebu,
+        0x9db4c60cu, 0xb315c6dau, 0xc4c4d1c1u, 0xe7702e4bu, 0x155f795du, 0xd4e1d64du,
+        0xd2ec5653u, 0xba1050d0u, 0x98caee84u, 0x5c9400acu, 0xcc5be99eu, 0x32606c1bu,
+        0x3a5320a9u, 0xd610d67eu, 0x23c58698u, 0xa8900a0au, 0x5e78f563u, 0x3d908177u,
+        0x3706cc27u, 0x2102f87fu, 0xfdd9c2aau, 0xc7baed8fu, 0x903784cau, 0xf0c1e80fu,
+        0xf16f6efeu, 0xcdad22c4u, 0xd56ff8a8u, 0x7a1a9962u, 0x27c1112bu, 0xd15d7d3fu,
+        0x421af245u, 0xdfacaf8du, 0x4eda6306u, 0x598ae36du, 0xe0945398u, 0xf14e2c5du,
+        0x885987d6u, 0xe886d05eu, 0xeb801051u, 0x5d082868u, 0x4c657742u, 0x2e4a0056u,
+        0x662df4cfu, 0x9bc60d75u, 0x9fdfab2cu},
+    {
+        0x6b086b3fu, 0xd94f3c0bu, 0xf5dee9c6u, 0xbf818109u, 0x6e9b7dfeu, 0x9950e407u,
+        0xe5d91fc5u, 0x780d5a4du, 0x5f784b2fu, 0xd453340fu, 0xf699ebc7u, 0xfe2b5c35u,
+        0x7ef1cab1u, 0x5ec76f10u, 0x17b1dbc4u, 0x05ec76f1u, 0x40000000u, 0x10000000u,
+        0x04000000u, 0x01000000u, 0x00400000u, 0x00100000u, 0x00040000u, 0x00010000u,
+        0x00004000u, 0x00001000u, 0x00000400u, 0x00000100u, 0x00000040u, 0x00000010u,
+        0x00000004u, 0x00000001u, 0x417b1dbcu, 0x105ec76fu, 0xc79a971fu, 0xf26b8303u,
+        0xff17c604u, 0x3fc5f181u, 0x4e8a61dcu, 0x13a29877u, 0xc76580d9u, 0x70a27d8au,
+        0x9edea41au, 0xa541927eu, 0xaba65fe7u, 0xe964b13du, 0x7b2231f3u, 0xdd45aab8u,
+        0x37516aaeu, 0x8f2261d3u, 0xe045beb0u, 0x38116facu, 0x0e045bebu, 0xc00c303eu,
+        0xb2f53777u, 0xef306b19u, 0x7ab7077au, 0x9c5bfaa6u, 0xa5e0c5d1u, 0x68032cc8u,
+        0x1a00cb32u, 0x847609b4u, 0x211d826du},
+
+};
+
+WRT_CRC32C_PCLMUL uint32_t wrt_crc32c_x86_zeros(uint32_t reg, size_t n) {
+  unsigned i = 0u;
+  while (n != 0u) {
+    size_t d = n & 63u;
+    if (d != 0u) {
+      reg = (uint32_t)_mm_crc32_u64(0u, shift_word(reg, wrt_crc32c_x86_zeros_k[i][d - 1u]));
+    }
+    n >>= 6;
+    i++;
+  }
+  return reg;
 }
 
 uint32_t wrt_crc32c_hw(uint32_t crc, const void *data, size_t len) {

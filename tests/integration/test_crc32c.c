@@ -238,7 +238,9 @@ static void check_path(crc_fn f) {
   static const size_t big[] = {4095u,          4096u,          4097u,
                                8191u,          8192u + 1024u + 256u + 9u,
                                3u * 8192u + 1u, 65536u,        65536u + 1u,
-                               65536u + 777u,  ((size_t)1 << 20) + 7u};
+                               65536u + 777u,  8u * 16448u - 1u, 8u * 16448u,
+                               8u * 16448u + 4096u + 1024u + 256u + 9u,
+                               ((size_t)1 << 20) + 7u};
   fill_random(buf, BUF_MAX);
   for (size_t off = 0; off < 16u; off++)
     for (size_t len = 0; len <= 4096u; len++)
@@ -303,9 +305,44 @@ static void test_x86_shift_constants(void **state) {
         reg = (reg >> 1) ^ ((reg & 1u) != 0u ? 0x82F63B78u : 0u);
       assert_int_equal(wrt_crc32c_x86_shift[t][j], reg);
     }
-  assert_int_equal(wrt_crc32c_x86_chunk[0], 512u);
-  assert_int_equal(wrt_crc32c_x86_chunk[1], 128u);
-  assert_int_equal(wrt_crc32c_x86_chunk[2], 32u);
+  assert_int_equal(wrt_crc32c_x86_chunk[0], 16448u);
+  assert_int_equal(wrt_crc32c_x86_chunk[1], 512u);
+  assert_int_equal(wrt_crc32c_x86_chunk[2], 128u);
+  assert_int_equal(wrt_crc32c_x86_chunk[3], 32u);
+}
+
+/* Every entry of the PCLMUL zeros operator's digit table, through a shift
+ * by exactly that digit (one multiply with that entry), against the
+ * portable operator (itself checked against the definition above); then
+ * random lengths over the whole size_t range. */
+static uint32_t rnd32(void) {
+  return (uint32_t)rnd8() << 24 | (uint32_t)rnd8() << 16 | (uint32_t)rnd8() << 8 | rnd8();
+}
+
+static void test_x86_zeros(void **state) {
+  bool sse42, pclmul;
+  (void)state;
+  cpu_features(&sse42, &pclmul);
+  if (!pclmul)
+    skip();
+  for (unsigned i = 0; i < WRT_CRC32C_X86_ZDIGITS; i++)
+    for (size_t d = 1; d < 64u; d++) {
+      size_t n = d << (6u * i);
+      if (i == 10u && d >= 16u)
+        break; /* 63 * 64^10 does not fit: only 2^64 / 64^10 = 16 digits */
+      uint32_t r = rnd32();
+      assert_int_equal(wrt_crc32c_x86_zeros(r, n), wrt_crc32c_zeros_portable(r, n));
+      if (i == 0u)
+        assert_int_equal(wrt_crc32c_x86_zeros(r, n), zeros_reference(r, n));
+    }
+  for (int k = 0; k < 2000; k++) {
+    size_t n = ((size_t)rnd32() << 32 | rnd32()) >> (rnd32() % 64u);
+    uint32_t r = rnd32();
+    assert_int_equal(wrt_crc32c_x86_zeros(r, n), wrt_crc32c_zeros_portable(r, n));
+    assert_int_equal(wrt_crc32c_zeros(r, n), wrt_crc32c_zeros_portable(r, n));
+  }
+  assert_int_equal(wrt_crc32c_x86_zeros(0x1234u, 0u), 0x1234u);
+  assert_int_equal(wrt_crc32c_x86_zeros(0x1234u, SIZE_MAX), wrt_crc32c_zeros_portable(0x1234u, SIZE_MAX));
 }
 #endif
 
@@ -326,6 +363,7 @@ int main(void) {
       cmocka_unit_test(test_x86_pclmul_path),
       cmocka_unit_test(test_x86_dispatch),
       cmocka_unit_test(test_x86_shift_constants),
+      cmocka_unit_test(test_x86_zeros),
 #endif
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

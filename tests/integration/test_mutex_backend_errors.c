@@ -18,11 +18,13 @@
 static wrt_status g_wait_status, g_wake_status;
 static uint32_t g_word_after_wait;
 static unsigned g_waits, g_wakes;
+static uint32_t g_word_at_wait; /* what the word said when wait was called */
 
 static wrt_status stub_wait(wrt_futex_t *self, uint32_t expected, uint64_t timeout_ns) {
   (void)expected;
   (void)timeout_ns;
   g_waits++;
+  g_word_at_wait = atomic_load(&self->value);
   atomic_store(&self->value, g_word_after_wait);
   return g_wait_status;
 }
@@ -80,6 +82,58 @@ static void lock_retries_after_ok_again_and_timeout(void **state) {
     assert_int_equal(wrt_mutex_unlock(&m), WRT_OK);
     assert_int_equal(g_wakes, 1);
   }
+}
+
+/* Held but not marked: lock spins (reading only), marks the word contended
+ * just before it sleeps, and, woken, takes the lock as contended (it may
+ * have consumed a wake another sleeper needs from its unlock). */
+static void lock_marks_contended_only_to_sleep(void **state) {
+  (void)state;
+  wrt_futex_t f;
+  wrt_mutex_t m;
+  reset(&f, &m);
+  atomic_store(&f.value, LOCKED);
+  g_word_after_wait = UNLOCKED;
+  assert_int_equal(wrt_mutex_lock(&m), WRT_OK);
+  assert_int_equal(g_waits, 1);
+  assert_int_equal(g_word_at_wait, CONTENDED);
+  assert_int_equal(atomic_load(&f.value), CONTENDED);
+  assert_int_equal(wrt_mutex_unlock(&m), WRT_OK);
+  assert_int_equal(g_wakes, 1);
+  /* Free when the spin looks: taken as LOCKED, no futex call at all. */
+  assert_int_equal(wrt_mutex_lock(&m), WRT_OK);
+  assert_int_equal(atomic_load(&f.value), LOCKED);
+  assert_int_equal(wrt_mutex_unlock(&m), WRT_OK);
+  assert_int_equal(g_waits, 1);
+  assert_int_equal(g_wakes, 1);
+  /* A budget of 0 sleeps at once; the same protocol otherwise. */
+  assert_int_equal(wrt_mutex_set_spin(&m, 0u), WRT_OK);
+  atomic_store(&f.value, LOCKED);
+  assert_int_equal(wrt_mutex_lock(&m), WRT_OK);
+  assert_int_equal(g_waits, 2);
+  assert_int_equal(g_word_at_wait, CONTENDED);
+  assert_int_equal(wrt_mutex_set_spin(NULL, 1u), WRT_E_INVALID_ARG);
+}
+
+/* A waiter that leaves with the backend's error may have consumed the wake
+ * another sleeper needed: it marks a held lock contended (so the holder's
+ * unlock wakes someone) or, if the lock is free, wakes one itself. */
+static void failing_waiter_passes_its_wake_on(void **state) {
+  (void)state;
+  wrt_futex_t f;
+  wrt_mutex_t m;
+  reset(&f, &m);
+  atomic_store(&f.value, CONTENDED);
+  g_wait_status = WRT_E_OS;
+  g_word_after_wait = LOCKED; /* taken meanwhile by a thread that did not contend */
+  assert_int_equal(wrt_mutex_lock(&m), WRT_E_OS);
+  assert_int_equal(atomic_load(&f.value), CONTENDED);
+  assert_int_equal(g_wakes, 0);
+  atomic_store(&f.value, CONTENDED);
+  g_word_after_wait = UNLOCKED; /* released meanwhile */
+  assert_int_equal(wrt_mutex_lock(&m), WRT_E_OS);
+  assert_int_equal(atomic_load(&f.value), UNLOCKED);
+  assert_int_equal(g_wakes, 1);
 }
 
 static void timed_lock_gives_up_at_the_deadline(void **state) {
@@ -150,6 +204,8 @@ int main(void) {
       cmocka_unit_test(lock_reports_a_failing_wait),
       cmocka_unit_test(lock_retries_after_ok_again_and_timeout),
       cmocka_unit_test(timed_lock_gives_up_at_the_deadline),
+      cmocka_unit_test(lock_marks_contended_only_to_sleep),
+      cmocka_unit_test(failing_waiter_passes_its_wake_on),
       cmocka_unit_test(unlock_reports_a_failing_wake_and_still_releases),
       cmocka_unit_test(provider_reports_lock_failures_and_changes_nothing),
   };

@@ -329,10 +329,9 @@ static void resize_after_growth(void **state) {
                    WRT_E_INVALID_ARG);
   region2[5u * BS + 3u] ^= 4u; /* the old partial block, damaged */
   assert_int_equal(wrt_provider_resize(&p, region2, new_size, sums2, 10u), WRT_E_CORRUPT);
-  /* Nothing changed but the report of the bad block (a diagnostic, like an
-   * errno). */
-  assert_int_equal(wrt_provider_first_bad_block(&p), 5u);
-  atomic_store(&before.first_bad_block, 5u);
+  /* Nothing changed, not even the bad-block report (the header's promise);
+   * verify is what names the block. */
+  assert_int_equal(wrt_provider_first_bad_block(&p), WRT_PROVIDER_NO_BAD_BLOCK);
   assert_memory_equal(&p, &before, sizeof p);
   region2[5u * BS + 3u] ^= 4u;
 
@@ -349,6 +348,54 @@ static void resize_after_growth(void **state) {
   assert_int_equal(wrt_provider_resize(&p, region2, 12u * BS, sums2, MAX_BLOCKS), WRT_OK);
   assert_int_equal(wrt_provider_verify(&p), WRT_E_CORRUPT);
   assert_int_equal(wrt_provider_first_bad_block(&p), 10u);
+}
+
+/* A huge but valid block size (2^63, 2^40) on a 4 KiB region: init returns
+ * promptly (the zero-block checksum is computed in O(log n), not by walking
+ * 2^63 bytes; before, this test hung until the CTest timeout) with a
+ * working provider over one partial block. */
+static void huge_block_size_inits_promptly(void **state) {
+  const size_t sizes[2] = {(size_t)1 << 63, (size_t)1 << 40};
+  (void)state;
+  for (int k = 0; k < 2; k++) {
+    wrt_provider_t p;
+    fill_random(region, BS);
+    assert_int_equal(wrt_provider_init(&p, region, BS, sums, 1u, sizes[k], &g_lock), WRT_OK);
+    assert_sums_match(region, BS, sizes[k], sums);
+    assert_int_equal(wrt_atomic_write(&p, 100u, "huge", 4u), WRT_OK);
+    assert_int_equal(wrt_provider_verify(&p), WRT_OK);
+    /* Growing by zeros re-checksums the old partial block over its new
+     * length (another walk of zeros before). */
+    memset(region2, 0, 2u * BS);
+    memcpy(region2, region, BS);
+    assert_int_equal(wrt_provider_resize(&p, region2, 2u * BS, NULL, 0u), WRT_OK);
+    assert_sums_match(region2, 2u * BS, sizes[k], sums);
+    assert_int_equal(wrt_provider_verify(&p), WRT_OK);
+  }
+}
+
+/* A mutex whose futex was destroyed after wrt_mutex_init is refused at
+ * init (INVALID_ARG, nothing written) instead of failing every later call;
+ * so is a never-initialised one. */
+static void init_refuses_mutex_of_destroyed_futex(void **state) {
+  wrt_linux_futex_t f;
+  wrt_mutex_t m, zero;
+  wrt_provider_t p, before;
+  (void)state;
+  assert_int_equal(wrt_linux_futex_init(&f, 0u), WRT_OK);
+  assert_int_equal(wrt_mutex_init(&m, wrt_linux_futex_base(&f)), WRT_OK);
+  assert_true(wrt_mutex_is_initialised(&m));
+  wrt_linux_futex_destroy(&f);
+  assert_false(wrt_mutex_is_initialised(&m));
+  memset(&p, 0xA5, sizeof p);
+  memcpy(&before, &p, sizeof p);
+  assert_int_equal(wrt_provider_init(&p, region, BS, sums, 1u, BS, &m), WRT_E_INVALID_ARG);
+  assert_memory_equal(&p, &before, sizeof p);
+  memset(&zero, 0, sizeof zero);
+  assert_false(wrt_mutex_is_initialised(&zero));
+  assert_false(wrt_mutex_is_initialised(NULL));
+  assert_int_equal(wrt_provider_init(&p, region, BS, sums, 1u, BS, &zero), WRT_E_INVALID_ARG);
+  assert_memory_equal(&p, &before, sizeof p);
 }
 
 /* The real flow: a Linux allocator region grown with EXACT (base moves). */
@@ -449,6 +496,8 @@ int main(void) {
       cmocka_unit_test(verifying_read_and_write_catch_corruption),
       cmocka_unit_test(partial_write_keeps_damage_visible),
       cmocka_unit_test(resize_after_growth),
+      cmocka_unit_test(huge_block_size_inits_promptly),
+      cmocka_unit_test(init_refuses_mutex_of_destroyed_futex),
       cmocka_unit_test(resize_follows_allocator_grow),
       cmocka_unit_test(concurrent_writers_and_verifiers),
   };

@@ -1,38 +1,33 @@
 /*
  * bench.c - `wrtp bench`: the library against what a user would pick
- * instead, side by side in one run: medians over repeated trials, absolute
- * figures, ratios, and the project's targets (met / MISSED). Peers: glibc
- * pthread_mutex; zlib crc32 and ISA-L crc32_iscsi, loaded with dlopen when
- * present so that wrtp itself needs nothing but the library; memcpy.
+ * instead, side by side in one run, by the method of bench_method.h
+ * (interleaved trials, medians and IQR, ratios with their spread, no verdict
+ * on a busy machine). This file: the command, the section table, and the
+ * mutex and futex sections; grow, CRC-32C and atomic writes are in
+ * bench_data.c. Peers: glibc pthread_mutex; ISA-L crc32_iscsi (dlopen'ed
+ * when present); memcpy.
  * Figures of the QNX backend here are on the Neutrino host model (Linux
  * threads and a user-space kernel model): they say nothing about a QNX board.
  * Exits 0 even when a target is missed (a measurement), 2 on errors.
- * May include: the public headers, POSIX (pthread, dlfcn, mman).
+ * May include: the public headers, bench_method.h, POSIX (pthread, time).
  */
 #if defined(__linux__)
 #define _GNU_SOURCE
 #endif
-#include <dlfcn.h>
-#include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <time.h>
 
-#include "wrt/atomic_memory.h"
-#include "wrt/crc32c.h"
+#include "bench_method.h"
 #include "wrt/mutex.h"
 #include "wrtp.h"
 #if defined(__linux__)
-#include "wrt/linux_memory.h"
 #include "wrt/linux_sync.h"
 #endif
 #if defined(__QNXNTO__) || defined(WRTP_HAVE_QNX_MODEL)
-#define HAVE_QNX 1
-#include "wrt/qnx_memory.h"
 #if defined(__has_include)
 #if __has_include("wrt/qnx_sync.h")
 #define HAVE_QNX_SYNC 1
@@ -47,127 +42,195 @@
 #define QNX_TAG "qnx model"
 #endif
 
-#define MIB ((size_t)1 << 20)
-#define PAGE ((size_t)WRT_WASM_PAGE_SIZE)
+/* Sections defined in bench_data.c (and, one line each, in other files). */
+void bench_grow(const bm_env_t *env);
+void bench_crc(const bm_env_t *env);
+void bench_atomic(const bm_env_t *env);
+static void bench_mutex(const bm_env_t *env);
+static void bench_wake(const bm_env_t *env);
 
-static bool g_quick;
-static int g_errors;
-
-static uint64_t now_ns(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return x < y ? -1 : x > y;
-}
-static double median(double *v, size_t n) {
-  qsort(v, n, sizeof *v, cmp_double);
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-static void progress(const char *what) {
-  fflush(stdout);
-  fprintf(stderr, "bench: %s ...\n", what);
-}
-
-static void row(const char *what, double value, const char *unit, const char *vs, double ratio) {
-  if (vs != NULL)
-    printf("| %-56s | %12.3f %-6s | %-26s | %7.3fx |\n", what, value, unit, vs, ratio);
-  else
-    printf("| %-56s | %12.3f %-6s | %-26s | %8s |\n", what, value, unit, "", "");
-}
-
-/* Targets, printed at the end. */
 typedef struct {
-  const char *text;
-  double value;
-  double limit;
-  bool at_most; /* value <= limit, else value >= limit */
-} target_t;
-static target_t g_targets[16];
-static size_t g_ntargets;
-static void target(const char *text, double value, bool at_most, double limit) {
-  if (g_ntargets < 16)
-    g_targets[g_ntargets++] = (target_t){text, value, limit, at_most};
-}
+  const char *name;
+  bm_section_fn run;
+  const char *help;
+} section_t;
 
-static void error(const char *what, wrt_status st) {
-  fprintf(stderr, "bench: %s failed: %s\n", what, wrt_status_str(st));
-  g_errors++;
-}
+static const section_t sections[] = {
+    {"mutex", bench_mutex,
+     "uncontended lock+unlock; 2/4/8 threads contending (tight loop, and work\n"
+     "             outside the lock): throughput, futex calls and sleeps per 1000 ops,\n"
+     "             worst thread's share of the fair share, wait p99/p99.99; vs pthread"},
+    {"wake", bench_wake, "futex wake-to-running latency, pinned: same CPU and other CPU, p50/p99"},
+    {"grow", bench_grow,
+     "+1 page at 1 MiB / 64 MiB / 1 GiB committed, grow plus first touch of the\n"
+     "             new page, RESERVE and EXACT"},
+    {"crc", bench_crc,
+     "CRC-32C at 64 B, 4 KiB, 1 MiB warm, 256 MiB cold in bytes/cycle vs ISA-L\n"
+     "             crc32_iscsi and the crc32 instruction's ceiling (8 B/cycle)"},
+    {"atomic", bench_atomic,
+     "64-byte atomic write vs the sum of its parts (lock+unlock, CRC of 64 B,\n"
+     "             64-byte copy); 1 MiB vs 64 MiB provider"},
+    /* Other files' sections: one line each, e.g.
+     * {"wait", bench_wait, "..."}, with its declaration above. */
+};
+#define NSECTIONS (sizeof sections / sizeof sections[0])
 
 /* --- mutex ------------------------------------------------------------------- */
 
-typedef enum { LK_WRT, LK_PTHREAD } lock_kind;
+typedef enum { LK_PTHREAD, LK_WRT } lock_kind;
+
+/* Futex calls of the wrt_mutex under test, counted by swapping the futex's
+ * ops table for one that counts and forwards (the backend sees the same
+ * object). */
+static const wrt_futex_ops_t *g_real_ops;
+static _Atomic uint64_t g_futex_calls;
+static wrt_status counting_wait(wrt_futex_t *self, uint32_t expected, uint64_t timeout_ns) {
+  atomic_fetch_add_explicit(&g_futex_calls, 1u, memory_order_relaxed);
+  return g_real_ops->wait(self, expected, timeout_ns);
+}
+static wrt_status counting_wake(wrt_futex_t *self, uint32_t count) {
+  atomic_fetch_add_explicit(&g_futex_calls, 1u, memory_order_relaxed);
+  return g_real_ops->wake(self, count);
+}
+static const wrt_futex_ops_t counting_ops = {counting_wait, counting_wake};
+
+/* Wait-time histogram: 16 buckets per power of two of nanoseconds. */
+#define HBUCKETS (40u * 16u)
+static unsigned hbucket(uint64_t ns) {
+  if (ns < 16u)
+    return (unsigned)ns;
+  unsigned lg = 63u - (unsigned)__builtin_clzll(ns);
+  unsigned b = (lg - 3u) * 16u + (unsigned)((ns >> (lg - 4u)) & 15u);
+  return b < HBUCKETS ? b : HBUCKETS - 1u;
+}
+/* The bucket's upper bound (so a percentile is never understated). */
+static double hbucket_ns(unsigned b) {
+  if (b < 16u)
+    return b + 1u;
+  unsigned lg = b / 16u + 3u;
+  return (double)(((uint64_t)17u + (b % 16u)) << (lg - 4u));
+}
+static double hpercentile(const uint64_t *h, double pct) {
+  uint64_t total = 0, acc = 0;
+  for (unsigned i = 0; i < HBUCKETS; i++)
+    total += h[i];
+  if (total == 0u)
+    return 0;
+  double want = pct / 100.0 * (double)total;
+  for (unsigned i = 0; i < HBUCKETS; i++) {
+    acc += h[i];
+    if ((double)acc >= want)
+      return hbucket_ns(i);
+  }
+  return hbucket_ns(HBUCKETS - 1u);
+}
+
 typedef struct {
   lock_kind kind;
   wrt_mutex_t *m;
-  pthread_mutex_t *pm;
-  unsigned iters;
-  volatile unsigned long *counter;
-} lock_arg;
+  wrt_futex_t *f;
+  pthread_mutex_t pm;
+  uint32_t spin;
+  unsigned threads;
+  bool outside_work;   /* workload B: work outside the lock, waits timed */
+  volatile uint64_t counter;
+  uint64_t ops, futex_calls, sleeps;
+  double worst[BM_MAX_TRIALS];
+  unsigned nworst;
+  uint64_t hist[BM_MAX_THREADS][HBUCKETS];
+} lock_ctx;
 
-static inline void do_lock(const lock_arg *a) {
-  if (a->kind == LK_WRT)
-    (void)wrt_mutex_lock(a->m);
+static inline void do_lock(lock_ctx *c) {
+  if (c->kind == LK_WRT)
+    (void)wrt_mutex_lock(c->m);
   else
-    pthread_mutex_lock(a->pm);
+    pthread_mutex_lock(&c->pm);
 }
-static inline void do_unlock(const lock_arg *a) {
-  if (a->kind == LK_WRT)
-    (void)wrt_mutex_unlock(a->m);
+static inline void do_unlock(lock_ctx *c) {
+  if (c->kind == LK_WRT)
+    (void)wrt_mutex_unlock(c->m);
   else
-    pthread_mutex_unlock(a->pm);
+    pthread_mutex_unlock(&c->pm);
 }
 
-static void *lock_worker(void *p) {
-  const lock_arg *a = p;
-  for (unsigned i = 0; i < a->iters; i++) {
-    do_lock(a);
-    *a->counter = *a->counter + 1;
-    do_unlock(a);
-  }
-  return NULL;
+/* ~100-200 ns of work that no compiler folds away. */
+static inline uint64_t outside(uint64_t x) {
+  for (int i = 0; i < 40; i++)
+    x = x * 6364136223846793005u + 1442695040888963407u;
+  return x;
 }
 
-/* ns per lock+unlock, single thread. */
-static double uncontended(lock_arg a, unsigned trials) {
-  double v[16];
-  volatile unsigned long c = 0;
-  a.counter = &c;
-  a.iters = g_quick ? 1000000u : 4000000u;
-  for (unsigned t = 0; t < trials; t++) {
-    uint64_t t0 = now_ns();
-    lock_worker(&a);
-    v[t] = (double)(now_ns() - t0) / a.iters;
+static void lock_body(void *p, unsigned idx, const atomic_bool *stop, uint64_t *ops) {
+  lock_ctx *c = p;
+  uint64_t n = 0, x = idx + 1u;
+  if (!c->outside_work) {
+    while (!atomic_load_explicit(stop, memory_order_relaxed)) {
+      for (int k = 0; k < 64; k++) {
+        do_lock(c);
+        c->counter = c->counter + 1u;
+        do_unlock(c);
+      }
+      n += 64u;
+    }
+  } else {
+    uint64_t *h = c->hist[idx];
+    while (!atomic_load_explicit(stop, memory_order_relaxed)) {
+      x = outside(x);
+      uint64_t t0 = bm_now_ns();
+      do_lock(c);
+      uint64_t t1 = bm_now_ns();
+      c->counter = c->counter + (x & 1u);
+      do_unlock(c);
+      h[hbucket(t1 - t0)]++;
+      n++;
+    }
+    if (x == 42u) /* keep x alive */
+      c->counter = c->counter + 1u;
   }
-  return median(v, trials);
+  *ops = n;
 }
 
-/* Million lock+unlock per second over nthreads threads. */
-static double contended(lock_arg a, unsigned nthreads, unsigned trials) {
-  double v[16];
-  volatile unsigned long c = 0;
-  a.counter = &c;
-  a.iters = (g_quick ? 100000u : 400000u) / nthreads;
-  pthread_t th[8];
-  for (unsigned t = 0; t < trials; t++) {
-    uint64_t t0 = now_ns();
-    for (unsigned i = 0; i < nthreads; i++)
-      pthread_create(&th[i], NULL, lock_worker, &a);
-    for (unsigned i = 0; i < nthreads; i++)
-      pthread_join(th[i], NULL);
-    double secs = (double)(now_ns() - t0) / 1e9;
-    v[t] = (double)a.iters * nthreads / secs / 1e6;
+/* One timed trial: Mop/s. */
+static double lock_trial(void *p) {
+  lock_ctx *c = p;
+  bm_run_t r;
+  if (c->kind == LK_WRT) {
+    (void)wrt_mutex_init(c->m, c->f);
+    (void)wrt_mutex_set_spin(c->m, c->spin);
+    g_real_ops = c->f->ops;
+    c->f->ops = &counting_ops;
+    atomic_store(&g_futex_calls, 0u);
   }
-  if (c != (unsigned long)a.iters * nthreads * trials) { /* the lock failed to exclude */
-    fprintf(stderr, "bench: mutex lost updates!\n");
-    g_errors++;
+  uint64_t before = c->counter;
+  if (bm_run_threads(c->threads, NULL, lock_body, c, bm_trial_ns(), &r) != 0)
+    return 0;
+  if (c->kind == LK_WRT) {
+    c->f->ops = g_real_ops;
+    c->futex_calls += atomic_load(&g_futex_calls);
   }
-  return median(v, trials);
+  if (!c->outside_work && c->counter - before != r.total_ops)
+    bm_error("mutex", "lost updates: the lock failed to exclude");
+  c->ops += r.total_ops;
+  for (unsigned i = 0; i < c->threads; i++)
+    c->sleeps += (uint64_t)r.vcsw[i];
+  if (c->nworst < BM_MAX_TRIALS)
+    c->worst[c->nworst++] = r.worst_share;
+  return (double)r.total_ops / ((double)r.elapsed_ns / 1e3); /* ops per us = Mop/s */
+}
+
+/* ns per lock+unlock, one thread, fixed work. */
+static double uncontended_trial(void *p) {
+  lock_ctx *c = p;
+  unsigned iters = bm_quick ? 500000u : 2000000u;
+  if (c->kind == LK_WRT)
+    (void)wrt_mutex_init(c->m, c->f);
+  uint64_t t0 = bm_now_ns();
+  for (unsigned i = 0; i < iters; i++) {
+    do_lock(c);
+    c->counter = c->counter + 1u;
+    do_unlock(c);
+  }
+  return (double)(bm_now_ns() - t0) / iters;
 }
 
 static pthread_mutex_t g_idle_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -184,46 +247,63 @@ static void *idle_main(void *arg) {
   return NULL;
 }
 
-static void bench_mutex(wrt_futex_t *lf, wrt_futex_t *qf) {
-  unsigned trials = g_quick ? 3 : 9;
-  wrt_mutex_t m;
-  pthread_mutex_t pm = PTHREAD_MUTEX_INITIALIZER;
-  progress("mutex: uncontended and contended, vs pthread_mutex");
-  lock_arg pa = {LK_PTHREAD, NULL, &pm, 0, NULL};
-  lock_arg wa = {LK_WRT, &m, NULL, 0, NULL};
+/* Contenders: pthread, wrt over each futex built in, and (QNX) the same
+ * with a larger spin budget, the QNX futex's wait being far dearer. */
+enum { C_PTHREAD, C_LINUX, C_QNX, C_QNX_SPIN, NCONT };
+#define QNX_SPIN_BUDGET 1024u
+static lock_ctx g_lc[NCONT];
+static const char *cont_name(int k) {
+  switch (k) {
+  case C_PTHREAD: return "pthread_mutex";
+  case C_LINUX: return "wrt_mutex (linux futex)";
+  case C_QNX: return "wrt_mutex (" QNX_TAG " futex)";
+  default: return "wrt_mutex (" QNX_TAG " futex, spin 1024)";
+  }
+}
+
+static void setup_contenders(const bm_env_t *env, wrt_mutex_t ms[NCONT], bm_contender_t c[NCONT],
+                             bm_trial_fn fn) {
+  wrt_futex_t *fs[NCONT] = {NULL, env->linux_futex, env->qnx_futex, env->qnx_futex};
+  for (int k = 0; k < NCONT; k++) {
+    lock_ctx *l = &g_lc[k];
+    memset(l, 0, sizeof *l);
+    l->kind = k == C_PTHREAD ? LK_PTHREAD : LK_WRT;
+    l->m = &ms[k];
+    l->f = fs[k];
+    l->spin = k == C_QNX_SPIN ? QNX_SPIN_BUDGET : WRT_MUTEX_SPIN_PAUSES;
+    pthread_mutex_init(&l->pm, NULL);
+    c[k].fn = (k == C_PTHREAD || fs[k] != NULL) ? fn : NULL;
+    c[k].ctx = l;
+  }
+}
+
+static void bench_uncontended(const bm_env_t *env) {
+  static wrt_mutex_t ms[NCONT];
+  bm_contender_t c[NCONT];
+  char what[128];
   /* glibc drops the lock prefix of pthread_mutex while the process has one
    * thread (__libc_single_threaded), which no runtime with a second thread
    * gets: so measure both, with no other thread and with one idle thread. */
-  char what[96];
-  wrt_futex_t *fs[2] = {lf, qf};
-  const char *names[2] = {"linux futex", QNX_TAG " futex"};
   for (int alive = 0; alive < 2; alive++) {
     pthread_t idle;
+    bm_load_t load;
     if (alive == 1 && pthread_create(&idle, NULL, idle_main, NULL) != 0) {
-      error("pthread_create", WRT_E_OS);
+      bm_error("pthread_create", "failed");
       return;
     }
-    const char *when = alive ? "2nd thread alive (target)" : "1 thread, glibc fast path";
-    double p_unc = uncontended(pa, trials);
-    snprintf(what, sizeof what, "pthread_mutex lock+unlock, %s", when);
-    row(what, p_unc, "ns", NULL, 0);
-    for (int k = 0; k < 2; k++) {
-      if (fs[k] == NULL)
+    setup_contenders(env, ms, c, uncontended_trial);
+    c[C_QNX_SPIN].fn = NULL; /* the spin does not matter uncontended */
+    bm_interleave(c, NCONT, bm_trials(), &load);
+    const char *when = alive ? "2nd thread alive" : "1 thread (glibc fast path)";
+    for (int k = 0; k < NCONT; k++) {
+      if (c[k].fn == NULL)
         continue;
-      wrt_status st = wrt_mutex_init(&m, fs[k]);
-      if (st != WRT_OK) {
-        error("wrt_mutex_init", st);
-        return;
-      }
-      double w = uncontended(wa, trials);
-      snprintf(what, sizeof what, "wrt_mutex (%s), %s", names[k], when);
-      row(what, w, "ns", "time vs pthread", w / p_unc);
-      /* The target is judged with another thread alive: that is what a
-       * runtime sees; the single-threaded row is glibc's no-lock-prefix fast
-       * path, which no multi-threaded process gets (informational). */
-      if (k == 0 && alive)
-        target("uncontended mutex <= 1.0x pthread, 2nd thread alive (runtime case)",
-               w / p_unc, true, 1.0);
+      bm_ratio_t r = bm_ratio(&c[k], &c[C_PTHREAD]);
+      snprintf(what, sizeof what, "%s lock+unlock, %s", cont_name(k), when);
+      bm_row(what, c[k].s, "ns", k == C_PTHREAD ? NULL : "time vs pthread", &r);
+      if (k == C_LINUX && alive)
+        bm_target("uncontended mutex <= 1.0x pthread, 2nd thread alive", r.ratio, true, 1.0,
+                  &load);
     }
     if (alive == 1) {
       pthread_mutex_lock(&g_idle_lock);
@@ -233,457 +313,268 @@ static void bench_mutex(wrt_futex_t *lf, wrt_futex_t *qf) {
       pthread_join(idle, NULL);
     }
   }
-  /* Contended: pthread and wrt trials alternate, so that load from other
-   * processes on the machine falls on both alike; the ratio is the median
-   * of the per-trial ratios. */
-  unsigned nt[2] = {2, 4};
-  for (int i = 0; i < 2; i++) {
-    double p[16], w[2][16], r[2][16];
-    for (unsigned t = 0; t < trials; t++) {
-      p[t] = contended(pa, nt[i], 1);
-      for (int k = 0; k < 2; k++) {
-        if (fs[k] == NULL)
-          continue;
-        (void)wrt_mutex_init(&m, fs[k]);
-        w[k][t] = contended(wa, nt[i], 1);
-        r[k][t] = w[k][t] / p[t];
+}
+
+static void bench_contended(const bm_env_t *env, unsigned threads, bool outside_work) {
+  static wrt_mutex_t ms[NCONT];
+  bm_contender_t c[NCONT];
+  bm_load_t load;
+  char what[160], text[160];
+  const char *wl = outside_work ? "work outside the lock" : "tight loop";
+  snprintf(what, sizeof what, "mutex: %u threads, %s", threads, wl);
+  bm_progress(what);
+  setup_contenders(env, ms, c, lock_trial);
+  for (int k = 0; k < NCONT; k++) {
+    g_lc[k].threads = threads;
+    g_lc[k].outside_work = outside_work;
+  }
+  bm_interleave(c, NCONT, bm_trials(), &load);
+  double p9999_pthread = 0;
+  for (int k = 0; k < NCONT; k++) {
+    lock_ctx *l = &g_lc[k];
+    if (c[k].fn == NULL)
+      continue;
+    bm_ratio_t r = bm_ratio(&c[k], &c[C_PTHREAD]);
+    snprintf(what, sizeof what, "%s, %u thr, %s", cont_name(k), threads, wl);
+    bm_row(what, c[k].s, "Mop/s", k == C_PTHREAD ? NULL : "throughput vs pthread", &r);
+    double per1k = l->ops != 0u ? 1000.0 / (double)l->ops : 0;
+    bm_stats_t worst = bm_stats(l->worst, l->nworst);
+    if (l->kind == LK_WRT)
+      snprintf(text, sizeof text, "futex calls %.2f/1k ops, sleeps %.2f/1k",
+               (double)l->futex_calls * per1k, (double)l->sleeps * per1k);
+    else
+      snprintf(text, sizeof text, "sleeps %.2f/1k ops", (double)l->sleeps * per1k);
+    snprintf(what, sizeof what, "  worst thread's share of fair (median of trials)");
+    bm_row_text(what, worst.median, "", text);
+    if (k == C_LINUX) {
+      snprintf(text, sizeof text, "%u threads, %s: worst thread >= 0.8 of fair share", threads,
+               wl);
+      bm_target(text, worst.median, false, 0.8, &load);
+      if (!outside_work) {
+        snprintf(text, sizeof text, "contended throughput, %u threads >= 1.5x pthread",
+                 threads);
+        bm_target(text, r.ratio, false, 1.5, &load);
       }
     }
-    snprintf(what, sizeof what, "pthread_mutex, %u threads contending", nt[i]);
-    row(what, median(p, trials), "Mop/s", NULL, 0);
-    for (int k = 0; k < 2; k++) {
-      if (fs[k] == NULL)
-        continue;
-      double ratio = median(r[k], trials);
-      snprintf(what, sizeof what, "wrt_mutex, %u threads contending (%s)", nt[i], names[k]);
-      row(what, median(w[k], trials), "Mop/s", "throughput vs pthread", ratio);
-      if (k == 0)
-        target(nt[i] == 2 ? "contended throughput, 2 threads >= 1.0x pthread"
-                          : "contended throughput, 4 threads >= 1.0x pthread",
-               ratio, false, 1.0);
+    if (outside_work) {
+      uint64_t h[HBUCKETS];
+      memset(h, 0, sizeof h);
+      for (unsigned t = 0; t < threads; t++)
+        for (unsigned b = 0; b < HBUCKETS; b++)
+          h[b] += l->hist[t][b];
+      double p99 = hpercentile(h, 99.0), p9999 = hpercentile(h, 99.99);
+      if (k == C_PTHREAD)
+        p9999_pthread = p9999;
+      snprintf(text, sizeof text, "p99.99 %.4g us (pthread %.4g)", p9999 / 1e3,
+               p9999_pthread / 1e3);
+      bm_row_text("  lock wait p99 (all trials; bucket upper bound, us)", p99 / 1e3, "us",
+                  text);
+      if (k == C_LINUX && p9999_pthread > 0) {
+        snprintf(text, sizeof text, "%u threads: wait p99.99 <= pthread's (ratio)", threads);
+        bm_target(text, p9999 / p9999_pthread, true, 1.0, &load);
+      }
     }
+  }
+}
+
+static void bench_mutex(const bm_env_t *env) {
+  bm_progress("mutex: uncontended vs pthread_mutex");
+  bench_uncontended(env);
+  static const unsigned nt[3] = {2, 4, 8};
+  for (int i = 0; i < 3; i++) {
+    bench_contended(env, nt[i], false);
+    bench_contended(env, nt[i], true);
   }
 }
 
 /* --- futex wake-to-running latency --------------------------------------------- */
 
+/* Ping-pong on one futex word: the waker sets 2r+1 and wakes; the waiter,
+ * woken, stamps the time and sets 2r+2 and wakes the waker, who sleeps in
+ * the futex until then (so the two can share one CPU). Before each round
+ * the waker sleeps 50 us so that the waiter is blocked in the kernel. */
 typedef struct {
   wrt_futex_t *f;
+  int waiter_cpu, waker_cpu;
   unsigned rounds;
-  _Atomic uint64_t woke_at;
-  double *lat;
-} lat_arg;
+  _Atomic uint64_t sent;
+  double lat[4096]; /* this trial's latencies, us */
+  double pooled[65536];
+  unsigned npooled;
+} wake_ctx;
 
-static _Atomic uint64_t g_wake_sent;
-
-static void *lat_waiter(void *p) {
-  lat_arg *a = p;
+static void *wake_waiter(void *p) {
+  wake_ctx *a = p;
+  if (a->waiter_cpu >= 0)
+    (void)bm_pin_self(a->waiter_cpu);
   for (unsigned r = 0; r < a->rounds; r++) {
-    uint32_t want = 2u * r + 1u; /* the word the waker will set */
+    uint32_t want = 2u * r + 1u;
     while (wrt_futex_load(a->f) != want)
       (void)wrt_futex_wait(a->f, 2u * r, WRT_WAIT_FOREVER);
-    uint64_t t = now_ns();
-    a->lat[r] = (double)(t - atomic_load(&g_wake_sent)) / 1000.0;
-    wrt_futex_set(a->f, 2u * r + 2u); /* ack: the next round may start */
+    uint64_t t = bm_now_ns();
+    a->lat[r] = (double)(t - atomic_load(&a->sent)) / 1000.0;
+    wrt_futex_set(a->f, 2u * r + 2u);
+    (void)wrt_futex_wake_one(a->f);
   }
   return NULL;
 }
 
-static double wake_latency(wrt_futex_t *f) {
-  enum { MAXR = 2000 };
-  static double lat[MAXR];
-  lat_arg a;
-  a.f = f;
-  a.rounds = g_quick ? 300u : 1500u;
-  a.lat = lat;
-  wrt_futex_set(f, 0);
+/* One trial: the p50 of its rounds (us); all rounds pooled for p99. */
+static double wake_trial(void *p) {
+  wake_ctx *a = p;
   pthread_t t;
-  pthread_create(&t, NULL, lat_waiter, &a);
-  for (unsigned r = 0; r < a.rounds; r++) {
-    /* Let the waiter block in the kernel before waking it. */
+  wrt_futex_set(a->f, 0);
+  if (pthread_create(&t, NULL, wake_waiter, a) != 0) {
+    bm_error("pthread_create", "failed");
+    return 0;
+  }
+  if (a->waker_cpu >= 0)
+    (void)bm_pin_self(a->waker_cpu);
+  for (unsigned r = 0; r < a->rounds; r++) {
     struct timespec ts = {0, 50000};
     nanosleep(&ts, NULL);
-    atomic_store(&g_wake_sent, now_ns());
-    wrt_futex_set(f, 2u * r + 1u);
-    (void)wrt_futex_wake_one(f);
-    while (wrt_futex_load(f) != 2u * r + 2u) {
-    }
+    atomic_store(&a->sent, bm_now_ns());
+    wrt_futex_set(a->f, 2u * r + 1u);
+    (void)wrt_futex_wake_one(a->f);
+    while (wrt_futex_load(a->f) != 2u * r + 2u)
+      (void)wrt_futex_wait(a->f, 2u * r + 1u, WRT_WAIT_FOREVER);
   }
   pthread_join(t, NULL);
-  return median(lat, a.rounds);
-}
-
-/* --- grow ---------------------------------------------------------------------------- */
-
-typedef wrt_page_allocator_t *(*make_alloc)(void *storage, wrt_growth_strategy g);
-
+  for (unsigned r = 0; r < a->rounds && a->npooled < 65536u; r++)
+    a->pooled[a->npooled++] = a->lat[r];
+  /* Unpin the main thread again (all CPUs). */
 #if defined(__linux__)
-static wrt_page_allocator_t *make_linux(void *storage, wrt_growth_strategy g) {
-  wrt_linux_allocator_config_t c = wrt_linux_allocator_config_default();
-  c.growth = g;
-  c.guard_pages = true;
-  if (wrt_linux_allocator_init(storage, &c) != WRT_OK)
-    return NULL;
-  return wrt_linux_allocator_base(storage);
-}
-static void destroy_linux(void *storage) { wrt_linux_allocator_destroy(storage); }
+  cpu_set_t all;
+  CPU_ZERO(&all);
+  for (unsigned i = 0; i < bm_cpus() && i < CPU_SETSIZE; i++)
+    CPU_SET(i, &all);
+  (void)pthread_setaffinity_np(pthread_self(), sizeof all, &all);
 #endif
-#if defined(HAVE_QNX)
-static wrt_page_allocator_t *make_qnx(void *storage, wrt_growth_strategy g) {
-  wrt_qnx_allocator_config_t c = wrt_qnx_allocator_config_default();
-  c.growth = g;
-  c.guard_pages = true;
-  if (wrt_qnx_allocator_init(storage, &c) != WRT_OK)
-    return NULL;
-  return wrt_qnx_allocator_base(storage);
+  return bm_percentile(a->lat, a->rounds, 50);
 }
-static void destroy_qnx(void *storage) { wrt_qnx_allocator_destroy(storage); }
-#endif
 
-/* Median microseconds of a one-page grow of a region holding `committed`
- * bytes (all touched), over `trials` grows. */
-static double grow_us(make_alloc mk, void (*destroy)(void *), wrt_growth_strategy g,
-                      size_t committed, unsigned trials) {
-  static _Alignas(64) unsigned char storage[2048];
-  double v[16];
-  wrt_page_allocator_t *a = mk(storage, g);
-  if (a == NULL) {
-    error("allocator init", WRT_E_OS);
-    return 0;
-  }
-  uint32_t pages = (uint32_t)(committed / PAGE);
-  uint8_t *base;
-  size_t size;
-  wrt_status st = wrt_page_allocator_allocate(a, pages, pages + 16u, &base, &size);
-  if (st != WRT_OK) {
-    error("allocate", st);
-    destroy(storage);
-    return 0;
-  }
-  memset(base, 1, size);
-  for (unsigned t = 0; t < trials; t++) {
-    uint64_t t0 = now_ns();
-    st = wrt_page_allocator_grow(a, pages + t, 1, &base, &size);
-    v[t] = (double)(now_ns() - t0) / 1000.0;
-    if (st != WRT_OK) {
-      error("grow", st);
-      break;
+static void bench_wake(const bm_env_t *env) {
+  static wake_ctx ctx[2];
+  wrt_futex_t *fs[2] = {env->linux_futex, env->qnx_futex};
+  const char *names[2] = {"linux futex", QNX_TAG " futex"};
+  char what[128];
+  for (int place = 0; place < 2; place++) {
+    if (place == 1 && bm_cpus() < 2) {
+      bm_row_text("futex wake latency, other CPU", 0, "", "skipped: one CPU");
+      continue;
     }
-  }
-  destroy(storage);
-  return median(v, trials);
-}
-
-static void bench_grow(const char *label, make_alloc mk, void (*destroy)(void *), bool targets) {
-  size_t sizes[3] = {MIB, 64 * MIB, 1024 * MIB};
-  const char *sz[3] = {"1 MiB", "64 MiB", "1 GiB"};
-  double res[3], exact[3];
-  char what[96];
-  for (int i = 0; i < 3; i++) {
-    snprintf(what, sizeof what, "grow +1 page at %s committed (%s)", sz[i], label);
-    progress(what);
-    res[i] = grow_us(mk, destroy, WRT_GROW_RESERVE, sizes[i], g_quick ? 5 : 11);
-    exact[i] = grow_us(mk, destroy, WRT_GROW_EXACT, sizes[i],
-                       i == 2 ? (g_quick ? 1u : 3u) : (g_quick ? 3u : 7u));
-    snprintf(what, sizeof what, "grow +1 page, %s committed, RESERVE (%s)", sz[i], label);
-    row(what, res[i], "us", i == 0 ? NULL : "time vs RESERVE at 1 MiB", res[i] / res[0]);
-    snprintf(what, sizeof what, "grow +1 page, %s committed, EXACT (%s)", sz[i], label);
-    row(what, exact[i], "us", "RESERVE speed-up", exact[i] / res[i]);
-  }
-  if (targets) {
-    target("RESERVE grow at 1 GiB <= 2x its time at 1 MiB", res[2] / res[0], true, 2.0);
-    target("RESERVE grow at 1 GiB >= 100x faster than EXACT", exact[2] / res[2], false, 100.0);
-  }
-}
-
-/* --- CRC-32C ------------------------------------------------------------------------- */
-
-typedef unsigned long (*zlib_crc32_fn)(unsigned long, const unsigned char *, unsigned);
-typedef unsigned int (*isal_crc_fn)(unsigned char *, int, unsigned int);
-
-static double gbps(size_t bytes, uint64_t ns) { return (double)bytes / (double)ns; }
-
-static void bench_crc(void) {
-  progress("CRC-32C vs zlib crc32, ISA-L crc32_iscsi, memcpy");
-  size_t len = MIB;
-  unsigned reps = g_quick ? 64 : 256, trials = g_quick ? 3 : 7;
-  uint8_t *buf = mmap(NULL, 2 * len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (buf == MAP_FAILED) {
-    error("mmap", WRT_E_NO_MEMORY);
-    return;
-  }
-  for (size_t i = 0; i < len; i++)
-    buf[i] = (uint8_t)(i * 2654435761u >> 13);
-  void *zl = dlopen("libz.so.1", RTLD_NOW);
-  void *il = dlopen("libisal.so.2", RTLD_NOW);
-  zlib_crc32_fn zcrc = NULL;
-  isal_crc_fn icrc = NULL;
-  if (zl != NULL)
-    *(void **)&zcrc = dlsym(zl, "crc32");
-  if (il != NULL)
-    *(void **)&icrc = dlsym(il, "crc32_iscsi");
-  uint32_t ref = wrt_crc32c(0, buf, len);
-  /* ISA-L's crc32_iscsi takes and returns the raw register: no pre/post
-   * inversion, so zlib's convention is ~crc32_iscsi(buf, len, ~crc).
-   * Checked here rather than assumed. */
-  bool isal_inverted = false;
-  if (icrc != NULL) {
-    if ((uint32_t)~icrc(buf, (int)len, 0xFFFFFFFFu) == ref)
-      isal_inverted = true;
-    else if (icrc(buf, (int)len, 0) != ref) {
-      fprintf(stderr, "bench: ISA-L crc32_iscsi gives neither convention's CRC; not compared\n");
-      icrc = NULL;
+    bm_progress(place == 0 ? "futex wake latency, same CPU" : "futex wake latency, other CPU");
+    bm_contender_t c[2];
+    bm_load_t load;
+    for (int k = 0; k < 2; k++) {
+      wake_ctx *a = &ctx[k];
+      a->f = fs[k];
+      a->waker_cpu = 0;
+      a->waiter_cpu = place == 0 ? 0 : 1;
+      a->rounds = bm_quick ? 100u : 300u;
+      a->npooled = 0;
+      c[k].fn = fs[k] != NULL ? wake_trial : NULL;
+      c[k].ctx = a;
     }
-  }
-  /* Trials of the four contenders alternate, so that load from other
-   * processes on the machine falls on all of them alike. */
-  double v[4][16], wrt = 0, z = 0, is = 0, mc = 0;
-  volatile uint32_t sink = 0;
-  for (unsigned t = 0; t < trials; t++) {
-    for (int which = 0; which < 4; which++) {
-      if ((which == 1 && zcrc == NULL) || (which == 2 && icrc == NULL))
+    bm_interleave(c, 2, bm_trials(), &load);
+    for (int k = 0; k < 2; k++) {
+      if (c[k].fn == NULL)
         continue;
-      uint64_t t0 = now_ns();
-      for (unsigned r = 0; r < reps; r++) {
-        switch (which) {
-        case 0: sink ^= wrt_crc32c(0, buf, len); break;
-        case 1: sink ^= (uint32_t)zcrc(0, buf, (unsigned)len); break;
-        case 2: sink ^= isal_inverted ? ~icrc(buf, (int)len, 0xFFFFFFFFu) : icrc(buf, (int)len, 0); break;
-        default: memcpy(buf + len, buf, len); sink ^= buf[len + r]; break;
-        }
-      }
-      v[which][t] = gbps(len * reps, now_ns() - t0);
+      wake_ctx *a = &ctx[k];
+      double p99 = bm_percentile(a->pooled, a->npooled, 99);
+      char text[64];
+      snprintf(text, sizeof text, "p99 %.4g us (all rounds)", p99);
+      snprintf(what, sizeof what, "futex wake-to-running p50, %s, %s", place == 0 ? "same CPU" : "other CPU", names[k]);
+      bm_row(what, c[k].s, "us", NULL, NULL);
+      bm_row_text("  (pinned: waker CPU 0)", p99, "us", text);
     }
   }
-  wrt = median(v[0], trials);
-  if (zcrc != NULL)
-    z = median(v[1], trials);
-  if (icrc != NULL)
-    is = median(v[2], trials);
-  mc = median(v[3], trials);
-  (void)sink;
-  char what[96];
-  snprintf(what, sizeof what, "wrt_crc32c, 1 MiB buffer (%s)", wrt_crc32c_implementation());
-  row(what, wrt, "GB/s", NULL, 0);
-  if (zcrc != NULL)
-    row("zlib crc32 (CRC-32, other polynomial), 1 MiB", z, "GB/s", "wrt_crc32c speed vs it", wrt / z);
-  else
-    printf("| zlib crc32: libz.so.1 not found%*s|\n", 77, "");
-  if (icrc != NULL) {
-    row(isal_inverted ? "ISA-L crc32_iscsi (~f(buf, ~0)), same CRC, 1 MiB" : "ISA-L crc32_iscsi, 1 MiB",
-        is, "GB/s", "wrt_crc32c speed vs it", wrt / is);
-    target("CRC-32C throughput >= 0.5x ISA-L crc32_iscsi", wrt / is, false, 0.5);
-  } else {
-    printf("| ISA-L crc32_iscsi: libisal.so.2 not found (install libisal-dev)%*s|\n", 47, "");
-  }
-  row("memcpy of the same 1 MiB buffer", mc, "GB/s", "wrt_crc32c speed vs it", wrt / mc);
-  munmap(buf, 2 * len);
-}
-
-/* --- atomic writes -------------------------------------------------------------------- */
-
-/* Median ns of a 64-byte wrt_atomic_write at random 64-byte-aligned offsets
- * within the first `span` bytes of a provider of `size` bytes with
- * `block`-byte blocks. Every trial, and every call with the same span,
- * replays the same offset sequence, so two providers measured with the same
- * span differ only in the region's size. *raw gets the same stores without
- * the provider; *baseline (when not NULL) the write followed by a CRC of the
- * whole region. */
-static double atomic_ns(wrt_mutex_t *m, size_t size, size_t span, size_t block,
-                        double *baseline, double *raw) {
-  unsigned trials = g_quick ? 3 : 7;
-  size_t blocks = wrt_provider_blocks_for(size, block);
-  uint8_t *mem = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  uint32_t *sums = mmap(NULL, blocks * 4, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (mem == MAP_FAILED || sums == MAP_FAILED) {
-    error("mmap", WRT_E_NO_MEMORY);
-    return 0;
-  }
-  memset(mem, 0x5a, size);
-  wrt_provider_t p;
-  wrt_status st = wrt_provider_init(&p, mem, size, sums, blocks, block, m);
-  if (st != WRT_OK) {
-    error("provider init", st);
-    return 0;
-  }
-  uint8_t src[64];
-  memset(src, 7, sizeof src);
-  double v[16], b[16], r[16];
-  unsigned ops = g_quick ? 50000 : 200000;
-  uint32_t z = 12345; /* the baseline's own offsets: it runs fewer ops per size */
-  for (unsigned t = 0; t < trials; t++) {
-    /* The floor: the same 64-byte stores with no provider at all. */
-    uint32_t y = 1;
-    uint64_t t0 = now_ns();
-    for (unsigned k = 0; k < ops; k++) {
-      y = y * 1664525u + 1013904223u;
-      size_t off = ((size_t)y % (span - 64)) & ~(size_t)63;
-      memcpy(mem + off, src, 64);
-      atomic_signal_fence(memory_order_seq_cst); /* keep every store */
-    }
-    r[t] = (double)(now_ns() - t0) / ops;
-    uint32_t x = 1;
-    t0 = now_ns();
-    for (unsigned k = 0; k < ops; k++) {
-      x = x * 1664525u + 1013904223u;
-      size_t off = ((size_t)x % (span - 64)) & ~(size_t)63;
-      if (wrt_atomic_write(&p, off, src, 64) != WRT_OK)
-        g_errors++;
-    }
-    v[t] = (double)(now_ns() - t0) / ops;
-    if (baseline != NULL) {
-      unsigned bops = size <= MIB ? 200 : 5;
-      volatile uint32_t sink = 0;
-      t0 = now_ns();
-      for (unsigned k = 0; k < bops; k++) {
-        z = z * 1664525u + 1013904223u;
-        size_t off = ((size_t)z % (span - 64)) & ~(size_t)63;
-        memcpy(mem + off, src, 64);
-        sink ^= wrt_crc32c(0, mem, size);
-      }
-      (void)sink;
-      b[t] = (double)(now_ns() - t0) / bops;
-    }
-  }
-  if (baseline != NULL)
-    *baseline = median(b, trials);
-  if (raw != NULL)
-    *raw = median(r, trials);
-  munmap(mem, size);
-  munmap(sums, blocks * 4);
-  return median(v, trials);
-}
-
-static void bench_atomic(wrt_futex_t *f) {
-  progress("64-byte atomic write into 1 MiB and 64 MiB providers");
-  wrt_mutex_t m;
-  if (wrt_mutex_init(&m, f) != WRT_OK) {
-    error("mutex init", WRT_E_INVALID_ARG);
-    return;
-  }
-  size_t sizes[2] = {MIB, 64 * MIB};
-  const char *sz[2] = {"1 MiB", "64 MiB"};
-  double res[2], base[2], raw[2];
-  char what[96];
-  /* Target rows: the same offsets (first 1 MiB, same sequence) in both
-   * providers, so the same memory and the same 256 checksums are touched;
-   * the only difference is the region's size, which is what the target
-   * (cost independent of memory size) is about. */
-  for (int i = 0; i < 2; i++) {
-    res[i] = atomic_ns(&m, sizes[i], MIB, WRT_PROVIDER_DEFAULT_BLOCK_SIZE, &base[i], &raw[i]);
-    snprintf(what, sizeof what, "floor: plain 64-byte memcpy, %s region, offs<1 MiB", sz[i]);
-    row(what, raw[i], "ns", i == 0 ? NULL : "time vs 1 MiB", raw[i] / raw[0]);
-    snprintf(what, sizeof what, "64-byte wrt_atomic_write, %s provider, offs<1 MiB", sz[i]);
-    row(what, res[i], "ns", i == 0 ? NULL : "time vs 1 MiB (target)", res[i] / res[0]);
-    snprintf(what, sizeof what, "baseline: write + re-checksum all %s", sz[i]);
-    row(what, base[i], "ns", "provider speed-up", base[i] / res[i]);
-  }
-  target("64-byte atomic write at 64 MiB <= 1.5x 1 MiB (same offsets)", res[1] / res[0], true,
-         1.5);
-  /* Informational: random offsets over the whole 64 MiB. This measures the
-   * memory (cache and TLB misses; the plain stores slow down too), not the
-   * provider; the 256-byte-block row shows how much of the rest is reading
-   * a whole 4 KiB block from DRAM for its CRC. */
-  double raw64 = 0;
-  double w64 = atomic_ns(&m, sizes[1], sizes[1], WRT_PROVIDER_DEFAULT_BLOCK_SIZE, NULL, &raw64);
-  row("info: plain 64-byte memcpy, offs over all 64 MiB", raw64, "ns", "time vs offs<1 MiB", raw64 / raw[1]);
-  row("info: wrt_atomic_write, 64 MiB, offs over all 64 MiB", w64, "ns", "time vs offs<1 MiB", w64 / res[1]);
-  double s64 = atomic_ns(&m, sizes[1], sizes[1], 256, NULL, NULL);
-  row("info: same, 256 B blocks", s64, "ns", "time vs offs<1 MiB, 4 KiB", s64 / res[1]);
 }
 
 /* --- the command ---------------------------------------------------------------------- */
 
 static int usage(FILE *out, int code) {
   fprintf(out,
-          "usage: wrtp bench [--quick]\n"
+          "usage: wrtp bench [--quick] [SECTION...]\n"
           "\n"
-          "Measures, side by side in one run (medians over repeated trials), and prints\n"
-          "a markdown table of absolute figures and ratios, then each target with\n"
-          "met / MISSED:\n"
-          "  mutex    uncontended lock+unlock and 2/4-thread contended throughput vs\n"
-          "           pthread_mutex (over the Linux futex; over the QNX futex on the\n"
-          "           Neutrino host model, labelled 'qnx model')\n"
-          "  futex    wake-to-running latency\n"
-          "  grow     +1 page at 1 MiB, 64 MiB, 1 GiB committed, RESERVE vs EXACT\n"
-          "  crc      CRC-32C vs zlib crc32, ISA-L crc32_iscsi (dlopen'ed if installed:\n"
-          "           zlib1g, libisal2) and memcpy of the same buffer\n"
-          "  atomic   64-byte atomic write into 1 MiB / 64 MiB providers at the same\n"
-          "           offsets (first 1 MiB) vs re-checksumming; informational rows with\n"
-          "           offsets over the whole 64 MiB and the plain-store floor\n"
-          "Progress goes to stderr. Takes about a minute (--quick: a few seconds, fewer\n"
-          "trials). Exits 0 even when a target is missed, 2 on errors.\n");
+          "Measures the library against its peers in one run and prints a markdown\n"
+          "table (median and IQR of interleaved trials; ratios as the ratio of medians\n"
+          "with the paired per-trial ratios' IQR), then each target as met / MISSED,\n"
+          "or 'not judged: machine busy' when other processes took more than %.2f CPU\n"
+          "while it was measured (read from /proc/stat). Sections (default: all):\n",
+          BM_BUSY_LIMIT);
+  for (size_t i = 0; i < NSECTIONS; i++)
+    fprintf(out, "  %-10s %s\n", sections[i].name, sections[i].help);
+  fprintf(out,
+          "Figures over the QNX futex are on the Neutrino host model ('" QNX_TAG "'), not QNX.\n"
+          "Progress goes to stderr. Takes a few minutes (--quick: shorter, fewer trials,\n"
+          "never judged). Exits 0 even when a target is missed, 2 on errors.\n");
   return code;
 }
 
 int wrtp_bench(int argc, char **argv) {
+  bool want[NSECTIONS];
+  bool any = false;
+  memset(want, 0, sizeof want);
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
       return usage(stdout, 0);
-    if (strcmp(argv[i], "--quick") == 0)
-      g_quick = true;
-    else
+    if (strcmp(argv[i], "--quick") == 0) {
+      bm_quick = true;
+      continue;
+    }
+    size_t k = 0;
+    while (k < NSECTIONS && strcmp(argv[i], sections[k].name) != 0)
+      k++;
+    if (k == NSECTIONS)
       return usage(stderr, 2);
+    want[k] = true;
+    any = true;
   }
-  uint64_t t0 = now_ns();
-  wrt_futex_t *lf = NULL, *qf = NULL;
+  uint64_t t0 = bm_now_ns();
+  bm_env_t env = {NULL, NULL, QNX_TAG};
 #if defined(__linux__)
   static wrt_linux_futex_t lfx;
   if (wrt_linux_futex_init(&lfx, 0) == WRT_OK)
-    lf = wrt_linux_futex_base(&lfx);
+    env.linux_futex = wrt_linux_futex_base(&lfx);
 #endif
 #if defined(HAVE_QNX_SYNC)
   static wrt_qnx_futex_t qfx;
   wrt_qnx_futex_config_t qc = wrt_qnx_futex_config_default();
   if (wrt_qnx_futex_init(&qfx, &qc) == WRT_OK)
-    qf = wrt_qnx_futex_base(&qfx);
+    env.qnx_futex = wrt_qnx_futex_base(&qfx);
 #endif
-  wrt_futex_t *mainf = lf != NULL ? lf : qf;
-  if (mainf == NULL) {
+  if (env.linux_futex == NULL && env.qnx_futex == NULL) {
     fprintf(stderr, "bench: no futex backend\n");
     return 2;
   }
-  printf("wrtp bench%s: medians of repeated trials; '%s' figures are on the Neutrino host\n"
-         "model (Linux threads), not a QNX kernel.\n\n",
-         g_quick ? " --quick" : "", QNX_TAG);
-  printf("| %-56s | %19s | %-26s | %9s |\n", "measurement", "median", "ratio", "");
-  printf("|%s|%s|%s|%s|\n", "----------------------------------------------------------",
-         "---------------------:", "----------------------------", "----------:");
-  bench_mutex(lf, qf);
-  progress("futex wake-to-running latency");
-  if (lf != NULL)
-    row("futex wake-to-running latency (linux futex)", wake_latency(lf), "us", NULL, 0);
-  if (qf != NULL)
-    row("futex wake-to-running latency (" QNX_TAG " futex)", wake_latency(qf), "us", NULL, 0);
-#if defined(__linux__)
-  bench_grow("linux", make_linux, destroy_linux, true);
-#endif
-#if defined(HAVE_QNX)
-#if defined(__linux__)
-  bench_grow(QNX_TAG, make_qnx, destroy_qnx, false);
-#else
-  bench_grow(QNX_TAG, make_qnx, destroy_qnx, true);
-#endif
-#endif
-  bench_crc();
-  bench_atomic(mainf);
-  printf("\nTargets (this machine, ratios from this run):\n");
-  unsigned missed = 0;
-  for (size_t i = 0; i < g_ntargets; i++) {
-    const target_t *t = &g_targets[i];
-    bool met = t->at_most ? t->value <= t->limit : t->value >= t->limit;
-    missed += met ? 0u : 1u;
-    printf("  %-6s %-58s %8.3fx (%s %.1fx)\n", met ? "met" : "MISSED", t->text, t->value,
-           t->at_most ? "<=" : ">=", t->limit);
-  }
-  printf("bench: %zu targets, %u met, %u missed; %.1f s%s\n", g_ntargets,
-         (unsigned)g_ntargets - missed, missed, (double)(now_ns() - t0) / 1e9,
-         g_errors != 0 ? "; ERRORS (see stderr)" : "");
+  bm_load_t whole;
+  bm_load_begin(&whole);
+  double nspc = bm_ns_per_cycle();
+  printf("wrtp bench%s: %u CPUs, core clock ~%.2f GHz (measured), %u interleaved trials of\n"
+         "%.0f ms per timed figure; '%s' figures are on the Neutrino host model (Linux\n"
+         "threads), not a QNX kernel.\n\n",
+         bm_quick ? " --quick" : "", bm_cpus(), nspc > 0 ? 1.0 / nspc : 0.0, bm_trials(),
+         (double)bm_trial_ns() / 1e6, QNX_TAG);
+  bm_header();
+  for (size_t k = 0; k < NSECTIONS; k++)
+    if (!any || want[k])
+      sections[k].run(&env);
+  bm_load_end(&whole);
+  bm_print_targets();
+  if (whole.others_cpus >= 0)
+    printf("bench: %.1f s; other processes took %.2f CPU on average during the run%s\n",
+           (double)(bm_now_ns() - t0) / 1e9, whole.others_cpus,
+           whole.others_cpus > BM_BUSY_LIMIT ? " (BUSY: figures disturbed)" : "");
+  else
+    printf("bench: %.1f s; the machine's load is unknown here\n", (double)(bm_now_ns() - t0) / 1e9);
+  if (bm_errors != 0)
+    printf("bench: ERRORS (see stderr)\n");
 #if defined(HAVE_QNX_SYNC)
   wrt_qnx_futex_destroy(&qfx);
 #endif
 #if defined(__linux__)
   wrt_linux_futex_destroy(&lfx);
 #endif
-  return g_errors != 0 ? 2 : 0;
+  return bm_errors != 0 ? 2 : 0;
 }
