@@ -46,6 +46,7 @@
 void bench_grow(const bm_env_t *env);
 void bench_crc(const bm_env_t *env);
 void bench_atomic(const bm_env_t *env);
+void bench_wasm2c(const bm_env_t *env); /* bench_wasm2c.c */
 static void bench_mutex(const bm_env_t *env);
 static void bench_wake(const bm_env_t *env);
 
@@ -70,6 +71,7 @@ static const section_t sections[] = {
     {"atomic", bench_atomic,
      "64-byte atomic write vs the sum of its parts (lock+unlock, CRC of 64 B,\n"
      "             64-byte copy); 1 MiB vs 64 MiB provider"},
+    {"wasm2c", bench_wasm2c, "wasm2c code: 16,384-grow loop and 10,000 instantiate/grow/free cycles,\n             adapter vs wabt's stock runtime; address space returned"},
     /* Other files' sections: one line each, e.g.
      * {"wait", bench_wait, "..."}, with its declaration above. */
 };
