@@ -167,8 +167,8 @@ void bench_wasm2c(const bm_env_t *env) {
          "adapter / stock", &rc);
   bm_target("wasm2c 10,000 cycles: adapter on linux <= 1.5x stock runtime", rc.ratio, true, 1.5,
             &load2);
-  (void)snprintf(what, sizeof what, "adapter: VmSize after vs before (stock: %+ld KiB)",
-                 ctx[0].vm_delta_kib);
+  (void)snprintf(what, sizeof what, "adapter's VmSize change (stock: %+.0f GiB)",
+                 (double)ctx[0].vm_delta_kib / 1048576.0);
   bm_row_text("wasm2c 10,000 cycles: address space returned", (double)ctx[1].vm_delta_kib,
               "KiB", what);
   bm_target("wasm2c 10,000 cycles: adapter's address space back to start (KiB change)",
