@@ -12,9 +12,14 @@
 #define _GNU_SOURCE
 #include <inttypes.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "wasm-rt-impl.h"
 
@@ -429,6 +434,35 @@ static void *trap_thread(void *arg) {
   return (void *)(intptr_t)wrong;
 }
 
+/* A fault outside every Wasm memory is not a trap, even inside
+ * wasm_rt_impl_try(): the process dies of it (or the sanitizer's handler,
+ * installed before ours, reports it), as it would without the runtime. */
+static void test_foreign_fault_is_not_a_trap(void) {
+  fflush(stdout);
+  pid_t pid = fork();
+  if (pid == 0) {
+    struct rlimit no_core = {0, 0};
+    (void)setrlimit(RLIMIT_CORE, &no_core);
+    volatile u8 *p = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) {
+      _exit(5);
+    }
+    if (wasm_rt_impl_try() != 0) {
+      _exit(3); /* turned into a trap: wrong */
+    }
+    (void)*p;
+    _exit(4); /* the access went through: wrong */
+  }
+  int st = 0;
+  CHECK(pid > 0 && waitpid(pid, &st, 0) == pid);
+  if (WIFSIGNALED(st)) {
+    CHECK(WTERMSIG(st) == SIGSEGV);
+  } else {
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) != 0 && WEXITSTATUS(st) != 3 &&
+          WEXITSTATUS(st) != 4 && WEXITSTATUS(st) != 5);
+  }
+}
+
 static void test_threads(void) {
   pthread_t t[4];
   for (int i = 0; i < 4; i++) {
@@ -462,6 +496,7 @@ int main(void) {
   test_cycles();
 #if defined(W2C_TEST_ADAPTER) && WASM_RT_MEMCHECK_SIGNAL_HANDLER
   test_threads();
+  test_foreign_fault_is_not_a_trap();
 #endif
 #if defined(W2C_TEST_ADAPTER)
   CHECK(wrt_w2c_live_memories() == 0);
