@@ -14,12 +14,15 @@
     local.get 0 local.get 1 local.get 2 memory.copy)
   (func (export "trap_unreachable") unreachable)
   (func (export "div") (param i32 i32) (result i32) local.get 0 local.get 1 i32.div_u)
-  ;; Unbounded recursion that a C compiler cannot turn into a loop: each
-  ;; frame stores after its call returns, at an address of its own.
-  (func $recurse (export "recurse") (param i32) (result i32) (local i32)
-    (local.set 1 (call $recurse (i32.add (local.get 0) (i32.const 1))))
-    (i32.store8 (i32.and (local.get 0) (i32.const 0xff)) (local.get 1))
-    (local.get 1))
+;; Recursion n deep (n = 2^32-1 exhausts any stack) that a C compiler
+  ;; cannot turn into a loop: the result is combined after the call by a
+  ;; multiply-then-xor, which no accumulator transformation undoes.
+  (func $recurse (export "recurse") (param i32) (result i32)
+    (if (result i32) (i32.eqz (local.get 0))
+      (then (i32.const 0))
+      (else (i32.xor
+        (i32.mul (call $recurse (i32.sub (local.get 0) (i32.const 1))) (i32.const 31))
+        (i32.load8_u (i32.and (local.get 0) (i32.const 0xff)))))))
   (func (export "i32_load_o0") (param i32) (result i64) local.get 0 i32.load i64.extend_i32_u)
   (func (export "i32_load_o1000") (param i32) (result i64) local.get 0 i32.load offset=1000 i64.extend_i32_u)
   (func (export "i32_load8_s_o0") (param i32) (result i64) local.get 0 i32.load8_s i64.extend_i32_u)

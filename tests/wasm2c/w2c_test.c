@@ -223,7 +223,7 @@ static void test_bulk(Z_mem_instance_t *m) {
 
 static void do_unreachable(void *p) { Z_memZ_trap_unreachable(p); }
 static void do_div0(void *p) { (void)Z_memZ_div(p, 1, 0); }
-static void do_recurse(void *p) { (void)Z_memZ_recurse(p, 0); }
+static void do_recurse(void *p) { (void)Z_memZ_recurse(p, 0xFFFFFFFFu); }
 
 /* A module that exits through a trap can be called again, and traps again. */
 static void test_trap_and_call_again(Z_mem_instance_t *m) {
@@ -236,6 +236,7 @@ static void test_trap_and_call_again(Z_mem_instance_t *m) {
   CHECK_TRAP(run(do_load, &a), WASM_RT_TRAP_OOB);
   a.addr = 0;
   CHECK_TRAP(run(do_load, &a), WASM_RT_TRAP_NONE);
+  CHECK(Z_memZ_recurse(m, 100) == 0); /* memory is zero: a real, finite recursion */
   CHECK_TRAP(run(do_recurse, m), WASM_RT_TRAP_EXHAUSTION);
   CHECK_TRAP(run(do_recurse, m), WASM_RT_TRAP_EXHAUSTION);
   CHECK(Z_memZ_div(m, 12, 4) == 3);
