@@ -145,6 +145,9 @@ static bool fz_cfg_valid(const fz_alloc_cfg *cfg, size_t os_page, bool *guard_si
     return false;
   if (cfg->reserve_pages > WRT_WASM_MAX_PAGES)
     return false;
+  /* guard_size is checked whether or not guards are on (both headers) */
+  if (cfg->guard_size % os_page != 0u)
+    return false;
   if (cfg->guard_pages && !*guard_size_ok)
     return false;
   return true;
@@ -160,9 +163,8 @@ static void fz_op_init(fz_shadow *s, const fz_backend *be, fz_cursor *c) {
   wrt_page_allocator_t *pa = be->create(&cfg, &st);
   FZ_CHECK(fz_status_valid(st));
   if (pa == NULL) {
-    /* Refusing a valid config is a bug, except a guard size that is not a
-     * page multiple while guards are off (a backend may check it early). */
-    FZ_CHECK(!valid || !gs_ok);
+    /* Refusing a valid config is a bug. */
+    FZ_CHECK(!valid);
     FZ_CHECK(st == WRT_E_INVALID_ARG);
     FZ_CHECK(be->base() == NULL);
     return;

@@ -4,8 +4,11 @@
 # -march=armv8-a+crc makes __ARM_FEATURE_CRC32 defined, so the ARMv8 CRC-32C
 # instructions path is the one compiled and tested. Libraries for the target
 # (cmocka) come from Debian multiarch (libcmocka-dev:arm64) in
-# /usr/lib/aarch64-linux-gnu; the C library from libc6-dev-arm64-cross in
-# /usr/aarch64-linux-gnu, which is also qemu's sysroot (-L).
+# /usr/lib/aarch64-linux-gnu; the C library to link against from
+# libc6-dev-arm64-cross in /usr/aarch64-linux-gnu. At run time qemu-aarch64
+# gets no -L: the loader and libc.so.6 then both come from multiarch
+# libc6:arm64 (one glibc build; a cross loader with the multiarch libc hangs
+# in fork and pthread_create).
 set(CMAKE_SYSTEM_NAME Linux)
 set(CMAKE_SYSTEM_PROCESSOR aarch64)
 
@@ -22,4 +25,4 @@ set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)
 set(CMAKE_LIBRARY_ARCHITECTURE aarch64-linux-gnu)
 list(APPEND CMAKE_SYSTEM_LIBRARY_PATH /usr/lib/aarch64-linux-gnu)
 
-set(CMAKE_CROSSCOMPILING_EMULATOR "qemu-aarch64;-L;/usr/aarch64-linux-gnu")
+set(CMAKE_CROSSCOMPILING_EMULATOR "qemu-aarch64")

@@ -19,6 +19,7 @@
 extern "C" {
 #endif
 
+/* A plain value (any thread; copied by init). */
 typedef struct wrt_linux_allocator_config {
   /* Inaccessible guard regions before the base and after the end of the
    * reservation (sizes below). Default off. */
@@ -60,7 +61,10 @@ typedef struct wrt_linux_allocator_config {
   /* 64-bit memories: max_pages, allocate's initial and maximum and
    * reserve_pages may exceed 65536 (up to WRT_WASM64_MAX_PAGES; sizes are
    * checked, OVERFLOW when the largest mapping would not fit in size_t).
-   * Default false (32-bit memories, at most 65536 pages). */
+   * RESERVE with reserve_pages 0 reserves a region's whole maximum up front,
+   * so give regions a maximum or set reserve_pages: a 64-bit maximum can be
+   * more address space than the OS has (NO_MEMORY). Default false (32-bit
+   * memories, at most 65536 pages). */
   bool memory64;
 } wrt_linux_allocator_config_t;
 

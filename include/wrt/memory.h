@@ -9,6 +9,10 @@
  * Includes only status.h and the C library (<stdatomic.h>, or <atomic> for
  * C++).
  *
+ * The functions below are C11 inline definitions; the library also exports
+ * each under the same name (src/core/exports.c), so that code that cannot
+ * use the header's definitions (another language, dlsym) links them.
+ *
  * Thread safety: an allocator is one region owned by one thread at a time:
  * allocate, grow, protect, deallocate, init and destroy of the same object
  * must not run concurrently (the caller serialises them). Only
@@ -136,6 +140,8 @@ typedef struct {
                       struct wrt_region_info *out);
 } wrt_page_allocator_ops_t;
 
+/* Thread safety: see the top of this header (one owner thread at a time;
+ * the query from anywhere). */
 struct wrt_page_allocator {
   const wrt_page_allocator_ops_t *ops;
 };
@@ -179,7 +185,7 @@ struct wrt_page_allocator {
  *   publishes the new region before it unmaps the old one. The query must
  *   not race with init or destroy of the object.
  */
-static inline wrt_status wrt_page_allocator_allocate(
+inline wrt_status wrt_page_allocator_allocate(
     wrt_page_allocator_t *a, uint32_t initial_pages, uint32_t maximum_pages,
     uint8_t **base, size_t *size) {
   if (a == NULL || a->ops == NULL || a->ops->allocate == NULL)
@@ -187,7 +193,7 @@ static inline wrt_status wrt_page_allocator_allocate(
   return a->ops->allocate(a, initial_pages, maximum_pages, base, size);
 }
 
-static inline wrt_status wrt_page_allocator_grow(wrt_page_allocator_t *a,
+inline wrt_status wrt_page_allocator_grow(wrt_page_allocator_t *a,
                                                  uint32_t current_pages,
                                                  uint32_t additional_pages,
                                                  uint8_t **base,
@@ -197,7 +203,7 @@ static inline wrt_status wrt_page_allocator_grow(wrt_page_allocator_t *a,
   return a->ops->grow(a, current_pages, additional_pages, base, size);
 }
 
-static inline wrt_status wrt_page_allocator_protect(wrt_page_allocator_t *a,
+inline wrt_status wrt_page_allocator_protect(wrt_page_allocator_t *a,
                                                     size_t offset, size_t len,
                                                     wrt_mem_access access) {
   if (a == NULL || a->ops == NULL || a->ops->protect == NULL)
@@ -205,7 +211,7 @@ static inline wrt_status wrt_page_allocator_protect(wrt_page_allocator_t *a,
   return a->ops->protect(a, offset, len, access);
 }
 
-static inline wrt_status wrt_page_allocator_deallocate(wrt_page_allocator_t *a,
+inline wrt_status wrt_page_allocator_deallocate(wrt_page_allocator_t *a,
                                                        uint8_t *base,
                                                        size_t size) {
   if (a == NULL || a->ops == NULL || a->ops->deallocate == NULL)
@@ -213,7 +219,7 @@ static inline wrt_status wrt_page_allocator_deallocate(wrt_page_allocator_t *a,
   return a->ops->deallocate(a, base, size);
 }
 
-static inline wrt_status wrt_page_allocator_query(const wrt_page_allocator_t *a,
+inline wrt_status wrt_page_allocator_query(const wrt_page_allocator_t *a,
                                                    wrt_region_info_t *out) {
   if (a == NULL || out == NULL || a->ops == NULL || a->ops->query == NULL)
     return WRT_E_INVALID_ARG;
@@ -222,7 +228,7 @@ static inline wrt_status wrt_page_allocator_query(const wrt_page_allocator_t *a,
 
 /* true when addr lies in [guard_start, guard_end): the region's whole span,
  * guards included. false for NULL. Async-signal-safe. */
-static inline bool wrt_region_info_contains(const wrt_region_info_t *r,
+inline bool wrt_region_info_contains(const wrt_region_info_t *r,
                                             const void *addr) {
   if (r == NULL || r->base == NULL) {
     return false;
@@ -236,7 +242,7 @@ static inline bool wrt_region_info_contains(const wrt_region_info_t *r,
  * (leading guard, inaccessible reservation or trailing guard). A fault
  * inside the accessible part can only come from protect(). false for
  * NULL. Async-signal-safe. */
-static inline bool wrt_region_info_in_guard(const wrt_region_info_t *r,
+inline bool wrt_region_info_in_guard(const wrt_region_info_t *r,
                                             const void *addr) {
   if (!wrt_region_info_contains(r, addr)) {
     return false;

@@ -30,7 +30,8 @@
  * 2. wrt_qnx_set_process_memory_cap() (RLIMIT_AS): WHOLE PROCESS,
  *    KERNEL-ENFORCED. Every mapping of the process counts, including
  *    reservations that hold no physical memory yet, typed memory and
- *    everything that is not ours; mmap fails with ENOMEM past it.
+ *    everything that is not ours; mmap fails with ENOMEM once the new total
+ *    would reach it. See the function for how QNX counts.
  * 3. QNX's "memory partitions" (the seed's mem_partition_* calls) do NOT
  *    exist in QNX SDP 7.0, 7.1 or 8.0: they belonged to the 6.4-era
  *    adaptive-partitioning-for-memory work and are in no SDP header, so
@@ -92,17 +93,34 @@ typedef struct wrt_qnx_allocator_config {
    * 512 GB of address space (8.0 "Understanding System Limits"), so a
    * runtime with many instances sets this. Default 0. */
   uint32_t reserve_pages;
-  /* Committed pages are mapped MAP_LAZY: physical memory is taken on first
-   * touch instead of at commit (a page fault later, and an out-of-memory
-   * then is a fault, not a status). Default false: commit allocates, so a
-   * grow either gets its memory or fails with NO_MEMORY. */
+  /* What a committed (accessible) anonymous page guarantees. Both modes
+   * commit by mprotect on the MAP_LAZY reservation, never by re-mapping, so
+   * a failed commit never leaves part of a reservation unmapped (QNX's
+   * MAP_FIXED re-map unmaps first and does not restore on failure) and a
+   * grow needs no RLIMIT headroom. QNX then takes the memory at first touch.
+   * true: pages take memory when Wasm code first touches them; an
+   *   out-of-memory then is a fault at that access, not a status.
+   * false (default): grow touches every new page, so the memory is held
+   *   when grow returns OK and later accesses never allocate; a system out
+   *   of memory faults inside grow (QNX offers no in-place allocation that
+   *   fails cleanly without re-mapping). Budgets (partition) and the
+   *   process cap still fail with LIMIT / NO_MEMORY before any touch.
+   * Must be false with typed_memory (INVALID_ARG): QNX refuses MAP_LAZY on
+   * typed memory (EINVAL) and locks typed mappings. */
   bool lazy;
   /* NULL: anonymous memory. Otherwise the name of a typed-memory pool (e.g.
    * "/sysram" or a board's asinfo name) for the committed pages, opened with
    * posix_typed_mem_open(name, O_RDWR, POSIX_TYPED_MEM_ALLOCATE). The string
    * is not copied: it must outlive the allocator. init checks the pool exists
-   * (UNSUPPORTED if not). Guards and the reservation stay anonymous; RESERVE
-   * works (each grow maps new typed memory in place over the reservation).
+   * (UNSUPPORTED if not: QNX's ENOENT). Guards and the reservation stay
+   * anonymous; RESERVE works (each grow maps new typed memory in place over
+   * the reservation with MAP_FIXED, memory taken and locked at once). An
+   * exhausted pool is NO_MEMORY (QNX's ENOMEM). That failure is the one case
+   * where QNX has already unmapped the range: the allocator puts the
+   * reservation back at once, but in between another thread's mmap could be
+   * placed there and would then be replaced. Give a typed allocator a
+   * partition whose limit is at most the pool's size: the budget then
+   * refuses (LIMIT) before QNX is asked and the window cannot open.
    * wrt_qnx_allocator_discard() is UNSUPPORTED on typed memory. Default NULL. */
   const char *typed_memory;
   /* NULL: no budget. Otherwise committed bytes are charged to it; a charge
@@ -153,7 +171,7 @@ wrt_qnx_allocator_config_t wrt_qnx_allocator_config_default(void);
 
 /* INVALID_ARG: NULL, max_pages 0 or > 65536, unknown growth, guard_size not
  * a multiple of the page size (or 0 while guard_pages is on),
- * reserve_pages > 65536, typed_memory "". OVERFLOW: the largest mapping
+ * reserve_pages > 65536, typed_memory "", typed_memory with lazy. OVERFLOW: the largest mapping
  * the config allows does not fit in size_t. UNSUPPORTED: the typed-memory
  * pool does not exist, or the page size is above WRT_WASM_PAGE_SIZE.
  * OS: sysconf failed. STATE: an initialised allocator that still holds a
@@ -173,16 +191,13 @@ wrt_page_allocator_t *wrt_qnx_allocator_base(wrt_qnx_allocator_t *a);
  * region back to the system; the bytes read as zero afterwards and stay
  * accessible and charged (use it to reset an instance's memory without
  * unmapping it). offset and len: multiples of the page size, len > 0,
- * inside the region. lazy: posix_madvise(POSIX_MADV_DISCARD_NP), which QNX
- * documents for lazy private mappings only; protection is kept. Not lazy:
- * the range is re-mapped MAP_FIXED read-write (fresh zero pages, the old
- * ones freed), so it is refused (STATE) while protect() has narrowed access
- * anywhere in the region. If that re-map fails (NO_MEMORY under memory
- * pressure), POSIX allows the old pages to be gone already: the range is
- * then re-mapped lazily (it reads as zero and takes memory on first touch)
- * rather than left as a hole, and the error is returned. INVALID_ARG, STATE
- * (nothing allocated, or narrowed access), UNSUPPORTED (typed memory),
- * NO_MEMORY, OS. */
+ * inside the region. Both modes: posix_madvise(POSIX_MADV_DISCARD_NP), which
+ * QNX documents for lazy private mappings, which every committed anonymous
+ * page is (see lazy); nothing is re-mapped, protection is kept, and the
+ * pages take memory again at their next touch (also when lazy is false).
+ * What DISCARD_NP does to a range whose access protect() narrowed is not
+ * documented for 7.1/8.0. On failure nothing changed. INVALID_ARG, STATE
+ * (nothing allocated), UNSUPPORTED (typed memory), OS. */
 wrt_status wrt_qnx_allocator_discard(wrt_qnx_allocator_t *a, size_t offset,
                                      size_t len);
 
@@ -216,6 +231,17 @@ wrt_qnx_allocator_builder_with_typed_memory(wrt_qnx_allocator_builder_t b,
 wrt_qnx_allocator_builder_t
 wrt_qnx_allocator_builder_with_partition(wrt_qnx_allocator_builder_t b,
                                          wrt_qnx_partition_t *partition);
+/* The runtime-facing fields (see the config above). */
+wrt_qnx_allocator_builder_t
+wrt_qnx_allocator_builder_with_guard_before(wrt_qnx_allocator_builder_t b, size_t bytes);
+wrt_qnx_allocator_builder_t
+wrt_qnx_allocator_builder_with_guard_after(wrt_qnx_allocator_builder_t b, size_t bytes);
+wrt_qnx_allocator_builder_t
+wrt_qnx_allocator_builder_with_guard_reach(wrt_qnx_allocator_builder_t b, size_t bytes);
+wrt_qnx_allocator_builder_t
+wrt_qnx_allocator_builder_with_no_move(wrt_qnx_allocator_builder_t b, bool no_move);
+wrt_qnx_allocator_builder_t
+wrt_qnx_allocator_builder_with_memory64(wrt_qnx_allocator_builder_t b, bool memory64);
 /* wrt_qnx_allocator_init(out, &b->config); INVALID_ARG for NULL. */
 wrt_status wrt_qnx_allocator_build(const wrt_qnx_allocator_builder_t *b,
                                    wrt_qnx_allocator_t *out);
@@ -227,16 +253,35 @@ wrt_status wrt_qnx_allocator_build(const wrt_qnx_allocator_builder_t *b,
  * header). RLIMIT_AS rather than RLIMIT_DATA because QNX counts typed memory
  * against RLIMIT_AS but never against RLIMIT_DATA (System Architecture /
  * Programmer's Guide, "Typed memory: Interaction with other POSIX APIs"), and
- * because RLIMIT_AS is the one POSIX defines for mmap. It counts address
- * space: a RESERVE allocator's whole reservation and guards count, so size
- * the cap for reservations or use reserve_pages. The hard limit is left
- * alone (the process may raise the soft limit again up to it; an integrator
- * who needs an irreversible cap sets the hard limit when launching).
- * INVALID_ARG: bytes 0; LIMIT: bytes above the hard limit (for CAP_NONE: the
- * hard limit is used instead); OS: getrlimit/setrlimit failed. */
+ * because RLIMIT_AS is the one POSIX defines for mmap. How QNX counts (6.4
+ * memory manager, vmm_mmap.c:593-603, mm_rlimit.c:22-30; 7.1/8.0 assumed
+ * the same, unconfirmed):
+ * - address space: a RESERVE allocator's whole reservation, slack and
+ *   guards count from allocate on, although they hold no memory. Size the
+ *   cap for reservations or use reserve_pages.
+ * - a mapping fails when the new total would REACH the limit (>=), so the
+ *   usable space is below bytes, not up to it.
+ * - a MAP_FIXED re-map is counted as if the old range were still mapped:
+ *   each one needs its own length of headroom below the cap. This allocator
+ *   re-maps only to commit typed memory (anonymous commits use mprotect,
+ *   which is not checked), so leave the largest typed grow as headroom.
+ * - a grow that moves the region (EXACT, or past the reservation) holds the
+ *   old and the new mapping at once: leave the old mapping's size too.
+ * - anonymous private mappings, PROT_NONE reservations included, are also
+ *   counted against RLIMIT_DATA (Linux counts only writable ones). A launcher's
+ *   lower RLIMIT_DATA therefore caps this allocator's anonymous regions; this
+ *   function does not change RLIMIT_DATA, and wrt_qnx_get_process_memory_cap
+ *   reports the smaller of the two.
+ * The hard limit is left alone (the process may raise the soft limit again
+ * up to it; an integrator who needs an irreversible cap sets the hard limit
+ * when launching). INVALID_ARG: bytes 0; LIMIT: bytes above the hard limit
+ * (for CAP_NONE: the hard limit is used instead); OS: getrlimit/setrlimit
+ * failed. */
 wrt_status wrt_qnx_set_process_memory_cap(uint64_t bytes);
-/* The current soft RLIMIT_AS in *bytes (WRT_QNX_MEMORY_CAP_NONE when
- * unlimited). INVALID_ARG for NULL; OS. */
+/* The cap in effect for this allocator's anonymous regions: the smaller of
+ * the soft RLIMIT_AS and the soft RLIMIT_DATA, in *bytes
+ * (WRT_QNX_MEMORY_CAP_NONE when both are unlimited). Typed memory is bound
+ * by RLIMIT_AS alone. INVALID_ARG for NULL; OS. */
 wrt_status wrt_qnx_get_process_memory_cap(uint64_t *bytes);
 
 #ifdef __cplusplus

@@ -3,7 +3,10 @@
  *
  * One concept: a 32-bit atomic word with wait/wake, backend-neutral. The word
  * operations are plain C11 atomics (seq_cst) done inline; only wait and wake
- * go through the backend's ops table. Includes only status.h and the C library.
+ * go through the backend's ops table. The functions are C11 inline
+ * definitions; the library also exports each under the same name
+ * (src/core/exports.c) for callers in other languages.
+ * Includes only status.h and the C library.
  */
 #ifndef WRT_SYNC_H
 #define WRT_SYNC_H
@@ -28,6 +31,9 @@ typedef struct {
   wrt_status (*wake)(wrt_futex_t *self, uint32_t count); /* UINT32_MAX: all */
 } wrt_futex_ops_t;
 
+/* Thread safety: load, set, compare_exchange, wait and wake may run on any
+ * number of threads at once; the backend's init and destroy must not run
+ * concurrently with any of them. */
 struct wrt_futex {
   const wrt_futex_ops_t *ops;
   _Atomic uint32_t value;
@@ -41,40 +47,40 @@ struct wrt_futex {
  * wake wakes up to count waiters (UINT32_MAX: all); count 0 is INVALID_ARG.
  * The getters (load) take a non-NULL futex: they have no status to return.
  */
-static inline uint32_t wrt_futex_load(const wrt_futex_t *f) {
+inline uint32_t wrt_futex_load(const wrt_futex_t *f) {
   return atomic_load(&f->value);
 }
 
-static inline void wrt_futex_set(wrt_futex_t *f, uint32_t v) {
+inline void wrt_futex_set(wrt_futex_t *f, uint32_t v) {
   atomic_store(&f->value, v);
 }
 
 /* Returns true and stores desired when the word held expected; otherwise
  * returns false and leaves the word unchanged. */
-static inline bool wrt_futex_compare_exchange(wrt_futex_t *f,
+inline bool wrt_futex_compare_exchange(wrt_futex_t *f,
                                               uint32_t expected,
                                               uint32_t desired) {
   return atomic_compare_exchange_strong(&f->value, &expected, desired);
 }
 
-static inline wrt_status wrt_futex_wait(wrt_futex_t *f, uint32_t expected,
+inline wrt_status wrt_futex_wait(wrt_futex_t *f, uint32_t expected,
                                         uint64_t timeout_ns) {
   if (f == NULL || f->ops == NULL || f->ops->wait == NULL)
     return WRT_E_INVALID_ARG;
   return f->ops->wait(f, expected, timeout_ns);
 }
 
-static inline wrt_status wrt_futex_wake(wrt_futex_t *f, uint32_t count) {
+inline wrt_status wrt_futex_wake(wrt_futex_t *f, uint32_t count) {
   if (f == NULL || f->ops == NULL || f->ops->wake == NULL)
     return WRT_E_INVALID_ARG;
   return f->ops->wake(f, count);
 }
 
-static inline wrt_status wrt_futex_wake_one(wrt_futex_t *f) {
+inline wrt_status wrt_futex_wake_one(wrt_futex_t *f) {
   return wrt_futex_wake(f, 1u);
 }
 
-static inline wrt_status wrt_futex_wake_all(wrt_futex_t *f) {
+inline wrt_status wrt_futex_wake_all(wrt_futex_t *f) {
   return wrt_futex_wake(f, UINT32_MAX);
 }
 

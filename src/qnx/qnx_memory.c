@@ -16,9 +16,18 @@
  * The reservation is at least one page, so even an empty region owns the
  * page at its base. The whole mapping belongs to the region: that is the
  * span wrt_page_allocator_query reports.
- * The whole mapping starts PROT_NONE | MAP_LAZY, so it holds no memory;
- * committing re-maps the next bytes MAP_FIXED read-write (V8's QNX port's
- * commit), so the base never moves inside a reservation.
+ * The whole mapping starts PROT_NONE | MAP_LAZY, so it holds no memory.
+ * Anonymous memory is committed with mprotect, never by re-mapping: QNX's
+ * mmap of a MAP_FIXED range unmaps the old range before it allocates and
+ * does not put it back when the allocation fails (openqnx memmgr,
+ * vmm_mmap.c:877-880, 903-908, 1084-1091), which leaves a hole another
+ * thread's mmap can land in; it also checks RLIMIT_AS/RLIMIT_DATA as if the
+ * old range were still mapped (vmm_mmap.c:593-603), so each re-map needs
+ * its length of headroom. mprotect does neither (vmm_mprotect.c:54-87: it
+ * changes the protection and references the pages MR_NOINIT, which
+ * allocates nothing, mm_reference.c:650). Typed memory can only be mapped
+ * from its descriptor, so it is still committed by a MAP_FIXED re-map; see
+ * commit(). The base never moves inside a reservation.
  */
 /* POSIX names, plus the QNX extensions (MAP_LAZY, MAP_ANON, typed memory):
  * _QNX_SOURCE ("Conforming to standards", QNX Programmer's Guide). */
@@ -205,58 +214,84 @@ static void typed_close(wrt_qnx_allocator_t *a, int fd) {
     a->last_os_error = errno;
 }
 
-/* Makes [addr, addr+len) of a reservation accessible and zero: re-map it
- * MAP_FIXED read-write, as V8's QNX port commits. QNX does not document
- * whether mprotect on a MAP_LAZY range allocates at once, while MAP_FIXED
- * "replaces the existing mapping" with one whose lazy-ness we choose (mmap).
- * New anonymous memory is zero-filled (System Architecture, "Initializing
- * allocated memory"; always on in 7.x/8.0). */
 /* After a failed MAP_FIXED mmap, POSIX allows "some of the mappings in the
- * address range ... may have been unmapped" (mmap, POSIX and QNX reference).
- * A hole inside a reservation would let an unrelated mapping land where Wasm
- * code relies on a fault, so put the inaccessible reservation back. It needs
- * no memory (PROT_NONE | MAP_LAZY), so this is expected to succeed; if it
- * does not, the errno is kept for the caller to see. */
+ * address range ... may have been unmapped" (mmap), and QNX does unmap them
+ * (vmm_mmap.c:877-880, not restored at 1084-1091). Put the inaccessible
+ * reservation back at once. It needs no memory (PROT_NONE | MAP_LAZY), so
+ * this is expected to succeed; if it does not, the errno is kept. Only the
+ * typed-memory commit can need this (see commit_typed). */
 static void restore_reservation(wrt_qnx_allocator_t *a, uint8_t *addr, size_t len) {
   void *p = mmap(addr, len, PROT_NONE, MAP_PRIVATE | MAP_ANON | MAP_FIXED | MAP_LAZY,
                  WRT_QNX_NOFD, 0);
-  if (p == MAP_FAILED)
+  if (p == MAP_FAILED) {
     a->last_os_error = errno;
+  }
 }
 
-static wrt_status commit(wrt_qnx_allocator_t *a, uint8_t *addr, size_t len) {
-  if (len == 0u)
-    return WRT_OK;
-  int lazy = 0;
-  if (a->config.lazy)
-    lazy = MAP_LAZY;
-  if (a->config.typed_memory != NULL) {
-    int fd;
-    wrt_status st = typed_open(a, &fd);
-    if (st != WRT_OK)
-      return st;
-    /* Typed memory is mapped MAP_SHARED from its descriptor
-     * (posix_typed_mem_open; System Architecture, "Typed memory"). */
-    void *p = mmap(addr, len, PROT_READ | PROT_WRITE,
-                   MAP_SHARED | MAP_FIXED | lazy, fd, 0);
-    int err = errno;
-    typed_close(a, fd);
-    if (p == MAP_FAILED) {
-      wrt_status failed = os_fail(a, err);
-      restore_reservation(a, addr, len);
-      return failed;
-    }
-    /* POSIX leaves the contents of allocated typed memory unspecified;
-     * Wasm needs zero. */
-    memset(addr, 0, len);
-    return WRT_OK;
+/* Typed memory: mapped MAP_SHARED from a new descriptor of the pool
+ * (posix_typed_mem_open; System Architecture, "Typed memory"), in place over
+ * the reservation with MAP_FIXED, never MAP_LAZY (EINVAL on typed memory,
+ * vmm_mmap.c:155; typed mappings are locked, 7.1 "Locking memory"). The
+ * one window left: when the pool is exhausted, QNX fails after it unmapped
+ * the range (vmm_mmap.c:168-179 via 883), and until restore_reservation
+ * runs another thread's mmap can be placed there and would be replaced.
+ * A partition whose limit fits the pool closes it: the budget refuses
+ * (LIMIT) before the OS is asked (see qnx_memory.h, typed_memory). */
+static wrt_status commit_typed(wrt_qnx_allocator_t *a, uint8_t *addr, size_t len) {
+  int fd;
+  wrt_status st = typed_open(a, &fd);
+  if (st != WRT_OK) {
+    return st;
   }
-  void *p = mmap(addr, len, PROT_READ | PROT_WRITE,
-                 MAP_PRIVATE | MAP_ANON | MAP_FIXED | lazy, WRT_QNX_NOFD, 0);
+  void *p = mmap(addr, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, 0);
+  int err = errno;
+  typed_close(a, fd);
   if (p == MAP_FAILED) {
-    wrt_status failed = os_fail(a, errno);
+    wrt_status failed = os_fail(a, err);
     restore_reservation(a, addr, len);
     return failed;
+  }
+  /* POSIX leaves the contents of allocated typed memory unspecified;
+   * Wasm needs zero. */
+  memset(addr, 0, len);
+  return WRT_OK;
+}
+
+/* Makes [addr, addr+len) of a reservation accessible and zero.
+ * Anonymous memory: mprotect(PROT_READ | PROT_WRITE) on the MAP_LAZY
+ * reservation. It never unmaps, so a failure leaves the range reserved and
+ * inaccessible (no hole), and it is not checked against the resource limits
+ * (vmm_mprotect.c has no rlimit check; the reservation was counted when it
+ * was made). It allocates nothing (MR_NOINIT, vmm_mprotect.c:66): the pages
+ * of a MAP_LAZY mapping take memory at first touch (mmap: MAP_LAZY; 7.1
+ * System Architecture, "Locking memory"; mlock does not force them in
+ * either, vmm_mlock.c:57-61). Not lazy: every page is touched here, so the
+ * memory is taken during the grow, not at a later access by Wasm code;
+ * the price is that a system out of memory then faults in the grow instead
+ * of returning NO_MEMORY (documented in qnx_memory.h, lazy). New anonymous
+ * memory is zero-filled (System Architecture, "Initializing allocated
+ * memory"). A failed mprotect may have changed part of the range
+ * (vmm_mprotect.c:54-89 stops at the failing entry): it is set back to
+ * PROT_NONE. */
+static wrt_status commit(wrt_qnx_allocator_t *a, uint8_t *addr, size_t len) {
+  if (len == 0u) {
+    return WRT_OK;
+  }
+  if (a->config.typed_memory != NULL) {
+    return commit_typed(a, addr, len);
+  }
+  if (mprotect(addr, len, PROT_READ | PROT_WRITE) != 0) {
+    wrt_status failed = os_fail(a, errno);
+    if (mprotect(addr, len, PROT_NONE) != 0) {
+      a->last_os_error = errno;
+    }
+    return failed;
+  }
+  if (!a->config.lazy) {
+    volatile uint8_t *page = addr;
+    for (size_t off = 0u; off < len; off += a->os_page) {
+      page[off] = 0u;
+    }
   }
   return WRT_OK;
 }
@@ -293,6 +328,13 @@ wrt_status wrt_qnx_allocator_init(wrt_qnx_allocator_t *a,
     return WRT_E_STATE;
   if (cfg->typed_memory != NULL && cfg->typed_memory[0] == '\0')
     return WRT_E_INVALID_ARG;
+  /* MAP_LAZY on typed memory is EINVAL (vmm_mmap.c:155) and typed mappings
+   * are locked (7.1 System Architecture, "Locking memory"): a lazy typed
+   * allocator could never commit, so the combination is refused here
+   * rather than dropped silently. */
+  if (cfg->typed_memory != NULL && cfg->lazy) {
+    return WRT_E_INVALID_ARG;
+  }
   /* The page size is a run-time value on aarch64 (7.1, 8.0): sysconf
    * (_SC_PAGESIZE) (sysconf, QNX C Library Reference). */
   long page = sysconf(_SC_PAGESIZE);
@@ -406,6 +448,36 @@ wrt_qnx_allocator_builder_t
 wrt_qnx_allocator_builder_with_partition(wrt_qnx_allocator_builder_t b,
                                          wrt_qnx_partition_t *partition) {
   b.config.partition = partition;
+  return b;
+}
+
+wrt_qnx_allocator_builder_t
+wrt_qnx_allocator_builder_with_guard_before(wrt_qnx_allocator_builder_t b, size_t bytes) {
+  b.config.guard_before = bytes;
+  return b;
+}
+
+wrt_qnx_allocator_builder_t
+wrt_qnx_allocator_builder_with_guard_after(wrt_qnx_allocator_builder_t b, size_t bytes) {
+  b.config.guard_after = bytes;
+  return b;
+}
+
+wrt_qnx_allocator_builder_t
+wrt_qnx_allocator_builder_with_guard_reach(wrt_qnx_allocator_builder_t b, size_t bytes) {
+  b.config.guard_reach = bytes;
+  return b;
+}
+
+wrt_qnx_allocator_builder_t
+wrt_qnx_allocator_builder_with_no_move(wrt_qnx_allocator_builder_t b, bool no_move) {
+  b.config.no_move = no_move;
+  return b;
+}
+
+wrt_qnx_allocator_builder_t
+wrt_qnx_allocator_builder_with_memory64(wrt_qnx_allocator_builder_t b, bool memory64) {
+  b.config.memory64 = memory64;
   return b;
 }
 
@@ -662,35 +734,15 @@ wrt_status wrt_qnx_allocator_discard(wrt_qnx_allocator_t *a, size_t offset,
     return st;
   if (a->config.typed_memory != NULL)
     return WRT_E_UNSUPPORTED;
-  uint8_t *addr = a->mem_base + offset;
-  if (a->config.lazy) {
-    /* POSIX_MADV_DISCARD_NP (7.0+): "discard the backing store for lazy
-     * private mappings (similar to madvise(MADV_DONTNEED) in Linux)"
-     * (posix_madvise). It returns the error number, not -1. */
-    int rc = posix_madvise(addr, len, POSIX_MADV_DISCARD_NP);
-    if (rc != 0)
-      return os_fail(a, rc);
-    return WRT_OK;
-  }
-  /* Not lazy: DISCARD_NP is documented for lazy mappings only, so replace
-   * the pages with fresh zero-filled ones (mmap MAP_FIXED); the old memory
-   * goes back to the system. The new mapping is read-write, so a range
-   * whose access protect() narrowed would silently widen: refuse. */
-  if (a->protect_changed)
-    return WRT_E_STATE;
-  void *p = mmap(addr, len, PROT_READ | PROT_WRITE,
-                 MAP_PRIVATE | MAP_ANON | MAP_FIXED, WRT_QNX_NOFD, 0);
-  if (p == MAP_FAILED) {
-    wrt_status failed = os_fail(a, errno);
-    /* A failed MAP_FIXED may have unmapped the range (mmap); a hole inside
-     * the accessible region must not stay. A lazy read-write mapping needs
-     * no memory now, so it is expected to succeed; the range then reads as
-     * zero and takes memory on first touch. */
-    void *q = mmap(addr, len, PROT_READ | PROT_WRITE,
-                   MAP_PRIVATE | MAP_ANON | MAP_FIXED | MAP_LAZY, WRT_QNX_NOFD, 0);
-    if (q == MAP_FAILED)
-      a->last_os_error = errno;
-    return failed;
+  /* Every anonymous committed page lies in the MAP_LAZY reservation
+   * (commit() only mprotects it), in both modes. POSIX_MADV_DISCARD_NP
+   * (7.0+): "discard the backing store for lazy private mappings (similar
+   * to madvise(MADV_DONTNEED) in Linux)" (posix_madvise). It does not
+   * re-map, so it leaves no hole and keeps the protection. It returns the
+   * error number, not -1. */
+  int rc = posix_madvise(a->mem_base + offset, len, POSIX_MADV_DISCARD_NP);
+  if (rc != 0) {
+    return os_fail(a, rc);
   }
   return WRT_OK;
 }
@@ -698,40 +750,53 @@ wrt_status wrt_qnx_allocator_discard(wrt_qnx_allocator_t *a, size_t offset,
 /* ---- process cap --------------------------------------------------------- */
 
 /* setrlimit / getrlimit (QNX C Library Reference): RLIMIT_AS, "the maximum
- * size of the process's total available memory (address space), in bytes";
- * mmap fails with ENOMEM past it. Only the soft limit is set. */
+ * size of the process's total available memory (address space), in bytes"
+ * (RLIMIT_VMEM in QNX's sys/resource.h); mmap fails with ENOMEM once the new
+ * total reaches it (>=, mm_rlimit.c:22-30). Only the soft limit is set. */
 wrt_status wrt_qnx_set_process_memory_cap(uint64_t bytes) {
-  if (bytes == 0u)
+  if (bytes == 0u) {
     return WRT_E_INVALID_ARG;
+  }
   struct rlimit rl;
-  if (getrlimit(RLIMIT_AS, &rl) != 0)
+  if (getrlimit(RLIMIT_AS, &rl) != 0) {
     return WRT_E_OS;
+  }
   rlim_t want;
   if (bytes == WRT_QNX_MEMORY_CAP_NONE) {
     want = rl.rlim_max;
   } else {
     /* RLIM_INFINITY and the values above it are special on QNX
      * (RLIM_INFINITY is (uint64_t)-3 there). */
-    if ((uint64_t)(rlim_t)bytes != bytes ||
-        bytes >= (uint64_t)RLIM_INFINITY)
+    if ((uint64_t)(rlim_t)bytes != bytes || bytes >= (uint64_t)RLIM_INFINITY) {
       return WRT_E_INVALID_ARG;
+    }
     want = (rlim_t)bytes;
-    if (rl.rlim_max != RLIM_INFINITY && want > rl.rlim_max)
+    if (rl.rlim_max != RLIM_INFINITY && want > rl.rlim_max) {
       return WRT_E_LIMIT;
+    }
   }
   rl.rlim_cur = want;
-  if (setrlimit(RLIMIT_AS, &rl) != 0)
+  if (setrlimit(RLIMIT_AS, &rl) != 0) {
     return errno == EPERM ? WRT_E_LIMIT : WRT_E_OS;
+  }
   return WRT_OK;
 }
 
+/* Anonymous private mappings, PROT_NONE reservations included, are also
+ * counted against RLIMIT_DATA (vmm_mmap.c:593-597), so the cap that bounds
+ * this allocator's anonymous regions is the smaller soft limit. */
 wrt_status wrt_qnx_get_process_memory_cap(uint64_t *bytes) {
-  if (bytes == NULL)
+  if (bytes == NULL) {
     return WRT_E_INVALID_ARG;
-  struct rlimit rl;
-  if (getrlimit(RLIMIT_AS, &rl) != 0)
+  }
+  struct rlimit as, data;
+  if (getrlimit(RLIMIT_AS, &as) != 0 || getrlimit(RLIMIT_DATA, &data) != 0) {
     return WRT_E_OS;
-  *bytes = rl.rlim_cur == RLIM_INFINITY ? WRT_QNX_MEMORY_CAP_NONE
-                                        : (uint64_t)rl.rlim_cur;
+  }
+  rlim_t cur = as.rlim_cur;
+  if (data.rlim_cur != RLIM_INFINITY && (cur == RLIM_INFINITY || data.rlim_cur < cur)) {
+    cur = data.rlim_cur;
+  }
+  *bytes = cur == RLIM_INFINITY ? WRT_QNX_MEMORY_CAP_NONE : (uint64_t)cur;
   return WRT_OK;
 }

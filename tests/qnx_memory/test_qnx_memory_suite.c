@@ -31,6 +31,13 @@ static wrt_page_allocator_t *create(void *storage, const wrt_mem_test_options_t 
     c.max_pages = o->max_pages;
   c.growth = o->growth;
   c.reserve_pages = o->reserve_pages;
+  if (o->set_guards) {
+    c.guard_before = o->guard_before;
+    c.guard_after = o->guard_after;
+  }
+  c.guard_reach = o->guard_reach;
+  c.no_move = o->no_move;
+  c.memory64 = o->memory64;
   if (g_use_partition) {
     c.partition = &g_part;
     c.lazy = true;
@@ -47,11 +54,13 @@ static int last_os_error(void *storage) {
 
 int main(void) {
   _Static_assert(sizeof(wrt_qnx_allocator_t) <= 4096, "suite storage is 4 KiB");
-  const wrt_mem_backend_t plain = {"qnx", create, destroy, last_os_error};
-  const wrt_mem_backend_t budget = {"qnx+partition+lazy", create, destroy, last_os_error};
+  const wrt_mem_backend_t plain = {"qnx", create, destroy, last_os_error, true};
+  const wrt_mem_backend_t budget = {"qnx+partition+lazy", create, destroy, last_os_error, false};
   int failures = wrt_memory_suite_run(&plain);
-  /* 4 GiB: the largest region the suite makes fits, so only leaks show. */
-  if (wrt_qnx_partition_init(&g_part, (size_t)WRT_WASM_MAX_PAGES * WRT_WASM_PAGE_SIZE) != WRT_OK)
+  /* 4 GiB and 8 pages: the largest region the suite makes (memory64:
+   * 65537 pages) fits, so only leaks show. */
+  if (wrt_qnx_partition_init(&g_part, ((size_t)WRT_WASM_MAX_PAGES + 8u) * WRT_WASM_PAGE_SIZE) !=
+      WRT_OK)
     return 1;
   g_use_partition = true;
   failures += wrt_memory_suite_run(&budget);

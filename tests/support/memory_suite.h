@@ -23,6 +23,14 @@ typedef struct wrt_mem_test_options {
   uint32_t max_pages; /* 0: the backend's default */
   wrt_growth_strategy growth;
   uint32_t reserve_pages; /* RESERVE only; 0: whole maximum */
+  /* The runtime-facing additions (memory.h). set_guards false leaves
+   * guard_before / guard_after at the backend's default (guard_size). */
+  bool set_guards;
+  size_t guard_before;
+  size_t guard_after;
+  size_t guard_reach;
+  bool no_move;
+  bool memory64;
 } wrt_mem_test_options_t;
 
 typedef struct wrt_mem_backend {
@@ -36,10 +44,18 @@ typedef struct wrt_mem_backend {
   void (*destroy)(void *storage);
   /* errno of the last failed system call the object recorded */
   int (*last_os_error)(void *storage);
+  /* true when allocate/grow touch every committed page (the QNX allocator
+   * unless lazy): then the suite does not commit 4 GiB to test memory64. */
+  bool commits_eagerly;
 } wrt_mem_backend_t;
 
 /* Runs the whole shared suite, once per combination of strategy and guard
  * pages; returns cmocka's failure count. */
 int wrt_memory_suite_run(const wrt_mem_backend_t *backend);
+
+/* Only the region-query tests that involve a second thread or a signal
+ * handler (also part of wrt_memory_suite_run), for a program run under
+ * TSan. */
+int wrt_memory_suite_run_query_threads(const wrt_mem_backend_t *backend);
 
 #endif

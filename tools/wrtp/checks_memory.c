@@ -394,7 +394,7 @@ static void os_refusal_leaks_nothing(const void *bk) {
   ST_REQUIRE_ST(wrt_page_allocator_allocate(a1, 4, 64, &base, &size), WRT_OK);
   fill(base, size, 4);
   if (!st_limit_address_space(16 * PAGE))
-    st_skip("cannot lower RLIMIT_AS here");
+    st_skip("cannot lower RLIMIT_AS here (refused, or not applied as under qemu-user)");
   size_t before = st_mapped_bytes();
   b2 = base;
   s2 = size;
@@ -450,7 +450,7 @@ const st_check st_memory_checks[] = {
      grow_past_maximum_is_limit},
     {"MEM-006", "grow by 0 reports the region, changes nothing", ST_ON_MEMORY,
      grow_by_zero_reports},
-    {"MEM-007", "maximum 0 = configured max_pages; above it -> LIMIT", ST_ON_MEMORY,
+    {"MEM-007", "maximum NONE = configured max_pages; above it -> LIMIT", ST_ON_MEMORY,
      maximum_bounded_by_config},
     {"MEM-008", "guard regions fault (before base, after reservation)", ST_ON_MEMORY, guards_fault},
     {"MEM-009", "RESERVE: pages past size fault until grown into", ST_ON_MEMORY,

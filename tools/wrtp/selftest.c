@@ -175,7 +175,11 @@ bool st_limit_address_space(size_t headroom) {
   if (getrlimit(RLIMIT_AS, &rl) != 0)
     return false;
   rl.rlim_cur = (rlim_t)(used + headroom);
-  return setrlimit(RLIMIT_AS, &rl) == 0;
+  if (setrlimit(RLIMIT_AS, &rl) != 0)
+    return false;
+  /* qemu-user accepts the call and applies nothing: read it back. */
+  struct rlimit back;
+  return getrlimit(RLIMIT_AS, &back) == 0 && back.rlim_cur == rl.rlim_cur;
 }
 
 /* --- backends ------------------------------------------------------------------ */
@@ -191,6 +195,13 @@ static wrt_status linux_mem_create(void *storage, const st_mem_opts *o,
     c.max_pages = o->max_pages;
   c.growth = o->growth;
   c.reserve_pages = o->reserve_pages;
+  if (o->set_guards) {
+    c.guard_before = o->guard_before;
+    c.guard_after = o->guard_after;
+  }
+  c.guard_reach = o->guard_reach;
+  c.no_move = o->no_move;
+  c.memory64 = o->memory64;
   wrt_status st = wrt_linux_allocator_init(storage, &c);
   *out = st == WRT_OK ? wrt_linux_allocator_base(storage) : NULL;
   return st;
@@ -207,7 +218,7 @@ static wrt_status linux_mem_init_bad(void *storage, uint32_t bad_max, size_t bad
   return wrt_linux_allocator_init(storage, &c);
 }
 static const st_mem_backend linux_mem = {"linux", linux_mem_create, linux_mem_destroy,
-                                         linux_mem_init_bad};
+                                         linux_mem_init_bad, false};
 
 static wrt_status linux_futex_create(void *storage, uint32_t v, wrt_futex_t **out) {
   wrt_status st = wrt_linux_futex_init(storage, v);
@@ -234,6 +245,13 @@ static wrt_status qnx_mem_create(void *storage, const st_mem_opts *o, wrt_page_a
     b = wrt_qnx_allocator_builder_with_max_pages(b, o->max_pages);
   b = wrt_qnx_allocator_builder_with_growth(b, o->growth);
   b = wrt_qnx_allocator_builder_with_reserve_pages(b, o->reserve_pages);
+  if (o->set_guards) {
+    b = wrt_qnx_allocator_builder_with_guard_before(b, o->guard_before);
+    b = wrt_qnx_allocator_builder_with_guard_after(b, o->guard_after);
+  }
+  b = wrt_qnx_allocator_builder_with_guard_reach(b, o->guard_reach);
+  b = wrt_qnx_allocator_builder_with_no_move(b, o->no_move);
+  b = wrt_qnx_allocator_builder_with_memory64(b, o->memory64);
   wrt_status st = wrt_qnx_allocator_build(&b, storage);
   *out = st == WRT_OK ? wrt_qnx_allocator_base(storage) : NULL;
   return st;
@@ -250,7 +268,7 @@ static wrt_status qnx_mem_init_bad(void *storage, uint32_t bad_max, size_t bad_g
   return wrt_qnx_allocator_init(storage, &c);
 }
 static const st_mem_backend qnx_mem = {QNX_LABEL, qnx_mem_create, qnx_mem_destroy,
-                                       qnx_mem_init_bad};
+                                       qnx_mem_init_bad, true};
 #endif
 
 #if defined(WRTP_HAVE_QNX_SYNC)
@@ -473,6 +491,7 @@ int wrtp_selftest(int argc, char **argv) {
       s.timeout_s = (unsigned)t;
     } else if (strcmp(argv[i], "--list") == 0) {
       list_requirements(st_memory_checks, st_memory_check_count);
+      list_requirements(st_memapi_checks, st_memapi_check_count);
       list_requirements(st_qnx_checks, st_qnx_check_count);
       list_requirements(st_sync_checks, st_sync_check_count);
       list_requirements(st_core_checks, st_core_check_count);
@@ -497,6 +516,7 @@ int wrtp_selftest(int argc, char **argv) {
   printf("\n%-8s %-27s %-4s %11s  %s\n", "ID", "backend", "", "time", "requirement");
   uint64_t t0 = st_now_ns();
   run_list(&s, st_memory_checks, st_memory_check_count);
+  run_list(&s, st_memapi_checks, st_memapi_check_count);
   run_list(&s, st_qnx_checks, st_qnx_check_count);
   run_list(&s, st_sync_checks, st_sync_check_count);
   run_list(&s, st_core_checks, st_core_check_count);

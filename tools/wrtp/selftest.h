@@ -30,6 +30,14 @@ typedef struct {
   uint32_t max_pages; /* 0: the backend default */
   wrt_growth_strategy growth;
   uint32_t reserve_pages;
+  /* The runtime-facing additions (memory.h); set_guards false leaves
+   * guard_before / guard_after at the backend default (guard_size). */
+  bool set_guards;
+  size_t guard_before;
+  size_t guard_after;
+  size_t guard_reach;
+  bool no_move;
+  bool memory64;
 } st_mem_opts;
 
 typedef struct st_mem_backend {
@@ -41,6 +49,9 @@ typedef struct st_mem_backend {
   /* The status init gives for a config with max_pages == bad_max (0 or
    * 65537), or with a guard size that is not a multiple of the OS page. */
   wrt_status (*init_bad)(void *storage, uint32_t bad_max, size_t bad_guard_size);
+  /* allocate/grow touch every committed page (QNX, not lazy): a check does
+   * not commit gigabytes there. */
+  bool commits_eagerly;
 } st_mem_backend;
 
 typedef struct st_futex_backend {
@@ -115,5 +126,7 @@ extern const st_check st_core_checks[];
 extern const size_t st_core_check_count;
 extern const st_check st_qnx_checks[];
 extern const size_t st_qnx_check_count;
+extern const st_check st_memapi_checks[];
+extern const size_t st_memapi_check_count;
 
 #endif

@@ -18,6 +18,7 @@
 #include_next <sys/mman.h>
 
 #include <stddef.h>
+#include <sys/types.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -35,9 +36,21 @@ extern "C" {
 #endif
 
 /* QNX: "delay acquiring system memory until an access to the area has
- * occurred" (mmap, QNX C Library Reference). Linux anonymous memory is
- * already taken on first touch, so the closest host behaviour is no flag. */
-#define MAP_LAZY 0
+ * occurred" (mmap, QNX C Library Reference); 0x80 is the QNX value, unused
+ * by Linux. mmap and munmap are routed to the model's memory manager
+ * (nto_sim_mmap, sim/neutrino/src/mman_sim.c), which takes MAP_LAZY off
+ * before the host sees it and applies what QNX's memmgr does that Linux
+ * does not: resource limits counted as QNX counts them, EINVAL for MAP_LAZY
+ * on typed memory, ENOMEM for an exhausted pool or (without MAP_LAZY)
+ * exhausted system memory, and the hole a failed MAP_FIXED leaves. The
+ * model calls the library symbols mmap and munmap, so the tests' --wrap
+ * fault injection still sees and counts every call. */
+#define MAP_LAZY 0x80
+#define NTO_SIM_MAP_LAZY 0x80
+void *nto_sim_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);
+int nto_sim_munmap(void *addr, size_t len);
+#define mmap(addr, len, prot, flags, fd, off) nto_sim_mmap((addr), (len), (prot), (flags), (fd), (off))
+#define munmap(addr, len) nto_sim_munmap((addr), (len))
 
 /* QNX 7.0+: "discard the backing store for lazy private mappings (similar
  * to madvise(MADV_DONTNEED) in Linux)" (posix_madvise, QNX C Library
@@ -56,8 +69,10 @@ int nto_sim_posix_madvise(void *addr, size_t len, int advice);
  * nto_sim_typed_mem_add(); every open of it gives a fresh, zero-filled,
  * shareable object (a memfd) of the pool's size, so each mapping made from a
  * new descriptor is new memory, as POSIX_TYPED_MEM_ALLOCATE gives on QNX.
- * Unknown names fail with ENOENT. Pool exhaustion is not modelled: a mapping
- * longer than the pool size faults on access (SIGBUS) instead of failing. */
+ * Unknown names fail with ENOENT. A pool has a capacity: what the mappings
+ * made from its descriptors hold is taken from it and given back at munmap;
+ * a mapping that does not fit fails with ENOMEM, one with MAP_LAZY with
+ * EINVAL (see nto_sim_mmap). */
 #define POSIX_TYPED_MEM_ALLOCATE 0x01
 #define POSIX_TYPED_MEM_ALLOCATE_CONTIG 0x02
 #define POSIX_TYPED_MEM_MAP_ALLOCATABLE 0x04
