@@ -18,5 +18,5 @@ cd "$prefix"
 wat2wasm "$here/consumer/hello.wat" -o hello.wasm
 wasm2c hello.wasm -o hello.c
 "$cc" -std=c11 -D_GNU_SOURCE -I. -I"$prefix/include/wrt-wasm2c" -I"$prefix/include" \
-  "$here/consumer/main.c" hello.c -L"$prefix/lib" -lwrt_wasm2c -lwrt_platform -lpthread -o hello-by-hand
+  "$here/consumer/main.c" hello.c -L"$prefix/lib" -lwrt_wasm2c -lwrt_platform -lpthread -lm -o hello-by-hand
 ./hello-by-hand | sed 's/^hello:/hello (by hand):/'
