@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # bench.sh - runs `wrtp bench` on this machine. On a fresh Debian machine (as
 # root) installs the compiler, CMake and the peers the bench compares with
-# (zlib, ISA-L: loaded by wrtp with dlopen), builds preset release and runs
+# (ISA-L: loaded by wrtp with dlopen), builds preset release and runs
 # the bench. Arguments go to `wrtp bench` (e.g. --quick). Prints the machine
 # first, so that the figures can be filed with it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/ensure-packages.sh build-essential cmake ninja-build wabt zlib1g-dev libisal-dev
+scripts/ensure-packages.sh build-essential cmake ninja-build wabt libisal-dev
 cmake --preset release >/dev/null
 cmake --build --preset release -j 2 >/dev/null
 echo "machine: $(uname -srm); $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'); $(nproc) CPUs; $(gcc --version | head -1)"

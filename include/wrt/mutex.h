@@ -49,8 +49,10 @@ extern "C" {
 /* Default spin budget before a contended lock sleeps in the futex, in CPU
  * pause hints on x86 (reads spaced by 1, 2, 4, 8, then 16 pauses; ~20 ns a
  * pause on the development host, 2 vCPUs of an AMD EPYC VM, so ~2.5 us), and
- * in units of 20 ns of the generic timer on aarch64 (where `yield` is nearly
- * a no-op and a count of them would mean nothing).
+ * in units of 20 ns of the generic timer on aarch64 Linux (where `yield` is
+ * nearly a no-op and a count of them would mean little). On aarch64 QNX it
+ * is a count of `isb` pauses until EL0 access to the timer there is shown
+ * (open; -DWRT_MUTEX_SPIN_COUNT_PAUSES forces the count on Linux too).
  * Why this size: a sleep costs a futex wait and, for the holder, a wake
  * system call; spinning a little longer than a typical hold avoids both.
  * The figures behind it (contended throughput vs pthread_mutex at 2/4/8

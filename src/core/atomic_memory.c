@@ -142,19 +142,20 @@ static wrt_status check_empty(wrt_provider_t *p, size_t offset) {
  * byte, most of a 64-byte write). */
 static uint32_t delta_raw(const uint8_t *old, const uint8_t *new_bytes,
                           size_t n) {
-  uint64_t x[32];
+  uint8_t x[256];
   uint32_t crc = 0xFFFFFFFFu; /* wrt_crc32c inverts: the register starts at 0 */
   while (n > 0u) {
     size_t chunk = n < sizeof x ? n : sizeof x;
-    size_t words = chunk / 8u;
-    for (size_t i = 0; i < words; i++) {
+    size_t i = 0;
+    for (; i + 8u <= chunk; i += 8u) {
       uint64_t a, b;
-      memcpy(&a, old + 8u * i, 8u);
-      memcpy(&b, new_bytes + 8u * i, 8u);
-      x[i] = a ^ b;
+      memcpy(&a, old + i, 8u);
+      memcpy(&b, new_bytes + i, 8u);
+      a ^= b;
+      memcpy(x + i, &a, 8u);
     }
-    for (size_t i = 8u * words; i < chunk; i++) {
-      ((uint8_t *)x)[i] = (uint8_t)(old[i] ^ new_bytes[i]);
+    for (; i < chunk; i++) {
+      x[i] = (uint8_t)(old[i] ^ new_bytes[i]);
     }
     crc = wrt_crc32c(crc, x, chunk);
     old += chunk;

@@ -497,13 +497,14 @@ static void bench_wake(const bm_env_t *env) {
 
 static int usage(FILE *out, int code) {
   fprintf(out,
-          "usage: wrtp bench [--quick] [SECTION...]\n"
+          "usage: wrtp bench [--quick] [--busy-limit CPUS] [SECTION...]\n"
           "\n"
           "Measures the library against its peers in one run and prints a markdown\n"
           "table (median and IQR of interleaved trials; ratios as the ratio of medians\n"
           "with the paired per-trial ratios' IQR), then each target as met / MISSED,\n"
           "or 'not judged: machine busy' when other processes took more than %.2f CPU\n"
-          "while it was measured (read from /proc/stat). Sections (default: all):\n",
+          "while it was measured (read from /proc/stat; --busy-limit changes that\n"
+          "threshold). Sections (default: all):\n",
           BM_BUSY_LIMIT);
   for (size_t i = 0; i < NSECTIONS; i++)
     fprintf(out, "  %-10s %s\n", sections[i].name, sections[i].help);
@@ -523,6 +524,13 @@ int wrtp_bench(int argc, char **argv) {
       return usage(stdout, 0);
     if (strcmp(argv[i], "--quick") == 0) {
       bm_quick = true;
+      continue;
+    }
+    if (strcmp(argv[i], "--busy-limit") == 0 && i + 1 < argc) {
+      char *end = NULL;
+      bm_busy_limit = strtod(argv[++i], &end);
+      if (end == NULL || *end != '\0' || !(bm_busy_limit >= 0))
+        return usage(stderr, 2);
       continue;
     }
     size_t k = 0;
@@ -567,7 +575,7 @@ int wrtp_bench(int argc, char **argv) {
   if (whole.others_cpus >= 0)
     printf("bench: %.1f s; other processes took %.2f CPU on average during the run%s\n",
            (double)(bm_now_ns() - t0) / 1e9, whole.others_cpus,
-           whole.others_cpus > BM_BUSY_LIMIT ? " (BUSY: figures disturbed)" : "");
+           whole.others_cpus > bm_busy_limit ? " (BUSY: figures disturbed)" : "");
   else
     printf("bench: %.1f s; the machine's load is unknown here\n", (double)(bm_now_ns() - t0) / 1e9);
   if (bm_errors != 0)

@@ -26,8 +26,10 @@
 #define BM_MAX_TRIALS 64u
 #define BM_MAX_THREADS 8u
 /* Others' CPU time during a measurement, in CPUs (1.0 = one CPU busy all the
- * time), above which no verdict is printed. */
+ * time), above which no verdict is printed: BM_BUSY_LIMIT unless changed
+ * with `wrtp bench --busy-limit X` (bm_busy_limit). */
 #define BM_BUSY_LIMIT 0.10
+extern double bm_busy_limit;
 
 /* Set by `wrtp bench --quick` (fewer, shorter trials: a smoke run whose
  * figures are never judged). */

@@ -234,10 +234,43 @@ static void provider_resize(const void *bk) {
   memset(g_mem + old, 0, REGION - old);
   g_mem[old - 1] ^= 1;
   ST_REQUIRE_ST(wrt_provider_resize(&g_p, g_mem, REGION, NULL, 0), WRT_E_CORRUPT);
+  ST_REQUIRE(wrt_provider_first_bad_block(&g_p) == WRT_PROVIDER_NO_BAD_BLOCK); /* nothing changed */
   g_mem[old - 1] ^= 1;
   ST_REQUIRE_ST(wrt_provider_verify(&g_p), WRT_OK); /* the old size, unchanged */
   ST_REQUIRE_ST(wrt_atomic_write(&g_p, old, in, 1), WRT_E_INVALID_ARG);
   g_b->destroy(g_f);
+}
+
+/* PRV-008: a huge but valid block size (2^63, one partial block on a small
+ * region) initialises promptly, with a right checksum: the zero-block
+ * checksum is O(log block_size), not a walk over it. */
+static void provider_huge_block_size(const void *bk) {
+  g_b = bk;
+  wrt_futex_t *f = NULL;
+  ST_REQUIRE_ST(g_b->create(g_f, 0, &f), WRT_OK);
+  ST_REQUIRE_ST(wrt_mutex_init(&g_m, f), WRT_OK);
+  for (size_t i = 0; i < BLOCK; i++)
+    g_mem[i] = rnd8();
+  ST_REQUIRE_ST(wrt_provider_init(&g_p, g_mem, BLOCK, g_sums, 1, (size_t)1 << 63, &g_m), WRT_OK);
+  ST_REQUIRE(g_sums[0] == crc_reference(0, g_mem, BLOCK));
+  ST_REQUIRE_ST(wrt_atomic_write(&g_p, 10, "huge", 4), WRT_OK);
+  ST_REQUIRE_ST(wrt_provider_verify(&g_p), WRT_OK);
+  g_b->destroy(g_f);
+}
+
+/* PRV-009: init refuses a mutex whose futex was destroyed after the mutex
+ * was initialised (INVALID_ARG, the provider object untouched). */
+static void provider_refuses_dead_mutex(const void *bk) {
+  g_b = bk;
+  wrt_futex_t *f = NULL;
+  wrt_provider_t p, before;
+  ST_REQUIRE_ST(g_b->create(g_f, 0, &f), WRT_OK);
+  ST_REQUIRE_ST(wrt_mutex_init(&g_m, f), WRT_OK);
+  g_b->destroy(g_f);
+  memset(&p, 0x5a, sizeof p);
+  memcpy(&before, &p, sizeof p);
+  ST_REQUIRE_ST(wrt_provider_init(&p, g_mem, BLOCK, g_sums, 1, BLOCK, &g_m), WRT_E_INVALID_ARG);
+  ST_REQUIRE(memcmp(&p, &before, sizeof p) == 0);
 }
 
 /* PRV-006: concurrent writers and verifiers keep data and checksums in step. */
@@ -295,5 +328,9 @@ const st_check st_core_checks[] = {
      provider_resize},
     {"PRV-006", "concurrent writers and verifiers stay consistent", ST_ON_FUTEX,
      provider_concurrent},
+    {"PRV-008", "huge block size (2^63) inits promptly, right checksum", ST_ON_FUTEX,
+     provider_huge_block_size},
+    {"PRV-009", "init refuses a mutex whose futex was destroyed", ST_ON_FUTEX,
+     provider_refuses_dead_mutex},
 };
 const size_t st_core_check_count = sizeof st_core_checks / sizeof st_core_checks[0];
