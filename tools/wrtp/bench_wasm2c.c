@@ -151,7 +151,8 @@ void bench_wasm2c(const bm_env_t *env) {
   bm_target("wasm2c grow loop: adapter on linux <= 1.1x stock runtime", r.ratio, true, 1.1, &load);
   if (have_qnx) {
     bm_ratio_t rq = bm_ratio(&g[2], &g[0]);
-    (void)snprintf(what, sizeof what, "wasm2c grow loop (adapter, %s)", env->qnx_tag);
+    (void)snprintf(what, sizeof what, "wasm2c grow loop (adapter, %s, pages committed at grow)",
+                   env->qnx_tag);
     bm_row(what, g[2].s, "ms", "adapter / stock", &rq);
   }
 
