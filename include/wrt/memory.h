@@ -29,13 +29,17 @@
 
 #include "wrt/status.h"
 
+/* The latch's atomics (below): C11 _Atomic, or the layout-compatible
+ * std::atomic when the header is read by a C++ compiler. */
 #ifdef __cplusplus
 #include <atomic>
-#define WRT_ATOMIC_(T) std::atomic<T>
+typedef std::atomic<unsigned> wrt_atomic_uint_t;
+typedef std::atomic<uint8_t *> wrt_atomic_byte_ptr_t;
 extern "C" {
 #else
 #include <stdatomic.h>
-#define WRT_ATOMIC_(T) _Atomic(T)
+typedef _Atomic unsigned wrt_atomic_uint_t;
+typedef uint8_t *_Atomic wrt_atomic_byte_ptr_t;
 #endif
 
 #define WRT_WASM_PAGE_SIZE 65536u
@@ -70,9 +74,10 @@ extern "C" {
  * so that the reservation and the trailing guard together cover
  * WRT_WASM32_GUARD_REACH bytes from the base (8 GiB + 64 KiB, the reach
  * rounded up to a Wasm page), every time the region is mapped. A region
- * then costs 8 GiB + 64 KiB of address space plus the leading guard (the
- * old symmetric guards cost twice that), and every out-of-bounds access
- * of that memory faults inside its own span (see wrt_region_info_*).
+ * then costs 8 GiB + 64 KiB of address space plus the leading guard and
+ * less than 64 KiB of alignment slack (the old symmetric guards cost twice
+ * that), and every out-of-bounds access of that memory faults inside its
+ * own span (see wrt_region_info_*).
  * Only on hosts whose size_t can hold it.
  */
 #if SIZE_MAX > 0xFFFFFFFFu
@@ -119,9 +124,9 @@ typedef struct wrt_region_info {
  * _Static_assert by the library), hence async-signal-safe.
  */
 typedef struct wrt_region_latch {
-  WRT_ATOMIC_(unsigned) seq;
+  wrt_atomic_uint_t seq;
   /* guard_start, base, base + accessible, reserved_end, guard_end */
-  WRT_ATOMIC_(uint8_t *) copy[2][5];
+  wrt_atomic_byte_ptr_t copy[2][5];
 } wrt_region_latch_t;
 
 typedef struct {
@@ -233,7 +238,8 @@ inline bool wrt_region_info_contains(const wrt_region_info_t *r,
   if (r == NULL || r->base == NULL) {
     return false;
   }
-  uintptr_t p = (uintptr_t)addr;
+  const uint8_t *b = (const uint8_t *)addr; /* so that no void* is cast to an integer */
+  uintptr_t p = (uintptr_t)b;
   return p >= (uintptr_t)r->guard_start && p < (uintptr_t)r->guard_end;
 }
 
@@ -247,7 +253,8 @@ inline bool wrt_region_info_in_guard(const wrt_region_info_t *r,
   if (!wrt_region_info_contains(r, addr)) {
     return false;
   }
-  uintptr_t p = (uintptr_t)addr;
+  const uint8_t *a = (const uint8_t *)addr;
+  uintptr_t p = (uintptr_t)a;
   uintptr_t b = (uintptr_t)r->base;
   return p < b || p - b >= r->accessible;
 }
@@ -255,5 +262,4 @@ inline bool wrt_region_info_in_guard(const wrt_region_info_t *r,
 #ifdef __cplusplus
 }
 #endif
-#undef WRT_ATOMIC_
 #endif

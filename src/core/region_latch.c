@@ -19,7 +19,7 @@
 _Static_assert(ATOMIC_INT_LOCK_FREE == 2, "region latch needs lock-free unsigned");
 _Static_assert(ATOMIC_POINTER_LOCK_FREE == 2, "region latch needs lock-free pointers");
 
-enum { GUARD_START, BASE, ACCESSIBLE_END, RESERVED_END, GUARD_END, FIELDS };
+enum wrt_region_latch_field { GUARD_START, BASE, ACCESSIBLE_END, RESERVED_END, GUARD_END, FIELDS };
 
 void wrt_region_latch_init(wrt_region_latch_t *l) {
   atomic_init(&l->seq, 0u);
@@ -57,19 +57,17 @@ void wrt_region_latch_publish(wrt_region_latch_t *l, const wrt_region_info_t *in
 }
 
 wrt_status wrt_region_latch_read(const wrt_region_latch_t *l, wrt_region_info_t *out) {
-  /* The loads do not modify *l; C11's atomic_load takes a non-const pointer. */
-  wrt_region_latch_t *m = (wrt_region_latch_t *)(uintptr_t)l;
   uint8_t *v[FIELDS];
   unsigned s;
   unsigned again;
   do {
-    s = atomic_load_explicit(&m->seq, memory_order_acquire);
+    s = atomic_load_explicit(&l->seq, memory_order_acquire);
     unsigned c = s & 1u;
     for (unsigned f = 0u; f < (unsigned)FIELDS; f++) {
-      v[f] = atomic_load_explicit(&m->copy[c][f], memory_order_relaxed);
+      v[f] = atomic_load_explicit(&l->copy[c][f], memory_order_relaxed);
     }
     atomic_thread_fence(memory_order_acquire);
-    again = atomic_load_explicit(&m->seq, memory_order_relaxed);
+    again = atomic_load_explicit(&l->seq, memory_order_relaxed);
   } while (again != s);
   if (v[BASE] == NULL) {
     out->base = NULL;
@@ -80,7 +78,8 @@ wrt_status wrt_region_latch_read(const wrt_region_latch_t *l, wrt_region_info_t 
     return WRT_E_STATE;
   }
   out->base = v[BASE];
-  out->accessible = (size_t)(v[ACCESSIBLE_END] - v[BASE]);
+  ptrdiff_t accessible = v[ACCESSIBLE_END] - v[BASE];
+  out->accessible = (size_t)accessible;
   out->reserved_end = v[RESERVED_END];
   out->guard_start = v[GUARD_START];
   out->guard_end = v[GUARD_END];

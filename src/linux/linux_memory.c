@@ -125,8 +125,9 @@ wrt_status wrt_linux_allocator_init(wrt_linux_allocator_t *a,
   wrt_linux_allocator_config_t config = *cfg;
   wrt_page_config_t rules = rules_config(&config);
   wrt_status st = wrt_page_check_config(&rules, os_page);
-  if (st != WRT_OK)
+  if (st != WRT_OK) {
     return st;
+  }
   (void)memset(a, 0, sizeof *a);
   a->base.ops = &linux_allocator_ops;
   a->config = config;
@@ -140,8 +141,9 @@ void wrt_linux_allocator_destroy(wrt_linux_allocator_t *a) {
     return;
   /* munmap of a mapping we made fails only for a corrupted object; a void
    * function cannot report it, and the header promises a zeroed object. */
-  if (a->allocated)
+  if (a->allocated) {
     (void)munmap(a->map_addr, a->map_len);
+  }
   (void)memset(a, 0, sizeof *a);
 }
 
@@ -159,10 +161,16 @@ static wrt_status map_region(wrt_linux_allocator_t *a, uint32_t reserve_pages,
   size_t reserve_bytes, commit_bytes, before, after, len;
   wrt_status st;
   wrt_page_config_t rules = rules_config(&a->config);
-  if ((st = wrt_pages_to_bytes(reserve_pages, &reserve_bytes)) != WRT_OK ||
-      (st = wrt_pages_to_bytes(commit_pages, &commit_bytes)) != WRT_OK ||
-      (st = wrt_page_mapping_bytes(&rules, reserve_bytes, a->os_page, &len)) != WRT_OK)
+  st = wrt_pages_to_bytes(reserve_pages, &reserve_bytes);
+  if (st == WRT_OK) {
+    st = wrt_pages_to_bytes(commit_pages, &commit_bytes);
+  }
+  if (st == WRT_OK) {
+    st = wrt_page_mapping_bytes(&rules, reserve_bytes, a->os_page, &len);
+  }
+  if (st != WRT_OK) {
     return st;
+  }
   wrt_page_guards(&rules, reserve_bytes, &before, &after);
   void *p = mmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (p == MAP_FAILED)
@@ -272,8 +280,9 @@ static wrt_status la_grow(wrt_page_allocator_t *self, uint32_t current_pages,
       return st;
     if (new_size > a->reserved_size) {
       /* Moving would change the base a runtime may have cached. */
-      if (a->config.no_move)
+      if (a->config.no_move) {
         return WRT_E_LIMIT;
+      }
       st = relocate(a, new_pages);
       if (st != WRT_OK)
         return st;
@@ -315,8 +324,9 @@ static wrt_status la_protect(wrt_page_allocator_t *self, size_t offset, size_t l
 
 static wrt_status la_deallocate(wrt_page_allocator_t *self, uint8_t *base, size_t size) {
   wrt_linux_allocator_t *a = from_base(self);
-  if (!a->allocated || base != a->mem_base || size != a->mem_size)
+  if (!a->allocated || base != a->mem_base || size != a->mem_size) {
     return WRT_E_STATE;
+  }
   /* Unpublish first, so that a query never reports an unmapped span. */
   a->allocated = false;
   publish(a);

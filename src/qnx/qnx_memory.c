@@ -129,7 +129,7 @@ static wrt_page_config_t rules_config(const wrt_qnx_allocator_config_t *c) {
 /* Tells wrt_page_allocator_query where the region is now. */
 static void publish(wrt_qnx_allocator_t *a) {
   wrt_region_info_t info;
-  memset(&info, 0, sizeof info);
+  (void)memset(&info, 0, sizeof info);
   if (a->allocated) {
     info.base = a->mem_base;
     info.accessible = a->mem_size;
@@ -153,8 +153,9 @@ static wrt_status region_reserve(wrt_qnx_allocator_t *a, size_t reserved,
   wrt_page_config_t rules = rules_config(&a->config);
   size_t guard, after, len;
   wrt_status st = wrt_page_mapping_bytes(&rules, reserved, a->os_page, &len);
-  if (st != WRT_OK)
+  if (st != WRT_OK) {
     return st;
+  }
   wrt_page_guards(&rules, reserved, &guard, &after);
   void *p = mmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANON | MAP_LAZY,
                  WRT_QNX_NOFD, 0);
@@ -238,7 +239,7 @@ static void restore_reservation(wrt_qnx_allocator_t *a, uint8_t *addr, size_t le
  * A partition whose limit fits the pool closes it: the budget refuses
  * (LIMIT) before the OS is asked (see qnx_memory.h, typed_memory). */
 static wrt_status commit_typed(wrt_qnx_allocator_t *a, uint8_t *addr, size_t len) {
-  int fd;
+  int fd = WRT_QNX_NOFD; /* set by typed_open on success */
   wrt_status st = typed_open(a, &fd);
   if (st != WRT_OK) {
     return st;
@@ -345,8 +346,9 @@ wrt_status wrt_qnx_allocator_init(wrt_qnx_allocator_t *a,
    * computable (OVERFLOW). */
   wrt_page_config_t rules = rules_config(cfg);
   wrt_status st = wrt_page_check_config(&rules, os_page);
-  if (st != WRT_OK)
+  if (st != WRT_OK) {
     return st;
+  }
 
   wrt_qnx_allocator_t fresh;
   memset(&fresh, 0, sizeof fresh);
@@ -585,8 +587,9 @@ static wrt_status qnx_grow(wrt_page_allocator_t *self, uint32_t current_pages,
 
   bool in_place = a->config.growth == WRT_GROW_RESERVE && new_size <= a->reserved_size;
   /* Moving would change the base a runtime may have cached. */
-  if (!in_place && a->config.no_move)
+  if (!in_place && a->config.no_move) {
     return WRT_E_LIMIT;
+  }
   if (in_place) {
     /* In place: the base never moves inside the reservation. */
     st = partition_charge(a->config.partition, delta);
@@ -691,8 +694,9 @@ static wrt_status qnx_protect(wrt_page_allocator_t *self, size_t offset,
 static wrt_status qnx_deallocate(wrt_page_allocator_t *self, uint8_t *base,
                                  size_t size) {
   wrt_qnx_allocator_t *a = self_of(self);
-  if (!a->allocated || base != a->mem_base || size != a->mem_size)
+  if (!a->allocated || base != a->mem_base || size != a->mem_size) {
     return WRT_E_STATE;
+  }
   /* Unpublish first, so that a query never reports an unmapped span. */
   a->allocated = false;
   publish(a);
