@@ -82,10 +82,10 @@ static inline uint64_t timer_hz(void) {
 static bool spin_take(wrt_futex_t *f, uint32_t take, uint32_t budget) {
 #if defined(WRT_MUTEX_TIMER_SPIN)
   uint64_t hz = timer_hz();
-  uint64_t limit = hz != 0u ? (uint64_t)budget * 20u * (hz / 1000000u) / 1000u : 0u;
+  uint64_t limit = (hz != 0u) ? (((uint64_t)budget * 20u * (hz / 1000000u)) / 1000u) : 0u;
   uint64_t t0 = timer_count();
   for (;;) {
-    if (peek(f) == UNLOCKED && wrt_futex_compare_exchange(f, UNLOCKED, take)) {
+    if ((peek(f) == UNLOCKED) && wrt_futex_compare_exchange(f, UNLOCKED, take)) {
       return true;
     }
     if (timer_count() - t0 >= limit) {
@@ -94,9 +94,10 @@ static bool spin_take(wrt_futex_t *f, uint32_t take, uint32_t budget) {
     cpu_relax();
   }
 #else
-  uint32_t spent = 0u, step = 1u;
+  uint32_t spent = 0u;
+  uint32_t step = 1u;
   for (;;) {
-    if (peek(f) == UNLOCKED && wrt_futex_compare_exchange(f, UNLOCKED, take)) {
+    if ((peek(f) == UNLOCKED) && wrt_futex_compare_exchange(f, UNLOCKED, take)) {
       return true;
     }
     if (spent >= budget) {
@@ -119,7 +120,7 @@ static bool spin_take(wrt_futex_t *f, uint32_t take, uint32_t budget) {
  * free, wake one now. */
 static void pass_on_wake(wrt_futex_t *f) {
   uint32_t v = LOCKED;
-  if (!atomic_compare_exchange_strong(&f->value, &v, CONTENDED) && v == UNLOCKED) {
+  if (!atomic_compare_exchange_strong(&f->value, &v, CONTENDED) && (v == UNLOCKED)) {
     (void)wrt_futex_wake_one(f);
   }
 }
@@ -170,7 +171,7 @@ static wrt_status lock_slow(wrt_mutex_t *m, uint64_t deadline) {
     if (spin_take(f, take, m->spin)) {
       return WRT_OK;
     }
-    if (peek(f) != CONTENDED && atomic_exchange(&f->value, CONTENDED) == UNLOCKED) {
+    if ((peek(f) != CONTENDED) && (atomic_exchange(&f->value, CONTENDED) == UNLOCKED)) {
       return WRT_OK;
     }
     /* The word is CONTENDED and the lock held: the holder's unlock wakes. */
@@ -185,7 +186,7 @@ static wrt_status lock_slow(wrt_mutex_t *m, uint64_t deadline) {
     /* OK (woken or spurious), AGAIN (word changed) and TIMEOUT all spin and
      * retry first: a wake may have raced the timeout, and the deadline is
      * checked above. */
-    if (st != WRT_OK && st != WRT_E_AGAIN && st != WRT_E_TIMEOUT) {
+    if ((st != WRT_OK) && (st != WRT_E_AGAIN) && (st != WRT_E_TIMEOUT)) {
       pass_on_wake(f);
       return st;
     }

@@ -311,6 +311,25 @@ static void test_x86_shift_constants(void **state) {
   assert_int_equal(wrt_crc32c_x86_chunk[3], 32u);
 }
 
+/* A buffer big enough for the prefetching tier (over 8 MiB, so taken as
+ * cold): the same CRC as the portable path, at several offsets and with a
+ * tail through every smaller tier. */
+static void test_x86_prefetch_tier(void **state) {
+  static uint8_t big[((size_t)9 << 20) + 64u];
+  static const size_t lens[] = {(size_t)8 << 20, ((size_t)8 << 20) + 8u * 16448u + 4096u + 1024u + 256u + 13u,
+                                (size_t)9 << 20};
+  bool sse42, pclmul;
+  (void)state;
+  cpu_features(&sse42, &pclmul);
+  if (!pclmul)
+    skip();
+  fill_random(big, sizeof big);
+  for (size_t k = 0; k < sizeof lens / sizeof lens[0]; k++)
+    for (size_t off = 0; off < 16u; off += 7u)
+      assert_int_equal(wrt_crc32c_x86_pclmul(0x5a5a5a5au, big + off, lens[k]),
+                       wrt_crc32c_portable(0x5a5a5a5au, big + off, lens[k]));
+}
+
 /* Every entry of the PCLMUL zeros operator's digit table, through a shift
  * by exactly that digit (one multiply with that entry), against the
  * portable operator (itself checked against the definition above); then
@@ -364,6 +383,7 @@ int main(void) {
       cmocka_unit_test(test_x86_dispatch),
       cmocka_unit_test(test_x86_shift_constants),
       cmocka_unit_test(test_x86_zeros),
+      cmocka_unit_test(test_x86_prefetch_tier),
 #endif
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
