@@ -139,21 +139,26 @@ void bench_wasm2c(const bm_env_t *env) {
   char what[96];
 
   bm_progress("wasm2c: 16,384 single-page grows, each new page touched");
-  bm_contender_t g[3] = {{grow_trial, &ctx[0], {0}, 0, {0, 0, 0}},
-                         {grow_trial, &ctx[1], {0}, 0, {0, 0, 0}},
-                         {have_qnx ? grow_trial : NULL, &ctx[2], {0}, 0, {0, 0, 0}}};
+  bm_contender_t g[2] = {{grow_trial, &ctx[0], {0}, 0, {0, 0, 0}},
+                         {grow_trial, &ctx[1], {0}, 0, {0, 0, 0}}};
   bm_load_t load;
-  bm_interleave(g, have_qnx ? 3u : 2u, bm_trials(), &load);
+  bm_interleave(g, 2, bm_trials(), &load);
   bm_row("wasm2c grow loop 16,384 x 1 page + touch (stock wabt)", g[0].s, "ms", NULL, NULL);
   bm_ratio_t r = bm_ratio(&g[1], &g[0]);
   bm_row("wasm2c grow loop 16,384 x 1 page + touch (adapter, linux)", g[1].s, "ms",
          "adapter / stock", &r);
   bm_target("wasm2c grow loop: adapter on linux <= 1.1x stock runtime", r.ratio, true, 1.1, &load);
   if (have_qnx) {
-    bm_ratio_t rq = bm_ratio(&g[2], &g[0]);
+    /* Informational, 3 trials: the QNX allocator (not lazy) touches every
+     * OS page it commits, 1 GiB per trial on the host model. */
+    bm_progress("wasm2c: the same grow loop on the QNX backend (host model), 3 trials");
+    bm_contender_t q[2] = {{grow_trial, &ctx[0], {0}, 0, {0, 0, 0}},
+                           {grow_trial, &ctx[2], {0}, 0, {0, 0, 0}}};
+    bm_interleave(q, 2, 3, NULL);
+    bm_ratio_t rq = bm_ratio(&q[1], &q[0]);
     (void)snprintf(what, sizeof what, "wasm2c grow loop (adapter, %s, pages committed at grow)",
                    env->qnx_tag);
-    bm_row(what, g[2].s, "ms", "adapter / stock", &rq);
+    bm_row(what, q[1].s, "ms", "adapter / stock", &rq);
   }
 
   bm_progress("wasm2c: 10,000 instantiate/grow/free cycles (a child process per trial)");
