@@ -508,6 +508,16 @@ int main(void) {
 #endif
 #if defined(W2C_TEST_ADAPTER)
   CHECK(wrt_w2c_live_memories() == 0);
+  /* The address space one memory costs: guard pages, 64 KiB leading guard
+   * plus 8 GiB + 64 KiB from the base whatever the maximum; bounds checks,
+   * the maximum plus a Wasm page on each side. */
+  if (wrt_w2c_guard_pages()) {
+    CHECK(wrt_w2c_memory_span(4) == PAGE + ((size_t)8 << 30) + PAGE);
+    CHECK(wrt_w2c_memory_span(UINT32_MAX) == PAGE + ((size_t)8 << 30) + PAGE);
+  } else {
+    CHECK(wrt_w2c_memory_span(4) == 6u * PAGE);
+    CHECK(wrt_w2c_memory_span(0) == 2u * PAGE);
+  }
 #endif
   wasm_rt_free();
   printf("%d checks, %d failed\n", g_checks, g_failures);

@@ -85,7 +85,8 @@ bool wrt_w2c_guard_pages(void);
 size_t wrt_w2c_live_memories(void);
 
 /* Bytes of address space one memory with this maximum (UINT32_MAX: none)
- * reserves, guards included; 0 if it cannot be allocated. */
+ * reserves, guards included, not counting the allocator's alignment slack
+ * (less than one Wasm page). */
 size_t wrt_w2c_memory_span(unsigned max_pages);
 
 #ifdef __cplusplus
