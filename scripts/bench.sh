@@ -6,7 +6,7 @@
 # first, so that the figures can be filed with it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/ensure-packages.sh build-essential cmake ninja-build libisal-dev
+scripts/ensure-packages.sh build-essential cmake ninja-build wabt libisal-dev
 cmake --preset release >/dev/null
 cmake --build --preset release -j 2 >/dev/null
 echo "machine: $(uname -srm); $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'); $(nproc) CPUs; $(gcc --version | head -1)"

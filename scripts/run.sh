@@ -5,7 +5,7 @@
 # to `wrtp selftest` (e.g. --json FILE).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/ensure-packages.sh build-essential cmake ninja-build
+scripts/ensure-packages.sh build-essential cmake ninja-build wabt
 cmake --preset release >/dev/null
 cmake --build --preset release -j 2 >/dev/null
 wrtp=build/release/tools/wrtp/wrtp

@@ -11,7 +11,7 @@
 # WRT_QUICK=1 skips step 4.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-scripts/ensure-packages.sh build-essential cmake ninja-build clang libclang-rt-14-dev \
+scripts/ensure-packages.sh build-essential cmake ninja-build wabt clang libclang-rt-14-dev \
   libcmocka-dev pkg-config binutils || exit 1
 
 log=$(mktemp)

@@ -48,6 +48,7 @@ void bench_crc(const bm_env_t *env);
 void bench_atomic(const bm_env_t *env);
 void bench_wait(const bm_env_t *env); /* bench_wait.c */
 void bench_qnx_calls(const bm_env_t *env); /* bench_qnx_calls.c */
+void bench_wasm2c(const bm_env_t *env); /* bench_wasm2c.c */
 static void bench_mutex(const bm_env_t *env);
 static void bench_wake(const bm_env_t *env);
 
@@ -74,6 +75,7 @@ static const section_t sections[] = {
      "             64-byte copy); 1 MiB vs 64 MiB provider"},
     {"wait", bench_wait, "wait table: ping-pong vs raw futex; notify w/o waiter vs lock+unlock"},
     {"qnxcalls", bench_qnx_calls, "QNX futex: kernel calls per blocking wait (model counters)"},
+    {"wasm2c", bench_wasm2c, "wasm2c code: 16,384-grow loop and 10,000 instantiate/grow/free cycles,\n             adapter vs wabt's stock runtime; address space returned"},
     /* Other files' sections: one line each, e.g.
      * {"wait", bench_wait, "..."}, with its declaration above. */
 };

@@ -18,6 +18,8 @@
 #define WRTP_DEMO_QNX 1
 #endif
 
+int wrtp_demo_wasm2c(void);
+
 static int step(const char *what, wrt_status st) {
   printf("  %-58s %s\n", what, wrt_status_str(st));
   return st == WRT_OK ? 0 : 1;
@@ -120,6 +122,7 @@ int wrtp_demo(int argc, char **argv) {
 #ifdef WRTP_DEMO_QNX
   failures += demo_qnx();
 #endif
+  failures += wrtp_demo_wasm2c(); /* demo_wasm2c.c */
   printf("demo: %s\n", failures == 0 ? "all steps as expected" : "SOME STEPS FAILED");
   return failures == 0 ? 0 : 1;
 }

@@ -1,0 +1,32 @@
+/* stock_rename.h - forced-included (-include) into wabt's stock wasm-rt-impl.c and
+ * into the module compiled for it, so that the stock runtime and ours live in
+ * one program (`wrtp bench` measures them side by side). Build support only. */
+#ifndef W2C_STOCK_RENAME_H
+#define W2C_STOCK_RENAME_H
+#define wasm_rt_allocate_externref_table stock_wasm_rt_allocate_externref_table
+#define wasm_rt_allocate_funcref_table stock_wasm_rt_allocate_funcref_table
+#define wasm_rt_allocate_memory stock_wasm_rt_allocate_memory
+#define wasm_rt_exception stock_wasm_rt_exception
+#define wasm_rt_exception_size stock_wasm_rt_exception_size
+#define wasm_rt_exception_tag stock_wasm_rt_exception_tag
+#define wasm_rt_free stock_wasm_rt_free
+#define wasm_rt_free_externref_table stock_wasm_rt_free_externref_table
+#define wasm_rt_free_funcref_table stock_wasm_rt_free_funcref_table
+#define wasm_rt_free_memory stock_wasm_rt_free_memory
+#define wasm_rt_get_unwind_target stock_wasm_rt_get_unwind_target
+#define wasm_rt_grow_externref_table stock_wasm_rt_grow_externref_table
+#define wasm_rt_grow_funcref_table stock_wasm_rt_grow_funcref_table
+#define wasm_rt_grow_memory stock_wasm_rt_grow_memory
+#define wasm_rt_init stock_wasm_rt_init
+#define wasm_rt_is_initialized stock_wasm_rt_is_initialized
+#define wasm_rt_jmp_buf stock_wasm_rt_jmp_buf
+#define wasm_rt_load_exception stock_wasm_rt_load_exception
+#define wasm_rt_register_func_type stock_wasm_rt_register_func_type
+#define wasm_rt_register_tag stock_wasm_rt_register_tag
+#define wasm_rt_set_unwind_target stock_wasm_rt_set_unwind_target
+#define wasm_rt_strerror stock_wasm_rt_strerror
+#define wasm_rt_throw stock_wasm_rt_throw
+#define wasm_rt_trap stock_wasm_rt_trap
+#define wasm_rt_call_stack_depth stock_wasm_rt_call_stack_depth
+#define wasm_rt_saved_call_stack_depth stock_wasm_rt_saved_call_stack_depth
+#endif

@@ -1,0 +1,22 @@
+;; limits.wat - a memory with a maximum of 0 pages, and one with no maximum,
+;; and a funcref table with call_indirect, table.size and table.grow.
+(module
+  (memory $z 0 0)
+  (memory $n 1)
+  (type $ret (func (result i32)))
+  (table $t 2 10 funcref)
+  (elem (table $t) (i32.const 0) func $seven $eight)
+  (func $seven (result i32) i32.const 7)
+  (func $eight (result i32) i32.const 8)
+  (func (export "size_z") (result i32) memory.size $z)
+  (func (export "grow_z") (param i32) (result i32) local.get 0 memory.grow $z)
+  (func (export "load_z") (param i32) (result i32) local.get 0 i32.load8_u $z)
+  (func (export "size_n") (result i32) memory.size $n)
+  (func (export "grow_n") (param i32) (result i32) local.get 0 memory.grow $n)
+  (func (export "store_n") (param i32 i32) local.get 0 local.get 1 i32.store8 $n)
+  (func (export "load_n") (param i32) (result i32) local.get 0 i32.load8_u $n)
+  (func (export "call") (param i32) (result i32) local.get 0 call_indirect $t (type $ret))
+  (func (export "table_size") (result i32) table.size $t)
+  (func (export "table_grow") (param i32) (result i32)
+    ref.null func local.get 0 table.grow $t)
+)

@@ -1,0 +1,193 @@
+/*
+ * bench_wasm2c.c - `wrtp bench wasm2c`: wasm2c-compiled code (growloop.wat)
+ * on the wrt-platform adapter vs wabt's stock wasm-rt-impl.c, both with
+ * guard-page bounds checks, in one program (the stock runtime's symbols are
+ * renamed at build time; adapters/wasm2c/bench).
+ *   grow loop  one instance, 16,384 single-page memory.grow with a store into
+ *              each new page, free: adapter (Linux; QNX on the host model,
+ *              informational) vs stock. Target <= 1.1x.
+ *   cycles     10,000 x (instantiate, grow one page and store, free), each
+ *              trial in a child process, because the stock runtime leaves
+ *              ~8 GiB of address space mapped per cycle (its free unmaps only
+ *              the accessible bytes of its 8 GiB reservation): the parent's
+ *              would run out. Target <= 1.5x; the adapter's VmSize must be
+ *              back at its starting value after the 10,000 cycles.
+ * May include: bench_method.h, w2c_bench.h, POSIX (fork, pipe, wait).
+ */
+#if defined(__linux__)
+#define _GNU_SOURCE
+#endif
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "bench_method.h"
+
+void bench_wasm2c(const bm_env_t *env);
+
+#if defined(WRTP_HAVE_WASM2C)
+#include "w2c_bench.h"
+
+#define GROWS 16384u
+#define CYCLES 10000u
+
+typedef enum { RT_STOCK, RT_WRT_LINUX, RT_WRT_QNX } runtime_t;
+
+typedef struct {
+  runtime_t rt;
+  long vm_delta_kib; /* the adapter's worst VmSize change over a trial's cycles */
+  int failed;
+} w2c_ctx_t;
+
+static long vm_size_kib(void) {
+  FILE *f = fopen("/proc/self/status", "r");
+  char line[256];
+  long kib = -1;
+  if (f == NULL) {
+    return -1;
+  }
+  while (fgets(line, sizeof line, f) != NULL) {
+    if (sscanf(line, "VmSize: %ld kB", &kib) == 1) {
+      break;
+    }
+  }
+  fclose(f);
+  return kib;
+}
+
+static double grow_trial(void *p) {
+  w2c_ctx_t *c = p;
+  uint64_t t0 = bm_now_ns();
+  long pages;
+  if (c->rt == RT_STOCK) {
+    pages = w2c_bench_stock_grow(GROWS);
+  } else {
+    (void)w2c_bench_wrt_init(c->rt == RT_WRT_LINUX ? 1 : 2);
+    pages = w2c_bench_wrt_grow(GROWS);
+  }
+  double ms = (double)(bm_now_ns() - t0) / 1e6;
+  if (pages != (long)GROWS) {
+    c->failed++;
+  }
+  return ms;
+}
+
+/* In a child: the cycles' time in ms and the VmSize change in KiB. */
+typedef struct {
+  double ms;
+  long delta_kib;
+  int ok;
+} cycle_result_t;
+
+static double cycles_trial(void *p) {
+  w2c_ctx_t *c = p;
+  int fd[2];
+  cycle_result_t r = {0, 0, 0};
+  if (pipe(fd) != 0) {
+    c->failed++;
+    return 0;
+  }
+  fflush(stdout);
+  pid_t pid = fork();
+  if (pid == 0) {
+    close(fd[0]);
+    int st;
+    if (c->rt == RT_STOCK) {
+      st = w2c_bench_stock_cycles(10); /* first-use allocations */
+    } else {
+      (void)w2c_bench_wrt_init(c->rt == RT_WRT_LINUX ? 1 : 2);
+      st = w2c_bench_wrt_cycles(10);
+    }
+    long before = vm_size_kib();
+    uint64_t t0 = bm_now_ns();
+    if (st == 0) {
+      st = c->rt == RT_STOCK ? w2c_bench_stock_cycles(CYCLES) : w2c_bench_wrt_cycles(CYCLES);
+    }
+    r.ms = (double)(bm_now_ns() - t0) / 1e6;
+    r.delta_kib = vm_size_kib() - before;
+    r.ok = st == 0 && (c->rt == RT_STOCK || w2c_bench_wrt_live() == 0);
+    ssize_t w = write(fd[1], &r, sizeof r);
+    _exit(w == (ssize_t)sizeof r ? 0 : 1);
+  }
+  close(fd[1]);
+  ssize_t got = pid > 0 ? read(fd[0], &r, sizeof r) : -1;
+  close(fd[0]);
+  int status = 0;
+  if (pid > 0) {
+    (void)waitpid(pid, &status, 0);
+  }
+  if (got != (ssize_t)sizeof r || !r.ok) {
+    c->failed++;
+    return 0;
+  }
+  if (labs(r.delta_kib) > labs(c->vm_delta_kib)) {
+    c->vm_delta_kib = r.delta_kib; /* the worst trial */
+  }
+  return r.ms;
+}
+
+void bench_wasm2c(const bm_env_t *env) {
+  if (w2c_bench_stock_init() != 0 || w2c_bench_wrt_init(1) != 0) {
+    bm_error("wasm2c", "runtime init failed");
+    return;
+  }
+  w2c_ctx_t ctx[3] = {{RT_STOCK, 0, 0}, {RT_WRT_LINUX, 0, 0}, {RT_WRT_QNX, 0, 0}};
+  bool have_qnx = w2c_bench_wrt_init(2) == 0;
+  (void)w2c_bench_wrt_init(1);
+  char what[96];
+
+  bm_progress("wasm2c: 16,384 single-page grows, each new page touched");
+  bm_contender_t g[2] = {{grow_trial, &ctx[0], {0}, 0, {0, 0, 0}},
+                         {grow_trial, &ctx[1], {0}, 0, {0, 0, 0}}};
+  bm_load_t load;
+  bm_interleave(g, 2, bm_trials(), &load);
+  bm_row("wasm2c grow loop 16,384 x 1 page + touch (stock wabt)", g[0].s, "ms", NULL, NULL);
+  bm_ratio_t r = bm_ratio(&g[1], &g[0]);
+  bm_row("wasm2c grow loop 16,384 x 1 page + touch (adapter, linux)", g[1].s, "ms",
+         "adapter / stock", &r);
+  bm_target("wasm2c grow loop: adapter on linux <= 1.1x stock runtime", r.ratio, true, 1.1, &load);
+  if (have_qnx) {
+    /* Informational, 3 trials: the QNX allocator (not lazy) touches every
+     * OS page it commits, 1 GiB per trial on the host model. */
+    bm_progress("wasm2c: the same grow loop on the QNX backend (host model), 3 trials");
+    bm_contender_t q[2] = {{grow_trial, &ctx[0], {0}, 0, {0, 0, 0}},
+                           {grow_trial, &ctx[2], {0}, 0, {0, 0, 0}}};
+    bm_interleave(q, 2, 3, NULL);
+    bm_ratio_t rq = bm_ratio(&q[1], &q[0]);
+    (void)snprintf(what, sizeof what, "wasm2c grow loop (adapter, %s, pages committed at grow)",
+                   env->qnx_tag);
+    bm_row(what, q[1].s, "ms", "adapter / stock", &rq);
+  }
+
+  bm_progress("wasm2c: 10,000 instantiate/grow/free cycles (a child process per trial)");
+  bm_contender_t cy[2] = {{cycles_trial, &ctx[0], {0}, 0, {0, 0, 0}},
+                          {cycles_trial, &ctx[1], {0}, 0, {0, 0, 0}}};
+  unsigned trials = bm_trials() > 9u ? 9u : bm_trials();
+  bm_load_t load2;
+  bm_interleave(cy, 2, trials, &load2);
+  bm_row("wasm2c 10,000 instantiate/grow/free cycles (stock wabt)", cy[0].s, "ms", NULL, NULL);
+  bm_ratio_t rc = bm_ratio(&cy[1], &cy[0]);
+  bm_row("wasm2c 10,000 instantiate/grow/free cycles (adapter, linux)", cy[1].s, "ms",
+         "adapter / stock", &rc);
+  bm_target("wasm2c 10,000 cycles: adapter on linux <= 1.5x stock runtime", rc.ratio, true, 1.5,
+            &load2);
+  (void)snprintf(what, sizeof what, "adapter's VmSize change (stock: %+.0f GiB)",
+                 (double)ctx[0].vm_delta_kib / 1048576.0);
+  bm_row_text("wasm2c 10,000 cycles: address space returned", (double)ctx[1].vm_delta_kib,
+              "KiB", what);
+  bm_target("wasm2c 10,000 cycles: adapter's address space back to start (KiB change)",
+            (double)ctx[1].vm_delta_kib, true, 0.0, NULL);
+  for (int i = 0; i < 3; i++) {
+    if (ctx[i].failed != 0) {
+      bm_error("wasm2c", i == 0 ? "a stock trial failed" : "an adapter trial failed");
+    }
+  }
+}
+#else
+void bench_wasm2c(const bm_env_t *env) {
+  (void)env;
+  bm_row_text("wasm2c: not built (needs wabt: wat2wasm, wasm2c, wasm-rt.h)", 0, "", "");
+}
+#endif
