@@ -110,7 +110,7 @@ fn cmake_build(qnx_model: bool, target_os: &str) {
     let mut build = Command::new("cmake");
     build.arg("--build").arg(&out).arg("-j2").args(["--target", "wrt_platform", "wrt_rs_probe"]);
     if qnx_model {
-        build.args(["--target", "wrt_platform_qnx_model"]);
+        build.args(["--target", "wrt_platform_qnx_model", "wrt_neutrino_sim"]);
     }
     run(&mut build);
 

@@ -36,7 +36,7 @@ impl fmt::Debug for Mutex<'_> {
 impl<'a> Mutex<'a> {
     /// Binds a mutex to `futex` and sets its word to 0 (unlocked).
     pub fn new<B: FutexBackend>(futex: Futex<'a, B>) -> Result<Self> {
-        let m = Self { raw: UnsafeCell::new(sys::wrt_mutex_t { futex: core::ptr::null_mut() }), _futex: PhantomData };
+        let m = Self { raw: UnsafeCell::new(sys::wrt_mutex_t { futex: core::ptr::null_mut(), spin: 0 }), _futex: PhantomData };
         // SAFETY: m.raw is valid; the futex is initialised and outlives 'a.
         check(unsafe { sys::wrt_mutex_init(m.raw.get(), futex.as_raw()) })?;
         Ok(m)

@@ -219,10 +219,12 @@ mod linux {
 #[derive(Debug)]
 pub struct wrt_mutex_t {
     pub futex: *mut wrt_futex_t,
+    pub spin: u32,
 }
 
 extern "C" {
     pub fn wrt_mutex_init(m: *mut wrt_mutex_t, futex: *mut wrt_futex_t) -> wrt_status;
+    pub fn wrt_mutex_set_spin(m: *mut wrt_mutex_t, spin: u32) -> wrt_status;
     pub fn wrt_mutex_lock(m: *mut wrt_mutex_t) -> wrt_status;
     pub fn wrt_mutex_trylock(m: *mut wrt_mutex_t) -> wrt_status;
     pub fn wrt_mutex_lock_timeout(m: *mut wrt_mutex_t, timeout_ns: u64) -> wrt_status;
