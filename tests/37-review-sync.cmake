@@ -7,3 +7,9 @@ if(TARGET wrt_platform_qnx_model AND EXISTS ${PROJECT_SOURCE_DIR}/src/qnx/qnx_wa
   target_include_directories(test_review_wait_table_qnx_forged PRIVATE
     ${PROJECT_SOURCE_DIR}/src/qnx ${PROJECT_SOURCE_DIR}/src/core)
 endif()
+if(TARGET wrt_platform_qnx_model)
+  wrt_add_test(NAME test_review_qnx_futex_flood
+    SOURCES review/test_qnx_futex_flood.c
+    LIBS wrt_platform_qnx_model LABELS qnx threads TIMEOUT 60)
+  target_include_directories(test_review_qnx_futex_flood PRIVATE ${PROJECT_SOURCE_DIR}/src/qnx)
+endif()
