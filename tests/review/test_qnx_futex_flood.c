@@ -39,6 +39,8 @@ static uint64_t now_ns(void) {
 static wrt_qnx_futex_t g_f;
 static _Atomic(wrt_parker_t *) g_parker;
 static _Atomic int g_finished;
+static _Atomic uint64_t g_wait_start;
+#define TIMEOUT (500ull * MS)
 static wrt_status g_status;
 
 static void *waiter_main(void *arg) {
@@ -47,10 +49,18 @@ static void *waiter_main(void *arg) {
   int err = 0;
   assert_int_equal(wrt_qnx_parker_self(&p, &err), WRT_OK);
   atomic_store(&g_parker, p);
-  g_status = wrt_futex_wait(&g_f.base, 0u, 50u * MS);
+  atomic_store(&g_wait_start, now_ns());
+  g_status = wrt_futex_wait(&g_f.base, 0u, TIMEOUT);
   atomic_store(&g_finished, 1);
   wrt_qnx_thread_release();
   return NULL;
+}
+
+static int linked(void) {
+  assert_int_equal(pthread_mutex_lock(&g_f.lock), 0);
+  int r = g_f.head != NULL;
+  assert_int_equal(pthread_mutex_unlock(&g_f.lock), 0);
+  return r;
 }
 
 static void a_right_token_flood_does_not_hold_a_timed_wait(void **state) {
@@ -62,7 +72,7 @@ static void a_right_token_flood_does_not_hold_a_timed_wait(void **state) {
   pthread_t t;
   assert_int_equal(pthread_create(&t, NULL, waiter_main, NULL), 0);
   uint64_t t0 = now_ns();
-  while (atomic_load(&g_parker) == NULL || g_f.head == NULL) {
+  while (atomic_load(&g_parker) == NULL || !linked()) {
     if (now_ns() - t0 > 10000ull * MS) {
       fail_msg("waiter never linked");
     }
@@ -95,8 +105,8 @@ static void a_right_token_flood_does_not_hold_a_timed_wait(void **state) {
   for (unsigned i = 0; i < FLOOD; i++) {
     assert_int_equal(MsgSendPulse(coid, 10, code, (int)token), 0);
   }
-  while (now_ns() - t0 < 100u * MS) {
-    sched_yield(); /* past the 50 ms deadline */
+  while (now_ns() - atomic_load(&g_wait_start) < TIMEOUT + 100u * MS) {
+    sched_yield(); /* past the deadline */
   }
   unsigned r0 = nto_sim_calls(NTO_SIM_CALL_MSG_RECEIVE_PULSE);
   nto_sim_set_receive_gate(false);
