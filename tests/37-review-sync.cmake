@@ -13,3 +13,6 @@ if(TARGET wrt_platform_qnx_model)
     LIBS wrt_platform_qnx_model LABELS qnx threads TIMEOUT 60)
   target_include_directories(test_review_qnx_futex_flood PRIVATE ${PROJECT_SOURCE_DIR}/src/qnx)
 endif()
+wrt_add_test(NAME test_review_wait_table_no_false_timeout
+  SOURCES review/test_wait_table_no_false_timeout.c
+  LIBS wrt_platform LABELS linux threads TIMEOUT 60)

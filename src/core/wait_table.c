@@ -340,8 +340,11 @@ static wrt_status wait_any(wrt_wait_table_t *t, const wait_key *k, size_t align,
    * in notify (see wait_table.h and verify/wait_table.pml). */
   atomic_fetch_add(&b->waiters, 1u);
   atomic_thread_fence(memory_order_seq_cst);
-  if (!value_equals(k) || timeout_ns == 0u) {
-    st = value_equals(k) ? WRT_E_TIMEOUT : WRT_E_AGAIN;
+  /* One read decides: a second one could see the value changed back and
+   * report "timed-out" for a wait that has no timeout. */
+  const bool equal = value_equals(k);
+  if (!equal || timeout_ns == 0u) {
+    st = equal ? WRT_E_TIMEOUT : WRT_E_AGAIN;
     atomic_fetch_sub(&b->waiters, 1u);
     wrt_status ust = be->unlock(&b->lock);
     return ust != WRT_OK ? ust : st;
