@@ -16,3 +16,8 @@ endif()
 wrt_add_test(NAME test_review_wait_table_no_false_timeout
   SOURCES review/test_wait_table_no_false_timeout.c
   LIBS wrt_platform LABELS linux threads TIMEOUT 60)
+if(TARGET wrt_platform_qnx_model AND EXISTS ${PROJECT_SOURCE_DIR}/src/qnx/qnx_wait_backend.c)
+  wrt_add_test(NAME test_review_wait_table_qnx_cancel
+    SOURCES review/test_wait_table_qnx_cancel.c
+    LIBS wrt_platform_qnx_model LABELS qnx threads TIMEOUT 30)
+endif()
