@@ -31,6 +31,10 @@
  *     THIS wait (ghost selected[]), and never with its node linked;
  *   - a wake is sent only to a live channel (no reused id), and a channel's
  *     queue never overflows its bound (stale pulses bounded).
+ * Not checked here (time is abstract): that a timed wait leaves by its
+ * deadline under a flood; the model only allows the timeout exits the code
+ * has (incl. [W5]'s clock check after a right-token pulse); the flood is
+ * tested on the Neutrino host model (tests/review/test_qnx_futex_flood.c).
  * Mutants (20-spin.sh runs them):
  *   MUTANT_TRUST_PULSE: return OK on WAKE(right token) without reading the
  *     node state: a forged pulse returns with the node still linked - MUST
@@ -197,6 +201,12 @@ inline futex_wait(expected, timed, res) {
              node_state[id] = S_OFF;
              res = R_TIMEOUT
           :: node_state[id] == S_WAITING && parked == R_OK -> skip /* forged: park again */
+          :: node_state[id] == S_WAITING && parked == R_OK && timed ->
+             /* forged, and the deadline has passed (the clock check of
+              * [W5]: a right-token flood cannot hold a timed wait) */
+             list_remove(id);
+             node_state[id] = S_OFF;
+             res = R_TIMEOUT
           fi
         }
      od

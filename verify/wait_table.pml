@@ -1,9 +1,10 @@
 /*
  * wait_table.pml - Promela model of the wait table of src/core/wait_table.c
  * (one bucket: a lock, a FIFO list of waiter nodes, the atomic waiter count
- * that notify reads without the lock; node states WAITING / CHOSEN /
- * CLAIMED) over a per-thread parker with tokens (src/linux/linux_parker.c;
- * the QNX parker keeps the same token rules). Checked by
+ * that notify reads without the lock; node states WAITING / SENDING /
+ * CHOSEN) over a per-thread parker with tokens (src/linux/linux_parker.c;
+ * the QNX parker keeps the same token rules, but its park can also end
+ * with OK on a FORGED wake pulse: modelled too). Checked by
  * scripts/checks/20-spin.sh.
  *
  * Scenario (one bucket shared by two addresses):
@@ -17,20 +18,19 @@
  * seq_cst fence waits until it is committed. The waiter's count increment is
  * a read-modify-write (committed at once). So the model has the reordering
  * that the fences of wait_any / notify exist to forbid.
- * Notify, per chosen waiter, under the lock: unlink, mark CHOSEN, then
+ * Notify, per chosen waiter, under the lock: unlink, mark SENDING, then
  * unpark as a separate step, which may fail (at most FAULTS times a run;
  * a failed unpark may or may not have ended the park, as the Linux
- * parker's CAS-then-FUTEX_WAKE can); on failure CAS CHOSEN -> WAITING and
- * relink at the same place and stop, unless the waiter has claimed it;
- * such a node is TAINTED: the next notify chooses it CHOSEN_LOCKED, which
- * the waiter accepts only under the lock (its parker may already say
- * "unparked", so a lock-free claim could leave before that notify's
- * unpark); re-preparing under the lock clears the taint.
- * Waiter: park ends on its token's unpark, early (AGAIN, at most SPURIOUS
- * times) or, when timed, by its timeout; after a park that ended by unpark
- * it claims a CHOSEN node (CAS -> CLAIMED) and returns WITHOUT the lock;
- * otherwise it takes the lock: CHOSEN there means woken, else it re-parks
- * with a fresh token or, timed out, unlinks itself.
+ * parker's CAS-then-FUTEX_WAKE can); on success mark CHOSEN (its last
+ * touch of the node), on failure mark WAITING, relink at the same place
+ * and stop.
+ * Waiter: park ends on its token's unpark, on a forged wake (OK, at most
+ * FORGED times), early (AGAIN, at most SPURIOUS times) or, when timed, by
+ * its timeout; after a park that ended with OK it returns WITHOUT the lock
+ * if its node is CHOSEN (the C code re-reads a SENDING node a bounded
+ * number of times: here any interleaving of that); otherwise it takes the
+ * lock: CHOSEN there means woken, else it re-parks with a fresh token or,
+ * timed out, unlinks itself.
  * Checked:
  *   - no lost wake-up: an untimed waiter on A never stays parked forever
  *     (no invalid end state) although notify(A, all) follows the store;
@@ -45,12 +45,12 @@
  *     store (no fence): a lost wake-up.
  *   MUTANT_CHECK_BEFORE_COUNT: the waiter reads the value before raising
  *     the count: a lost wake-up.
- *   MUTANT_NO_CAS_ROLLBACK: a failed unpark takes the node back without
- *     checking whether the waiter claimed it: the notifier relinks the node
- *     of a waiter that has returned (its stack is gone).
- *   MUTANT_CLAIMABLE_AFTER_FAILURE: a node whose unpark failed is chosen
- *     claimable again: its waiter leaves before the retry's unpark, which
- *     then touches the parker of a waiter that has returned.
+ *   MUTANT_CHOSEN_BEFORE_UNPARK: the protocol before the review fix: the
+ *     node is marked CHOSEN (leavable) before unpark: a waiter whose park
+ *     ended early (forged pulse, or a failed unpark's CAS) leaves while its
+ *     notifier still uses its parker and node.
+ *   MUTANT_LEAVE_ON_SENDING: the waiter returns lock-free on SENDING too:
+ *     the same touch of a returned waiter.
  */
 
 #define N 3
@@ -59,12 +59,13 @@
 #define NONE 255
 #define SPURIOUS 1
 #define FAULTS 1
+#ifndef FORGED
+#define FORGED 1
+#endif
 
 #define WAITING 0
-#define CHOSEN 1
-#define CLAIMED 2
-#define TAINTED 3
-#define CHOSEN_LOCKED 4
+#define SENDING 1
+#define CHOSEN 2
 
 #define R_NONE 0
 #define R_OK 1
@@ -83,7 +84,7 @@ byte qlen;
 
 /* the nodes (on the waiters' stacks) */
 byte addr_of[N];
-byte state[N];        /* WAITING / CHOSEN / CLAIMED */
+byte state[N];        /* WAITING / SENDING / CHOSEN */
 bool gone[N];         /* the waiter returned: its node and parker may go */
 byte tok_of[N];       /* node.token */
 byte result[N];
@@ -93,6 +94,7 @@ bool counted[N];      /* a notify counted this waiter in *woken */
 byte pword[N];
 byte seq[N];
 byte spurious;
+byte forged;
 byte faults;
 byte k_, u_;          /* scratch of the atomic steps, 0 between them */
 
@@ -192,26 +194,32 @@ park:
    * the timeout; otherwise the waiter stays blocked here */
   if
   :: pword[i] != tok -> st = R_OK
+  :: atomic { forged < FORGED -> forged++ }; st = R_OK   /* QNX: a forged WAKE(tok) */
   :: atomic { spurious < SPURIOUS -> spurious++ }; st = R_AGAIN
   :: timed -> st = R_TIMEOUT
   fi;
-  /* the lock-free exit: claim a CHOSEN node (claim() in the C code) */
+  /* the lock-free exit: a CHOSEN node (chosen_and_released() in the C code) */
   if
-  :: atomic { st == R_OK && state[i] == CHOSEN -> state[i] = CLAIMED; result[i] = R_OK };
+#ifdef MUTANT_LEAVE_ON_SENDING
+  :: atomic { st == R_OK && (state[i] == CHOSEN || state[i] == SENDING) -> result[i] = R_OK };
      goto done
+#else
+  :: atomic { st == R_OK && state[i] == CHOSEN -> result[i] = R_OK };
+     goto done
+#endif
   :: else -> skip
   fi;
   atomic {
     !locked -> locked = true;
     if
-    :: state[i] == CHOSEN || state[i] == CHOSEN_LOCKED -> unlock(); result[i] = R_OK
+    :: state[i] == CHOSEN -> unlock(); result[i] = R_OK
     :: else ->
        if
        :: st != R_TIMEOUT ->
           /* early, or OK without a choice: fresh token, park again */
+          assert(state[i] == WAITING);
           prepare(i);
           tok = tok_of[i];
-          state[i] = WAITING;
           unlock()
        :: else ->
           unlink_self(i);
@@ -243,17 +251,17 @@ inline notify(n) {
           !stop_ && p_ < qlen && n_ < n && addr_of[q[p_]] == A ->
           j_ = q[p_];
           unlink_at(p_);
-#ifdef MUTANT_CLAIMABLE_AFTER_FAILURE
-          c_ = CHOSEN;
+#ifdef MUTANT_CHOSEN_BEFORE_UNPARK
+          state[j_] = CHOSEN
 #else
-          c_ = (state[j_] == TAINTED -> CHOSEN_LOCKED : CHOSEN);
+          state[j_] = SENDING
 #endif
-          state[j_] = c_
         };
-        /* unpark: a separate step; the waiter may claim meanwhile only
-         * if its park really ended */
+        /* unpark: a separate step; the waiter's park may end meanwhile
+         * (forged wake, or the unpark itself), but it may not leave */
         if
-        :: atomic { unpark(j_, tok_of[j_]); counted[j_] = true; n_++ }
+        :: atomic { unpark(j_, tok_of[j_]) };
+           atomic { assert(!gone[j_]); state[j_] = CHOSEN; counted[j_] = true; n_++ }
         :: atomic {
              faults < FAULTS -> faults++;
              /* failed; it may still have ended the park (Linux: CAS done,
@@ -264,24 +272,16 @@ inline notify(n) {
              fi
            };
            atomic {
-             if
-#ifdef MUTANT_NO_CAS_ROLLBACK
-             :: true ->
-#else
-             :: state[j_] == c_ ->
-#endif
-                assert(!gone[j_]);
-                state[j_] = TAINTED;
-                relink_at(j_, p_);
-                stop_ = true;
-                failed_ = true
-             :: else -> counted[j_] = true; n_++   /* claimed: woken */
-             fi
+             assert(!gone[j_]);
+             state[j_] = WAITING;
+             relink_at(j_, p_);
+             stop_ = true;
+             failed_ = true
            }
         fi
      :: else -> break
      od;
-     atomic { unlock(); n_ = 0; p_ = 0; j_ = 0; c_ = 0; stop_ = false }
+     atomic { unlock(); n_ = 0; p_ = 0; j_ = 0; stop_ = false }
   fi
 }
 
@@ -290,7 +290,7 @@ proctype Mem() {
 }
 
 proctype Notifier() {
-  byte n_, p_, j_, c_;
+  byte n_, p_, j_;
   bool stop_, failed_;
   notify(1);
   pending = true;        /* the store A = 1, buffered */

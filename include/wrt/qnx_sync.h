@@ -53,7 +53,8 @@
  *     or corrupt the wait list (above); it only makes the waiter receive and
  *     drop it (CPU time), and a flood of them cannot hold a timed wait past
  *     its deadline (the parker looks at the clock after every dropped
- *     pulse). Nothing here depends on the flag being honoured.
+ *     pulse, the futex after every right-token pulse that no wake sent).
+ *     Nothing here depends on the flag being honoured.
  *   - Wake order, WRT_QNX_WAKE_PRIORITY (the default): the highest-priority
  *     waiter first, FIFO among waiters of equal priority (by the time each
  *     entered the list), as QNX's own sync objects do. A waiter's priority is

@@ -39,12 +39,16 @@
  *    A wait returns WRT_OK exactly when a notify counted it in *woken, even
  *    if a backend call failed on its way out; otherwise the first backend
  *    failure takes precedence over WRT_E_TIMEOUT. A notify whose unpark
- *    fails stops there: the waiter it failed to wake stays linked and first
- *    in line (unless the wake reached it after all: then it is counted),
- *    *woken says how many were woken, and the status is the backend's.
- *  - A woken waiter returns without taking the bucket lock and needs
- *    nothing more from its notifier, so a notifier preempted right after
- *    its wake (the woken thread often runs on its CPU) delays nobody.
+ *    fails stops there: the waiter it failed to wake is not counted and
+ *    stays linked and first in line (if the failed wake reached it after
+ *    all, it parks again), *woken says how many were woken, and the status
+ *    is the backend's.
+ *  - A woken waiter returns without taking the bucket lock once its
+ *    notifier's unpark call is over (it re-reads its node briefly, then
+ *    takes the lock). It never returns while its notifier still uses its
+ *    node or parker, whatever ended its park (on QNX a WAKE pulse can be
+ *    forged by any thread of the process, or by another process where
+ *    _NTO_CHF_PRIVATE is absent).
  *
  * Thread-safety: init and destroy are NOT thread-safe (no other call on the
  * table may run during them); wait32, wait64 and notify are safe from any

@@ -11,19 +11,16 @@
  *  - A waiter's node lives on its stack and is linked in a bucket under the
  *    bucket lock. prepare() is called under that lock each time the waiter
  *    is (re)published and gives a fresh token; the node records it.
- *  - A notifier, under the bucket lock, unlinks the node, marks it chosen
+ *  - A notifier, under the bucket lock, unlinks the node, marks it SENDING
  *    and calls unpark() with the node's token; after a successful unpark it
- *    touches neither the node nor the parker again. If unpark fails it
- *    takes the node back (a CAS on the node's state) unless the waiter
- *    already claimed it.
- *  - The waiter leaves only after it has claimed its chosen node (a CAS,
- *    after its park ended, no lock needed) or, under the bucket lock, seen
- *    it chosen or unlinked it itself. So while a notifier is inside
- *    unpark() the waiter's parker may only go away if unpark has already
- *    done what ends the park (Linux: the CAS of the word; what follows,
- *    FUTEX_WAKE on a private futex, uses the address as a key only; QNX:
- *    MsgSendPulse is one kernel call). A wake of an old token can only find
- *    a park that has a newer token: backends must ignore it.
+ *    marks it CHOSEN and touches neither the node nor the parker again. If
+ *    unpark fails it marks it WAITING and relinks it.
+ *  - The waiter leaves only after it has seen its node CHOSEN (after its
+ *    park ended, no lock needed) or, under the bucket lock, seen it chosen
+ *    or unlinked it itself. So while a notifier is inside unpark() the
+ *    waiter and its parker exist, whatever ended the park (a forged or
+ *    early wake included). A wake of an old token can only find a park
+ *    that has a newer token: backends must ignore it.
  */
 #ifndef WRT_CORE_WAIT_BACKEND_H
 #define WRT_CORE_WAIT_BACKEND_H
@@ -56,9 +53,9 @@ struct wrt_wait_backend {
   uint32_t (*prepare)(wrt_parker_t *p);
   /* Owner thread only: sleeps until unpark(p, token) of THIS token, or the
    * absolute CLOCK_MONOTONIC deadline in ns (UINT64_MAX: none). WRT_OK
-   * only once an unpark of this token has done what ends the park (never
-   * spuriously: a woken waiter may then leave without the lock, see
-   * above); an early return for any other reason is WRT_E_AGAIN (the
+   * when a wake of this token arrived (QNX: a pulse, which may be forged;
+   * the table does not trust it, see above); an early return for any
+   * other reason is WRT_E_AGAIN (the
    * caller re-checks its node under the bucket lock and parks again with a
    * fresh token). WRT_E_TIMEOUT once the deadline has passed. Stale or
    * forged wakes are ignored. */

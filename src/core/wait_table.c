@@ -9,16 +9,20 @@
  * returns.
  *
  * Node states (atomic, because a woken waiter reads its own without the
- * lock): WAITING -> CHOSEN, by a notifier under the lock just before its
- * unpark (the node is unlinked first); then either the waiter, its park
- * ended, claims it (CHOSEN -> CLAIMED, a CAS) and returns at once without
- * the lock, or the notifier, its unpark failed, takes it back (CHOSEN ->
- * TAINTED, a CAS) and relinks the node where it was. Exactly one CAS wins.
- * A TAINTED node is chosen as CHOSEN_LOCKED, which only the lock path
- * accepts (see the enum).
- * After a successful unpark the notifier touches neither the node nor the
- * parker, so a woken thread needs nothing more from its waker: that is what
- * spares it sleeping again on the bucket lock the waker still holds.
+ * lock): WAITING -> SENDING, by a notifier under the lock just before its
+ * unpark (the node is unlinked first); then the notifier alone moves it on:
+ * unpark succeeded -> CHOSEN (its last access to the node or the parker),
+ * unpark failed -> WAITING again, relinked where it was. A waiter whose
+ * park ended returns without the lock only once it sees CHOSEN; while it
+ * sees SENDING it spins a little, then takes the lock (behind which the
+ * notifier has finished).
+ * Why not let the waiter claim the node as soon as its park ends: a park can
+ * end before the unpark call is over (Linux: the word is set before
+ * FUTEX_WAKE; QNX: any thread, or another process where _NTO_CHF_PRIVATE is
+ * absent, can send a WAKE pulse with the waiter's guessable token). A
+ * waiter that left then would leave its notifier reading a dead thread's
+ * parker and, when the unpark reports failure, writing the dead stack node
+ * (review finding: a forged pulse must not decide memory safety).
  * May include: wrt/ headers, wait_backend.h, the C library. No OS header.
  */
 #include "wrt/wait_table.h"
@@ -34,15 +38,16 @@
 
 enum {
   NODE_WAITING = 0,
-  NODE_CHOSEN = 1,  /* woken; the waiter may claim it without the lock */
-  NODE_CLAIMED = 2, /* the waiter took its wake and may be gone */
-  /* A failed unpark may still have ended the park (Linux: the word was set,
-   * FUTEX_WAKE failed), so a later choice of this node must not be claimed
-   * without the lock: the waiter could leave before that notify's unpark
-   * touched its parker. Cleared when the waiter re-prepares under the lock. */
-  NODE_TAINTED = 3,
-  NODE_CHOSEN_LOCKED = 4 /* woken; the waiter sees it under the lock only */
+  NODE_SENDING = 1, /* unlinked; the notifier is inside unpark: stay */
+  NODE_CHOSEN = 2   /* woken, unpark over: the waiter may return at once */
 };
+
+/* How often a waiter whose park ended re-reads a SENDING node before it
+ * takes the bucket lock instead: long enough to cover a notifier on another
+ * CPU returning from its unpark call, short enough not to matter when the
+ * notifier was preempted (the lock then waits for it, with priority
+ * inheritance where the backend's lock has it). */
+#define WAIT_TABLE_SENDING_SPINS 1000u
 
 struct wrt_wait_node {
   struct wrt_wait_node *prev;
@@ -249,10 +254,16 @@ static uint64_t deadline_of(const wrt_wait_backend_t *be, uint64_t timeout_ns) {
   return now + timeout_ns;
 }
 
-/* A waiter whose park ended claims its node if a notifier chose it. */
-static bool claim(struct wrt_wait_node *n) {
-  uint32_t want = NODE_CHOSEN;
-  return atomic_compare_exchange_strong(&n->state, &want, (uint32_t)NODE_CLAIMED);
+/* A waiter whose park ended: whether a notifier chose it and is done with
+ * it, so that it may return without the lock. */
+static bool chosen_and_released(struct wrt_wait_node *n) {
+  for (uint32_t i = 0u; i < WAIT_TABLE_SENDING_SPINS; i++) {
+    uint32_t st = atomic_load(&n->state);
+    if (st != (uint32_t)NODE_SENDING) {
+      return st == (uint32_t)NODE_CHOSEN;
+    }
+  }
+  return false;
 }
 
 /* The waiter's side after it is linked: park until woken, the deadline, or
@@ -266,14 +277,13 @@ static wrt_status park_linked(const wrt_wait_backend_t *be, wrt_wait_bucket_t *b
   for (;;) {
     int os_error = 0;
     wrt_status st = be->park(n->parker, n->token, deadline, &os_error);
-    if (st == WRT_OK && claim(n)) {
+    if (st == WRT_OK && chosen_and_released(n)) {
       return WRT_OK; /* the common wake: no lock, so no convoy on it */
     }
     lock_linked(be, b, &err);
     /* Under the lock every notify is over: CHOSEN is a wake that was sent
-     * (a failed one was taken back to WAITING). */
-    uint32_t now_state = atomic_load(&n->state);
-    if (now_state == (uint32_t)NODE_CHOSEN || now_state == (uint32_t)NODE_CHOSEN_LOCKED) {
+     * (a failed one was put back to WAITING). */
+    if (atomic_load(&n->state) == (uint32_t)NODE_CHOSEN) {
       (void)be->unlock(&b->lock); /* released even when it reports failure */
       return WRT_OK;
     }
@@ -283,7 +293,6 @@ static wrt_status park_linked(const wrt_wait_backend_t *be, wrt_wait_bucket_t *b
        * fresh token, so that a late wake of the old one cannot be taken for
        * this park, and sleep again. */
       n->token = be->prepare(n->parker);
-      atomic_store(&n->state, (uint32_t)NODE_WAITING); /* a fresh park: untainted */
       wrt_status ust = be->unlock(&b->lock);
       if (err == WRT_OK) {
         err = ust;
@@ -331,8 +340,11 @@ static wrt_status wait_any(wrt_wait_table_t *t, const wait_key *k, size_t align,
    * in notify (see wait_table.h and verify/wait_table.pml). */
   atomic_fetch_add(&b->waiters, 1u);
   atomic_thread_fence(memory_order_seq_cst);
-  if (!value_equals(k) || timeout_ns == 0u) {
-    st = value_equals(k) ? WRT_E_TIMEOUT : WRT_E_AGAIN;
+  /* One read decides: a second one could see the value changed back and
+   * report "timed-out" for a wait that has no timeout. */
+  const bool equal = value_equals(k);
+  if (!equal || timeout_ns == 0u) {
+    st = equal ? WRT_E_TIMEOUT : WRT_E_AGAIN;
     atomic_fetch_sub(&b->waiters, 1u);
     wrt_status ust = be->unlock(&b->lock);
     return ust != WRT_OK ? ust : st;
@@ -391,27 +403,22 @@ wrt_status wrt_wait_table_notify(wrt_wait_table_t *table, const void *addr, uint
   while (it != NULL && n < count) {
     struct wrt_wait_node *next = it->next;
     if (it->addr == addr_bits(addr)) {
-      /* Choose and unlink first, unpark last: after a successful unpark
-       * the waiter may claim the node and return, so nothing here may
-       * touch the node or its parker any more. */
+      /* Unlink, mark SENDING, unpark, then CHOSEN: the waiter stays (it
+       * needs CHOSEN, or the lock we hold) until the unpark is over, and
+       * the store of CHOSEN is the last access to the node. */
       struct wrt_wait_node *prev = it->prev;
-      wrt_parker_t *parker = it->parker;
-      uint32_t token = it->token;
-      uint32_t was = atomic_load(&it->state);
-      uint32_t chosen = was == (uint32_t)NODE_TAINTED ? (uint32_t)NODE_CHOSEN_LOCKED
-                                                       : (uint32_t)NODE_CHOSEN;
       unlink_node(b, it);
-      atomic_store(&it->state, chosen);
+      atomic_store(&it->state, (uint32_t)NODE_SENDING);
       int os_error = 0;
-      st = be->unpark(parker, token, &os_error);
+      st = be->unpark(it->parker, it->token, &os_error);
       if (st != WRT_OK) {
-        uint32_t want = chosen;
-        if (atomic_compare_exchange_strong(&it->state, &want, (uint32_t)NODE_TAINTED)) {
-          relink(b, prev, it, next); /* first of its address again */
-          break;
-        }
-        st = WRT_OK; /* the waiter saw the wake and claimed it: it is woken */
+        /* Not counted; its park may have ended all the same: it then finds
+         * WAITING under the lock and parks again with a fresh token. */
+        atomic_store(&it->state, (uint32_t)NODE_WAITING);
+        relink(b, prev, it, next); /* first of its address again */
+        break;
       }
+      atomic_store(&it->state, (uint32_t)NODE_CHOSEN);
       n++;
     }
     it = next;

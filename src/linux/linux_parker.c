@@ -8,12 +8,9 @@
  * unpark of an older token finds another value and does nothing; an unpark
  * whose FUTEX_WAKE failed leaves token|1, and the next unpark of that token
  * wakes again, so a retried notify still reaches the waiter.
- * After the CAS the park may end and its thread exit (the wait table lets a
- * woken waiter go without waiting for its waker): unpark then only passes
- * the word's address to FUTEX_WAKE, which for a PRIVATE futex is a key
- * (mm, address) and reads no memory (futex(2): private futexes are keyed by
- * address); at worst it wakes an unrelated waiter on a reused address,
- * which every futex user must take as a spurious wake-up.
+ * After the CAS the park may end, but its thread stays inside its wait
+ * until the table's notifier, back from unpark, marks the node CHOSEN
+ * (wait_table.c), so the word outlives the FUTEX_WAKE that follows.
  * May include: POSIX/Linux headers, the public headers, src/core internals.
  */
 #define _GNU_SOURCE

@@ -26,7 +26,8 @@
  *          [W5] whatever ended the park, read our node under the lock:
  *               WOKEN -> OK, DESTROYED -> STATE (the waker unlinked us and
  *               sent our pulse under that lock); still WAITING after a
- *               right-token pulse (forged) -> [W4] again
+ *               right-token pulse (forged) -> [W4] again, unless the
+ *               deadline has passed (then [W6] as a timeout)
  *          [W6] still WAITING after a timeout or error: unlink, report it
  *   wake:  [K1] under the lock, for up to n nodes from the head: unlink,
  *               mark WOKEN, MsgSendPulse WAKE(node's token) to the node's
@@ -332,6 +333,14 @@ static wrt_status wait_blocking(wrt_qnx_futex_t *f, uint32_t expected, uint64_t 
       st = node.state == WAITER_WOKEN ? WRT_OK : WRT_E_STATE;
       (void)pthread_mutex_unlock(&f->lock);
       return st;
+    }
+    if (st == WRT_OK && deadline != WRT_QNX_PARKER_FOREVER &&
+        wrt_qnx_parker_now_ns() >= deadline) {
+      /* A right-token pulse that no wake sent (forged). MsgReceivePulse
+       * takes a queued pulse before it looks at the timeout, so without
+       * this clock check a forger keeping one queued would hold a timed
+       * wait past its deadline for as long as it kept sending. */
+      st = WRT_E_TIMEOUT;
     }
     if (st != WRT_OK) {
       /* [W6] timeout or a failed kernel call: unlink ourselves. */

@@ -63,10 +63,25 @@ static wrt_status qwb_unpark(wrt_parker_t *p, uint32_t token, int *os_error) {
   return wrt_qnx_parker_unpark(p, token, QWB_PULSE_PRIORITY, os_error);
 }
 
+/* The park blocks in MsgReceivePulse, a cancellation point (as qnx_sync.c
+ * has it): a cancel acted on there would unwind the waiter's frame with its
+ * node still linked in the bucket, and the next notify would write the dead
+ * frame. So cancellation is held off while the thread parks and acts at its
+ * next cancellation point after the wait (pthread_setcancelstate, POSIX;
+ * the table's own steps - the bucket lock, the state checks - are not
+ * cancellation points). */
+static wrt_status qwb_park(wrt_parker_t *p, uint32_t token, uint64_t deadline_ns, int *os_error) {
+  int cancel_state;
+  (void)pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cancel_state);
+  wrt_status st = wrt_qnx_parker_park(p, token, deadline_ns, os_error);
+  (void)pthread_setcancelstate(cancel_state, &cancel_state);
+  return st;
+}
+
 static const wrt_wait_backend_t qnx_wait_backend = {
     qwb_lock_init,          qwb_lock_destroy,      qwb_lock,
     qwb_unlock,             wrt_qnx_parker_self,   wrt_qnx_parker_prepare,
-    wrt_qnx_parker_park,    qwb_unpark,            wrt_qnx_parker_now_ns,
+    qwb_park,               qwb_unpark,            wrt_qnx_parker_now_ns,
 };
 
 const wrt_wait_backend_t *wrt_qnx_wait_backend(void) { return &qnx_wait_backend; }
