@@ -103,5 +103,8 @@ void st_await_blocked(st_blocked_fn count, const int *tids, unsigned n, unsigned
     }
     st_sleep_ns(100000);
     got = count(tids, n);
+    if (got == ST_BLOCKED_UNKNOWN) {
+      st_fail(file, line, "a waiter thread ended (or became unreadable) before it was woken");
+    }
   }
 }
