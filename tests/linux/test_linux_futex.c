@@ -101,7 +101,13 @@ static void reinit_of_a_live_futex_is_refused(void **state) {
   pthread_t t;
   assert_int_equal(pthread_create(&t, NULL, reinit_waiter_main, &w), 0);
   int tid = 0;
+  /* Polls the condition (the waiter stopped in the futex call), 10 s at most:
+   * only a hang takes that long. */
+  uint64_t poll_start = now_ns();
   while ((tid = atomic_load(&w.tid)) == 0 || wrt_test_linux_count_futex_blocked(&tid, 1) != 1) {
+    if (now_ns() - poll_start > 10ull * 1000000000ull) {
+      fail_msg("the waiter was not blocked in the futex after 10 s");
+    }
     struct timespec ms = {0, 1000000};
     nanosleep(&ms, NULL);
   }

@@ -184,7 +184,7 @@ static int set_my_priority(int prio) {
 
 typedef struct {
   wrt_futex_t *f;
-  _Atomic int started;
+  _Atomic int tid; /* st_thread_id(), published once started */
   wrt_status st;
   int prio_after;
   int prio; /* set before waiting */
@@ -193,7 +193,7 @@ typedef struct {
 static void *prio_waiter(void *arg) {
   pw_t *w = arg;
   (void)set_my_priority(w->prio);
-  atomic_store(&w->started, 1);
+  atomic_store(&w->tid, st_thread_id());
   w->st = wrt_futex_wait(w->f, 0, 5000000000ull);
   w->prio_after = my_priority();
   return NULL;
@@ -214,9 +214,12 @@ static void woken_keeps_its_priority(const void *bk) {
     pw_t w = {wrt_qnx_futex_base(&f), 0, WRT_E_OS, 0, prio[i]};
     pthread_t t;
     ST_REQUIRE(pthread_create(&t, NULL, prio_waiter, &w) == 0);
-    while (!atomic_load(&w.started))
+    int tid;
+    while ((tid = atomic_load(&w.tid)) == 0)
       st_sleep_ns(100000);
-    st_sleep_ns(50000000);
+    /* Blocked before the wake (the model counts it; QNX: blocked.c), else
+     * the wake finds nobody and the waiter times out. */
+    ST_AWAIT_BLOCKED(st_qnx_blocked, &tid, 1, 1);
     ST_REQUIRE_ST(wrt_futex_wake_one(wrt_qnx_futex_base(&f)), WRT_OK);
     pthread_join(t, NULL);
     ST_REQUIRE_ST(w.st, WRT_OK);
@@ -244,10 +247,14 @@ static void kernel_failures_leak_nothing(const void *bk) {
                           NTO_SIM_CALL_TIMER_TIMEOUT, NTO_SIM_CALL_MSG_RECEIVE_PULSE};
   for (size_t i = 0; i < 4; i++) {
     nto_sim_fail_nth(calls[i], 1, 11 /* EAGAIN */);
-    wrt_status st = wrt_futex_wait(fx, 0, 5000000);
+    /* A long timeout: the failing call ends the wait at once. With a short
+     * one a loaded machine let the deadline pass before the call was made,
+     * and the check passed on a TIMEOUT without testing anything. */
+    wrt_status st = wrt_futex_wait(fx, 0, 10000000000ull);
     nto_sim_clear_faults();
-    if (st == WRT_OK)
-      st_fail(__FILE__, __LINE__, "wait with kernel call %zu failing returned OK", i);
+    if (st != WRT_E_NO_MEMORY || wrt_qnx_futex_last_os_error(&f) != 11)
+      st_fail(__FILE__, __LINE__, "wait with kernel call %zu failing (EAGAIN) gave %s, errno %d; "
+              "want WRT_E_NO_MEMORY, 11", i, wrt_status_str(st), wrt_qnx_futex_last_os_error(&f));
     ST_REQUIRE(nto_sim_live_channels() <= ch + 1u); /* at most this thread's parker */
     ST_REQUIRE(nto_sim_live_connections() <= co + 1u);
     ST_REQUIRE_ST(wrt_futex_wait(fx, 0, 1000000), WRT_E_TIMEOUT); /* still usable */
@@ -267,7 +274,7 @@ static void kernel_failures_leak_nothing(const void *bk) {
 typedef struct {
   wrt_futex_t *f;
   int prio;
-  _Atomic int started;
+  _Atomic int tid; /* st_thread_id(), published once started */
   _Atomic int done;
   wrt_status st;
 } ow_t;
@@ -277,25 +284,22 @@ static _Atomic int g_wake_seq;
 static void *order_waiter(void *arg) {
   ow_t *w = arg;
   (void)set_my_priority(w->prio);
-  atomic_store(&w->started, 1);
+  atomic_store(&w->tid, st_thread_id());
   w->st = wrt_futex_wait(w->f, 0, 5000000000ull);
   atomic_store(&w->done, atomic_fetch_add(&g_wake_seq, 1) + 1);
   return NULL;
 }
 
-/* Until n threads are blocked: the model counts them; on QNX there is no
- * portable count, so a started thread is given time to block. */
+/* Until the first n waiters are blocked: the model counts them; on QNX
+ * there is no count, so started threads are given time to block
+ * (blocked.c). A hang fails the check after 10 s. */
 static void until_blocked(unsigned n, ow_t *w) {
-#if defined(__QNXNTO__)
-  (void)n;
-  while (!atomic_load(&w->started))
-    st_sleep_ns(100000);
-  st_sleep_ns(50000000);
-#else
-  (void)w;
-  for (int i = 0; i < 100000 && nto_sim_blocked_receivers_total() < n; i++)
-    st_sleep_ns(100000);
-#endif
+  int tids[3];
+  for (unsigned i = 0; i < n; i++) {
+    while ((tids[i] = atomic_load(&w[i].tid)) == 0)
+      st_sleep_ns(100000);
+  }
+  ST_AWAIT_BLOCKED(st_qnx_blocked, tids, n, n);
 }
 
 static void wake_order_is_by_priority(const void *bk) {
@@ -311,7 +315,7 @@ static void wake_order_is_by_priority(const void *bk) {
   atomic_store(&g_wake_seq, 0);
   for (unsigned i = 0; i < 3; i++) {
     ST_REQUIRE(pthread_create(&t[i], NULL, order_waiter, &w[i]) == 0);
-    until_blocked(i + 1, &w[i]);
+    until_blocked(i + 1, w);
   }
   static const unsigned want[3] = {1, 2, 0};
   int ok = 1;

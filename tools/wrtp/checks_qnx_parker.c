@@ -35,26 +35,38 @@ typedef struct {
   uint64_t timeout;
   _Atomic int done;
   wrt_status st;
+  _Atomic int tid; /* st_thread_id(), published once started */
 } pk_waiter_t;
 
 static void *pk_wait_main(void *arg) {
   pk_waiter_t *w = arg;
+  atomic_store(&w->tid, st_thread_id());
   w->st = wrt_futex_wait(w->f, 0, w->timeout);
   atomic_store(&w->done, 1);
   return NULL;
 }
 
-/* QNX-SYNC-004: init on a live futex is STATE and changes nothing. */
+/* Until w's thread is blocked in its wait: the model counts receive-blocked
+ * threads; on QNX a started thread is given time (blocked.c). */
+static void until_blocked(pk_waiter_t *w) {
+  int tid;
+  while ((tid = atomic_load(&w->tid)) == 0)
+    st_sleep_ns(100000);
+  ST_AWAIT_BLOCKED(st_qnx_blocked, &tid, 1, 1);
+}
+
+/* QNX-SYNC-004: init on a live futex (with a waiter blocked in it) is STATE
+ * and changes nothing. */
 static void init_on_live_is_state(const void *bk) {
   (void)bk;
   static wrt_qnx_futex_t f;
   memset(&f, 0, sizeof f);
   wrt_qnx_futex_config_t c = wrt_qnx_futex_config_default();
   ST_REQUIRE_ST(wrt_qnx_futex_init(&f, &c), WRT_OK);
-  pk_waiter_t w = {wrt_qnx_futex_base(&f), 5000000000ull, 0, WRT_E_OS};
+  pk_waiter_t w = {wrt_qnx_futex_base(&f), 5000000000ull, 0, WRT_E_OS, 0};
   pthread_t t;
   ST_REQUIRE(pthread_create(&t, NULL, pk_wait_main, &w) == 0);
-  st_sleep_ns(20000000);
+  until_blocked(&w);
   c.initial_value = 7;
   ST_REQUIRE_ST(wrt_qnx_futex_init(&f, &c), WRT_E_STATE);
   ST_REQUIRE(wrt_futex_load(wrt_qnx_futex_base(&f)) == 0u);
@@ -93,11 +105,10 @@ static void forged_pulses_ignored(const void *bk) {
   wrt_qnx_thread_release();
   int before[8];
   unsigned nb = nto_sim_live_chids(0, before, 8);
-  pk_waiter_t w = {wrt_qnx_futex_base(&f), WRT_WAIT_FOREVER, 0, WRT_E_OS};
+  pk_waiter_t w = {wrt_qnx_futex_base(&f), WRT_WAIT_FOREVER, 0, WRT_E_OS, 0};
   pthread_t t;
   ST_REQUIRE(pthread_create(&t, NULL, pk_wait_main, &w) == 0);
-  for (int i = 0; i < 100000 && nto_sim_blocked_receivers_total() < 1u; i++)
-    st_sleep_ns(100000);
+  until_blocked(&w);
   int now[8];
   unsigned nn = nto_sim_live_chids(0, now, 8);
   ST_REQUIRE(nn == nb + 1u);
@@ -166,8 +177,8 @@ static void steady_state_calls(const void *bk) {
   for (int k = 0; k < NTO_SIM_CALL_COUNT; k++)
     before[k] = nto_sim_calls((nto_sim_call)k);
   atomic_store(&s.phase, 2);
-  for (int i = 0; i < 100000 && nto_sim_blocked_receivers_total() < 1u; i++)
-    st_sleep_ns(100000);
+  int any = 0; /* the model counts receive-blocked threads, not by id */
+  ST_AWAIT_BLOCKED(st_qnx_blocked, &any, 1, 1);
   ST_REQUIRE_ST(wrt_futex_wake_one(wrt_qnx_futex_base(&f)), WRT_OK);
   while (atomic_load(&s.phase) != 3)
     st_sleep_ns(100000);

@@ -33,7 +33,7 @@ typedef struct {
   wrt_futex_t *f;
   uint32_t expected;
   uint64_t timeout;
-  _Atomic int started;
+  _Atomic int tid; /* st_thread_id(), published once started */
   _Atomic int finished;
   wrt_status st;
   uint64_t took;
@@ -41,7 +41,7 @@ typedef struct {
 
 static void *waiter_main(void *arg) {
   waiter_t *w = arg;
-  atomic_store(&w->started, 1);
+  atomic_store(&w->tid, st_thread_id());
   uint64_t t0 = st_now_ns();
   w->st = wrt_futex_wait(w->f, w->expected, w->timeout);
   w->took = st_now_ns() - t0;
@@ -64,20 +64,25 @@ static unsigned finished(waiter_t *w, unsigned n) {
   return c;
 }
 
-/* Waits until every waiter has started and then lets them settle into the
- * kernel. There is no portable way to see a thread blocked, so this sleeps;
- * a waiter that is late only makes the check stricter (it is then not
- * woken and the count check fails rather than passes). */
+/* Waits until every waiter has started and is BLOCKED in the wait, as the
+ * backend sees it (blocked.c), so that a wake cannot come before a waiter
+ * is in the wait: a fixed sleep here made these checks fail at random on a
+ * loaded machine. A hang fails the check after 10 s. */
+#define MAX_WAITERS 8
 static void settle(waiter_t *w, unsigned n) {
-  for (unsigned i = 0; i < n; i++)
-    while (!atomic_load(&w[i].started))
+  int tids[MAX_WAITERS];
+  ST_REQUIRE(n <= MAX_WAITERS);
+  for (unsigned i = 0; i < n; i++) {
+    while ((tids[i] = atomic_load(&w[i].tid)) == 0)
       st_sleep_ns(MS / 10);
-  st_sleep_ns(50 * MS);
+  }
+  ST_AWAIT_BLOCKED(g_b->count_blocked, tids, n, n);
 }
 
-/* Polls until at least want waiters finished or 2 s passed. */
+/* Polls until at least want waiters finished or 10 s passed (only a lost
+ * wake-up takes that long; the caller's count check then fails). */
 static unsigned await_finished(waiter_t *w, unsigned n, unsigned want) {
-  uint64_t end = st_now_ns() + 2000 * MS;
+  uint64_t end = st_now_ns() + 10000 * MS;
   unsigned c;
   while ((c = finished(w, n)) < want && st_now_ns() < end)
     st_sleep_ns(MS / 2);
@@ -349,12 +354,14 @@ static void lock_timeout_semantics(const void *bk) {
 typedef struct {
   wrt_mutex_t *m;
   _Atomic int state; /* 1 started, 2 holds the lock */
+  _Atomic int tid;
   wrt_status st;
 } locker_t;
 
 static void *locker_main(void *arg) {
   locker_t *l = arg;
   atomic_store(&l->state, 1);
+  atomic_store(&l->tid, st_thread_id());
   l->st = wrt_mutex_lock(l->m);
   atomic_store(&l->state, 2);
   if (l->st == WRT_OK)
@@ -367,12 +374,13 @@ static void unlock_hands_over(const void *bk) {
   wrt_mutex_t m;
   ST_REQUIRE_ST(wrt_mutex_init(&m, f), WRT_OK);
   ST_REQUIRE_ST(wrt_mutex_lock(&m), WRT_OK);
-  locker_t l = {&m, 0, WRT_OK};
+  locker_t l = {&m, 0, 0, WRT_OK};
   pthread_t t;
   ST_REQUIRE(pthread_create(&t, NULL, locker_main, &l) == 0);
-  while (atomic_load(&l.state) == 0)
+  int tid;
+  while ((tid = atomic_load(&l.tid)) == 0)
     st_sleep_ns(MS / 10);
-  st_sleep_ns(50 * MS); /* the locker is past its spin and asleep */
+  ST_AWAIT_BLOCKED(g_b->count_blocked, &tid, 1, 1); /* past its spin and asleep */
   ST_REQUIRE(atomic_load(&l.state) == 1);
   ST_REQUIRE_ST(wrt_mutex_unlock(&m), WRT_OK);
   pthread_join(t, NULL);

@@ -233,7 +233,7 @@ static wrt_futex_t *linux_futex_zeroed(void *storage) {
   return wrt_linux_futex_base(storage);
 }
 static const st_futex_backend linux_futex = {"linux", linux_futex_create, linux_futex_destroy,
-                                             linux_futex_zeroed};
+                                             linux_futex_zeroed, st_linux_futex_blocked};
 #endif
 
 #if defined(WRTP_HAVE_QNX_MEMORY)
@@ -287,7 +287,7 @@ static wrt_futex_t *qnx_futex_zeroed(void *storage) {
   return wrt_qnx_futex_base(storage);
 }
 static const st_futex_backend qnx_futex = {QNX_LABEL, qnx_futex_create, qnx_futex_destroy,
-                                           qnx_futex_zeroed};
+                                           qnx_futex_zeroed, st_qnx_blocked};
 #endif
 
 static const st_mem_backend *const k_mem_backends[] = {

@@ -54,6 +54,12 @@ typedef struct st_mem_backend {
   bool commits_eagerly;
 } st_mem_backend;
 
+/* How many of the threads tids[0..n) (st_thread_id values) are blocked in
+ * a backend's futex wait now; ST_BLOCKED_UNKNOWN where this cannot be seen
+ * (blocked.c). */
+#define ST_BLOCKED_UNKNOWN 0xffffffffu
+typedef unsigned (*st_blocked_fn)(const int *tids, unsigned n);
+
 typedef struct st_futex_backend {
   const char *name;
   wrt_status (*create)(void *storage, uint32_t initial, wrt_futex_t **out);
@@ -61,6 +67,7 @@ typedef struct st_futex_backend {
   /* Destroying a zeroed object must be safe; returns base() of a zeroed
    * object (must be NULL). */
   wrt_futex_t *(*base_of_zeroed)(void *storage);
+  st_blocked_fn count_blocked;
 } st_futex_backend;
 
 #define ST_STORAGE 2048u
@@ -117,6 +124,20 @@ bool st_limit_address_space(size_t headroom);
 /* True when built with a sanitizer whose runtime makes address-space limits
  * and huge reservations meaningless. */
 bool st_under_sanitizer(void);
+
+/* blocked.c: a check waits for its waiters to be BLOCKED before it wakes
+ * them, never a fixed time. st_thread_id() is the calling thread's id for
+ * a st_blocked_fn. ST_AWAIT_BLOCKED polls until count(tids, n) == want and
+ * fails the check after 10 s; where count is NULL or gives
+ * ST_BLOCKED_UNKNOWN (a real QNX kernel) it sleeps a documented settle time
+ * instead, so the caller must have seen every thread start first. */
+int st_thread_id(void);
+unsigned st_linux_futex_blocked(const int *tids, unsigned n);
+unsigned st_qnx_blocked(const int *tids, unsigned n); /* the Neutrino host model's count */
+void st_await_blocked(st_blocked_fn count, const int *tids, unsigned n, unsigned want,
+                      const char *file, int line);
+#define ST_AWAIT_BLOCKED(count, tids, n, want)                                \
+  st_await_blocked((count), (tids), (n), (want), __FILE__, __LINE__)
 
 extern const st_check st_memory_checks[];
 extern const size_t st_memory_check_count;
