@@ -41,8 +41,9 @@ extern "C" {
 /* Number of checksums a region of size bytes needs: ceil(size / block_size).
  * 0 when block_size is 0. */
 static inline size_t wrt_provider_blocks_for(size_t size, size_t block_size) {
-  if (block_size == 0u)
+  if (block_size == 0u) {
     return 0u;
+  }
   return size / block_size + (size % block_size != 0u ? 1u : 0u);
 }
 

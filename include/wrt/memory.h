@@ -193,8 +193,9 @@ struct wrt_page_allocator {
 inline wrt_status wrt_page_allocator_allocate(
     wrt_page_allocator_t *a, uint32_t initial_pages, uint32_t maximum_pages,
     uint8_t **base, size_t *size) {
-  if (a == NULL || a->ops == NULL || a->ops->allocate == NULL)
+  if (a == NULL || a->ops == NULL || a->ops->allocate == NULL) {
     return WRT_E_INVALID_ARG;
+  }
   return a->ops->allocate(a, initial_pages, maximum_pages, base, size);
 }
 
@@ -203,31 +204,35 @@ inline wrt_status wrt_page_allocator_grow(wrt_page_allocator_t *a,
                                                  uint32_t additional_pages,
                                                  uint8_t **base,
                                                  size_t *size) {
-  if (a == NULL || a->ops == NULL || a->ops->grow == NULL)
+  if (a == NULL || a->ops == NULL || a->ops->grow == NULL) {
     return WRT_E_INVALID_ARG;
+  }
   return a->ops->grow(a, current_pages, additional_pages, base, size);
 }
 
 inline wrt_status wrt_page_allocator_protect(wrt_page_allocator_t *a,
                                                     size_t offset, size_t len,
                                                     wrt_mem_access access) {
-  if (a == NULL || a->ops == NULL || a->ops->protect == NULL)
+  if (a == NULL || a->ops == NULL || a->ops->protect == NULL) {
     return WRT_E_INVALID_ARG;
+  }
   return a->ops->protect(a, offset, len, access);
 }
 
 inline wrt_status wrt_page_allocator_deallocate(wrt_page_allocator_t *a,
                                                        uint8_t *base,
                                                        size_t size) {
-  if (a == NULL || a->ops == NULL || a->ops->deallocate == NULL)
+  if (a == NULL || a->ops == NULL || a->ops->deallocate == NULL) {
     return WRT_E_INVALID_ARG;
+  }
   return a->ops->deallocate(a, base, size);
 }
 
 inline wrt_status wrt_page_allocator_query(const wrt_page_allocator_t *a,
                                                    wrt_region_info_t *out) {
-  if (a == NULL || out == NULL || a->ops == NULL || a->ops->query == NULL)
+  if (a == NULL || out == NULL || a->ops == NULL || a->ops->query == NULL) {
     return WRT_E_INVALID_ARG;
+  }
   return a->ops->query(a, out);
 }
 

@@ -65,14 +65,16 @@ inline bool wrt_futex_compare_exchange(wrt_futex_t *f,
 
 inline wrt_status wrt_futex_wait(wrt_futex_t *f, uint32_t expected,
                                         uint64_t timeout_ns) {
-  if (f == NULL || f->ops == NULL || f->ops->wait == NULL)
+  if (f == NULL || f->ops == NULL || f->ops->wait == NULL) {
     return WRT_E_INVALID_ARG;
+  }
   return f->ops->wait(f, expected, timeout_ns);
 }
 
 inline wrt_status wrt_futex_wake(wrt_futex_t *f, uint32_t count) {
-  if (f == NULL || f->ops == NULL || f->ops->wake == NULL)
+  if (f == NULL || f->ops == NULL || f->ops->wake == NULL) {
     return WRT_E_INVALID_ARG;
+  }
   return f->ops->wake(f, count);
 }
 

@@ -41,8 +41,9 @@ static uint32_t zeros_crc(size_t len) {
 static wrt_status check_range(const wrt_provider_t *p, size_t offset,
                               size_t len) {
   size_t end;
-  if (wrt_size_add(offset, len, &end) != WRT_OK)
+  if (wrt_size_add(offset, len, &end) != WRT_OK) {
     return WRT_E_OVERFLOW;
+  }
   return wrt_range_within(offset, len, p->size) ? WRT_OK : WRT_E_INVALID_ARG;
 }
 
@@ -65,18 +66,23 @@ wrt_status wrt_provider_init(wrt_provider_t *p, uint8_t *base, size_t size,
   /* A mutex never initialised, or whose futex was destroyed since (the
    * futex's ops are then gone), is refused here rather than failing every
    * later call. */
-  if (p == NULL || !wrt_mutex_is_initialised(lock))
+  if (p == NULL || !wrt_mutex_is_initialised(lock)) {
     return WRT_E_INVALID_ARG;
+  }
   if (block_size < WRT_PROVIDER_MIN_BLOCK_SIZE ||
-      !wrt_size_is_aligned(block_size, block_size))
+      !wrt_size_is_aligned(block_size, block_size)) {
     return WRT_E_INVALID_ARG;
-  if (size > 0u && (base == NULL || block_checksums == NULL))
+  }
+  if (size > 0u && (base == NULL || block_checksums == NULL)) {
     return WRT_E_INVALID_ARG;
+  }
   needed = wrt_provider_blocks_for(size, block_size);
-  if (block_count < needed)
+  if (block_count < needed) {
     return WRT_E_INVALID_ARG;
-  while (((size_t)1 << shift) != block_size)
+  }
+  while (((size_t)1 << shift) != block_size) {
     shift++;
+  }
 
   p->base = base;
   p->size = size;
@@ -88,22 +94,25 @@ wrt_status wrt_provider_init(wrt_provider_t *p, uint8_t *base, size_t size,
   atomic_init(&p->verify_reads, false);
   atomic_init(&p->verify_writes, false);
   atomic_init(&p->first_bad_block, WRT_PROVIDER_NO_BAD_BLOCK);
-  for (size_t i = 0; i < needed; i++)
+  for (size_t i = 0; i < needed; i++) {
     p->checksums[i] = block_crc(p, i);
+  }
   p->lock = lock; /* last: marks the provider initialised */
   return WRT_OK;
 }
 
 wrt_status wrt_provider_set_verify_reads(wrt_provider_t *p, bool on) {
-  if (!initialised(p))
+  if (!initialised(p)) {
     return WRT_E_INVALID_ARG;
+  }
   atomic_store(&p->verify_reads, on);
   return WRT_OK;
 }
 
 wrt_status wrt_provider_set_verify_writes(wrt_provider_t *p, bool on) {
-  if (!initialised(p))
+  if (!initialised(p)) {
     return WRT_E_INVALID_ARG;
+  }
   atomic_store(&p->verify_writes, on);
   return WRT_OK;
 }
@@ -114,8 +123,9 @@ wrt_status wrt_provider_set_verify_writes(wrt_provider_t *p, bool on) {
 static wrt_status lock_range(wrt_provider_t *p, size_t offset, size_t len,
                              size_t *first, size_t *last) {
   wrt_status st = wrt_mutex_lock(p->lock);
-  if (st != WRT_OK)
+  if (st != WRT_OK) {
     return st;
+  }
   st = check_range(p, offset, len);
   if (st != WRT_OK) {
     (void)wrt_mutex_unlock(p->lock); /* the range error is what matters */
@@ -129,8 +139,9 @@ static wrt_status lock_range(wrt_provider_t *p, size_t offset, size_t len,
 /* len 0 is a no-op, but its offset is still checked (under the lock). */
 static wrt_status check_empty(wrt_provider_t *p, size_t offset) {
   wrt_status st = wrt_mutex_lock(p->lock), ust;
-  if (st != WRT_OK)
+  if (st != WRT_OK) {
     return st;
+  }
   st = check_range(p, offset, 0u);
   ust = wrt_mutex_unlock(p->lock);
   return st != WRT_OK ? st : ust;
@@ -183,16 +194,20 @@ wrt_status wrt_atomic_write(wrt_provider_t *p, size_t offset, const void *src,
   wrt_status st, ust;
   size_t first, last, end;
   const uint8_t *in = src;
-  if (!initialised(p) || (src == NULL && len > 0u))
+  if (!initialised(p) || (src == NULL && len > 0u)) {
     return WRT_E_INVALID_ARG;
-  if (len == 0u)
+  }
+  if (len == 0u) {
     return check_empty(p, offset);
+  }
   st = lock_range(p, offset, len, &first, &last);
-  if (st != WRT_OK)
+  if (st != WRT_OK) {
     return st;
+  }
   end = offset + len; /* checked in lock_range */
-  if (atomic_load(&p->verify_writes))
+  if (atomic_load(&p->verify_writes)) {
     st = verify_blocks(p, first, last);
+  }
   if (st == WRT_OK) {
     /* Partly written blocks (only the first and the last can be), from the
      * old and new bytes, before the copy changes the old ones. */
@@ -201,8 +216,9 @@ wrt_status wrt_atomic_write(wrt_provider_t *p, size_t offset, const void *src,
       size_t bend = bstart + block_len(p->size, i, p->block_shift, p->block_size);
       size_t ps = offset > bstart ? offset : bstart;
       size_t pe = end < bend ? end : bend;
-      if (ps == bstart && pe == bend)
+      if (ps == bstart && pe == bend) {
         continue; /* written whole: after the copy */
+      }
       p->checksums[i] ^= wrt_crc32c_zeros(
           delta_raw(p->base + ps, in + (ps - offset), pe - ps), bend - pe);
     }
@@ -210,8 +226,9 @@ wrt_status wrt_atomic_write(wrt_provider_t *p, size_t offset, const void *src,
     for (size_t i = first; i <= last; i++) {
       size_t bstart = i << p->block_shift;
       size_t blen = block_len(p->size, i, p->block_shift, p->block_size);
-      if (bstart >= offset && bstart + blen <= end)
+      if (bstart >= offset && bstart + blen <= end) {
         p->checksums[i] = wrt_crc32c(0u, p->base + bstart, blen);
+      }
     }
   }
   /* Data and checksums agree before the unlock; an unlock failure is the
@@ -224,17 +241,22 @@ wrt_status wrt_atomic_read(wrt_provider_t *p, size_t offset, void *dst,
                            size_t len) {
   wrt_status st, ust;
   size_t first, last;
-  if (!initialised(p) || (dst == NULL && len > 0u))
+  if (!initialised(p) || (dst == NULL && len > 0u)) {
     return WRT_E_INVALID_ARG;
-  if (len == 0u)
+  }
+  if (len == 0u) {
     return check_empty(p, offset);
+  }
   st = lock_range(p, offset, len, &first, &last);
-  if (st != WRT_OK)
+  if (st != WRT_OK) {
     return st;
-  if (atomic_load(&p->verify_reads))
+  }
+  if (atomic_load(&p->verify_reads)) {
     st = verify_blocks(p, first, last);
-  if (st == WRT_OK)
+  }
+  if (st == WRT_OK) {
     memmove(dst, p->base + offset, len);
+  }
   ust = wrt_mutex_unlock(p->lock);
   return st != WRT_OK ? st : ust;
 }
@@ -242,23 +264,28 @@ wrt_status wrt_atomic_read(wrt_provider_t *p, size_t offset, void *dst,
 wrt_status wrt_provider_verify(wrt_provider_t *p) {
   wrt_status st, ust;
   size_t count;
-  if (!initialised(p))
+  if (!initialised(p)) {
     return WRT_E_INVALID_ARG;
+  }
   st = wrt_mutex_lock(p->lock);
-  if (st != WRT_OK)
+  if (st != WRT_OK) {
     return st;
+  }
   count = wrt_provider_blocks_for(p->size, p->block_size);
-  if (count > 0u)
+  if (count > 0u) {
     st = verify_blocks(p, 0u, count - 1u);
-  if (st == WRT_OK)
+  }
+  if (st == WRT_OK) {
     atomic_store(&p->first_bad_block, WRT_PROVIDER_NO_BAD_BLOCK);
+  }
   ust = wrt_mutex_unlock(p->lock);
   return st != WRT_OK ? st : ust;
 }
 
 size_t wrt_provider_first_bad_block(const wrt_provider_t *p) {
-  if (p == NULL)
+  if (p == NULL) {
     return WRT_PROVIDER_NO_BAD_BLOCK;
+  }
   return atomic_load(&((wrt_provider_t *)p)->first_bad_block);
 }
 
@@ -270,11 +297,13 @@ wrt_status wrt_provider_resize(wrt_provider_t *p, uint8_t *new_base,
   uint32_t *sums;
   bool old_partial;
   if (!initialised(p) || (new_base == NULL && new_size > 0u) ||
-      (new_checksums == NULL && new_block_count != 0u))
+      (new_checksums == NULL && new_block_count != 0u)) {
     return WRT_E_INVALID_ARG;
+  }
   st = wrt_mutex_lock(p->lock);
-  if (st != WRT_OK)
+  if (st != WRT_OK) {
     return st;
+  }
   /* Checked under the lock: a concurrent resize may change them. */
   sums = new_checksums != NULL ? new_checksums : p->checksums;
   capacity = new_checksums != NULL ? new_block_count : p->block_count;
@@ -300,14 +329,16 @@ wrt_status wrt_provider_resize(wrt_provider_t *p, uint8_t *new_base,
     }
   }
   if (st == WRT_OK) {
-    if (sums != p->checksums && bytes > 0u)
+    if (sums != p->checksums && bytes > 0u) {
       memmove(sums, p->checksums, bytes);
+    }
     p->base = new_base;
     p->size = new_size;
     p->checksums = sums;
     p->block_count = capacity;
-    if (old_partial)
+    if (old_partial) {
       p->checksums[old_count - 1u] = block_crc(p, old_count - 1u);
+    }
     for (size_t i = old_count; i < new_count; i++) {
       size_t n = block_len(new_size, i, p->block_shift, p->block_size);
       p->checksums[i] = n == p->block_size ? p->zero_block_crc : zeros_crc(n);

@@ -7,19 +7,23 @@
 #include "wrt/memory.h"
 
 wrt_status wrt_size_add(size_t a, size_t b, size_t *out) {
-  if (out == NULL)
+  if (out == NULL) {
     return WRT_E_INVALID_ARG;
-  if (a > SIZE_MAX - b)
+  }
+  if (a > SIZE_MAX - b) {
     return WRT_E_OVERFLOW;
+  }
   *out = a + b;
   return WRT_OK;
 }
 
 wrt_status wrt_size_mul(size_t a, size_t b, size_t *out) {
-  if (out == NULL)
+  if (out == NULL) {
     return WRT_E_INVALID_ARG;
-  if (a != 0u && b > SIZE_MAX / a)
+  }
+  if (a != 0u && b > SIZE_MAX / a) {
     return WRT_E_OVERFLOW;
+  }
   *out = a * b;
   return WRT_OK;
 }
@@ -35,11 +39,13 @@ static bool is_power_of_two(size_t v) {
 wrt_status wrt_size_round_up(size_t value, size_t align, size_t *out) {
   size_t sum;
   wrt_status st;
-  if (out == NULL || !is_power_of_two(align))
+  if (out == NULL || !is_power_of_two(align)) {
     return WRT_E_INVALID_ARG;
+  }
   st = wrt_size_add(value, align - 1u, &sum);
-  if (st != WRT_OK)
+  if (st != WRT_OK) {
     return st;
+  }
   *out = sum & ~(align - 1u);
   return WRT_OK;
 }

@@ -16,10 +16,12 @@
 uint64_t wrt_clock_monotonic_ns(void) {
   struct timespec ts;
   uint64_t sec;
-  if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+  if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0) {
     return UINT64_MAX; /* not expected; makes timed waits expire, not hang */
+  }
   sec = (uint64_t)ts.tv_sec;
-  if (sec > (UINT64_MAX - 999999999u) / 1000000000u)
+  if (sec > (UINT64_MAX - 999999999u) / 1000000000u) {
     return UINT64_MAX;
+  }
   return sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }

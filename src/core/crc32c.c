@@ -384,8 +384,9 @@ static uint32_t load_le32(const uint8_t *p) {
 uint32_t wrt_crc32c_portable(uint32_t crc, const void *data, size_t len) {
   const uint8_t *p = data;
   uint32_t reg = ~crc;
-  if (len == 0u || p == NULL)
+  if (len == 0u || p == NULL) {
     return crc;
+  }
   /* Byte at a time up to 8-byte alignment: not needed for correctness (the
    * loads below are byte loads) but keeps the main loop on aligned words. */
   while (len > 0u && ((uintptr_t)p & 7u) != 0u) {
@@ -427,8 +428,9 @@ static const uint32_t x2n_table[31] = {
 static uint32_t multmodp(uint32_t a, uint32_t b) {
   uint32_t m = (uint32_t)1 << 31, p = 0;
   while (m != 0u) {
-    if ((a & m) != 0u)
+    if ((a & m) != 0u) {
       p ^= b;
+    }
     m >>= 1;
     b = (b & 1u) != 0u ? (b >> 1) ^ 0x82F63B78u : b >> 1;
   }
@@ -440,8 +442,9 @@ uint32_t wrt_crc32c_zeros_portable(uint32_t reg, size_t n) {
    * x^(8n) is the product of x^(2^k) over the bits k of 8n. */
   unsigned k = 3u; /* 8n = n * 2^3 */
   while (n != 0u) {
-    if ((n & 1u) != 0u)
+    if ((n & 1u) != 0u) {
       reg = multmodp(x2n_table[k % 31u], reg);
+    }
     n >>= 1;
     k++;
   }
@@ -458,10 +461,12 @@ uint32_t wrt_crc32c_zeros(uint32_t reg, size_t n) {
 }
 
 uint32_t wrt_crc32c(uint32_t crc, const void *data, size_t len) {
-  if (len == 0u || data == NULL)
+  if (len == 0u || data == NULL) {
     return crc;
-  if (wrt_crc32c_hw_available())
+  }
+  if (wrt_crc32c_hw_available()) {
     return wrt_crc32c_hw(crc, data, len);
+  }
   return wrt_crc32c_portable(crc, data, len);
 }
 

@@ -45,8 +45,9 @@ static uint32_t three_way(uint32_t crc0, const unsigned char *p, size_t chunk,
 uint32_t wrt_crc32c_hw(uint32_t crc, const void *data, size_t len) {
   const unsigned char *p = data;
   uint32_t reg = ~crc;
-  if (len == 0u || p == NULL)
+  if (len == 0u || p == NULL) {
     return crc;
+  }
   while (len > 0u && ((uintptr_t)p & 7u) != 0u) {
     reg = __crc32cb(reg, *p++);
     len--;

@@ -74,8 +74,9 @@ static int x86_features(void) {
   if (state == 0) {
     unsigned int eax = 0, ebx = 0, ecx = 0, edx = 0;
     state = 1;
-    if (__get_cpuid(1u, &eax, &ebx, &ecx, &edx) != 0 && (ecx & bit_SSE4_2) != 0u)
+    if (__get_cpuid(1u, &eax, &ebx, &ecx, &edx) != 0 && (ecx & bit_SSE4_2) != 0u) {
       state = (ecx & bit_PCLMUL) != 0u ? 3 : 2;
+    }
     atomic_store_explicit(&x86_state, state, memory_order_relaxed);
   }
   return state;
@@ -143,8 +144,9 @@ WRT_CRC32C_SSE42 uint32_t wrt_crc32c_x86_sse42(uint32_t crc, const void *data,
                                                size_t len) {
   const unsigned char *p = data;
   uint64_t reg = (uint32_t)~crc;
-  if (len == 0u || p == NULL)
+  if (len == 0u || p == NULL) {
     return crc;
+  }
   reg = align8(reg, &p, &len);
   while (len >= (size_t)3 * WRT_CRC32C_LONG) {
     reg = three_way(reg, p, WRT_CRC32C_LONG, wrt_crc32c_long_zeros);
@@ -229,8 +231,9 @@ WRT_CRC32C_PCLMUL uint32_t wrt_crc32c_x86_pclmul(uint32_t crc, const void *data,
                                                  size_t len) {
   const unsigned char *p = data;
   uint64_t reg = (uint32_t)~crc;
-  if (len == 0u || p == NULL)
+  if (len == 0u || p == NULL) {
     return crc;
+  }
   reg = align8(reg, &p, &len);
   /* Four tiers (blocks of 8 x 16448, 4096, 1024, 256 bytes), each spelled
    * out so that eight_way sees a constant chunk. */
@@ -425,8 +428,9 @@ WRT_CRC32C_PCLMUL uint32_t wrt_crc32c_x86_zeros(uint32_t reg, size_t n) {
 }
 
 uint32_t wrt_crc32c_hw(uint32_t crc, const void *data, size_t len) {
-  if (x86_features() == 3)
+  if (x86_features() == 3) {
     return wrt_crc32c_x86_pclmul(crc, data, len);
+  }
   return wrt_crc32c_x86_sse42(crc, data, len);
 }
 

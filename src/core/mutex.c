@@ -127,8 +127,9 @@ static void pass_on_wake(wrt_futex_t *f) {
 
 wrt_status wrt_mutex_init(wrt_mutex_t *m, wrt_futex_t *futex) {
   if (m == NULL || futex == NULL || futex->ops == NULL ||
-      futex->ops->wait == NULL || futex->ops->wake == NULL)
+      futex->ops->wait == NULL || futex->ops->wake == NULL) {
     return WRT_E_INVALID_ARG;
+  }
   wrt_futex_set(futex, UNLOCKED);
   m->futex = futex;
   m->spin = WRT_MUTEX_SPIN_PAUSES;
@@ -136,8 +137,9 @@ wrt_status wrt_mutex_init(wrt_mutex_t *m, wrt_futex_t *futex) {
 }
 
 wrt_status wrt_mutex_trylock(wrt_mutex_t *m) {
-  if (!valid(m))
+  if (!valid(m)) {
     return WRT_E_INVALID_ARG;
+  }
   return try_take(m->futex) ? WRT_OK : WRT_E_AGAIN;
 }
 
@@ -195,23 +197,29 @@ static wrt_status lock_slow(wrt_mutex_t *m, uint64_t deadline) {
 }
 
 wrt_status wrt_mutex_lock(wrt_mutex_t *m) {
-  if (!valid(m))
+  if (!valid(m)) {
     return WRT_E_INVALID_ARG;
-  if (try_take(m->futex))
+  }
+  if (try_take(m->futex)) {
     return WRT_OK;
+  }
   return lock_slow(m, UINT64_MAX);
 }
 
 wrt_status wrt_mutex_lock_timeout(wrt_mutex_t *m, uint64_t timeout_ns) {
   uint64_t now;
-  if (!valid(m))
+  if (!valid(m)) {
     return WRT_E_INVALID_ARG;
-  if (try_take(m->futex))
+  }
+  if (try_take(m->futex)) {
     return WRT_OK;
-  if (timeout_ns == WRT_WAIT_FOREVER)
+  }
+  if (timeout_ns == WRT_WAIT_FOREVER) {
     return lock_slow(m, UINT64_MAX);
-  if (timeout_ns == 0u)
+  }
+  if (timeout_ns == 0u) {
     return WRT_E_TIMEOUT;
+  }
   now = wrt_clock_monotonic_ns();
   /* A deadline past the clock's range is "forever" in practice (584 years),
    * but keep it finite: UINT64_MAX - 1. */
@@ -221,19 +229,22 @@ wrt_status wrt_mutex_lock_timeout(wrt_mutex_t *m, uint64_t timeout_ns) {
 
 wrt_status wrt_mutex_unlock(wrt_mutex_t *m) {
   uint32_t old;
-  if (!valid(m))
+  if (!valid(m)) {
     return WRT_E_INVALID_ARG;
+  }
   old = atomic_exchange(&m->futex->value, UNLOCKED);
-  if (old == UNLOCKED)
+  if (old == UNLOCKED) {
     return WRT_E_STATE; /* exchanged 0 for 0: nothing changed */
+  }
   if (old == CONTENDED) {
     wrt_status st = wrt_futex_wake_one(m->futex);
-    if (st != WRT_OK)
+    if (st != WRT_OK) {
       return st; /* The mutex is released but the waiters were not told: they
                     sleep until a timeout or until a later unlock finds the
                     word CONTENDED, which needs another thread to contend.
                     The caller must treat this status as fatal for the
                     waiters' progress (mutex.h). */
+    }
   }
   return WRT_OK;
 }

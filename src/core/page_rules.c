@@ -102,39 +102,46 @@ wrt_status wrt_page_check_allocate(uint32_t initial_pages, uint32_t maximum_page
 
 wrt_status wrt_page_check_grow(uint32_t pages, uint32_t max_pages, uint32_t current_pages,
                                uint32_t additional_pages) {
-  if (current_pages != pages)
+  if (current_pages != pages) {
     return WRT_E_INVALID_ARG;
-  if (pages > max_pages || additional_pages > max_pages - pages)
+  }
+  if (pages > max_pages || additional_pages > max_pages - pages) {
     return WRT_E_LIMIT;
+  }
   return WRT_OK;
 }
 
 wrt_status wrt_page_check_protect(size_t offset, size_t len, size_t os_page,
                                   wrt_mem_access access) {
-  if (access != WRT_MEM_NONE && access != WRT_MEM_READ && access != WRT_MEM_READ_WRITE)
+  if (access != WRT_MEM_NONE && access != WRT_MEM_READ && access != WRT_MEM_READ_WRITE) {
     return WRT_E_INVALID_ARG;
-  if (len == 0u || !wrt_size_is_aligned(offset, os_page) || !wrt_size_is_aligned(len, os_page))
+  }
+  if (len == 0u || !wrt_size_is_aligned(offset, os_page) || !wrt_size_is_aligned(len, os_page)) {
     return WRT_E_INVALID_ARG;
+  }
   return WRT_OK;
 }
 
 static uint32_t clamp_u32(uint32_t v, uint32_t lo, uint32_t hi) {
-  if (v > hi)
+  if (v > hi) {
     v = hi;
+  }
   return v < lo ? lo : v;
 }
 
 uint32_t wrt_page_reservation(wrt_growth_strategy growth, uint32_t reserve_pages,
                               uint32_t pages, uint32_t max_pages) {
-  if (growth == WRT_GROW_EXACT)
+  if (growth == WRT_GROW_EXACT) {
     return pages;
+  }
   return clamp_u32(reserve_pages == 0u ? max_pages : reserve_pages, pages, max_pages);
 }
 
 uint32_t wrt_page_moved_reservation(wrt_growth_strategy growth, uint32_t old_reserve,
                                     uint32_t new_pages, uint32_t max_pages) {
-  if (growth == WRT_GROW_EXACT)
+  if (growth == WRT_GROW_EXACT) {
     return new_pages;
+  }
   uint32_t doubled = old_reserve > UINT32_MAX / 2u ? UINT32_MAX : old_reserve * 2u;
   return clamp_u32(doubled, new_pages, max_pages);
 }

@@ -112,14 +112,17 @@ wrt_linux_allocator_config_t wrt_linux_allocator_config_default(void) {
 
 wrt_status wrt_linux_allocator_init(wrt_linux_allocator_t *a,
                                     const wrt_linux_allocator_config_t *cfg) {
-  if (a == NULL || cfg == NULL)
+  if (a == NULL || cfg == NULL) {
     return WRT_E_INVALID_ARG;
+  }
   /* Re-initialising a live allocator would forget its mapping. */
-  if (a->base.ops == &linux_allocator_ops && a->allocated)
+  if (a->base.ops == &linux_allocator_ops && a->allocated) {
     return WRT_E_STATE;
+  }
   long page = sysconf(_SC_PAGESIZE);
-  if (page <= 0)
+  if (page <= 0) {
     return WRT_E_OS;
+  }
   size_t os_page = (size_t)page;
   /* cfg may point into *a (init(&a, &a.config)): copy it before clearing. */
   wrt_linux_allocator_config_t config = *cfg;
@@ -137,8 +140,9 @@ wrt_status wrt_linux_allocator_init(wrt_linux_allocator_t *a,
 }
 
 void wrt_linux_allocator_destroy(wrt_linux_allocator_t *a) {
-  if (a == NULL || a->base.ops != &linux_allocator_ops)
+  if (a == NULL || a->base.ops != &linux_allocator_ops) {
     return;
+  }
   /* munmap of a mapping we made fails only for a corrupted object; a void
    * function cannot report it, and the header promises a zeroed object. */
   if (a->allocated) {
@@ -148,8 +152,9 @@ void wrt_linux_allocator_destroy(wrt_linux_allocator_t *a) {
 }
 
 wrt_page_allocator_t *wrt_linux_allocator_base(wrt_linux_allocator_t *a) {
-  if (a == NULL || a->base.ops != &linux_allocator_ops)
+  if (a == NULL || a->base.ops != &linux_allocator_ops) {
     return NULL;
+  }
   return &a->base;
 }
 
@@ -173,8 +178,9 @@ static wrt_status map_region(wrt_linux_allocator_t *a, uint32_t reserve_pages,
   }
   wrt_page_guards(&rules, reserve_bytes, &before, &after);
   void *p = mmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  if (p == MAP_FAILED)
+  if (p == MAP_FAILED) {
     return os_failure(a, errno);
+  }
   /* wrt_page_mapping_bytes left WRT_WASM_PAGE_SIZE - os_page of slack after
    * the leading guard, so the aligned base, its reservation (at least one
    * OS page) and the trailing guard all lie inside the mapping. */
@@ -207,21 +213,25 @@ static wrt_status la_allocate(wrt_page_allocator_t *self, uint32_t initial_pages
                               uint32_t maximum_pages, uint8_t **base, size_t *size) {
   wrt_linux_allocator_t *a = from_base(self);
   uint32_t max;
-  if (base == NULL || size == NULL)
+  if (base == NULL || size == NULL) {
     return WRT_E_INVALID_ARG;
+  }
   wrt_status st = wrt_page_check_allocate(initial_pages, maximum_pages, a->config.max_pages,
                                           a->config.memory64, &max);
-  if (st != WRT_OK)
+  if (st != WRT_OK) {
     return st;
-  if (a->allocated)
+  }
+  if (a->allocated) {
     return WRT_E_STATE;
+  }
   region_t r;
   st = map_region(a,
                   wrt_page_reservation(a->config.growth, a->config.reserve_pages,
                                        initial_pages, max),
                   initial_pages, &r);
-  if (st != WRT_OK)
+  if (st != WRT_OK) {
     return st;
+  }
   adopt_region(a, &r, initial_pages);
   a->max_pages = max;
   a->allocated = true;
@@ -239,14 +249,16 @@ static wrt_status relocate(wrt_linux_allocator_t *a, uint32_t new_pages) {
   region_t r;
   /* Pages made inaccessible by protect() cannot be copied, and their
    * protection could not be restored on failure: refuse rather than half-do. */
-  if (a->protect_changed)
+  if (a->protect_changed) {
     return WRT_E_STATE;
+  }
   uint32_t old_reserve = (uint32_t)(a->reserved_size / WRT_WASM_PAGE_SIZE);
   wrt_status st = map_region(
       a, wrt_page_moved_reservation(a->config.growth, old_reserve, new_pages, a->max_pages),
       new_pages, &r);
-  if (st != WRT_OK)
+  if (st != WRT_OK) {
     return st;
+  }
   (void)memcpy(r.base, a->mem_base, a->mem_size);
   region_t old = {a->map_addr, a->map_len, a->mem_base, a->reserved_size};
   uint32_t old_pages = a->pages;
@@ -265,31 +277,37 @@ static wrt_status relocate(wrt_linux_allocator_t *a, uint32_t new_pages) {
 static wrt_status la_grow(wrt_page_allocator_t *self, uint32_t current_pages,
                           uint32_t additional_pages, uint8_t **base, size_t *size) {
   wrt_linux_allocator_t *a = from_base(self);
-  if (base == NULL || size == NULL)
+  if (base == NULL || size == NULL) {
     return WRT_E_INVALID_ARG;
-  if (!a->allocated)
+  }
+  if (!a->allocated) {
     return WRT_E_STATE;
+  }
   wrt_status st = wrt_page_check_grow(a->pages, a->max_pages, current_pages, additional_pages);
-  if (st != WRT_OK)
+  if (st != WRT_OK) {
     return st;
+  }
   if (additional_pages != 0u) {
     uint32_t new_pages = a->pages + additional_pages;
     size_t new_size;
     st = wrt_pages_to_bytes(new_pages, &new_size);
-    if (st != WRT_OK)
+    if (st != WRT_OK) {
       return st;
+    }
     if (new_size > a->reserved_size) {
       /* Moving would change the base a runtime may have cached. */
       if (a->config.no_move) {
         return WRT_E_LIMIT;
       }
       st = relocate(a, new_pages);
-      if (st != WRT_OK)
+      if (st != WRT_OK) {
         return st;
+      }
     } else {
       if (mprotect(a->mem_base + a->mem_size, new_size - a->mem_size,
-                   PROT_READ | PROT_WRITE) != 0)
+                   PROT_READ | PROT_WRITE) != 0) {
         return os_failure(a, errno);
+      }
       a->pages = new_pages;
       a->mem_size = new_size;
       publish(a);
@@ -304,21 +322,26 @@ static wrt_status la_protect(wrt_page_allocator_t *self, size_t offset, size_t l
                              wrt_mem_access access) {
   wrt_linux_allocator_t *a = from_base(self);
   wrt_status st = wrt_page_check_protect(offset, len, a->os_page, access);
-  if (st != WRT_OK)
+  if (st != WRT_OK) {
     return st;
+  }
   int prot = access == WRT_MEM_NONE   ? PROT_NONE
              : access == WRT_MEM_READ ? PROT_READ
                                       : PROT_READ | PROT_WRITE;
-  if (!a->allocated)
+  if (!a->allocated) {
     return WRT_E_STATE;
-  if (!wrt_range_within(offset, len, a->mem_size))
+  }
+  if (!wrt_range_within(offset, len, a->mem_size)) {
     return WRT_E_INVALID_ARG;
-  if (mprotect(a->mem_base + offset, len, prot) != 0)
+  }
+  if (mprotect(a->mem_base + offset, len, prot) != 0) {
     return os_failure(a, errno);
-  if (access != WRT_MEM_READ_WRITE)
+  }
+  if (access != WRT_MEM_READ_WRITE) {
     a->protect_changed = true;
-  else if (offset == 0u && len == a->mem_size)
+  } else if (offset == 0u && len == a->mem_size) {
     a->protect_changed = false;
+  }
   return WRT_OK;
 }
 

@@ -43,8 +43,9 @@ static uint64_t monotonic_ns(void) {
 }
 
 wrt_status wrt_linux_futex_init(wrt_linux_futex_t *f, uint32_t initial_value) {
-  if (f == NULL)
+  if (f == NULL) {
     return WRT_E_INVALID_ARG;
+  }
   /* Live (initialised, not destroyed): a thread may be waiting on the word,
    * and rewriting it would race with the waiter's read (issue 15). */
   if (f->base.ops == &linux_futex_ops) {
@@ -57,14 +58,16 @@ wrt_status wrt_linux_futex_init(wrt_linux_futex_t *f, uint32_t initial_value) {
 }
 
 void wrt_linux_futex_destroy(wrt_linux_futex_t *f) {
-  if (f == NULL)
+  if (f == NULL) {
     return;
+  }
   f->base.ops = NULL;
 }
 
 wrt_futex_t *wrt_linux_futex_base(wrt_linux_futex_t *f) {
-  if (f == NULL || f->base.ops != &linux_futex_ops)
+  if (f == NULL || f->base.ops != &linux_futex_ops) {
     return NULL;
+  }
   return &f->base;
 }
 
@@ -73,24 +76,28 @@ static wrt_status lf_wait(wrt_futex_t *self, uint32_t expected, uint64_t timeout
   bool forever = timeout_ns == WRT_WAIT_FOREVER;
   uint64_t start = forever ? 0u : monotonic_ns();
   /* A deadline past the clock's range is as good as forever. */
-  if (!forever && timeout_ns > UINT64_MAX - start)
+  if (!forever && timeout_ns > UINT64_MAX - start) {
     forever = true;
+  }
   uint64_t deadline = forever ? 0u : start + timeout_ns;
   for (;;) {
-    if (atomic_load(&self->value) != expected)
+    if (atomic_load(&self->value) != expected) {
       return WRT_E_AGAIN;
+    }
     struct timespec ts, *tsp = NULL;
     if (!forever) {
       uint64_t now = monotonic_ns();
-      if (now >= deadline)
+      if (now >= deadline) {
         return WRT_E_TIMEOUT;
+      }
       uint64_t left = deadline - now;
       ts.tv_sec = (time_t)(left / NS_PER_S);
       ts.tv_nsec = (long)(left % NS_PER_S);
       tsp = &ts;
     }
-    if (futex_call(self, FUTEX_WAIT_PRIVATE, expected, tsp) == 0)
+    if (futex_call(self, FUTEX_WAIT_PRIVATE, expected, tsp) == 0) {
       return WRT_OK;
+    }
     int err = errno;
     switch (err) {
     case EAGAIN: return WRT_E_AGAIN;
@@ -103,8 +110,9 @@ static wrt_status lf_wait(wrt_futex_t *self, uint32_t expected, uint64_t timeout
 
 static wrt_status lf_wake(wrt_futex_t *self, uint32_t count) {
   wrt_linux_futex_t *f = from_base(self);
-  if (count == 0u)
+  if (count == 0u) {
     return WRT_E_INVALID_ARG;
+  }
   uint32_t n = count > (uint32_t)INT_MAX ? (uint32_t)INT_MAX : count;
   if (futex_call(self, FUTEX_WAKE_PRIVATE, n, NULL) < 0) {
     atomic_store(&f->last_os_error, errno);

@@ -58,24 +58,27 @@ static const wrt_page_allocator_ops_t qnx_ops;
  * available / couldn't lock" (mmap, QNX C Library Reference). */
 static wrt_status os_fail(wrt_qnx_allocator_t *a, int err) {
   a->last_os_error = err;
-  if (err == ENOMEM || err == EAGAIN)
+  if (err == ENOMEM || err == EAGAIN) {
     return WRT_E_NO_MEMORY;
+  }
   return WRT_E_OS;
 }
 
 /* ---- partition ----------------------------------------------------------- */
 
 wrt_status wrt_qnx_partition_init(wrt_qnx_partition_t *p, size_t limit_bytes) {
-  if (p == NULL || limit_bytes == 0u)
+  if (p == NULL || limit_bytes == 0u) {
     return WRT_E_INVALID_ARG;
+  }
   p->limit = limit_bytes;
   atomic_init(&p->used, (size_t)0);
   return WRT_OK;
 }
 
 size_t wrt_qnx_partition_used(const wrt_qnx_partition_t *p) {
-  if (p == NULL)
+  if (p == NULL) {
     return 0u;
+  }
   /* Loading through a pointer to const: allowed since C17 (DR 459), and
    * gcc and clang (qcc is gcc) accept it in C11 mode; no cast removing
    * const (MISRA 11.8). */
@@ -88,21 +91,24 @@ size_t wrt_qnx_partition_limit(const wrt_qnx_partition_t *p) {
 
 /* Compare-and-swap so that concurrent charges never pass the limit. */
 static wrt_status partition_charge(wrt_qnx_partition_t *p, size_t bytes) {
-  if (p == NULL || bytes == 0u)
+  if (p == NULL || bytes == 0u) {
     return WRT_OK;
+  }
   size_t cur = atomic_load_explicit(&p->used, memory_order_relaxed);
   size_t next;
   do {
-    if (wrt_size_add(cur, bytes, &next) != WRT_OK || next > p->limit)
+    if (wrt_size_add(cur, bytes, &next) != WRT_OK || next > p->limit) {
       return WRT_E_LIMIT;
+    }
   } while (!atomic_compare_exchange_weak_explicit(
       &p->used, &cur, next, memory_order_acq_rel, memory_order_relaxed));
   return WRT_OK;
 }
 
 static void partition_refund(wrt_qnx_partition_t *p, size_t bytes) {
-  if (p != NULL && bytes != 0u)
+  if (p != NULL && bytes != 0u) {
     atomic_fetch_sub_explicit(&p->used, bytes, memory_order_acq_rel);
+  }
 }
 
 /* ---- mappings ------------------------------------------------------------ */
@@ -161,8 +167,9 @@ static wrt_status region_reserve(wrt_qnx_allocator_t *a, size_t reserved,
   wrt_page_guards(&rules, reserved, &guard, &after);
   void *p = mmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANON | MAP_LAZY,
                  WRT_QNX_NOFD, 0);
-  if (p == MAP_FAILED)
+  if (p == MAP_FAILED) {
     return os_fail(a, errno);
+  }
   uint8_t *start = (uint8_t *)p + guard;
   size_t misalign = (size_t)((uintptr_t)start & (WRT_WASM_PAGE_SIZE - 1u));
   r->map_addr = (uint8_t *)p;
@@ -175,8 +182,9 @@ static wrt_status region_reserve(wrt_qnx_allocator_t *a, size_t reserved,
 
 /* munmap: the whole mapping, guards and reservation (munmap). */
 static wrt_status unmap(wrt_qnx_allocator_t *a, uint8_t *addr, size_t len) {
-  if (munmap(addr, len) != 0)
+  if (munmap(addr, len) != 0) {
     return os_fail(a, errno);
+  }
   return WRT_OK;
 }
 
@@ -184,10 +192,11 @@ static wrt_status unmap(wrt_qnx_allocator_t *a, uint8_t *addr, size_t len) {
  * reported, a failing munmap is kept in last_os_error. */
 static void unmap_quietly(wrt_qnx_allocator_t *a, const qnx_region_t *r) {
   int saved = a->last_os_error;
-  if (munmap(r->map_addr, r->map_len) != 0)
+  if (munmap(r->map_addr, r->map_len) != 0) {
     a->last_os_error = errno;
-  else
+  } else {
     a->last_os_error = saved;
+  }
 }
 
 /* typed memory: a missing pool or no typed-memory support is UNSUPPORTED. */
@@ -200,8 +209,9 @@ static wrt_status typed_open(wrt_qnx_allocator_t *a, int *fd) {
   if (f < 0) {
     int err = errno;
     a->last_os_error = err;
-    if (err == ENOENT || err == ENOSYS || err == ENOTSUP)
+    if (err == ENOENT || err == ENOSYS || err == ENOTSUP) {
       return WRT_E_UNSUPPORTED;
+    }
     return os_fail(a, err);
   }
   *fd = f;
@@ -213,8 +223,9 @@ static wrt_status typed_open(wrt_qnx_allocator_t *a, int *fd) {
  * error the descriptor's state is unspecified and a retry could close a
  * descriptor another thread just opened. */
 static void typed_close(wrt_qnx_allocator_t *a, int fd) {
-  if (close(fd) != 0)
+  if (close(fd) != 0) {
     a->last_os_error = errno;
+  }
 }
 
 /* After a failed MAP_FIXED mmap, POSIX allows "some of the mappings in the
@@ -323,14 +334,17 @@ wrt_qnx_allocator_config_t wrt_qnx_allocator_config_default(void) {
 
 wrt_status wrt_qnx_allocator_init(wrt_qnx_allocator_t *a,
                                   const wrt_qnx_allocator_config_t *cfg) {
-  if (a == NULL || cfg == NULL)
+  if (a == NULL || cfg == NULL) {
     return WRT_E_INVALID_ARG;
+  }
   /* Re-initialising a live allocator would forget its mapping and its
    * partition charge: destroy it first. */
-  if (a->base.ops == &qnx_ops && a->allocated)
+  if (a->base.ops == &qnx_ops && a->allocated) {
     return WRT_E_STATE;
-  if (cfg->typed_memory != NULL && cfg->typed_memory[0] == '\0')
+  }
+  if (cfg->typed_memory != NULL && cfg->typed_memory[0] == '\0') {
     return WRT_E_INVALID_ARG;
+  }
   /* MAP_LAZY on typed memory is EINVAL (vmm_mmap.c:155) and typed mappings
    * are locked (7.1 System Architecture, "Locking memory"): a lazy typed
    * allocator could never commit, so the combination is refused here
@@ -341,8 +355,9 @@ wrt_status wrt_qnx_allocator_init(wrt_qnx_allocator_t *a,
   /* The page size is a run-time value on aarch64 (7.1, 8.0): sysconf
    * (_SC_PAGESIZE) (sysconf, QNX C Library Reference). */
   long page = sysconf(_SC_PAGESIZE);
-  if (page <= 0)
+  if (page <= 0) {
     return WRT_E_OS;
+  }
   size_t os_page = (size_t)page;
   /* Also checks that the largest mapping this config can ask for is
    * computable (OVERFLOW). */
@@ -362,8 +377,9 @@ wrt_status wrt_qnx_allocator_init(wrt_qnx_allocator_t *a,
      * rather than at the first grow. */
     int fd;
     st = typed_open(&fresh, &fd);
-    if (st != WRT_OK)
+    if (st != WRT_OK) {
       return st;
+    }
     typed_close(&fresh, fd);
   }
   wrt_region_latch_init(&fresh.latch);
@@ -372,14 +388,16 @@ wrt_status wrt_qnx_allocator_init(wrt_qnx_allocator_t *a,
 }
 
 void wrt_qnx_allocator_destroy(wrt_qnx_allocator_t *a) {
-  if (a == NULL || a->base.ops != &qnx_ops)
+  if (a == NULL || a->base.ops != &qnx_ops) {
     return;
+  }
   int last = a->last_os_error;
   if (a->allocated) {
     /* A failing munmap leaves the mapping behind, but the object forgets it
      * either way; the errno is all that can be reported. */
-    if (munmap(a->map_addr, a->map_len) != 0)
+    if (munmap(a->map_addr, a->map_len) != 0) {
       last = errno;
+    }
     partition_refund(a->config.partition, a->charged);
   }
   (void)memset(a, 0, sizeof *a);
@@ -387,8 +405,9 @@ void wrt_qnx_allocator_destroy(wrt_qnx_allocator_t *a) {
 }
 
 wrt_page_allocator_t *wrt_qnx_allocator_base(wrt_qnx_allocator_t *a) {
-  if (a == NULL || a->base.ops != &qnx_ops)
+  if (a == NULL || a->base.ops != &qnx_ops) {
     return NULL;
+  }
   return &a->base;
 }
 
@@ -487,8 +506,9 @@ wrt_qnx_allocator_builder_with_memory64(wrt_qnx_allocator_builder_t b, bool memo
 
 wrt_status wrt_qnx_allocator_build(const wrt_qnx_allocator_builder_t *b,
                                    wrt_qnx_allocator_t *out) {
-  if (b == NULL || out == NULL)
+  if (b == NULL || out == NULL) {
     return WRT_E_INVALID_ARG;
+  }
   return wrt_qnx_allocator_init(out, &b->config);
 }
 
@@ -506,21 +526,26 @@ static wrt_status region_create(wrt_qnx_allocator_t *a, uint32_t pages,
                                 qnx_region_t *r) {
   size_t size, reserved;
   wrt_status st = wrt_pages_to_bytes(pages, &size);
-  if (st == WRT_OK)
+  if (st == WRT_OK) {
     st = wrt_pages_to_bytes(reserve_pages, &reserved);
-  if (st != WRT_OK)
+  }
+  if (st != WRT_OK) {
     return st;
+  }
   st = partition_charge(a->config.partition, charge);
-  if (st != WRT_OK)
+  if (st != WRT_OK) {
     return st;
+  }
   st = region_reserve(a, reserved, r);
   if (st == WRT_OK) {
     st = commit(a, r->base, size);
-    if (st != WRT_OK)
+    if (st != WRT_OK) {
       unmap_quietly(a, r);
+    }
   }
-  if (st != WRT_OK)
+  if (st != WRT_OK) {
     partition_refund(a->config.partition, charge);
+  }
   return st;
 }
 
@@ -530,24 +555,29 @@ static wrt_status qnx_allocate(wrt_page_allocator_t *self,
                                uint8_t **base, size_t *size) {
   wrt_qnx_allocator_t *a = self_of(self);
   uint32_t max;
-  if (base == NULL || size == NULL)
+  if (base == NULL || size == NULL) {
     return WRT_E_INVALID_ARG;
+  }
   wrt_status st = wrt_page_check_allocate(initial_pages, maximum_pages, a->config.max_pages,
                                           a->config.memory64, &max);
-  if (st != WRT_OK)
+  if (st != WRT_OK) {
     return st;
-  if (a->allocated)
+  }
+  if (a->allocated) {
     return WRT_E_STATE;
+  }
   uint32_t reserve =
       wrt_page_reservation(a->config.growth, a->config.reserve_pages, initial_pages, max);
   size_t bytes;
   st = wrt_pages_to_bytes(initial_pages, &bytes);
-  if (st != WRT_OK)
+  if (st != WRT_OK) {
     return st;
+  }
   qnx_region_t r;
   st = region_create(a, initial_pages, reserve, bytes, &r);
-  if (st != WRT_OK)
+  if (st != WRT_OK) {
     return st;
+  }
   a->map_addr = r.map_addr;
   a->map_len = r.map_len;
   a->mem_base = r.base;
@@ -568,13 +598,16 @@ static wrt_status qnx_grow(wrt_page_allocator_t *self, uint32_t current_pages,
                            uint32_t additional_pages, uint8_t **base,
                            size_t *size) {
   wrt_qnx_allocator_t *a = self_of(self);
-  if (base == NULL || size == NULL)
+  if (base == NULL || size == NULL) {
     return WRT_E_INVALID_ARG;
-  if (!a->allocated)
+  }
+  if (!a->allocated) {
     return WRT_E_STATE;
+  }
   wrt_status st = wrt_page_check_grow(a->pages, a->max_pages, current_pages, additional_pages);
-  if (st != WRT_OK)
+  if (st != WRT_OK) {
     return st;
+  }
   if (additional_pages == 0u) {
     *base = a->mem_base;
     *size = a->mem_size;
@@ -583,8 +616,9 @@ static wrt_status qnx_grow(wrt_page_allocator_t *self, uint32_t current_pages,
   uint32_t new_pages = current_pages + additional_pages;
   size_t new_size;
   st = wrt_pages_to_bytes(new_pages, &new_size);
-  if (st != WRT_OK)
+  if (st != WRT_OK) {
     return st;
+  }
   size_t delta = new_size - a->mem_size;
 
   bool in_place = a->config.growth == WRT_GROW_RESERVE && new_size <= a->reserved_size;
@@ -595,8 +629,9 @@ static wrt_status qnx_grow(wrt_page_allocator_t *self, uint32_t current_pages,
   if (in_place) {
     /* In place: the base never moves inside the reservation. */
     st = partition_charge(a->config.partition, delta);
-    if (st != WRT_OK)
+    if (st != WRT_OK) {
       return st;
+    }
     st = commit(a, a->mem_base + a->mem_size, delta);
     if (st != WRT_OK) {
       partition_refund(a->config.partition, delta);
@@ -605,17 +640,20 @@ static wrt_status qnx_grow(wrt_page_allocator_t *self, uint32_t current_pages,
   } else {
     /* QNX has no mremap: allocate new, copy, free old (the seed's answer).
      * Copying reads every byte, so access must not be narrowed. */
-    if (a->protect_changed)
+    if (a->protect_changed) {
       return WRT_E_STATE;
+    }
     uint32_t reserve = wrt_page_moved_reservation(
         a->config.growth, (uint32_t)(a->reserved_size / WRT_WASM_PAGE_SIZE), new_pages,
         a->max_pages);
     qnx_region_t r;
     st = region_create(a, new_pages, reserve, delta, &r);
-    if (st != WRT_OK)
+    if (st != WRT_OK) {
       return st;
-    if (a->mem_size != 0u)
+    }
+    if (a->mem_size != 0u) {
       (void)memcpy(r.base, a->mem_base, a->mem_size);
+    }
     /* Publish the new region before the old one goes, so that a query
      * never reports an unmapped span. */
     qnx_region_t old = {a->map_addr, a->map_len, a->mem_base};
@@ -654,12 +692,15 @@ static wrt_status qnx_grow(wrt_page_allocator_t *self, uint32_t current_pages,
 static wrt_status check_range(const wrt_qnx_allocator_t *a, size_t offset,
                               size_t len) {
   wrt_status st = wrt_page_check_protect(offset, len, a->os_page, WRT_MEM_READ_WRITE);
-  if (st != WRT_OK)
+  if (st != WRT_OK) {
     return st;
-  if (!a->allocated)
+  }
+  if (!a->allocated) {
     return WRT_E_STATE;
-  if (!wrt_range_within(offset, len, a->mem_size))
+  }
+  if (!wrt_range_within(offset, len, a->mem_size)) {
     return WRT_E_INVALID_ARG;
+  }
   return WRT_OK;
 }
 
@@ -681,11 +722,13 @@ static wrt_status qnx_protect(wrt_page_allocator_t *self, size_t offset,
     return WRT_E_INVALID_ARG;
   }
   wrt_status st = check_range(a, offset, len);
-  if (st != WRT_OK)
+  if (st != WRT_OK) {
     return st;
+  }
   /* mprotect: change the access of whole pages of a mapping (mprotect). */
-  if (mprotect(a->mem_base + offset, len, prot) != 0)
+  if (mprotect(a->mem_base + offset, len, prot) != 0) {
     return os_fail(a, errno);
+  }
   if (access != WRT_MEM_READ_WRITE) {
     a->protect_changed = true;
   } else if (offset == 0u && len == a->mem_size) {
@@ -737,13 +780,16 @@ static const wrt_page_allocator_ops_t qnx_ops = {
 
 wrt_status wrt_qnx_allocator_discard(wrt_qnx_allocator_t *a, size_t offset,
                                      size_t len) {
-  if (a == NULL || a->base.ops != &qnx_ops)
+  if (a == NULL || a->base.ops != &qnx_ops) {
     return WRT_E_INVALID_ARG;
+  }
   wrt_status st = check_range(a, offset, len);
-  if (st != WRT_OK)
+  if (st != WRT_OK) {
     return st;
-  if (a->config.typed_memory != NULL)
+  }
+  if (a->config.typed_memory != NULL) {
     return WRT_E_UNSUPPORTED;
+  }
   /* Every anonymous committed page lies in the MAP_LAZY reservation
    * (commit() only mprotects it), in both modes. POSIX_MADV_DISCARD_NP
    * (7.0+): "discard the backing store for lazy private mappings (similar

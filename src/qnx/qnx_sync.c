@@ -136,10 +136,11 @@ static wrt_qnx_futex_t *from_base(wrt_futex_t *self) {
 
 static void list_append(wrt_qnx_futex_t *f, wrt_qnx_futex_waiter_t *n) {
   n->next = NULL;
-  if (f->tail != NULL)
+  if (f->tail != NULL) {
     f->tail->next = n;
-  else
+  } else {
     f->head = n;
+  }
   f->tail = n;
 }
 
@@ -153,27 +154,31 @@ static void list_insert_by_priority(wrt_qnx_futex_t *f, wrt_qnx_futex_waiter_t *
     it = it->next;
   }
   n->next = it;
-  if (prev != NULL)
+  if (prev != NULL) {
     prev->next = n;
-  else
+  } else {
     f->head = n;
-  if (it == NULL)
+  }
+  if (it == NULL) {
     f->tail = n;
+  }
 }
 
 static void list_push_front(wrt_qnx_futex_t *f, wrt_qnx_futex_waiter_t *n) {
   n->next = f->head;
   f->head = n;
-  if (f->tail == NULL)
+  if (f->tail == NULL) {
     f->tail = n;
+  }
 }
 
 static wrt_qnx_futex_waiter_t *list_pop_front(wrt_qnx_futex_t *f) {
   wrt_qnx_futex_waiter_t *n = f->head;
   if (n != NULL) {
     f->head = n->next;
-    if (f->head == NULL)
+    if (f->head == NULL) {
       f->tail = NULL;
+    }
     n->next = NULL;
   }
   return n;
@@ -183,12 +188,14 @@ static void list_remove(wrt_qnx_futex_t *f, wrt_qnx_futex_waiter_t *n) {
   wrt_qnx_futex_waiter_t *prev = NULL;
   for (wrt_qnx_futex_waiter_t *it = f->head; it != NULL; prev = it, it = it->next) {
     if (it == n) {
-      if (prev != NULL)
+      if (prev != NULL) {
         prev->next = n->next;
-      else
+      } else {
         f->head = n->next;
-      if (f->tail == n)
+      }
+      if (f->tail == n) {
         f->tail = prev;
+      }
       n->next = NULL;
       return;
     }
