@@ -13,6 +13,7 @@ set(CMAKE_SYSTEM_NAME Linux)
 set(CMAKE_SYSTEM_PROCESSOR aarch64)
 
 set(CMAKE_C_COMPILER aarch64-linux-gnu-gcc)
+set(CMAKE_CXX_COMPILER aarch64-linux-gnu-g++)
 set(CMAKE_C_FLAGS_INIT "-march=armv8-a+crc")
 
 set(CMAKE_FIND_ROOT_PATH /usr/aarch64-linux-gnu)

@@ -9,7 +9,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 start=$SECONDS
 
-"$root/scripts/ensure-packages.sh" gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user \
+"$root/scripts/ensure-packages.sh" gcc-aarch64-linux-gnu g++-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user \
   cmake ninja-build libcmocka-dev
 # cmocka for the target, and the C library the programs run with, come from
 # Debian multiarch (libc6:arm64 provides /lib/ld-linux-aarch64.so.1 and
