@@ -26,7 +26,7 @@ build=build/mcdc
 log=$build/check.log
 mkdir -p "$build"
 flags="-fprofile-instr-generate -fcoverage-mapping -fcoverage-mcdc -O0"
-cmake -S . -B "$build" -G Ninja -DCMAKE_C_COMPILER=clang-19 -DCMAKE_BUILD_TYPE=Debug \
+cmake -S . -B "$build" -G Ninja -DCMAKE_C_COMPILER=clang-19 -DCMAKE_CXX_COMPILER=clang++-19 -DCMAKE_BUILD_TYPE=Debug \
   -DCMAKE_C_FLAGS="$flags" -DCMAKE_EXE_LINKER_FLAGS="-fprofile-instr-generate" \
   -DWRT_BUILD_TESTS=ON -DWRT_BUILD_TOOLS=ON >"$log" 2>&1 \
   || { cat "$log"; echo "72-mcdc: FAIL: configure"; exit 1; }
