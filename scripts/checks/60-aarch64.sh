@@ -39,7 +39,7 @@ log=$build/check.log
 mkdir -p "$build"
 cmake -S . -B "$build" -G Ninja \
   -DCMAKE_TOOLCHAIN_FILE="$root/cmake/toolchains/aarch64-linux-gnu.cmake" \
-  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWRT_WERROR=ON >"$log" 2>&1 \
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWRT_WERROR=ON -DWRT_TEST_TIMEOUT_SCALE=6 >"$log" 2>&1 \
   || { cat "$log"; echo "60-aarch64: FAIL: configure"; exit 1; }
 cmake --build "$build" -j2 >>"$log" 2>&1 || { tail -50 "$log"; echo "60-aarch64: FAIL: build"; exit 1; }
 
