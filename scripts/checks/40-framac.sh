@@ -30,9 +30,13 @@ ls src/core/crc32c*.c >/dev/null 2>&1 && defs+=(-DWRT_FC_HAVE_CRC32C)
 # the "no hardware path" answer, so the portable code is what EVA sees.
 # The intrinsic paths are exercised by the tests, the fuzzer and under qemu.
 defs+=(-U__x86_64__)
+# Frama-C 25 (20220511) parses C11 only with -c11 (_Static_assert); what it
+# still lacks (_Alignas, a stdatomic.h prototype) is supplied by
+# analysis/framac/fc_prelude.h, included first into every file.
+defs+=(-include analysis/framac/fc_prelude.h)
 
 # -machdep x86_64: LP64 like both targets (x86_64 host and aarch64).
-if ! frama-c -machdep x86_64 \
+if ! frama-c -c11 -machdep x86_64 \
     -cpp-extra-args="-Iinclude -Isrc/core ${defs[*]}" \
     "${sources[@]}" analysis/framac/driver.c "$(frama-c -print-share-path)/libc/stdatomic.c" \
     -eva -eva-no-show-progress -eva-msg-key=-final-states \
