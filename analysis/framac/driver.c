@@ -37,11 +37,32 @@ static void checked_math(void) {
  * over its whole range (enum arguments included, so out-of-range values
  * are analysed too). */
 static uint32_t any_u32(void) { return Frama_C_unsigned_int_interval(0u, UINT32_MAX); }
+static size_t any_guard(void) {
+  return Frama_C_nondet(0, 1) ? (size_t)WRT_GUARD_FROM_SIZE : any_size();
+}
 static void page_rules(void) {
   uint32_t max = 0u;
-  (void)wrt_page_check_config(Frama_C_nondet(0, 1) != 0, any_size(), any_u32(),
-                              (wrt_growth_strategy)Frama_C_interval(-1, 3), any_u32(), any_size());
-  (void)wrt_page_check_allocate(any_u32(), any_u32(), any_u32(), Frama_C_nondet_ptr(&max, NULL));
+  size_t before = 0u;
+  size_t after = 0u;
+  size_t len = 0u;
+  wrt_page_config_t c;
+  c.guard_pages = Frama_C_nondet(0, 1) != 0;
+  c.guard_size = any_size();
+  c.guard_before = any_guard();
+  c.guard_after = any_guard();
+  c.guard_reach = any_size();
+  c.max_pages = any_u32();
+  c.growth = (wrt_growth_strategy)Frama_C_interval(-1, 3);
+  c.reserve_pages = any_u32();
+  c.no_move = Frama_C_nondet(0, 1) != 0;
+  c.memory64 = Frama_C_nondet(0, 1) != 0;
+  size_t os_page = any_size();
+  (void)wrt_page_limit(c.memory64);
+  (void)wrt_page_check_config(&c, os_page);
+  wrt_page_guards(&c, any_size(), &before, &after);
+  (void)wrt_page_mapping_bytes(&c, any_size(), os_page, &len);
+  (void)wrt_page_check_allocate(any_u32(), any_u32(), any_u32(), Frama_C_nondet(0, 1) != 0,
+                                Frama_C_nondet_ptr(&max, NULL));
   (void)wrt_page_check_grow(any_u32(), any_u32(), any_u32(), any_u32());
   (void)wrt_page_check_protect(any_size(), any_size(), any_size(),
                                (wrt_mem_access)Frama_C_interval(-1, 4));
