@@ -37,11 +37,32 @@ static void checked_math(void) {
  * over its whole range (enum arguments included, so out-of-range values
  * are analysed too). */
 static uint32_t any_u32(void) { return Frama_C_unsigned_int_interval(0u, UINT32_MAX); }
+static size_t any_guard(void) {
+  return Frama_C_nondet(0, 1) ? (size_t)WRT_GUARD_FROM_SIZE : any_size();
+}
 static void page_rules(void) {
   uint32_t max = 0u;
-  (void)wrt_page_check_config(Frama_C_nondet(0, 1) != 0, any_size(), any_u32(),
-                              (wrt_growth_strategy)Frama_C_interval(-1, 3), any_u32(), any_size());
-  (void)wrt_page_check_allocate(any_u32(), any_u32(), any_u32(), Frama_C_nondet_ptr(&max, NULL));
+  size_t before = 0u;
+  size_t after = 0u;
+  size_t len = 0u;
+  wrt_page_config_t c;
+  c.guard_pages = Frama_C_nondet(0, 1) != 0;
+  c.guard_size = any_size();
+  c.guard_before = any_guard();
+  c.guard_after = any_guard();
+  c.guard_reach = any_size();
+  c.max_pages = any_u32();
+  c.growth = (wrt_growth_strategy)Frama_C_interval(-1, 3);
+  c.reserve_pages = any_u32();
+  c.no_move = Frama_C_nondet(0, 1) != 0;
+  c.memory64 = Frama_C_nondet(0, 1) != 0;
+  size_t os_page = any_size();
+  (void)wrt_page_limit(c.memory64);
+  (void)wrt_page_check_config(&c, os_page);
+  wrt_page_guards(&c, any_size(), &before, &after);
+  (void)wrt_page_mapping_bytes(&c, any_size(), os_page, &len);
+  (void)wrt_page_check_allocate(any_u32(), any_u32(), any_u32(), Frama_C_nondet(0, 1) != 0,
+                                Frama_C_nondet_ptr(&max, NULL));
   (void)wrt_page_check_grow(any_u32(), any_u32(), any_u32(), any_u32());
   (void)wrt_page_check_protect(any_size(), any_size(), any_size(),
                                (wrt_mem_access)Frama_C_interval(-1, 4));
@@ -198,6 +219,293 @@ static void atomic_memory(void) {
 }
 #endif
 
+
+/* The futex dispatchers of wrt/sync.h (exported by src/core/exports.c):
+ * NULL, an ops-less word, and the stub backend. */
+#if defined(WRT_FC_HAVE_MUTEX) || defined(WRT_FC_HAVE_ATOMIC_MEMORY)
+static void futex_dispatch(void) {
+  wrt_futex_t no_ops = {NULL, 0u};
+  wrt_futex_t *f = Frama_C_nondet_ptr(&stub_futex, &no_ops);
+  uint32_t v = Frama_C_unsigned_int_interval(0u, UINT32_MAX);
+  wrt_futex_set(f, v);
+  (void)wrt_futex_load(f);
+  (void)wrt_futex_compare_exchange(f, Frama_C_unsigned_int_interval(0u, UINT32_MAX),
+                                   Frama_C_unsigned_int_interval(0u, UINT32_MAX));
+  (void)wrt_futex_wait(f, v, Frama_C_unsigned_long_interval(0u, UINT64_MAX));
+  (void)wrt_futex_wait(NULL, v, 0u);
+  (void)wrt_futex_wake(f, Frama_C_unsigned_int_interval(0u, UINT32_MAX));
+  (void)wrt_futex_wake(NULL, 1u);
+  (void)wrt_futex_wake_one(f);
+  (void)wrt_futex_wake_all(f);
+  stub_futex.value = 0u;
+}
+#endif
+
+/* The page-allocator dispatchers of wrt/memory.h (exported by
+ * src/core/exports.c) over a stub backend whose query goes through the
+ * region latch as both real backends' do, and the region-info helpers. */
+#include "region_latch.h"
+#define FC_SPAN 256u
+static uint8_t span[FC_SPAN];
+static uint8_t outside;
+typedef struct {
+  wrt_page_allocator_t base; /* first: the ops see a wrt_page_allocator_t * */
+  wrt_region_latch_t latch;
+} fc_allocator_t;
+static fc_allocator_t fc_alloc;
+
+static wrt_status any_status(void) {
+  switch (Frama_C_interval(0, 5)) {
+  case 0: return WRT_OK;
+  case 1: return WRT_E_INVALID_ARG;
+  case 2: return WRT_E_LIMIT;
+  case 3: return WRT_E_STATE;
+  case 4: return WRT_E_NO_MEMORY;
+  default: return WRT_E_OS;
+  }
+}
+/* A region in span: [guard_start, base) leading guard, accessible pages,
+ * reserved rest, trailing guard, each boundary anywhere in order. */
+static void publish_any(void) {
+  wrt_region_info_t r;
+  if (Frama_C_nondet(0, 1)) {
+    r.base = NULL;
+    r.accessible = 0u;
+    r.reserved_end = NULL;
+    r.guard_start = NULL;
+    r.guard_end = NULL;
+  } else {
+    size_t g0 = Frama_C_size_t_interval(0u, 16u);
+    size_t b = Frama_C_size_t_interval(16u, 32u);
+    size_t re = Frama_C_size_t_interval(128u, 192u);
+    r.guard_start = span + g0;
+    r.base = span + b;
+    r.accessible = Frama_C_size_t_interval(0u, re - b);
+    r.reserved_end = span + re;
+    r.guard_end = span + Frama_C_size_t_interval(re, FC_SPAN);
+  }
+  wrt_region_latch_publish(&fc_alloc.latch, &r);
+}
+static wrt_status fc_allocate(wrt_page_allocator_t *self, uint32_t initial, uint32_t maximum,
+                              uint8_t **base, size_t *size) {
+  (void)self;
+  (void)initial;
+  (void)maximum;
+  wrt_status st = any_status();
+  if (st == WRT_OK && base != NULL && size != NULL) {
+    publish_any();
+    *base = span;
+    *size = Frama_C_size_t_interval(0u, FC_SPAN);
+  }
+  return st;
+}
+static wrt_status fc_grow(wrt_page_allocator_t *self, uint32_t current, uint32_t additional,
+                          uint8_t **base, size_t *size) {
+  return fc_allocate(self, current, additional, base, size);
+}
+static wrt_status fc_protect(wrt_page_allocator_t *self, size_t offset, size_t len,
+                             wrt_mem_access access) {
+  (void)self;
+  (void)offset;
+  (void)len;
+  (void)access;
+  return any_status();
+}
+static wrt_status fc_deallocate(wrt_page_allocator_t *self, uint8_t *base, size_t size) {
+  (void)self;
+  (void)base;
+  (void)size;
+  wrt_status st = any_status();
+  if (st == WRT_OK) {
+    wrt_region_info_t none = {NULL, 0u, NULL, NULL, NULL};
+    wrt_region_latch_publish(&fc_alloc.latch, &none);
+  }
+  return st;
+}
+static wrt_status fc_query(const wrt_page_allocator_t *self, wrt_region_info_t *out) {
+  (void)self;
+  return wrt_region_latch_read(&fc_alloc.latch, out);
+}
+static const wrt_page_allocator_ops_t fc_ops = {fc_allocate, fc_grow, fc_protect, fc_deallocate,
+                                                fc_query};
+static const wrt_page_allocator_ops_t fc_no_ops = {NULL, NULL, NULL, NULL, NULL};
+
+static const void *any_addr(void) {
+  switch (Frama_C_interval(0, 2)) {
+  case 0: return span + Frama_C_size_t_interval(0u, FC_SPAN - 1u);
+  case 1: return &outside;
+  default: return NULL;
+  }
+}
+
+static void page_allocator(void) {
+  wrt_page_allocator_t bare = {NULL};
+  wrt_page_allocator_t empty = {&fc_no_ops};
+  wrt_page_allocator_t *a = Frama_C_nondet_ptr(&fc_alloc.base, &bare);
+  a = Frama_C_nondet_ptr(a, &empty);
+  a = Frama_C_nondet_ptr(a, NULL);
+  fc_alloc.base.ops = &fc_ops;
+  wrt_region_latch_init(&fc_alloc.latch);
+  uint8_t *base = NULL;
+  size_t size = 0u;
+  wrt_region_info_t info = {NULL, 0u, NULL, NULL, NULL};
+  (void)wrt_page_allocator_query(a, &info);
+  (void)wrt_page_allocator_query(a, NULL);
+  (void)wrt_page_allocator_allocate(a, any_u32(), any_u32(), Frama_C_nondet_ptr(&base, NULL),
+                                    Frama_C_nondet_ptr(&size, NULL));
+  (void)wrt_page_allocator_grow(a, any_u32(), any_u32(), Frama_C_nondet_ptr(&base, NULL),
+                                Frama_C_nondet_ptr(&size, NULL));
+  (void)wrt_page_allocator_protect(a, any_size(), any_size(),
+                                   (wrt_mem_access)Frama_C_interval(-1, 4));
+  if (wrt_page_allocator_query(a, &info) == WRT_OK) {
+    (void)wrt_region_info_contains(&info, any_addr());
+    (void)wrt_region_info_in_guard(&info, any_addr());
+  }
+  (void)wrt_page_allocator_deallocate(a, base, size);
+  (void)wrt_page_allocator_query(a, &info);
+  (void)wrt_region_info_contains(&info, any_addr()); /* zeroed: base NULL */
+  (void)wrt_region_info_contains(NULL, any_addr());
+  (void)wrt_region_info_in_guard(NULL, any_addr());
+}
+
+#ifdef WRT_FC_HAVE_WAIT_TABLE
+#include "wait_backend.h"
+#include "wrt/wait_table.h"
+/* A backend that may do anything its contract (wait_backend.h) allows:
+ * every status, and, while a waiter is parked, another thread's notify of
+ * the same table (run here, inside park, as one interleaving of it; the
+ * stub lock does not exclude, which adds interleavings and removes none). */
+/* 0 analyses the waits without the concurrent notify (same alarms, less
+ * of notify's wake loop covered); kept as a switch for narrowing alarms. */
+#ifndef FC_WT_CONCURRENT_NOTIFY
+#define FC_WT_CONCURRENT_NOTIFY 1
+#endif
+struct wrt_parker {
+  uint32_t token;
+};
+static struct wrt_parker fc_parker;
+static wrt_wait_table_t *fc_wt; /* the table a concurrent notify uses */
+static const void *fc_wt_addr;
+
+static wrt_status ok_or_os(void) { return Frama_C_nondet(0, 1) ? WRT_OK : WRT_E_OS; }
+static wrt_status wb_lock_init(wrt_wait_lock_t *l) {
+  l->bytes[0] = 0u;
+  return Frama_C_nondet(0, 1) ? WRT_OK : WRT_E_NO_MEMORY;
+}
+static void wb_lock_destroy(wrt_wait_lock_t *l) { l->bytes[0] = 1u; }
+static wrt_status wb_lock(wrt_wait_lock_t *l) {
+  (void)l;
+  return ok_or_os();
+}
+static wrt_status wb_unlock(wrt_wait_lock_t *l) {
+  (void)l;
+  return ok_or_os();
+}
+static wrt_status wb_self(wrt_parker_t **out, int *os_error) {
+  if (Frama_C_nondet(0, 1)) {
+    *os_error = Frama_C_interval(1, 200);
+    return WRT_E_OS;
+  }
+  *out = &fc_parker;
+  return WRT_OK;
+}
+static uint32_t wb_prepare(wrt_parker_t *p) {
+  p->token = Frama_C_unsigned_int_interval(1u, UINT32_MAX);
+  return p->token;
+}
+static wrt_status wb_park(wrt_parker_t *p, uint32_t token, uint64_t deadline_ns, int *os_error) {
+  (void)p;
+  (void)token;
+  (void)deadline_ns;
+  if (FC_WT_CONCURRENT_NOTIFY && fc_wt != NULL && Frama_C_nondet(0, 1)) {
+    uint32_t woken = 0u;
+    (void)wrt_wait_table_notify(fc_wt, fc_wt_addr, Frama_C_unsigned_int_interval(0u, UINT32_MAX),
+                                &woken);
+  }
+  switch (Frama_C_interval(0, 3)) {
+  case 0: return WRT_OK;
+  case 1: return WRT_E_AGAIN;
+  case 2: return WRT_E_TIMEOUT;
+  default: *os_error = Frama_C_interval(1, 200); return WRT_E_OS;
+  }
+}
+static wrt_status wb_unpark(wrt_parker_t *p, uint32_t token, int *os_error) {
+  (void)p;
+  (void)token;
+  if (Frama_C_nondet(0, 1)) {
+    *os_error = Frama_C_interval(1, 200);
+    return WRT_E_OS;
+  }
+  return WRT_OK;
+}
+static uint64_t wb_now(void) { return Frama_C_unsigned_long_interval(0u, UINT64_MAX); }
+static const wrt_wait_backend_t wb = {wb_lock_init, wb_lock_destroy, wb_lock,  wb_unlock, wb_self,
+                                      wb_prepare,   wb_park,         wb_unpark, wb_now};
+static const wrt_wait_backend_t wb_partial = {wb_lock_init, wb_lock_destroy, wb_lock, wb_unlock,
+                                              wb_self,      wb_prepare,      wb_park, wb_unpark,
+                                              NULL};
+
+static uint64_t any_timeout(void) {
+  switch (Frama_C_interval(0, 2)) {
+  case 0: return 0u;
+  case 1: return WRT_WAIT_FOREVER;
+  default: return Frama_C_unsigned_long_interval(0u, UINT64_MAX);
+  }
+}
+
+static void wait_table_case(size_t count) {
+  static wrt_wait_bucket_t buckets[4];
+  static _Alignas(8) uint32_t words[4];
+  static uint64_t word64;
+  wrt_wait_table_t t;
+  t.live = 0u;
+  fc_wt = NULL;
+  if (wrt_wait_table_init(&t, buckets, count, &wb) != WRT_OK) {
+    return;
+  }
+  (void)wrt_wait_table_init(&t, buckets, count, &wb); /* live: STATE */
+  fc_wt = &t;
+  words[0] = Frama_C_unsigned_int_interval(0u, UINT32_MAX);
+  word64 = Frama_C_unsigned_long_interval(0u, UINT64_MAX);
+  /* 4-aligned, misaligned (byte 1 of a word) and NULL addresses. */
+  const uint8_t *w = (const uint8_t *)&words[0];
+  const void *addr32 = Frama_C_nondet(0, 1) ? (const void *)&words[0] : NULL;
+  addr32 = Frama_C_nondet(0, 1) ? addr32 : (const void *)(w + 1);
+  fc_wt_addr = Frama_C_nondet_ptr((void *)&words[0], (void *)&words[1]);
+  (void)wrt_wait_table_wait32(&t, addr32, Frama_C_unsigned_int_interval(0u, UINT32_MAX),
+                              any_timeout());
+  fc_wt_addr = &word64;
+  (void)wrt_wait_table_wait64(&t, Frama_C_nondet(0, 1) ? (const void *)&word64 : NULL,
+                              Frama_C_unsigned_long_interval(0u, UINT64_MAX), any_timeout());
+  uint32_t woken = 0u;
+  (void)wrt_wait_table_notify(&t, addr32, Frama_C_unsigned_int_interval(0u, UINT32_MAX),
+                              Frama_C_nondet_ptr(&woken, NULL));
+  fc_wt = NULL;
+  (void)wrt_wait_table_destroy(&t);
+  (void)wrt_wait_table_destroy(&t); /* not live: OK, nothing done */
+}
+
+static void wait_table(void) {
+  static wrt_wait_bucket_t buckets[4];
+  wrt_wait_table_t t;
+  t.live = 0u;
+  (void)wrt_wait_table_init(NULL, buckets, 1u, &wb);
+  (void)wrt_wait_table_init(&t, NULL, 1u, &wb);
+  (void)wrt_wait_table_init(&t, buckets, 1u, NULL);
+  (void)wrt_wait_table_init(&t, buckets, 1u, &wb_partial);
+  /* Sizes that are refused before any bucket is touched. */
+  (void)wrt_wait_table_init(&t, buckets, 0u, &wb);
+  (void)wrt_wait_table_init(&t, buckets, 3u, &wb); /* not a power of two */
+  (void)wrt_wait_table_init(&t, buckets,
+                            Frama_C_size_t_interval(WRT_WAIT_TABLE_MAX_BUCKETS + 1u, SIZE_MAX), &wb);
+  (void)wrt_wait_table_destroy(NULL);
+  uint32_t woken = 0u;
+  (void)wrt_wait_table_wait32(NULL, &woken, 0u, 0u);
+  (void)wrt_wait_table_notify(NULL, &woken, 1u, &woken);
+  wait_table_case(1u);
+}
+#endif
+
 #ifdef WRT_FC_HAVE_CLOCK
 #include "clock.h"
 #endif
@@ -214,6 +522,13 @@ int main(void) {
 #endif
 #ifdef WRT_FC_HAVE_ATOMIC_MEMORY
   atomic_memory();
+#endif
+#if defined(WRT_FC_HAVE_MUTEX) || defined(WRT_FC_HAVE_ATOMIC_MEMORY)
+  futex_dispatch();
+#endif
+  page_allocator();
+#ifdef WRT_FC_HAVE_WAIT_TABLE
+  wait_table();
 #endif
 #ifdef WRT_FC_HAVE_CLOCK
   (void)wrt_clock_monotonic_ns();
