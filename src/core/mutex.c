@@ -13,7 +13,7 @@
 
 #include "clock.h"
 
-enum { UNLOCKED = 0u, LOCKED = 1u, CONTENDED = 2u };
+enum mutex_state { UNLOCKED = 0u, LOCKED = 1u, CONTENDED = 2u };
 
 static bool valid(const wrt_mutex_t *m) {
   return m != NULL && m->futex != NULL && m->futex->ops != NULL &&

@@ -72,7 +72,7 @@
 /* The pause between retries of destroy and of an (impossible) lock failure. */
 #define WRT_QNX_RETRY_PAUSE_NS 1000000L
 
-enum { WAITER_WAITING = 0, WAITER_WOKEN, WAITER_DESTROYED };
+enum qnx_waiter_state { WAITER_WAITING = 0, WAITER_WOKEN, WAITER_DESTROYED };
 
 struct wrt_qnx_futex_waiter {
   struct wrt_qnx_futex_waiter *next;
