@@ -13,7 +13,10 @@
 
 #include "clock.h"
 
-enum { UNLOCKED = 0u, LOCKED = 1u, CONTENDED = 2u };
+/* Futex word values (uint32_t, like the word: MISRA 10.4). */
+#define UNLOCKED 0u
+#define LOCKED 1u
+#define CONTENDED 2u
 
 static bool valid(const wrt_mutex_t *m) {
   return m != NULL && m->futex != NULL && m->futex->ops != NULL &&

@@ -36,7 +36,7 @@
 
 #define WAIT_TABLE_LIVE ((uintptr_t)0x5741495454424c45u) /* "WAITTBLE" */
 
-enum {
+enum wait_node_state {
   NODE_WAITING = 0,
   NODE_SENDING = 1, /* unlinked; the notifier is inside unpark: stay */
   NODE_CHOSEN = 2   /* woken, unpark over: the waiter may return at once */

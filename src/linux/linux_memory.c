@@ -185,7 +185,8 @@ static wrt_status map_region(wrt_linux_allocator_t *a, uint32_t reserve_pages,
    * the leading guard, so the aligned base, its reservation (at least one
    * OS page) and the trailing guard all lie inside the mapping. */
   uintptr_t first = (uintptr_t)p + before;
-  uintptr_t aligned = (first + (WRT_WASM_PAGE_SIZE - 1u)) & ~(uintptr_t)(WRT_WASM_PAGE_SIZE - 1u);
+  const uintptr_t page_mask = (uintptr_t)WRT_WASM_PAGE_SIZE - 1u;
+  uintptr_t aligned = (first + page_mask) & ~page_mask;
   uint8_t *base = (uint8_t *)p + (aligned - (uintptr_t)p);
   if (commit_bytes != 0u && mprotect(base, commit_bytes, PROT_READ | PROT_WRITE) != 0) {
     int err = errno;
@@ -341,6 +342,9 @@ static wrt_status la_protect(wrt_page_allocator_t *self, size_t offset, size_t l
     a->protect_changed = true;
   } else if (offset == 0u && len == a->mem_size) {
     a->protect_changed = false;
+  } else {
+    /* Part of the region made read-write again: the rest may still be
+     * narrowed, so protect_changed keeps its value. */
   }
   return WRT_OK;
 }

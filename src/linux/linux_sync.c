@@ -91,8 +91,10 @@ static wrt_status lf_wait(wrt_futex_t *self, uint32_t expected, uint64_t timeout
         return WRT_E_TIMEOUT;
       }
       uint64_t left = deadline - now;
-      ts.tv_sec = (time_t)(left / NS_PER_S);
-      ts.tv_nsec = (long)(left % NS_PER_S);
+      const uint64_t secs = left / NS_PER_S;
+      const uint64_t nsecs = left % NS_PER_S; /* < 1e9: fits a long */
+      ts.tv_sec = (time_t)secs;
+      ts.tv_nsec = (long)nsecs;
       tsp = &ts;
     }
     if (futex_call(self, FUTEX_WAIT_PRIVATE, expected, tsp) == 0) {

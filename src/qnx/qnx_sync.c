@@ -72,13 +72,13 @@
 /* The pause between retries of destroy and of an (impossible) lock failure. */
 #define WRT_QNX_RETRY_PAUSE_NS 1000000L
 
-enum { WAITER_WAITING = 0, WAITER_WOKEN, WAITER_DESTROYED };
+enum qnx_waiter_state { WAITER_WAITING = 0, WAITER_WOKEN, WAITER_DESTROYED };
 
 struct wrt_qnx_futex_waiter {
   struct wrt_qnx_futex_waiter *next;
   wrt_parker_t *parker; /* the waiting thread's parker */
   uint32_t token;       /* this wait's park token (wrt_qnx_parker_prepare) */
-  int state;            /* WAITER_*, read and written under the futex lock only */
+  enum qnx_waiter_state state; /* read and written under the futex lock only */
   int priority;         /* sampled at [W3] (priority order; 0 in FIFO order) */
 };
 
@@ -220,7 +220,8 @@ static void lock_must(wrt_qnx_futex_t *f) {
  * and left WAITING: it was not woken. n's fields are read BEFORE the state
  * is set, and n is never touched after a successful send (its thread may
  * return as soon as it holds the lock). */
-static wrt_status wake_node(wrt_qnx_futex_t *f, wrt_qnx_futex_waiter_t *n, int state) {
+static wrt_status wake_node(wrt_qnx_futex_t *f, wrt_qnx_futex_waiter_t *n,
+                            enum qnx_waiter_state state) {
   wrt_parker_t *p = n->parker;
   uint32_t token = n->token;
   n->state = state;
