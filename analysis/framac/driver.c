@@ -301,6 +301,8 @@ static wrt_status fc_allocate(wrt_page_allocator_t *self, uint32_t initial, uint
 }
 static wrt_status fc_grow(wrt_page_allocator_t *self, uint32_t current, uint32_t additional,
                           uint8_t **base, size_t *size) {
+  /* a backend's own description of a mapping: 16 B guard, 64 B reserved */
+  wrt_region_latch_publish_mapping(&fc_alloc.latch, true, span, FC_SPAN, span + 16, 32u, 64u);
   return fc_allocate(self, current, additional, base, size);
 }
 static wrt_status fc_protect(wrt_page_allocator_t *self, size_t offset, size_t len,
@@ -317,8 +319,7 @@ static wrt_status fc_deallocate(wrt_page_allocator_t *self, uint8_t *base, size_
   (void)size;
   wrt_status st = any_status();
   if (st == WRT_OK) {
-    wrt_region_info_t none = {NULL, 0u, NULL, NULL, NULL};
-    wrt_region_latch_publish(&fc_alloc.latch, &none);
+    wrt_region_latch_publish_mapping(&fc_alloc.latch, false, NULL, 0u, NULL, 0u, 0u);
   }
   return st;
 }

@@ -14,6 +14,7 @@
 #include "region_latch.h"
 
 #include <stdatomic.h>
+#include <string.h>
 
 /* A signal handler may only touch lock-free atomics (C11 7.14.1.1 p5). */
 _Static_assert(ATOMIC_INT_LOCK_FREE == 2, "region latch needs lock-free unsigned");
@@ -84,4 +85,19 @@ wrt_status wrt_region_latch_read(const wrt_region_latch_t *l, wrt_region_info_t 
   out->guard_start = v[GUARD_START];
   out->guard_end = v[GUARD_END];
   return WRT_OK;
+}
+
+void wrt_region_latch_publish_mapping(wrt_region_latch_t *l, bool allocated, uint8_t *map_addr,
+                                      size_t map_len, uint8_t *base, size_t accessible,
+                                      size_t reserved) {
+  wrt_region_info_t info;
+  (void)memset(&info, 0, sizeof info);
+  if (allocated) {
+    info.base = base;
+    info.accessible = accessible;
+    info.reserved_end = base + reserved;
+    info.guard_start = map_addr;
+    info.guard_end = map_addr + map_len;
+  }
+  wrt_region_latch_publish(l, &info);
 }

@@ -136,16 +136,8 @@ static wrt_page_config_t rules_config(const wrt_qnx_allocator_config_t *c) {
 
 /* Tells wrt_page_allocator_query where the region is now. */
 static void publish(wrt_qnx_allocator_t *a) {
-  wrt_region_info_t info;
-  (void)memset(&info, 0, sizeof info);
-  if (a->allocated) {
-    info.base = a->mem_base;
-    info.accessible = a->mem_size;
-    info.reserved_end = a->mem_base + a->reserved_size;
-    info.guard_start = a->map_addr;
-    info.guard_end = a->map_addr + a->map_len;
-  }
-  wrt_region_latch_publish(&a->latch, &info);
+  wrt_region_latch_publish_mapping(&a->latch, a->allocated, a->map_addr, a->map_len, a->mem_base,
+                                   a->mem_size, a->reserved_size);
 }
 
 /* Reserves address space for `reserved` bytes plus guards, holding no memory.
