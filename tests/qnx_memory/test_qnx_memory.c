@@ -23,6 +23,7 @@
 #include <cmocka.h>
 
 #include "fault_inject.h"
+#include "rlimit_child.h"
 #include "nto_sim_mman.h"
 #include "wrt/qnx_memory.h"
 
@@ -626,24 +627,6 @@ static void test_each_syscall_fails_in_turn(void **state) {
 
 /* ---- process cap (in a child: RLIMIT_AS is the whole process's) ----------- */
 
-/* qemu-user accepts setrlimit(RLIMIT_AS / RLIMIT_DATA) and applies nothing.
- * Called in the child right after it set a limit of want bytes: true when
- * the limit reads back and a mapping of want bytes (which, with what is
- * already mapped, passes it) is refused. */
-static bool rlimit_applied(int data, rlim_t want) {
-  struct rlimit rl;
-  int rc = data ? getrlimit(RLIMIT_DATA, &rl) : getrlimit(RLIMIT_AS, &rl);
-  if (rc != 0 || rl.rlim_cur != want)
-    return false;
-  size_t big = (size_t)want;
-  void *p = mmap(NULL, big, PROT_NONE, MAP_PRIVATE | MAP_ANON | MAP_LAZY, -1, 0);
-  if (p == MAP_FAILED)
-    return true;
-  munmap(p, big);
-  return false;
-}
-
-#define CHILD_SKIPPED 77
 
 
 static size_t vm_size_bytes(void) {
@@ -659,23 +642,6 @@ static size_t vm_size_bytes(void) {
   return kb * 1024u;
 }
 
-/* Under source-based coverage (scripts/checks/72-mcdc.sh) the profile is
- * written by an atexit handler, which _exit skips, to a file named after
- * the parent's pid (%p is expanded once, and setting the same pattern again
- * is ignored): name it after the child and write it before _exit. */
-extern void __llvm_profile_set_filename(const char *name) __attribute__((weak));
-extern int __llvm_profile_dump(void) __attribute__((weak));
-static void child_exit(int code) {
-  const char *pat = getenv("LLVM_PROFILE_FILE");
-  const char *at = pat != NULL ? strstr(pat, "%p") : NULL;
-  if (__llvm_profile_dump != NULL && __llvm_profile_set_filename != NULL && at != NULL) {
-    char name[1024];
-    snprintf(name, sizeof name, "%.*s%ld%s", (int)(at - pat), pat, (long)getpid(), at + 2);
-    __llvm_profile_set_filename(name);
-    (void)__llvm_profile_dump();
-  }
-  _exit(code);
-}
 
 static int cap_child(void) {
   uint64_t cap;
@@ -688,8 +654,8 @@ static int cap_child(void) {
     return 12;
   if (wrt_qnx_set_process_memory_cap((uint64_t)vm + 64u * 1024u * 1024u) != WRT_OK)
     return 13;
-  if (!rlimit_applied(0, (rlim_t)vm + 64u * 1024u * 1024u))
-    return CHILD_SKIPPED;
+  if (!wrt_rlimit_applied(0, (rlim_t)vm + 64u * 1024u * 1024u))
+    return WRT_RLIMIT_CHILD_SKIPPED;
   if (wrt_qnx_get_process_memory_cap(&cap) != WRT_OK || cap != (uint64_t)vm + 64u * 1024u * 1024u)
     return 14;
   wrt_qnx_allocator_config_t c = cfg_of(WRT_GROW_EXACT, false, 4096);
@@ -714,20 +680,7 @@ static int cap_child(void) {
 
 static void test_process_memory_cap(void **state) {
   (void)state;
-  fflush(NULL);
-  pid_t pid = fork();
-  assert_true(pid >= 0);
-  if (pid == 0)
-    child_exit(cap_child());
-  int status = 0;
-  assert_int_equal(waitpid(pid, &status, 0), pid);
-  assert_true(WIFEXITED(status));
-  if (WEXITSTATUS(status) == CHILD_SKIPPED) {
-    print_message("skipped: setrlimit(RLIMIT_AS/RLIMIT_DATA) is accepted but not applied "
-                  "here (qemu-user applies neither)\n");
-    skip();
-  }
-  assert_int_equal(WEXITSTATUS(status), 0);
+  wrt_rlimit_in_child(cap_child);
 }
 
 /* The edges of the cap's arguments and of the hard limit, in a child (the
@@ -742,8 +695,8 @@ static int cap_edges_child(void) {
   rl.rlim_max = hard;
   if (setrlimit(RLIMIT_AS, &rl) != 0)
     return 12;
-  if (!rlimit_applied(0, hard))
-    return CHILD_SKIPPED;
+  if (!wrt_rlimit_applied(0, hard))
+    return WRT_RLIMIT_CHILD_SKIPPED;
   /* above a finite hard limit: LIMIT, nothing changed */
   if (wrt_qnx_set_process_memory_cap((uint64_t)hard + 1u) != WRT_E_LIMIT)
     return 13;
@@ -772,20 +725,7 @@ static int cap_edges_child(void) {
 
 static void test_process_memory_cap_edges(void **state) {
   (void)state;
-  fflush(NULL);
-  pid_t pid = fork();
-  assert_true(pid >= 0);
-  if (pid == 0)
-    child_exit(cap_edges_child());
-  int status = 0;
-  assert_int_equal(waitpid(pid, &status, 0), pid);
-  assert_true(WIFEXITED(status));
-  if (WEXITSTATUS(status) == CHILD_SKIPPED) {
-    print_message("skipped: setrlimit(RLIMIT_AS/RLIMIT_DATA) is accepted but not applied "
-                  "here (qemu-user applies neither)\n");
-    skip();
-  }
-  assert_int_equal(WEXITSTATUS(status), 0);
+  wrt_rlimit_in_child(cap_edges_child);
 }
 
 /* How OS errors map to statuses: EAGAIN from mmap is NO_MEMORY (QNX: "could

@@ -30,6 +30,7 @@
 #include <cmocka.h>
 
 #include "fault_inject.h"
+#include "rlimit_child.h"
 #include "nto_sim_mman.h"
 #include "wrt/qnx_memory.h"
 
@@ -43,60 +44,8 @@ static int setup(void **state) {
   return 0;
 }
 
-/* qemu-user accepts setrlimit(RLIMIT_AS / RLIMIT_DATA) and applies nothing.
- * Called in the child right after it set a limit of want bytes: true when
- * the limit reads back and a mapping of want bytes (which, with what is
- * already mapped, passes it) is refused. */
-static bool rlimit_applied(int data, rlim_t want) {
-  struct rlimit rl;
-  int rc = data ? getrlimit(RLIMIT_DATA, &rl) : getrlimit(RLIMIT_AS, &rl);
-  if (rc != 0 || rl.rlim_cur != want)
-    return false;
-  size_t big = (size_t)want;
-  void *p = mmap(NULL, big, PROT_NONE, MAP_PRIVATE | MAP_ANON | MAP_LAZY, -1, 0);
-  if (p == MAP_FAILED)
-    return true;
-  munmap(p, big);
-  return false;
-}
 
-#define CHILD_SKIPPED 77
 
-/* Under source-based coverage (scripts/checks/72-mcdc.sh) the profile is
- * written by an atexit handler, which _exit skips, to a file named after
- * the parent's pid (%p is expanded once, and setting the same pattern again
- * is ignored): name it after the child and write it before _exit. */
-extern void __llvm_profile_set_filename(const char *name) __attribute__((weak));
-extern int __llvm_profile_dump(void) __attribute__((weak));
-static void child_exit(int code) {
-  const char *pat = getenv("LLVM_PROFILE_FILE");
-  const char *at = pat != NULL ? strstr(pat, "%p") : NULL;
-  if (__llvm_profile_dump != NULL && __llvm_profile_set_filename != NULL && at != NULL) {
-    char name[1024];
-    snprintf(name, sizeof name, "%.*s%ld%s", (int)(at - pat), pat, (long)getpid(), at + 2);
-    __llvm_profile_set_filename(name);
-    (void)__llvm_profile_dump();
-  }
-  _exit(code);
-}
-
-/* Runs fn in a child (resource limits are the whole process's). */
-static void in_child(int (*fn)(void)) {
-  fflush(NULL);
-  pid_t pid = fork();
-  assert_true(pid >= 0);
-  if (pid == 0)
-    child_exit(fn());
-  int status = 0;
-  assert_int_equal(waitpid(pid, &status, 0), pid);
-  assert_true(WIFEXITED(status));
-  if (WEXITSTATUS(status) == CHILD_SKIPPED) {
-    print_message("skipped: setrlimit(RLIMIT_AS/RLIMIT_DATA) is accepted but not applied "
-                  "here (qemu-user applies neither)\n");
-    skip();
-  }
-  assert_int_equal(WEXITSTATUS(status), 0);
-}
 
 /* ---- the hole a failed MAP_FIXED leaves ----------------------------------- */
 
@@ -339,8 +288,8 @@ static int as_child(void) {
     return 11;
   if (wrt_qnx_set_process_memory_cap((uint64_t)(vm + map_len + 8u * WP)) != WRT_OK)
     return 12;
-  if (!rlimit_applied(0, (rlim_t)(vm + map_len + 8u * WP)))
-    return CHILD_SKIPPED;
+  if (!wrt_rlimit_applied(0, (rlim_t)(vm + map_len + 8u * WP)))
+    return WRT_RLIMIT_CHILD_SKIPPED;
   uint8_t *base, *b;
   size_t size, s;
   if (wrt_page_allocator_allocate(wrt_qnx_allocator_base(&a), 1, WRT_MAX_PAGES_NONE, &base, &size) != WRT_OK)
@@ -365,7 +314,7 @@ static int as_child(void) {
 
 static void test_grow_needs_no_rlimit_headroom(void **state) {
   (void)state;
-  in_child(as_child);
+  wrt_rlimit_in_child(as_child);
 }
 
 /* RLIMIT_DATA counts PROT_NONE reservations (vmm_mmap.c:593-597), and the
@@ -385,8 +334,8 @@ static int data_child(void) {
   rl.rlim_cur = (rlim_t)(data + map_len); /* reached exactly: blown */
   if (setrlimit(RLIMIT_DATA, &rl) != 0)
     return 12;
-  if (!rlimit_applied(1, rl.rlim_cur))
-    return CHILD_SKIPPED;
+  if (!wrt_rlimit_applied(1, rl.rlim_cur))
+    return WRT_RLIMIT_CHILD_SKIPPED;
   uint8_t *base;
   size_t size;
   if (wrt_page_allocator_allocate(wrt_qnx_allocator_base(&a), 0, WRT_MAX_PAGES_NONE, &base, &size) !=
@@ -418,7 +367,7 @@ static int data_child(void) {
 
 static void test_reservations_count_against_rlimit_data(void **state) {
   (void)state;
-  in_child(data_child);
+  wrt_rlimit_in_child(data_child);
 }
 
 int main(void) {
