@@ -2,28 +2,33 @@
  * wrt/mutex.h - a mutex over any wrt_futex_t.
  *
  * One concept: wrt_mutex_t, the three-state futex mutex of U. Drepper,
- * "Futexes Are Tricky" (mutex 3): the word is 0 unlocked, 1 locked with no
- * waiter, 2 locked and maybe contended. An uncontended lock and unlock are
- * one atomic each and never enter the futex backend; unlock calls the
- * backend's wake only when the word said 2. Before sleeping, lock spins a
- * bounded while, reading only, in case the holder is about to release
- * (wrt_mutex_set_spin, WRT_MUTEX_SPIN_PAUSES); it marks the word 2 only just
- * before it sleeps, and spins again after each wake. Includes only sync.h,
- * status.h and the C library.
+ * "Futexes Are Tricky" (mutex 3), with a handoff request. The word's low
+ * two bits are 0 unlocked, 1 locked with no waiter, 2 locked and maybe
+ * contended; bit 2 (4) is HANDOFF, set by a waiter that has waited long.
+ * An uncontended lock and unlock are one atomic each and never enter the
+ * futex backend; unlock calls the backend's wake only when the word said 2.
+ * A contended lock spins first, reading only and ever more sparsely (each
+ * read costs the holder a cache miss). A waiter that has spun ~8 us (or
+ * was woken) is entitled: it sets HANDOFF, after which a freed lock can be
+ * taken only by an entitled waiter, not by the holder coming back; so a
+ * holder keeps the lock (and its cache line) for a bounded run, and the
+ * lock then goes to a waiter. After the spin budget (wrt_mutex_set_spin,
+ * WRT_MUTEX_SPIN_PAUSES) a waiter marks the word 2 and sleeps; woken, it
+ * spins again. Includes only sync.h, status.h and the C library.
  *
  * What it gives: mutual exclusion between threads of one process, with
  * acquire/release ordering (seq_cst atomics on the futex word); timed lock
  * bounded by one deadline over all retries; no allocation; caller-allocated.
  *
  * What it does not give:
- *  - no bounded wait: a thread that keeps losing the race for a freed lock
- *    to spinning threads waits on; `wrtp bench` measures the worst thread's
- *    share and the p99.99 wait, it does not promise them.
+ *  - no bounded wait, no FIFO: entitled waiters race among themselves for a
+ *    handed-off lock, and a thread arriving while the lock is free (and no
+ *    handoff asked) may take it before a woken waiter. `wrtp bench`
+ *    measures the worst thread's share and the p99.99 wait, it does not
+ *    promise them.
  *  - no owner: the mutex does not know which thread holds it, so it is not
  *    recursive, unlock from another thread is not detected (it unlocks),
  *    and relocking from the holder deadlocks (or times out).
- *  - no fairness: a thread arriving while the lock is free may take it
- *    before a woken waiter.
  *  - on QNX (wrt_qnx_futex, channels and pulses): NO priority inheritance.
  *    A waiter blocked on the pulse does not lend its priority to the holder,
  *    so unbounded priority inversion is possible when a high-priority thread
@@ -47,23 +52,24 @@ extern "C" {
 #endif
 
 /* Default spin budget before a contended lock sleeps in the futex, in CPU
- * pause hints on x86 (reads spaced by 1, 2, 4, 8, then 16 pauses; ~20 ns a
- * pause on the development host, 2 vCPUs of an AMD EPYC VM, so ~2.5 us), and
- * in units of 20 ns of the generic timer on aarch64 Linux (where `yield` is
- * nearly a no-op and a count of them would mean little). On aarch64 QNX it
- * is a count of `isb` pauses until EL0 access to the timer there is shown
- * (open; -DWRT_MUTEX_SPIN_COUNT_PAUSES forces the count on Linux too).
- * Why this size: a sleep costs a futex wait and, for the holder, a wake
- * system call; spinning a little longer than a typical hold avoids both.
- * The figures behind it (contended throughput vs pthread_mutex at 2/4/8
- * threads, futex calls per 1000 locks, p99.99 wait, fairness) are printed
- * by `wrtp bench`; the README gives the last quiet run. The QNX futex's
- * wait is far more expensive (a channel and connection per wait, a pulse
- * per wake), so a mutex over it may want a larger budget: see
- * wrt_mutex_set_spin. Override the default at build time with
+ * pause hints on x86 (~20 ns a pause on the development host, 2 vCPUs of an
+ * AMD EPYC VM, so ~80 us), and in units of 20 ns of the generic timer on
+ * aarch64 Linux (where `yield` is nearly a no-op and a count of them would
+ * mean little). On aarch64 QNX it is a count of `isb` pauses until EL0
+ * access to the timer there is shown (open; -DWRT_MUTEX_SPIN_COUNT_PAUSES
+ * forces the count on Linux too). Why this size: it must outlast the ~8 us
+ * after which a waiter asks for the lock, plus the handoff; a sleep costs a
+ * futex wait and, for the holder, a wake system call per unlock until the
+ * sleeper is back, which under contention costs more than the spin (with
+ * 128, waiters slept a few times per 1000 locks and contended throughput
+ * fell below pthread's). A thread that holds the lock for longer than the
+ * budget lets its waiters sleep. The figures (contended throughput vs
+ * pthread_mutex at 2/4/8 threads, futex calls per 1000 locks, p99.99 wait,
+ * fairness) are printed by `wrtp bench`; the README gives the last quiet
+ * run. Set per mutex with wrt_mutex_set_spin, or at build time with
  * -DWRT_MUTEX_SPIN_PAUSES=n. */
 #ifndef WRT_MUTEX_SPIN_PAUSES
-#define WRT_MUTEX_SPIN_PAUSES 128u
+#define WRT_MUTEX_SPIN_PAUSES 4096u
 #endif
 
 typedef struct wrt_mutex {
@@ -91,19 +97,25 @@ bool wrt_mutex_is_initialised(const wrt_mutex_t *m);
 /* Blocks until m is held. INVALID_ARG on NULL or an uninitialised mutex;
  * another status only if the futex backend fails (its status is returned and
  * the mutex is not held; the word may be left at 2, which costs one spare
- * wake later and nothing else). */
+ * wake later and nothing else; a HANDOFF this thread asked for is
+ * withdrawn). */
 wrt_status wrt_mutex_lock(wrt_mutex_t *m);
 
-/* Takes m if it is free now: WRT_OK, else WRT_E_AGAIN. Never blocks. */
+/* Takes m if no thread holds it now: WRT_OK, else WRT_E_AGAIN. Never
+ * blocks. Unlike lock, it takes a free lock even when a waiter asked for
+ * the handoff (the request stays, for the next unlock). */
 wrt_status wrt_mutex_trylock(wrt_mutex_t *m);
 
 /* As wrt_mutex_lock but gives up with WRT_E_TIMEOUT once timeout_ns
  * (relative, monotonic) has passed in total, however many times the wait is
- * retried. 0: a trylock that reports WRT_E_TIMEOUT; WRT_WAIT_FOREVER: lock. */
+ * retried (a spinning waiter looks at the clock between reads, so the
+ * overrun is a few microseconds, plus the backend's wake-up latency when it
+ * slept). 0: a trylock that reports WRT_E_TIMEOUT; WRT_WAIT_FOREVER: lock. */
 wrt_status wrt_mutex_lock_timeout(wrt_mutex_t *m, uint64_t timeout_ns);
 
-/* Releases m; wakes one waiter when the word said contended. WRT_E_STATE if
- * m is not locked (the word is left at 0). If the backend's wake fails (on
+/* Releases m (a waiter's HANDOFF request stays set); wakes one waiter when
+ * the word said contended. WRT_E_STATE if m is not locked (the word is left
+ * as it was). If the backend's wake fails (on
  * QNX: MsgSendPulse out of pulse objects, EAGAIN -> WRT_E_NO_MEMORY), m is
  * released but the sleeping waiters were not woken: they wake at their
  * timeout, or when a later unlock finds the word contended. Untimed waiters

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # 21-spin-mutex.sh - model-check the mutex protocol of src/core/mutex.c
-# (verify/mutex.pml: read-only spin, mark contended only to sleep, take as
-# contended after a wake, pass a consumed wake on when leaving on an error;
-# timed waiters, injected backend errors):
+# (verify/mutex.pml: read-only spin, the HANDOFF request bit, mark contended
+# only to sleep, take as contended after a wake, pass a consumed wake on when
+# leaving on an error or a timeout; timed waiters, injected backend errors):
 #   1. the model: safety search (mutual exclusion assertions + invalid end
 #      states = a sleeper nobody will wake) must find 0 errors, and complete;
-#   2. two mutants must each be caught, so that the check cannot be vacuous:
+#   2. three mutants must each be caught, so that the check cannot be vacuous:
 #      MUTANT_TAKE_LOCKED_AFTER_WAKE (Drepper's rule dropped) and
-#      MUTANT_NO_PASS_ON (an erroring waiter keeps the wake it consumed).
+#      MUTANT_NO_PASS_ON (an erroring waiter keeps the wake it consumed) and
+#      MUTANT_NO_PASS_ON_TIMEOUT (a woken waiter that times out keeps it).
 # Prints one summary line; exits non-zero on any unexpected result.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -26,8 +27,8 @@ run() {
     cp "$root/verify/mutex.pml" .
     spin "$@" -a mutex.pml >spin.log 2>&1 || { cat spin.log >&2; exit 2; }
     # pan.c is generated code: its warnings are spin's, not ours
-    gcc -O2 -DSAFETY -w -o pan pan.c 2>gcc.log || { cat gcc.log >&2; exit 2; }
-    ./pan -m200000 >pan.log 2>&1 || true
+    gcc -O2 -DSAFETY -DCOLLAPSE -w -o pan pan.c 2>gcc.log || { cat gcc.log >&2; exit 2; }
+    ./pan -m400000 >pan.log 2>&1 || true
   ) || return 2
   local log="$name/pan.log"
   grep -q "errors:" "$log" || { cat "$log" >&2; return 2; }
@@ -59,7 +60,13 @@ if [ "$e3" = "0" ] || [ "$e3" = "incomplete" ]; then
   fail=1
 fi
 
+read -r e4 s4 t4 < <(run mutant3 -DMUTANT_NO_PASS_ON_TIMEOUT)
+if [ "$e4" = "0" ] || [ "$e4" = "incomplete" ]; then
+  echo "21-spin-mutex: the no-pass-on-timeout mutant was NOT caught" >&2
+  fail=1
+fi
+
 status=PASS
 [ $fail -eq 0 ] || status=FAIL
-echo "21-spin-mutex: $status - mutex.pml N=3: $e1 errors, $s1 states, ${t1}s; mutants caught (take-locked-after-wake: $e2, no-pass-on: $e3)"
+echo "21-spin-mutex: $status - mutex.pml N=3: $e1 errors, $s1 states, ${t1}s; mutants caught (take-locked-after-wake: $e2, no-pass-on: $e3, no-pass-on-timeout: $e4)"
 exit $fail

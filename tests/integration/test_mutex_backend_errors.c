@@ -38,7 +38,7 @@ static wrt_status stub_wake(wrt_futex_t *self, uint32_t count) {
 
 static const wrt_futex_ops_t stub_ops = {stub_wait, stub_wake};
 
-enum { UNLOCKED = 0, LOCKED = 1, CONTENDED = 2 };
+enum { UNLOCKED = 0, LOCKED = 1, CONTENDED = 2, HANDOFF = 4 };
 
 static void reset(wrt_futex_t *f, wrt_mutex_t *m) {
   f->ops = &stub_ops;
@@ -96,7 +96,8 @@ static void lock_marks_contended_only_to_sleep(void **state) {
   g_word_after_wait = UNLOCKED;
   assert_int_equal(wrt_mutex_lock(&m), WRT_OK);
   assert_int_equal(g_waits, 1);
-  assert_int_equal(g_word_at_wait, CONTENDED);
+  /* the budget outlasts the handoff threshold: it asked before it slept */
+  assert_int_equal(g_word_at_wait, CONTENDED | HANDOFF);
   assert_int_equal(atomic_load(&f.value), CONTENDED);
   assert_int_equal(wrt_mutex_unlock(&m), WRT_OK);
   assert_int_equal(g_wakes, 1);
@@ -147,6 +148,52 @@ static void timed_lock_gives_up_at_the_deadline(void **state) {
   assert_true(g_waits >= 1);
   assert_int_equal(atomic_load(&f.value), CONTENDED); /* still the holder's */
   assert_int_equal(wrt_mutex_lock_timeout(&m, 0), WRT_E_TIMEOUT);
+}
+
+/* The handoff request (bit 2): a free word with it is left to entitled
+ * waiters by lock's fast path, taken by trylock (the request stays), cleared
+ * by the entitled waiter that takes it, kept by unlock, and withdrawn by a
+ * waiter that gives up. Its requester gone, a newcomer still gets the lock
+ * once it has spun long enough to be entitled itself. */
+static void handoff_request_rules(void **state) {
+  (void)state;
+  wrt_futex_t f;
+  wrt_mutex_t m;
+  reset(&f, &m);
+  /* trylock takes a free lock whatever was asked; unlock keeps the ask */
+  atomic_store(&f.value, HANDOFF);
+  assert_int_equal(wrt_mutex_trylock(&m), WRT_OK);
+  assert_int_equal(atomic_load(&f.value), HANDOFF | LOCKED);
+  assert_int_equal(wrt_mutex_trylock(&m), WRT_E_AGAIN);
+  assert_int_equal(wrt_mutex_unlock(&m), WRT_OK);
+  assert_int_equal(atomic_load(&f.value), HANDOFF);
+  assert_int_equal(wrt_mutex_unlock(&m), WRT_E_STATE);
+  assert_int_equal(atomic_load(&f.value), HANDOFF); /* nothing changed */
+  assert_int_equal(wrt_mutex_lock_timeout(&m, 0), WRT_OK); /* as trylock */
+  assert_int_equal(wrt_mutex_unlock(&m), WRT_OK);
+  /* nobody left to take it: lock waits until entitled, takes, clears */
+  atomic_store(&f.value, HANDOFF);
+  assert_int_equal(wrt_mutex_lock(&m), WRT_OK);
+  assert_int_equal(atomic_load(&f.value), LOCKED);
+  assert_int_equal(wrt_mutex_unlock(&m), WRT_OK);
+  assert_int_equal(g_waits, 0);
+  /* a woken waiter is entitled: it takes the requested lock as contended */
+  assert_int_equal(wrt_mutex_set_spin(&m, 0u), WRT_OK);
+  atomic_store(&f.value, LOCKED);
+  g_word_after_wait = HANDOFF; /* released while we slept, ask kept */
+  assert_int_equal(wrt_mutex_lock(&m), WRT_OK);
+  assert_int_equal(g_waits, 1);
+  assert_int_equal(g_word_at_wait, CONTENDED);
+  assert_int_equal(atomic_load(&f.value), CONTENDED);
+  assert_int_equal(wrt_mutex_unlock(&m), WRT_OK);
+  assert_int_equal(g_wakes, 1);
+  /* an entitled waiter that times out withdraws its ask and, woken
+   * before, passes the wake on: the held word is left marked */
+  atomic_store(&f.value, LOCKED);
+  g_wait_status = WRT_E_TIMEOUT;
+  g_word_after_wait = HANDOFF | LOCKED; /* held still, by a barger */
+  assert_int_equal(wrt_mutex_lock_timeout(&m, 2000000u), WRT_E_TIMEOUT);
+  assert_int_equal(atomic_load(&f.value), CONTENDED);
 }
 
 static void unlock_reports_a_failing_wake_and_still_releases(void **state) {
@@ -204,6 +251,7 @@ int main(void) {
       cmocka_unit_test(lock_reports_a_failing_wait),
       cmocka_unit_test(lock_retries_after_ok_again_and_timeout),
       cmocka_unit_test(timed_lock_gives_up_at_the_deadline),
+      cmocka_unit_test(handoff_request_rules),
       cmocka_unit_test(lock_marks_contended_only_to_sleep),
       cmocka_unit_test(failing_waiter_passes_its_wake_on),
       cmocka_unit_test(unlock_reports_a_failing_wake_and_still_releases),

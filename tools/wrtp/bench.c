@@ -256,14 +256,14 @@ static void *idle_main(void *arg) {
 /* Contenders: pthread, wrt over each futex built in, and (QNX) the same
  * with a larger spin budget, the QNX futex's wait being far dearer. */
 enum { C_PTHREAD, C_LINUX, C_QNX, C_QNX_SPIN, NCONT };
-#define QNX_SPIN_BUDGET 1024u
+#define QNX_SPIN_BUDGET 16384u
 static lock_ctx g_lc[NCONT];
 static const char *cont_name(int k) {
   switch (k) {
   case C_PTHREAD: return "pthread_mutex";
   case C_LINUX: return "wrt_mutex (linux futex)";
   case C_QNX: return "wrt_mutex (" QNX_TAG " futex)";
-  default: return "wrt_mutex (" QNX_TAG " futex, spin 1024)";
+  default: return "wrt_mutex (" QNX_TAG " futex, spin 16384)";
   }
 }
 
