@@ -124,7 +124,7 @@ static uint32_t units_since_start(const spin_clock *c) {
 
 /* Waits about n units, then brings spent up to date. */
 static void pause_units(spin_clock *c, uint32_t n) {
-  uint32_t until = (c->spent > UINT32_MAX - n) ? UINT32_MAX : c->spent + n;
+  uint32_t until = (c->spent > (UINT32_MAX - n)) ? UINT32_MAX : (c->spent + n);
   do {
     cpu_relax();
     c->spent = units_since_start(c);
@@ -137,7 +137,7 @@ static void pause_units(spin_clock *c, uint32_t n) {
   for (uint32_t i = 0u; i < n; i++) {
     cpu_relax();
   }
-  c->spent = (c->spent > UINT32_MAX - n) ? UINT32_MAX : c->spent + n;
+  c->spent = (c->spent > (UINT32_MAX - n)) ? UINT32_MAX : (c->spent + n);
 }
 #endif
 
