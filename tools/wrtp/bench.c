@@ -83,7 +83,7 @@ static const section_t sections[] = {
 
 /* --- mutex ------------------------------------------------------------------- */
 
-typedef enum { LK_PTHREAD, LK_WRT } lock_kind;
+typedef enum { LK_PTHREAD, LK_WRT, LK_NONE } lock_kind;
 
 /* Futex calls of the wrt_mutex under test, counted by swapping the futex's
  * ops table for one that counts and forwards (the backend sees the same
@@ -131,15 +131,19 @@ static double hpercentile(const uint64_t *h, double pct) {
   return hbucket_ns(HBUCKETS - 1u);
 }
 
+/* The same layout for every contender: the pthread mutex, like the wrt
+ * futex word (bench_main's lfx/qfx), on a cache line of its own, and the
+ * protected counter on another; so no contender's lock shares its line
+ * with the fields every operation reads or with the counter. */
 typedef struct {
   lock_kind kind;
   wrt_mutex_t *m;
   wrt_futex_t *f;
-  pthread_mutex_t pm;
+  _Alignas(64) pthread_mutex_t pm;
+  _Alignas(64) volatile uint64_t counter;
   uint32_t spin;
   unsigned threads;
   bool outside_work;   /* workload B: work outside the lock, waits timed */
-  volatile uint64_t counter;
   uint64_t ops, futex_calls, sleeps;
   double worst[BM_MAX_TRIALS];
   unsigned nworst;
@@ -149,13 +153,13 @@ typedef struct {
 static inline void do_lock(lock_ctx *c) {
   if (c->kind == LK_WRT)
     (void)wrt_mutex_lock(c->m);
-  else
+  else if (c->kind == LK_PTHREAD)
     pthread_mutex_lock(&c->pm);
 }
 static inline void do_unlock(lock_ctx *c) {
   if (c->kind == LK_WRT)
     (void)wrt_mutex_unlock(c->m);
-  else
+  else if (c->kind == LK_PTHREAD)
     pthread_mutex_unlock(&c->pm);
 }
 
@@ -214,7 +218,7 @@ static double lock_trial(void *p) {
     c->f->ops = g_real_ops;
     c->futex_calls += atomic_load(&g_futex_calls);
   }
-  if (!c->outside_work && c->counter - before != r.total_ops)
+  if (c->kind != LK_NONE && !c->outside_work && c->counter - before != r.total_ops)
     bm_error("mutex", "lost updates: the lock failed to exclude");
   c->ops += r.total_ops;
   for (unsigned i = 0; i < c->threads; i++)
@@ -254,8 +258,11 @@ static void *idle_main(void *arg) {
 }
 
 /* Contenders: pthread, wrt over each futex built in, and (QNX) the same
- * with a larger spin budget, the QNX futex's wait being far dearer. */
-enum { C_PTHREAD, C_LINUX, C_QNX, C_QNX_SPIN, NCONT };
+ * with a larger spin budget, the QNX futex's wait being far dearer; and no
+ * lock at all (the same loop on a racy counter), whose worst thread's
+ * share is the scheduler's own fairness: the reference for the fairness
+ * rows (with 8 threads on 2 CPUs it was seen at ~0.83). */
+enum { C_PTHREAD, C_LINUX, C_QNX, C_QNX_SPIN, C_NONE, NCONT };
 #define QNX_SPIN_BUDGET 16384u
 static lock_ctx g_lc[NCONT];
 static const char *cont_name(int k) {
@@ -263,22 +270,23 @@ static const char *cont_name(int k) {
   case C_PTHREAD: return "pthread_mutex";
   case C_LINUX: return "wrt_mutex (linux futex)";
   case C_QNX: return "wrt_mutex (" QNX_TAG " futex)";
+  case C_NONE: return "no lock (the scheduler alone)";
   default: return "wrt_mutex (" QNX_TAG " futex, spin 16384)";
   }
 }
 
 static void setup_contenders(const bm_env_t *env, wrt_mutex_t ms[NCONT], bm_contender_t c[NCONT],
                              bm_trial_fn fn) {
-  wrt_futex_t *fs[NCONT] = {NULL, env->linux_futex, env->qnx_futex, env->qnx_futex};
+  wrt_futex_t *fs[NCONT] = {NULL, env->linux_futex, env->qnx_futex, env->qnx_futex, NULL};
   for (int k = 0; k < NCONT; k++) {
     lock_ctx *l = &g_lc[k];
     memset(l, 0, sizeof *l);
-    l->kind = k == C_PTHREAD ? LK_PTHREAD : LK_WRT;
+    l->kind = k == C_PTHREAD ? LK_PTHREAD : (k == C_NONE ? LK_NONE : LK_WRT);
     l->m = &ms[k];
     l->f = fs[k];
     l->spin = k == C_QNX_SPIN ? QNX_SPIN_BUDGET : WRT_MUTEX_SPIN_PAUSES;
     pthread_mutex_init(&l->pm, NULL);
-    c[k].fn = (k == C_PTHREAD || fs[k] != NULL) ? fn : NULL;
+    c[k].fn = (k == C_PTHREAD || k == C_NONE || fs[k] != NULL) ? fn : NULL;
     c[k].ctx = l;
   }
 }
@@ -299,6 +307,7 @@ static void bench_uncontended(const bm_env_t *env) {
     }
     setup_contenders(env, ms, c, uncontended_trial);
     c[C_QNX_SPIN].fn = NULL; /* the spin does not matter uncontended */
+    c[C_NONE].fn = NULL;
     bm_interleave(c, NCONT, bm_trials(), &load);
     const char *when = alive ? "2nd thread alive" : "1 thread (glibc fast path)";
     for (int k = 0; k < NCONT; k++) {
@@ -340,6 +349,12 @@ static void bench_contended(const bm_env_t *env, unsigned threads, bool outside_
     lock_ctx *l = &g_lc[k];
     if (c[k].fn == NULL)
       continue;
+    if (k == C_NONE) {
+      bm_stats_t none = bm_stats(l->worst, l->nworst);
+      snprintf(what, sizeof what, "%s, %u thr: worst thread's share", cont_name(k), threads);
+      bm_row_text(what, none.median, "", "reference: what the scheduler gives with no lock");
+      continue;
+    }
     bm_ratio_t r = bm_ratio(&c[k], &c[C_PTHREAD]);
     snprintf(what, sizeof what, "%s, %u thr, %s", cont_name(k), threads, wl);
     bm_row(what, c[k].s, "Mop/s", k == C_PTHREAD ? NULL : "throughput vs pthread", &r);
@@ -548,12 +563,12 @@ int wrtp_bench(int argc, char **argv) {
   uint64_t t0 = bm_now_ns();
   bm_env_t env = {NULL, NULL, QNX_TAG};
 #if defined(__linux__)
-  static wrt_linux_futex_t lfx;
+  static _Alignas(64) wrt_linux_futex_t lfx;
   if (wrt_linux_futex_init(&lfx, 0) == WRT_OK)
     env.linux_futex = wrt_linux_futex_base(&lfx);
 #endif
 #if defined(HAVE_QNX_SYNC)
-  static wrt_qnx_futex_t qfx;
+  static _Alignas(64) wrt_qnx_futex_t qfx;
   wrt_qnx_futex_config_t qc = wrt_qnx_futex_config_default();
   if (wrt_qnx_futex_init(&qfx, &qc) == WRT_OK)
     env.qnx_futex = wrt_qnx_futex_base(&qfx);
