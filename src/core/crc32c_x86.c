@@ -390,8 +390,7 @@ WRT_CRC32C_AVX512 static uint64_t reduce512(__m512i x) {
 
 /* The register after every whole 64-byte block of *p (at least four), by
  * folding alone: four accumulators of 64 bytes, then one. Advances *p and
- * *len. This is the path for cold buffers: one sequential stream is what
- * the hardware prefetchers follow best. */
+ * *len. */
 WRT_CRC32C_AVX512 static uint64_t fold_run(uint64_t reg, const unsigned char **pp,
                                            size_t *lenp) {
   const unsigned char *p = *pp;
@@ -419,6 +418,39 @@ WRT_CRC32C_AVX512 static uint64_t fold_run(uint64_t reg, const unsigned char **p
   *pp = p;
   *lenp = len;
   return reduce512(x0);
+}
+
+/*
+ * The cold case: two folding streams, over the two halves of the first
+ * 2 * half bytes at p (half a multiple of 256, at least 256), four
+ * accumulators each, in one loop. From DRAM, one sequential stream ran at
+ * the same rate as ISA-L (both at what one stream's prefetching brings
+ * in); two streams far apart keep more lines in flight (+10-14 % measured
+ * on the development host). The second half starts from register 0; the
+ * first half's register is advanced over it with the zeros operator.
+ */
+WRT_CRC32C_AVX512 static uint64_t fold_two(uint64_t reg, const unsigned char *p, size_t half) {
+  const __m512i k256 = fold_k(0u), k64 = fold_k(1u);
+  const unsigned char *q = p + half;
+  __m512i a0 = _mm512_xor_si512(load512(p),
+                                _mm512_zextsi128_si512(_mm_cvtsi32_si128((int)(uint32_t)reg)));
+  __m512i a1 = load512(p + 64), a2 = load512(p + 128), a3 = load512(p + 192);
+  __m512i b0 = load512(q), b1 = load512(q + 64), b2 = load512(q + 128), b3 = load512(q + 192);
+  for (size_t i = 256u; i < half; i += 256u) {
+    a0 = fold(a0, k256, load512(p + i));
+    a1 = fold(a1, k256, load512(p + i + 64u));
+    a2 = fold(a2, k256, load512(p + i + 128u));
+    a3 = fold(a3, k256, load512(p + i + 192u));
+    b0 = fold(b0, k256, load512(q + i));
+    b1 = fold(b1, k256, load512(q + i + 64u));
+    b2 = fold(b2, k256, load512(q + i + 128u));
+    b3 = fold(b3, k256, load512(q + i + 192u));
+  }
+  {
+    uint32_t ra = (uint32_t)reduce512(fold(fold(fold(a0, k64, a1), k64, a2), k64, a3));
+    uint32_t rb = (uint32_t)reduce512(fold(fold(fold(b0, k64, b1), k64, b2), k64, b3));
+    return wrt_crc32c_x86_zeros(ra, half) ^ rb;
+  }
 }
 
 /*
@@ -480,7 +512,7 @@ WRT_CRC32C_AVX512 uint32_t wrt_crc32c_x86_avx512(uint32_t crc, const void *data,
   /* Hybrid blocks while the buffer is likely cached; from DRAM the nine
    * streams of a hybrid block defeat the prefetchers (12-17 GB/s measured
    * against 24-29 GB/s for one folding stream), so a buffer of at least
-   * WRT_CRC32C_PREFETCH_LEN is folded alone. */
+   * WRT_CRC32C_PREFETCH_LEN is folded alone, in two streams. */
   if (len < WRT_CRC32C_PREFETCH_LEN) {
     while (len >= (size_t)16 * 16448u) {
       reg = hybrid(reg, p, 16448u, wrt_crc32c_x86_hybrid_shift[0]);
@@ -492,6 +524,12 @@ WRT_CRC32C_AVX512 uint32_t wrt_crc32c_x86_avx512(uint32_t crc, const void *data,
       p += (size_t)16 * 256u;
       len -= (size_t)16 * 256u;
     }
+  }
+  if (len >= WRT_CRC32C_PREFETCH_LEN) {
+    size_t half = (len / 2u) & ~(size_t)255;
+    reg = fold_two(reg, p, half);
+    p += 2u * half;
+    len -= 2u * half;
   }
   if (len >= 256u) {
     reg = fold_run(reg, &p, &len);
