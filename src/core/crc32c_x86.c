@@ -1,23 +1,44 @@
 /*
  * crc32c_x86.c - the x86-64 paths of wrt_crc32c (elsewhere this file
- * compiles to nothing): SSE4.2 alone, and SSE4.2 with PCLMULQDQ.
+ * compiles to nothing): SSE4.2 alone, SSE4.2 with PCLMULQDQ, and AVX-512
+ * with VPCLMULQDQ.
  *
  * OS-free (src/core): includes only the compiler's <cpuid.h>,
- * <nmmintrin.h> and <wmmintrin.h>, crc32c_impl.h and the C library. The
- * CPU is asked through cpuid (leaf 1, ECX bit 20 SSE4.2, bit 1 PCLMULQDQ)
- * rather than the OS, so the same code serves Linux and QNX.
+ * <immintrin.h>, <nmmintrin.h>, <wmmintrin.h> and <xmmintrin.h>,
+ * crc32c_impl.h and the C library. The CPU is asked through cpuid (leaf 1,
+ * ECX bit 20 SSE4.2, bit 1 PCLMULQDQ; leaf 7 for AVX-512) rather than the
+ * OS, so the same code serves Linux and QNX; the one thing only the OS
+ * knows, whether it saves the ZMM registers, is read from XCR0 (xgetbv).
  *
- * Why streams rather than folding: the crc32 instruction has a latency of 3
- * cycles; on CPUs that issue one per cycle three independent streams fill
- * the unit, but newer cores issue more than one per cycle (an AMD EPYC
- * here: 8 streams ran 41 GB/s, 3 streams 24 GB/s). PCLMULQDQ folding of
- * 4 or 8 128-bit lanes, the other classic method, measured 7-10 GB/s on the
- * same machine (its 128-bit carry-less multiply issues about one per 3
- * cycles there), so with PCLMULQDQ the big-buffer path runs EIGHT crc32
- * streams over consecutive chunks and uses the carry-less multiply only to
- * join them (the Intel "crc_pcl" idea): 7 multiplies per block, whatever
- * the block's length. Without PCLMULQDQ, three streams joined by the
- * zeros tables (crc32c_impl.h), as before.
+ * Why streams rather than folding (SSE4.2 + PCLMULQDQ): the crc32
+ * instruction has a latency of 3 cycles; on CPUs that issue one per cycle
+ * three independent streams fill the unit, but newer cores issue more than
+ * one per cycle (an AMD EPYC here: 8 streams ran 41 GB/s, 3 streams
+ * 24 GB/s). PCLMULQDQ folding of 4 or 8 128-bit lanes, the other classic
+ * method, measured 7-10 GB/s on the same machine (its 128-bit carry-less
+ * multiply issues about one per 3 cycles there), so with PCLMULQDQ the
+ * big-buffer path runs EIGHT crc32 streams over consecutive chunks and
+ * uses the carry-less multiply only to join them (the Intel "crc_pcl"
+ * idea): 7 multiplies per block, whatever the block's length. Without
+ * PCLMULQDQ, three streams joined by the zeros tables (crc32c_impl.h).
+ *
+ * Why a hybrid with AVX-512 (issue 14): VPCLMULQDQ folds four 128-bit
+ * lanes per instruction, and on the development host (AMD EPYC, Zen 5)
+ * folding 4 x 512 bits ran ~17 B/cycle, as fast as the crc32 unit itself
+ * (~15-17 B/cycle with two crc32 a cycle), which is where ISA-L's
+ * crc32_iscsi (its AVX-512 folding kernel there) also ran; neither method
+ * alone leaves a margin over ISA-L. But folding uses the vector units and
+ * crc32 an integer unit, so the AVX-512 path runs both at once: each block
+ * is folded in its first half and crc32'd by eight streams in its second,
+ * in one loop, then joined with one carry-less shift. Measured with
+ * `wrtp bench crc` on that host (quiet runs): 4 KiB ~21 B/cycle, 1.3-1.6x
+ * ISA-L; 1 MiB ~23 B/cycle, 1.3-1.7x; about 70 % of the two units' summed
+ * ceiling that the bench measures. From DRAM, the nine streams of a
+ * hybrid block confuse the prefetchers (about half of ISA-L's rate), so a
+ * buffer of 8 MiB or more is folded alone, in two streams (its two
+ * halves), ~1.1x ISA-L: there both run at what memory delivers. Below
+ * 256 bytes the eight-stream path stays (the 64-byte CRC of
+ * wrt_atomic_write: ~2.8x ISA-L).
  */
 #if defined(__x86_64__)
 
