@@ -340,10 +340,12 @@ WRT_CRC32C_PCLMUL uint32_t wrt_crc32c_x86_pclmul(uint32_t crc, const void *data,
  * mod P once D more bytes follow; with L = a(x) x^64 + h(x) (a its first
  * eight bytes, h its last eight) that is a * (x^(8D+64) mod P) + h *
  * (x^(8D) mod P), two carry-less multiplies whose sum (< 2^96) is again a
- * 128-bit lane of message, D bytes later. In the reflected order the
- * multiply by k = x^(8n-33) mod P (the convention of wrt_crc32c_x86_shift)
- * lands one bit and 32 bits off, which the exponents absorb: a uses
- * k(D + 8), h uses k(D). VPCLMULQDQ does four lanes per instruction.
+ * 128-bit lane of message, D bytes later. In the reflected order a
+ * carry-less product comes out one bit low, and a 32-bit constant in the
+ * low half of its qword stands 32 bits low; the exponent absorbs both, so
+ * with k(n) = x^(8n-33) mod P (the convention of wrt_crc32c_x86_shift)
+ * a is multiplied by k(D + 8) (8D + 64 - 1 - 32 = 8(D + 8) - 33) and h by
+ * k(D). VPCLMULQDQ does four lanes per instruction.
  * At the end, 16 bytes of message remain; two crc32 instructions from
  * register 0 turn them into the register, and the initial register enters
  * as an XOR into the first four bytes (the same linearity).
