@@ -31,14 +31,16 @@
  * crc32 an integer unit, so the AVX-512 path runs both at once: each block
  * is folded in its first half and crc32'd by eight streams in its second,
  * in one loop, then joined with one carry-less shift. Measured with
- * `wrtp bench crc` on that host (quiet runs): 4 KiB ~21 B/cycle, 1.3-1.6x
- * ISA-L; 1 MiB ~23 B/cycle, 1.3-1.7x; about 70 % of the two units' summed
- * ceiling that the bench measures. From DRAM, the nine streams of a
- * hybrid block confuse the prefetchers (about half of ISA-L's rate), so a
- * buffer of 8 MiB or more is folded alone, in two streams (its two
- * halves), ~1.1x ISA-L: there both run at what memory delivers. Below
- * 256 bytes the eight-stream path stays (the 64-byte CRC of
- * wrt_atomic_write: ~2.8x ISA-L).
+ * `wrtp bench crc` on that host (medians of 15-16 quiet runs): 4 KiB
+ * 1.47x ISA-L, 1 MiB 1.51x (~21-22 B/cycle, 60-65 % of the summed crc32 +
+ * folding ceiling the bench measures). When something outside the VM
+ * shares the core (the bench's crc32 ceiling row then reads below ~17.5
+ * B/cycle) the margin shrinks to ~1.0-1.2x: the hybrid needs both units.
+ * From DRAM, the nine streams of a hybrid block confuse the prefetchers
+ * (about half of ISA-L's rate), so a buffer of 8 MiB or more is folded
+ * alone, in two streams (its two halves): 1.09x ISA-L (one stream: 1.0x;
+ * both then run at what memory delivers). Below 256 bytes the
+ * eight-stream path stays (the 64-byte CRC of wrt_atomic_write: 2.8x).
  */
 #if defined(__x86_64__)
 
