@@ -21,10 +21,13 @@ extern "C" {
  * wrt_crc32c(0, "123456789", 9) == 0xE3069283.
  *
  * data may be NULL only when len is 0 (the result is then crc). Uses the
- * SSE4.2 crc32 instruction on x86-64 when the CPU reports it (cpuid): eight
- * interleaved streams (16 KiB each on big buffers, prefetched when the
- * buffer exceeds 8 MiB) joined with PCLMULQDQ when the CPU has that too,
- * three streams joined by table otherwise; the
+ * SSE4.2 crc32 instruction on x86-64 when the CPU reports it (cpuid): with
+ * AVX-512 + VPCLMULQDQ (and the OS saving ZMM state, per XCR0), from 256
+ * bytes on, carry-less folding and eight crc32 streams side by side (folding
+ * alone, in two streams, from 8 MiB on); otherwise eight interleaved streams
+ * (16 KiB each on big buffers, prefetched when the buffer exceeds 8 MiB)
+ * joined with PCLMULQDQ when the CPU has that, three streams joined by
+ * table without it; the
  * ARMv8 CRC32 instructions on aarch64 when the build targets them
  * (__ARM_FEATURE_CRC32, e.g. -march=armv8-a+crc), and a portable
  * slice-by-8 table otherwise; all give the same result. Thread-safe, no
@@ -32,8 +35,9 @@ extern "C" {
  */
 uint32_t wrt_crc32c(uint32_t crc, const void *data, size_t len);
 
-/* "sse4.2+pclmul", "sse4.2", "armv8-crc" or "portable": the path wrt_crc32c
- * takes on this CPU and build. */
+/* "avx512+vpclmulqdq", "sse4.2+pclmul", "sse4.2", "armv8-crc" or
+ * "portable": the path wrt_crc32c takes (on x86-64, for buffers of 256
+ * bytes or more) on this CPU and build. */
 const char *wrt_crc32c_implementation(void);
 
 #ifdef __cplusplus

@@ -40,12 +40,13 @@ bool wrt_crc32c_hw_available(void);
  * convention as wrt_crc32c. */
 uint32_t wrt_crc32c_hw(uint32_t crc, const void *data, size_t len);
 
-/* Name of the hardware path taken ("sse4.2+pclmul", "sse4.2", "armv8-crc")
+/* Name of the hardware path taken ("avx512+vpclmulqdq", "sse4.2+pclmul",
+ * "sse4.2", "armv8-crc")
  * or NULL. */
 const char *wrt_crc32c_hw_name(void);
 
 #if defined(__x86_64__)
-/* The two x86-64 paths that wrt_crc32c_hw chooses between, callable
+/* Two of the x86-64 paths that wrt_crc32c_hw chooses between, callable
  * directly so the tests can check each on any CPU that has it:
  * wrt_crc32c_x86_sse42 needs SSE4.2 (wrt_crc32c_hw_available());
  * wrt_crc32c_x86_pclmul needs SSE4.2 and PCLMULQDQ
@@ -53,6 +54,22 @@ const char *wrt_crc32c_hw_name(void);
 uint32_t wrt_crc32c_x86_sse42(uint32_t crc, const void *data, size_t len);
 uint32_t wrt_crc32c_x86_pclmul(uint32_t crc, const void *data, size_t len);
 bool wrt_crc32c_x86_has_pclmul(void);
+
+/* The AVX-512 path (VPCLMULQDQ folding alongside crc32 streams); needs
+ * wrt_crc32c_x86_has_avx512(): the CPU has SSE4.2, PCLMULQDQ, AVX2,
+ * AVX-512F and VPCLMULQDQ and the OS saves the ZMM state (XCR0). Same
+ * convention as wrt_crc32c. Its constants: wrt_crc32c_x86_fold_k[r] =
+ * {k(n + 8), k(n)} for n = 256, 64, 48, 32, 16 bytes, and
+ * wrt_crc32c_x86_hybrid_shift[t][j] advances over (j + 1) *
+ * wrt_crc32c_x86_hybrid_chunk[t] bytes, where k(n) = x^(8n - 33) mod P as
+ * in wrt_crc32c_x86_shift. */
+uint32_t wrt_crc32c_x86_avx512(uint32_t crc, const void *data, size_t len);
+bool wrt_crc32c_x86_has_avx512(void);
+#define WRT_CRC32C_X86_FOLDS 5
+#define WRT_CRC32C_X86_HYBRID_TIERS 2
+extern const uint32_t wrt_crc32c_x86_fold_k[WRT_CRC32C_X86_FOLDS][2];
+extern const size_t wrt_crc32c_x86_hybrid_chunk[WRT_CRC32C_X86_HYBRID_TIERS];
+extern const uint32_t wrt_crc32c_x86_hybrid_shift[WRT_CRC32C_X86_HYBRID_TIERS][8];
 
 /* The eight-stream path's chunk lengths (one per tier, block = 8 chunks)
  * and its joining constants: [t][j] advances the raw register over

@@ -2,8 +2,10 @@
  * test_crc32c.c - wrt_crc32c: the RFC 3720 vectors, the zlib chaining
  * convention, and agreement between the hardware path, the portable
  * slice-by-8 path and a bit-at-a-time reference written here; on x86-64
- * each of the two hardware paths (SSE4.2 alone, SSE4.2 + PCLMULQDQ) on its
- * own, with its joining constants recomputed from the definition.
+ * each of the three hardware paths (SSE4.2 alone, SSE4.2 + PCLMULQDQ,
+ * AVX-512 + VPCLMULQDQ) on its own, with its joining and folding constants
+ * recomputed from the definition; a path the host lacks is reported as
+ * skipped.
  * Test code: includes cmocka, the library's internal crc32c_impl.h, libc
  * and (x86-64) the compiler's <cpuid.h>, to ask the CPU independently.
  */
@@ -231,6 +233,24 @@ static void cpu_features(bool *sse42, bool *pclmul) {
   }
 }
 
+/* The AVX-512 path's condition, asked independently: PCLMULQDQ, leaf 7
+ * AVX2 (EBX bit 5), AVX512F (EBX bit 16), VPCLMULQDQ (ECX bit 10), and
+ * XCR0 bits 1, 2, 5, 6, 7 (read only when leaf 1 ECX bit 27 OSXSAVE). */
+static bool cpu_avx512(void) {
+  unsigned int eax = 0, ebx = 0, ecx = 0, edx = 0, lo = 0, hi = 0;
+  bool sse42, pclmul;
+  cpu_features(&sse42, &pclmul);
+  if (!pclmul || __get_cpuid(1u, &eax, &ebx, &ecx, &edx) == 0 || (ecx & (1u << 27)) == 0u)
+    return false;
+  if (__get_cpuid_count(7u, 0u, &eax, &ebx, &ecx, &edx) == 0)
+    return false;
+  if ((ebx & (1u << 5)) == 0u || (ebx & (1u << 16)) == 0u || (ecx & (1u << 10)) == 0u)
+    return false;
+  __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0u));
+  (void)hi;
+  return (lo & 0xe6u) == 0xe6u;
+}
+
 /* Every length 0..4096 at every start 0..15 (alignment prologue, all three
  * eight-stream tiers and every tail), lengths around and past the biggest
  * block, and chaining across block boundaries. */
@@ -284,27 +304,74 @@ static void test_x86_pclmul_path(void **state) {
   check_path(wrt_crc32c_x86_pclmul);
 }
 
-/* The public entry takes the PCLMULQDQ path exactly when the CPU has it. */
+/* The AVX-512 path: everything check_path does, then the hybrid tiers'
+ * edges (blocks of 16 x 256 and 16 x 16448 bytes) with tails through the
+ * folding loop (256- and 64-byte steps) and the crc32 tail, at unaligned
+ * starts. Reported as skipped on a host without it. */
+static void test_x86_avx512_path(void **state) {
+  static const size_t lens[] = {255u, 256u, 257u, 319u, 320u, 511u, 512u, 513u,
+                                4095u, 4096u, 4097u, 4096u + 256u + 64u + 63u,
+                                8192u - 1u, 16u * 16448u - 1u, 16u * 16448u,
+                                16u * 16448u + 1u,
+                                16u * 16448u + 3u * 4096u + 256u + 64u + 7u,
+                                2u * 16u * 16448u + 4095u, (size_t)1 << 20,
+                                ((size_t)1 << 20) + 7u};
+  bool avx512 = cpu_avx512();
+  (void)state;
+  assert_true(wrt_crc32c_x86_has_avx512() == avx512);
+  if (!avx512) {
+    print_message("AVX-512 + VPCLMULQDQ path NOT tested: this host lacks it "
+                  "(or its OS does not save ZMM state)\n");
+    skip();
+  }
+  check_path(wrt_crc32c_x86_avx512);
+  for (size_t k = 0; k < sizeof lens / sizeof lens[0]; k++)
+    for (size_t off = 0; off < 64u && off + lens[k] <= BUF_MAX; off += 9u)
+      assert_int_equal(wrt_crc32c_x86_avx512(0xa5a5a5a5u, buf + off, lens[k]),
+                       wrt_crc32c_portable(0xa5a5a5a5u, buf + off, lens[k]));
+  /* The definition itself across a whole big hybrid block plus tails. */
+  assert_int_equal(wrt_crc32c_x86_avx512(7u, buf + 1, 16u * 16448u + 4096u + 333u),
+                   crc_reference(7u, buf + 1, 16u * 16448u + 4096u + 333u));
+}
+
+/* The public entry takes the fastest path the CPU (and OS) allows. */
 static void test_x86_dispatch(void **state) {
   bool sse42, pclmul;
   (void)state;
   cpu_features(&sse42, &pclmul);
   assert_string_equal(wrt_crc32c_implementation(),
-                      pclmul ? "sse4.2+pclmul" : sse42 ? "sse4.2" : "portable");
+                      cpu_avx512() ? "avx512+vpclmulqdq"
+                      : pclmul     ? "sse4.2+pclmul"
+                      : sse42      ? "sse4.2"
+                                   : "portable");
 }
 
-/* Every joining constant from the definition: advancing the reflected
- * register of x^0 (bit 31) over 8n - 33 bit steps gives x^(8n-33) mod P. */
+/* k(n) = x^(8n-33) mod P from the definition: advancing the reflected
+ * register of x^0 (bit 31) over 8n - 33 bit steps. */
+static uint32_t k_of(size_t n) {
+  uint32_t reg = 0x80000000u;
+  for (size_t i = 0; i < 8u * n - 33u; i++)
+    reg = (reg >> 1) ^ ((reg & 1u) != 0u ? 0x82F63B78u : 0u);
+  return reg;
+}
+
+/* Every joining and folding constant from the definition. */
 static void test_x86_shift_constants(void **state) {
+  static const size_t fold_n[WRT_CRC32C_X86_FOLDS] = {256u, 64u, 48u, 32u, 16u};
   (void)state;
   for (size_t t = 0; t < WRT_CRC32C_X86_TIERS; t++)
-    for (size_t j = 0; j < 7u; j++) {
-      size_t bits = 8u * (j + 1u) * wrt_crc32c_x86_chunk[t] - 33u;
-      uint32_t reg = 0x80000000u;
-      for (size_t i = 0; i < bits; i++)
-        reg = (reg >> 1) ^ ((reg & 1u) != 0u ? 0x82F63B78u : 0u);
-      assert_int_equal(wrt_crc32c_x86_shift[t][j], reg);
-    }
+    for (size_t j = 0; j < 7u; j++)
+      assert_int_equal(wrt_crc32c_x86_shift[t][j], k_of((j + 1u) * wrt_crc32c_x86_chunk[t]));
+  for (size_t r = 0; r < WRT_CRC32C_X86_FOLDS; r++) {
+    assert_int_equal(wrt_crc32c_x86_fold_k[r][0], k_of(fold_n[r] + 8u));
+    assert_int_equal(wrt_crc32c_x86_fold_k[r][1], k_of(fold_n[r]));
+  }
+  for (size_t t = 0; t < WRT_CRC32C_X86_HYBRID_TIERS; t++)
+    for (size_t j = 0; j < 8u; j++)
+      assert_int_equal(wrt_crc32c_x86_hybrid_shift[t][j],
+                       k_of((j + 1u) * wrt_crc32c_x86_hybrid_chunk[t]));
+  assert_int_equal(wrt_crc32c_x86_hybrid_chunk[0], 16448u);
+  assert_int_equal(wrt_crc32c_x86_hybrid_chunk[1], 256u);
   assert_int_equal(wrt_crc32c_x86_chunk[0], 16448u);
   assert_int_equal(wrt_crc32c_x86_chunk[1], 512u);
   assert_int_equal(wrt_crc32c_x86_chunk[2], 128u);
@@ -312,8 +379,9 @@ static void test_x86_shift_constants(void **state) {
 }
 
 /* A buffer big enough for the prefetching tier (over 8 MiB, so taken as
- * cold): the same CRC as the portable path, at several offsets and with a
- * tail through every smaller tier. */
+ * cold; the AVX-512 path folds it in one stream): the same CRC as the
+ * portable path, at several offsets and with a tail through every smaller
+ * tier. */
 static void test_x86_prefetch_tier(void **state) {
   static uint8_t big[((size_t)9 << 20) + 64u];
   static const size_t lens[] = {(size_t)8 << 20, ((size_t)8 << 20) + 8u * 16448u + 4096u + 1024u + 256u + 13u,
@@ -325,9 +393,17 @@ static void test_x86_prefetch_tier(void **state) {
     skip();
   fill_random(big, sizeof big);
   for (size_t k = 0; k < sizeof lens / sizeof lens[0]; k++)
-    for (size_t off = 0; off < 16u; off += 7u)
-      assert_int_equal(wrt_crc32c_x86_pclmul(0x5a5a5a5au, big + off, lens[k]),
-                       wrt_crc32c_portable(0x5a5a5a5au, big + off, lens[k]));
+    for (size_t off = 0; off < 16u; off += 7u) {
+      uint32_t want = wrt_crc32c_portable(0x5a5a5a5au, big + off, lens[k]);
+      assert_int_equal(wrt_crc32c_x86_pclmul(0x5a5a5a5au, big + off, lens[k]), want);
+      /* The AVX-512 path folds such a buffer in one stream (its cold
+       * case); just under 8 MiB it takes the hybrid blocks. */
+      if (wrt_crc32c_x86_has_avx512()) {
+        assert_int_equal(wrt_crc32c_x86_avx512(0x5a5a5a5au, big + off, lens[k]), want);
+        assert_int_equal(wrt_crc32c_x86_avx512(0x5a5a5a5au, big + off, lens[k] - 1u),
+                         wrt_crc32c_portable(0x5a5a5a5au, big + off, lens[k] - 1u));
+      }
+    }
 }
 
 /* Every entry of the PCLMUL zeros operator's digit table, through a shift
@@ -380,6 +456,7 @@ int main(void) {
 #if defined(__x86_64__)
       cmocka_unit_test(test_x86_sse42_path),
       cmocka_unit_test(test_x86_pclmul_path),
+      cmocka_unit_test(test_x86_avx512_path),
       cmocka_unit_test(test_x86_dispatch),
       cmocka_unit_test(test_x86_shift_constants),
       cmocka_unit_test(test_x86_zeros),
