@@ -380,10 +380,10 @@ wrt_status wrt_wait_table_wait64(wrt_wait_table_t *table, const void *addr, uint
  * the backend splits the wake off as kick. Its waiter may have returned:
  * p is only passed on (wait_backend.h). The first failure is kept in *err. */
 static void kick_parker(const wrt_wait_backend_t *be, wrt_parker_t *p, wrt_status *err) {
-  if (p != NULL && be->kick != NULL) {
+  if ((p != NULL) && (be->kick != NULL)) {
     int os_error = 0;
     wrt_status st = be->kick(p, &os_error);
-    if (st != WRT_OK && *err == WRT_OK) {
+    if ((st != WRT_OK) && (*err == WRT_OK)) {
       *err = st;
     }
   }
