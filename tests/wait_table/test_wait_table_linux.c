@@ -15,7 +15,6 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -87,7 +86,7 @@ static void *park_forever(void *arg) {
   int os_error = 0;
   (void)be()->self(&pt->p, &os_error);
   pt->token = be()->prepare(pt->p);
-  atomic_store(&pt->tid, (long)syscall(SYS_gettid));
+  atomic_store(&pt->tid, (long)gettid());
   pt->st = be()->park(pt->p, pt->token, UINT64_MAX, &os_error);
   return NULL;
 }
@@ -167,7 +166,7 @@ typedef struct {
 
 static void *wait_100ms(void *arg) {
   table_waiter *w = arg;
-  atomic_store(&w->tid, (long)syscall(SYS_gettid));
+  atomic_store(&w->tid, (long)gettid());
   w->st = wrt_wait_table_wait32(w->t, w->word, 0u, 100000000u);
   return NULL;
 }
