@@ -22,10 +22,10 @@
  * (issue 11: it did both, often a scheduler round trip per wake). The kick
  * names the parker to the OS and reads nothing of it (wait_backend.h).
  * Why not let the waiter claim the node as soon as its park ends: a park can
- * end before the unpark call is over (Linux, before the kick: the word
- * was set before FUTEX_WAKE; QNX: any thread, or another process where
- * _NTO_CHF_PRIVATE is absent, can send a WAKE pulse with the waiter's
- * guessable token). A
+ * end before the unpark call is over (Linux: a park that has not slept
+ * ends as soon as unpark's CAS sets the word; QNX: any thread, or another
+ * process where _NTO_CHF_PRIVATE is absent, can send a WAKE pulse with the
+ * waiter's guessable token). A
  * waiter that left then would leave its notifier reading a dead thread's
  * parker and, when the unpark reports failure, writing the dead stack node
  * (review finding: a forged pulse must not decide memory safety).
