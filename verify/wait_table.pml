@@ -206,21 +206,27 @@ park:
   /* park(tok): OK when unparked with this token (the word checked first,
    * then asleep until woken), AGAIN early, TIMEOUT by the timeout;
    * otherwise the waiter stays blocked here */
+#ifdef NO_KICK
+  /* the unpark is the wake: the park may end on it at any time */
+  if
+  :: pword[i] != tok -> st = R_OK
+  :: atomic { forged < FORGED -> forged++ }; st = R_OK   /* QNX: a forged WAKE(tok) */
+  :: atomic { spurious < SPURIOUS -> spurious++ }; st = R_AGAIN
+  :: timed -> st = R_TIMEOUT
+  fi;
+#else
   if
   :: atomic { pword[i] != tok -> st = R_OK }
   :: atomic { pword[i] == tok -> seen = kicks[i] };
      if
-#ifdef NO_KICK
-     :: pword[i] != tok -> st = R_OK
-#else
      :: kicks[i] != seen -> seen = 0; goto park   /* woken: re-check the word */
-#endif
-     :: atomic { forged < FORGED -> forged++ }; st = R_OK   /* QNX: a forged WAKE(tok) */
+     :: atomic { forged < FORGED -> forged++ }; st = R_OK
      :: atomic { spurious < SPURIOUS -> spurious++ }; st = R_AGAIN
      :: timed -> st = R_TIMEOUT
      fi;
      seen = 0
   fi;
+#endif
   /* the lock-free exit: a CHOSEN node (chosen_and_released() in the C code) */
   if
 #ifdef MUTANT_LEAVE_ON_SENDING
