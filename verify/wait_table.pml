@@ -20,13 +20,22 @@
  * that the fences of wait_any / notify exist to forbid.
  * Notify, per chosen waiter, under the lock: unlink, mark SENDING, then
  * unpark as a separate step, which may fail (at most FAULTS times a run;
- * a failed unpark may or may not have ended the park, as the Linux
- * parker's CAS-then-FUTEX_WAKE can); on success mark CHOSEN (its last
- * touch of the node), on failure mark WAITING, relink at the same place
- * and stop.
- * Waiter: park ends on its token's unpark, on a forged wake (OK, at most
- * FORGED times), early (AGAIN, at most SPURIOUS times) or, when timed, by
- * its timeout; after a park that ended with OK it returns WITHOUT the lock
+ * a failed unpark may or may not have ended the park); on success mark
+ * CHOSEN (its last touch of the node), on failure mark WAITING, relink at
+ * the same place and stop.
+ * The wake: by default as the Linux backend has it, unpark only marks the
+ * word (CAS) and a kick (FUTEX_WAKE) wakes a sleeping park; the notifier
+ * kicks a chosen waiter after marking it CHOSEN (the last one chosen after
+ * the unlock), when the waiter may have returned: a kick names the
+ * parker's address only, so it is allowed after gone[] (a kick of a
+ * later park of the same parker is a spurious wake: it re-checks). A park
+ * checks the word, then sleeps (one step against a kick, as FUTEX_WAIT)
+ * until a kick, and re-checks. The kick cannot fail for a real parker
+ * (wait_backend.h) and is modelled as not failing. With -DNO_KICK, as the
+ * QNX backend: the unpark itself ends the park.
+ * Waiter: park ends on its token's unpark (and kick), on a forged wake (OK,
+ * at most FORGED times), early (AGAIN, at most SPURIOUS times) or, when
+ * timed, by its timeout; after a park that ended with OK it returns WITHOUT the lock
  * if its node is CHOSEN (the C code re-reads a SENDING node a bounded
  * number of times: here any interleaving of that); otherwise it takes the
  * lock: CHOSEN there means woken, else it re-parks with a fresh token or,
@@ -51,6 +60,8 @@
  *     notifier still uses its parker and node.
  *   MUTANT_LEAVE_ON_SENDING: the waiter returns lock-free on SENDING too:
  *     the same touch of a returned waiter.
+ *   MUTANT_KICK_BEFORE_UNPARK: the kick comes before the word is marked: a
+ *     park that sleeps between the two is never woken (lost wake-up).
  */
 
 #define N 3
@@ -93,6 +104,7 @@ bool counted[N];      /* a notify counted this waiter in *woken */
 /* the parkers: word 0 idle, t armed, t+1 unparked (t even) */
 byte pword[N];
 byte seq[N];
+byte kicks[N];        /* kicks (FUTEX_WAKEs) of each parker's address */
 byte spurious;
 byte forged;
 byte faults;
@@ -167,6 +179,7 @@ inline unpark(j, t) {
 proctype Waiter(byte i; byte a; bool timed) {
   byte tok;
   byte st;
+  byte seen;
   lock();
 #ifdef MUTANT_CHECK_BEFORE_COUNT
   if
@@ -190,14 +203,30 @@ proctype Waiter(byte i; byte a; bool timed) {
     unlock()
   };
 park:
-  /* park(tok): OK when unparked with this token, AGAIN early, TIMEOUT by
-   * the timeout; otherwise the waiter stays blocked here */
+  /* park(tok): OK when unparked with this token (the word checked first,
+   * then asleep until woken), AGAIN early, TIMEOUT by the timeout;
+   * otherwise the waiter stays blocked here */
+#ifdef NO_KICK
+  /* the unpark is the wake: the park may end on it at any time */
   if
   :: pword[i] != tok -> st = R_OK
   :: atomic { forged < FORGED -> forged++ }; st = R_OK   /* QNX: a forged WAKE(tok) */
   :: atomic { spurious < SPURIOUS -> spurious++ }; st = R_AGAIN
   :: timed -> st = R_TIMEOUT
   fi;
+#else
+  if
+  :: atomic { pword[i] != tok -> st = R_OK }
+  :: atomic { pword[i] == tok -> seen = kicks[i] };
+     if
+     :: kicks[i] != seen -> seen = 0; goto park   /* woken: re-check the word */
+     :: atomic { forged < FORGED -> forged++ }; st = R_OK
+     :: atomic { spurious < SPURIOUS -> spurious++ }; st = R_AGAIN
+     :: timed -> st = R_TIMEOUT
+     fi;
+     seen = 0
+  fi;
+#endif
   /* the lock-free exit: a CHOSEN node (chosen_and_released() in the C code) */
   if
 #ifdef MUTANT_LEAVE_ON_SENDING
@@ -260,8 +289,22 @@ inline notify(n) {
         /* unpark: a separate step; the waiter's park may end meanwhile
          * (forged wake, or the unpark itself), but it may not leave */
         if
-        :: atomic { unpark(j_, tok_of[j_]) };
-           atomic { assert(!gone[j_]); state[j_] = CHOSEN; counted[j_] = true; n_++ }
+        :: 
+#ifdef MUTANT_KICK_BEFORE_UNPARK
+           kicks[j_]++;
+#endif
+           atomic { unpark(j_, tok_of[j_]) };
+           atomic { assert(!gone[j_]); state[j_] = CHOSEN; counted[j_] = true; n_++ };
+#if !defined(NO_KICK) && !defined(MUTANT_KICK_BEFORE_UNPARK)
+           /* the kick of the one chosen before, still under the lock */
+           atomic {
+             if
+             :: kj_ != NONE -> kicks[kj_]++
+             :: else -> skip
+             fi;
+             kj_ = j_
+           }
+#endif
         :: atomic {
              faults < FAULTS -> faults++;
              /* failed; it may still have ended the park (Linux: CAS done,
@@ -281,7 +324,14 @@ inline notify(n) {
         fi
      :: else -> break
      od;
-     atomic { unlock(); n_ = 0; p_ = 0; j_ = 0; stop_ = false }
+     atomic { unlock(); n_ = 0; p_ = 0; j_ = 0; stop_ = false };
+     /* the last one's kick, after the unlock (its waiter may be gone) */
+     atomic {
+       if
+       :: kj_ != NONE -> kicks[kj_]++; kj_ = NONE
+       :: else -> skip
+       fi
+     }
   fi
 }
 
@@ -291,6 +341,7 @@ proctype Mem() {
 
 proctype Notifier() {
   byte n_, p_, j_;
+  byte kj_ = NONE;
   bool stop_, failed_;
   notify(1);
   pending = true;        /* the store A = 1, buffered */

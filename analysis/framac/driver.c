@@ -439,12 +439,26 @@ static wrt_status wb_unpark(wrt_parker_t *p, uint32_t token, int *os_error) {
   }
   return WRT_OK;
 }
+/* The kick may come after the waiter returned: it must not touch p. */
+static wrt_status wb_kick(wrt_parker_t *p, int *os_error) {
+  (void)p;
+  if (Frama_C_nondet(0, 1)) {
+    *os_error = Frama_C_interval(1, 200);
+    return WRT_E_OS;
+  }
+  return WRT_OK;
+}
 static uint64_t wb_now(void) { return Frama_C_unsigned_long_interval(0u, UINT64_MAX); }
-static const wrt_wait_backend_t wb = {wb_lock_init, wb_lock_destroy, wb_lock,  wb_unlock, wb_self,
-                                      wb_prepare,   wb_park,         wb_unpark, wb_now};
+static const wrt_wait_backend_t wb = {wb_lock_init, wb_lock_destroy, wb_lock, wb_unlock,
+                                      wb_self,      wb_prepare,      wb_park, wb_unpark,
+                                      wb_kick,      wb_now};
+/* Without a kick (as the QNX backend); and one without now_ns. */
+static const wrt_wait_backend_t wb_no_kick = {wb_lock_init, wb_lock_destroy, wb_lock, wb_unlock,
+                                              wb_self,      wb_prepare,      wb_park, wb_unpark,
+                                              NULL,         wb_now};
 static const wrt_wait_backend_t wb_partial = {wb_lock_init, wb_lock_destroy, wb_lock, wb_unlock,
                                               wb_self,      wb_prepare,      wb_park, wb_unpark,
-                                              NULL};
+                                              NULL,         NULL};
 
 static uint64_t any_timeout(void) {
   switch (Frama_C_interval(0, 2)) {
@@ -461,10 +475,11 @@ static void wait_table_case(size_t count) {
   wrt_wait_table_t t;
   t.live = 0u;
   fc_wt = NULL;
-  if (wrt_wait_table_init(&t, buckets, count, &wb) != WRT_OK) {
+  const wrt_wait_backend_t *be = Frama_C_nondet(0, 1) ? &wb : &wb_no_kick;
+  if (wrt_wait_table_init(&t, buckets, count, be) != WRT_OK) {
     return;
   }
-  (void)wrt_wait_table_init(&t, buckets, count, &wb); /* live: STATE */
+  (void)wrt_wait_table_init(&t, buckets, count, be); /* live: STATE */
   fc_wt = &t;
   words[0] = Frama_C_unsigned_int_interval(0u, UINT32_MAX);
   word64 = Frama_C_unsigned_long_interval(0u, UINT64_MAX);

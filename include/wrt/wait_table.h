@@ -42,7 +42,10 @@
  *    fails stops there: the waiter it failed to wake is not counted and
  *    stays linked and first in line (if the failed wake reached it after
  *    all, it parks again), *woken says how many were woken, and the status
- *    is the backend's.
+ *    is the backend's. Where the backend wakes a chosen waiter by a second
+ *    call after choosing it (Linux: FUTEX_WAKE, which cannot fail for a
+ *    parker the backend made), a failure of that call is returned too, the
+ *    waiter still counted: it then wakes by its deadline only.
  *  - A woken waiter returns without taking the bucket lock once its
  *    notifier's unpark call is over (it re-reads its node briefly, then
  *    takes the lock). It never returns while its notifier still uses its

@@ -15,6 +15,13 @@
  *    and calls unpark() with the node's token; after a successful unpark it
  *    marks it CHOSEN and touches neither the node nor the parker again. If
  *    unpark fails it marks it WAITING and relinks it.
+ *  - A backend whose wake is a system call on an address (Linux: FUTEX_WAKE)
+ *    splits it off as kick(): unpark() then only marks the parker (it can
+ *    end a park that has not yet slept), and the notifier kicks the parker
+ *    after marking the node CHOSEN, when the waiter may have returned. So
+ *    the woken thread does not wait for its waker to leave the system call
+ *    (issue 11: it runs on another CPU while FUTEX_WAKE is still returning,
+ *    or preempts its waker on the same CPU).
  *  - The waiter leaves only after it has seen its node CHOSEN (after its
  *    park ended, no lock needed) or, under the bucket lock, seen it chosen
  *    or unlinked it itself. So while a notifier is inside unpark() the
@@ -61,13 +68,26 @@ struct wrt_wait_backend {
    * forged wakes are ignored. */
   wrt_status (*park)(wrt_parker_t *p, uint32_t token, uint64_t deadline_ns, int *os_error);
   /* Any thread, under the bucket lock that links the waiter: wakes the park
-   * that has this token; a stale token is harmless (WRT_OK, nothing done).
+   * that has this token (where the backend has a kick: ends it if it has
+   * not slept yet, and kick wakes it if it has); a stale token is harmless
+   * (WRT_OK, nothing done).
    * Must not touch p after the point where the park can end. On failure
    * the park may or may not have ended (the table settles that with the
    * node's state), and a later unpark of the same token must still wake a
    * park that did not end (the table relinks the waiter and retries on the
    * next notify). */
   wrt_status (*unpark)(wrt_parker_t *p, uint32_t token, int *os_error);
+  /* Optional (NULL: unpark wakes the thread itself). Any thread, after a
+   * successful unpark(p, token) and the node's CHOSEN, with or without the
+   * bucket lock: wakes p's thread if it sleeps in the park that unpark
+   * ended. p's thread may have returned by now, and p may be freed or
+   * reused: kick must not read or write *p, only name its address to the
+   * OS, and a wake it gives to whatever sleeps there later must be one
+   * that sleeper tolerates as spurious (park does: it re-checks). Cannot
+   * fail for a parker that self() returned; a failure (*os_error set) is
+   * reported by notify, and the waiter, already counted, then wakes only
+   * by its deadline. */
+  wrt_status (*kick)(wrt_parker_t *p, int *os_error);
   /* CLOCK_MONOTONIC in ns; saturates instead of wrapping. */
   uint64_t (*now_ns)(void);
 };

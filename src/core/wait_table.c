@@ -15,11 +15,17 @@
  * unpark failed -> WAITING again, relinked where it was. A waiter whose
  * park ended returns without the lock only once it sees CHOSEN; while it
  * sees SENDING it spins a little, then takes the lock (behind which the
- * notifier has finished).
+ * notifier has finished). Where the backend has a kick (Linux: the
+ * FUTEX_WAKE), unpark only marks the parker and the kick follows CHOSEN,
+ * after the unlock for the last waiter chosen: the woken thread neither
+ * waits for its waker's system call to return nor finds the lock held
+ * (issue 11: it did both, often a scheduler round trip per wake). The kick
+ * names the parker to the OS and reads nothing of it (wait_backend.h).
  * Why not let the waiter claim the node as soon as its park ends: a park can
- * end before the unpark call is over (Linux: the word is set before
- * FUTEX_WAKE; QNX: any thread, or another process where _NTO_CHF_PRIVATE is
- * absent, can send a WAKE pulse with the waiter's guessable token). A
+ * end before the unpark call is over (Linux: a park that has not slept
+ * ends as soon as unpark's CAS sets the word; QNX: any thread, or another
+ * process where _NTO_CHF_PRIVATE is absent, can send a WAKE pulse with the
+ * waiter's guessable token). A
  * waiter that left then would leave its notifier reading a dead thread's
  * parker and, when the unpark reports failure, writing the dead stack node
  * (review finding: a forged pulse must not decide memory safety).
@@ -373,6 +379,19 @@ wrt_status wrt_wait_table_wait64(wrt_wait_table_t *table, const void *addr, uint
 
 /* --- notify --------------------------------------------------------------------- */
 
+/* Wakes the thread of p (NULL: none), chosen and unparked before, where
+ * the backend splits the wake off as kick. Its waiter may have returned:
+ * p is only passed on (wait_backend.h). The first failure is kept in *err. */
+static void kick_parker(const wrt_wait_backend_t *be, wrt_parker_t *p, wrt_status *err) {
+  if ((p != NULL) && (be->kick != NULL)) {
+    int os_error = 0;
+    wrt_status st = be->kick(p, &os_error);
+    if ((st != WRT_OK) && (*err == WRT_OK)) {
+      *err = st;
+    }
+  }
+}
+
 wrt_status wrt_wait_table_notify(wrt_wait_table_t *table, const void *addr, uint32_t count,
                                  uint32_t *woken) {
   if (woken == NULL) {
@@ -399,6 +418,11 @@ wrt_status wrt_wait_table_notify(wrt_wait_table_t *table, const void *addr, uint
     return st;
   }
   uint32_t n = 0u;
+  /* The parker chosen last, kicked after the unlock (a woken waiter that
+   * notifies in turn then finds the lock free); earlier ones are kicked
+   * when the next is chosen. */
+  wrt_parker_t *to_kick = NULL;
+  wrt_status kst = WRT_OK;
   struct wrt_wait_node *it = b->head;
   while (it != NULL && n < count) {
     struct wrt_wait_node *next = it->next;
@@ -418,15 +442,19 @@ wrt_status wrt_wait_table_notify(wrt_wait_table_t *table, const void *addr, uint
         relink(b, prev, it, next); /* first of its address again */
         break;
       }
+      wrt_parker_t *chosen = it->parker;
       atomic_store(&it->state, (uint32_t)NODE_CHOSEN);
+      kick_parker(be, to_kick, &kst);
+      to_kick = chosen;
       n++;
     }
     it = next;
   }
   wrt_status ust = be->unlock(&b->lock);
+  kick_parker(be, to_kick, &kst);
   *woken = n;
   if (st != WRT_OK) {
     return st;
   }
-  return ust;
+  return (ust != WRT_OK) ? ust : kst;
 }

@@ -3,14 +3,17 @@
  * futex word per thread, in thread-local storage.
  *
  * Token protocol (see src/core/wait_backend.h): prepare() stores a fresh even
- * token in the word ("armed"); unpark(token) CASes token -> token|1 and then
- * FUTEX_WAKEs; park(token) sleeps while the word still holds token. An
- * unpark of an older token finds another value and does nothing; an unpark
- * whose FUTEX_WAKE failed leaves token|1, and the next unpark of that token
- * wakes again, so a retried notify still reaches the waiter.
- * After the CAS the park may end, but its thread stays inside its wait
- * until the table's notifier, back from unpark, marks the node CHOSEN
- * (wait_table.c), so the word outlives the FUTEX_WAKE that follows.
+ * token in the word ("armed"); unpark(token) CASes token -> token|1; park
+ * (token) sleeps while the word still holds token. An unpark of an older
+ * token finds another value and does nothing.
+ * The FUTEX_WAKE is kick(), which the table calls after it has marked the
+ * node CHOSEN, so the woken thread may leave its wait at once (it need not
+ * wait for its waker to return from FUTEX_WAKE). The word may then be gone
+ * or reused; kick names its address only. The kernel looks a private futex
+ * up by (process, address) and does not read the word for a wake
+ * (get_futex_key), and a wake of memory that was reused is the spurious
+ * wake-up that futex(2) tells every futex user to expect (a later park of
+ * this parker re-checks its word and sleeps again).
  * May include: POSIX/Linux headers, the public headers, src/core internals.
  */
 #define _GNU_SOURCE
@@ -93,10 +96,14 @@ wrt_status wrt_linux_parker_park(wrt_parker_t *p, uint32_t token, uint64_t deadl
 }
 
 wrt_status wrt_linux_parker_unpark(wrt_parker_t *p, uint32_t token, int *os_error) {
+  (void)os_error; /* a CAS cannot fail; a stale token is not an error */
   uint32_t seen = token;
-  if (!atomic_compare_exchange_strong(&p->word, &seen, token | 1u) && seen != (token | 1u)) {
-    return WRT_OK; /* stale: that park is over */
-  }
+  (void)atomic_compare_exchange_strong(&p->word, &seen, token | 1u);
+  return WRT_OK;
+}
+
+wrt_status wrt_linux_parker_kick(wrt_parker_t *p, int *os_error) {
+  /* &p->word is address arithmetic: nothing of *p is read or written. */
   if (parker_futex(&p->word, FUTEX_WAKE_PRIVATE, 1u, NULL) < 0) {
     if (os_error != NULL) {
       *os_error = errno;

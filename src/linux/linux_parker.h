@@ -13,5 +13,6 @@ uint32_t wrt_linux_parker_prepare(wrt_parker_t *p);
 wrt_status wrt_linux_parker_park(wrt_parker_t *p, uint32_t token, uint64_t deadline_ns,
                                  int *os_error);
 wrt_status wrt_linux_parker_unpark(wrt_parker_t *p, uint32_t token, int *os_error);
+wrt_status wrt_linux_parker_kick(wrt_parker_t *p, int *os_error);
 
 #endif

@@ -57,6 +57,7 @@ const wrt_wait_backend_t *wrt_linux_wait_backend(void) {
       wrt_linux_parker_prepare,
       wrt_linux_parker_park,
       wrt_linux_parker_unpark,
+      wrt_linux_parker_kick,
       wrt_clock_monotonic_ns,
   };
   return &linux_wait_backend;

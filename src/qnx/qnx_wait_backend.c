@@ -81,7 +81,8 @@ static wrt_status qwb_park(wrt_parker_t *p, uint32_t token, uint64_t deadline_ns
 static const wrt_wait_backend_t qnx_wait_backend = {
     qwb_lock_init,          qwb_lock_destroy,      qwb_lock,
     qwb_unlock,             wrt_qnx_parker_self,   wrt_qnx_parker_prepare,
-    qwb_park,               qwb_unpark,            wrt_qnx_parker_now_ns,
+    qwb_park,               qwb_unpark,            NULL, /* the pulse is the wake: no kick */
+    wrt_qnx_parker_now_ns,
 };
 
 const wrt_wait_backend_t *wrt_qnx_wait_backend(void) { return &qnx_wait_backend; }

@@ -143,10 +143,16 @@ static wrt_status s_unpark(wrt_parker_t *p, uint32_t token, int *e) {
   }
   return take(K_UNPARK) ? WRT_E_OS : g_sb->backend->unpark(p, token, e);
 }
+/* The backend's kick, when it has one (forwarded: without it a Linux
+ * waiter would not wake). */
+static wrt_status s_kick(wrt_parker_t *p, int *e) {
+  return (g_sb->backend->kick != NULL) ? g_sb->backend->kick(p, e) : WRT_OK;
+}
 static uint64_t s_now(void) { return g_sb->backend->now_ns(); }
 
-static const wrt_wait_backend_t g_shim = {s_lock_init, s_lock_destroy, s_lock,   s_unlock, s_self,
-                                          s_prepare,   s_park,         s_unpark, s_now};
+static const wrt_wait_backend_t g_shim = {s_lock_init, s_lock_destroy, s_lock, s_unlock,
+                                          s_self,      s_prepare,      s_park, s_unpark,
+                                          s_kick,      s_now};
 
 /* --- helpers ------------------------------------------------------------------ */
 

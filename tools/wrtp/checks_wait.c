@@ -52,9 +52,13 @@ static wrt_status s_unpark(wrt_parker_t *p, uint32_t t, int *e) {
   atomic_fetch_add(&g_unparks, 1u);
   return g_real->unpark(p, t, e);
 }
+static wrt_status s_kick(wrt_parker_t *p, int *e) {
+  return (g_real->kick != NULL) ? g_real->kick(p, e) : WRT_OK;
+}
 static uint64_t s_now(void) { return g_real->now_ns(); }
-static const wrt_wait_backend_t g_shim = {s_lock_init, s_lock_destroy, s_lock,   s_unlock, s_self,
-                                          s_prepare,   s_park,         s_unpark, s_now};
+static const wrt_wait_backend_t g_shim = {s_lock_init, s_lock_destroy, s_lock, s_unlock,
+                                          s_self,      s_prepare,      s_park, s_unpark,
+                                          s_kick,      s_now};
 
 static wrt_wait_bucket_t g_buckets[16];
 static wrt_wait_table_t g_t;
