@@ -196,6 +196,31 @@ static void handoff_request_rules(void **state) {
   assert_int_equal(atomic_load(&f.value), CONTENDED);
 }
 
+/* A futex whose ops table lacks wait or wake cannot carry a mutex: init
+ * refuses it, and a mutex whose futex lost one of them is refused by every
+ * call (INVALID_ARG), changing nothing. */
+static void futex_missing_an_op_is_refused(void **state) {
+  (void)state;
+  static const wrt_futex_ops_t no_wait = {NULL, stub_wake};
+  static const wrt_futex_ops_t no_wake = {stub_wait, NULL};
+  const wrt_futex_ops_t *partial[2] = {&no_wait, &no_wake};
+  for (size_t i = 0; i < 2u; i++) {
+    wrt_futex_t f;
+    wrt_mutex_t m;
+    f.ops = partial[i];
+    atomic_store(&f.value, 7u);
+    assert_int_equal(wrt_mutex_init(&m, &f), WRT_E_INVALID_ARG);
+    assert_int_equal(atomic_load(&f.value), 7u);
+    reset(&f, &m);
+    f.ops = partial[i];
+    assert_false(wrt_mutex_is_initialised(&m));
+    assert_int_equal(wrt_mutex_trylock(&m), WRT_E_INVALID_ARG);
+    assert_int_equal(wrt_mutex_lock(&m), WRT_E_INVALID_ARG);
+    assert_int_equal(wrt_mutex_unlock(&m), WRT_E_INVALID_ARG);
+    assert_int_equal(atomic_load(&f.value), UNLOCKED);
+  }
+}
+
 static void unlock_reports_a_failing_wake_and_still_releases(void **state) {
   (void)state;
   wrt_futex_t f;
@@ -252,6 +277,7 @@ int main(void) {
       cmocka_unit_test(lock_retries_after_ok_again_and_timeout),
       cmocka_unit_test(timed_lock_gives_up_at_the_deadline),
       cmocka_unit_test(handoff_request_rules),
+      cmocka_unit_test(futex_missing_an_op_is_refused),
       cmocka_unit_test(lock_marks_contended_only_to_sleep),
       cmocka_unit_test(failing_waiter_passes_its_wake_on),
       cmocka_unit_test(unlock_reports_a_failing_wake_and_still_releases),
