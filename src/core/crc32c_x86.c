@@ -256,17 +256,42 @@ WRT_CRC32C_PCLMUL static inline uint64_t shift_word(uint64_t reg, uint32_t k) {
   return (uint64_t)_mm_cvtsi128_si64(prod);
 }
 
+/* The eight crc32 streams that both the PCLMUL and the AVX-512 paths run
+ * over eight consecutive chunks. Always inlined into their loops with a
+ * constant chunk, so the registers stay registers (no spill). */
+typedef struct {
+  uint64_t c[8];
+} crc_lanes;
+
+/* One 8-byte step of every stream, at offset i of its chunk. */
+WRT_CRC32C_SSE42 __attribute__((always_inline)) static inline void
+lanes_step(crc_lanes *l, const unsigned char *p, size_t chunk, size_t i) {
+  for (size_t j = 0; j < 8u; j++) {
+    l->c[j] = _mm_crc32_u64(l->c[j], load64(p + j * chunk + i));
+  }
+}
+
+/* The streams joined: stream j advanced over the 7 - j chunks after it
+ * (k[6 - j]), extra (already advanced by the caller; 0 if none) XORed in.
+ * The joining is linear: one crc32 reduces the XOR of the products. */
+WRT_CRC32C_PCLMUL __attribute__((always_inline)) static inline uint64_t
+lanes_join(const crc_lanes *l, const uint32_t k[7], uint64_t extra) {
+  uint64_t x = extra;
+  for (size_t j = 0; j < 7u; j++) {
+    x ^= shift_word(l->c[j], k[6u - j]);
+  }
+  return _mm_crc32_u64(0u, x) ^ l->c[7];
+}
+
 /*
  * Eight streams over eight consecutive `chunk`-byte chunks from p; stream 0
- * continues reg, the others start from 0, and stream j is then advanced
- * over the 7 - j chunks after it. Always inlined so that chunk is a
- * constant: the eight loads then address off one pointer and the eight
- * registers fit without spilling.
+ * continues reg, the others start from 0. Always inlined so that chunk is
+ * a constant: the eight loads then address off one pointer.
  */
 WRT_CRC32C_PCLMUL __attribute__((always_inline)) static inline uint64_t
 eight_way(uint64_t reg, const unsigned char *p, size_t chunk, const uint32_t k[7],
           bool prefetch) {
-  uint64_t c0 = reg, c1 = 0, c2 = 0, c3 = 0, c4 = 0, c5 = 0, c6 = 0, c7 = 0;
+  crc_lanes l = {{reg, 0u, 0u, 0u, 0u, 0u, 0u, 0u}};
   for (size_t i = 0; i < chunk; i += 8u) {
     /* A buffer bigger than the caches comes from DRAM: ask for each
      * stream's line PREFETCH_AHEAD bytes ahead, once per line (prefetch is
@@ -279,21 +304,9 @@ eight_way(uint64_t reg, const unsigned char *p, size_t chunk, const uint32_t k[7
         _mm_prefetch((const char *)ahead, _MM_HINT_T0);
       }
     }
-    c0 = _mm_crc32_u64(c0, load64(p + i));
-    c1 = _mm_crc32_u64(c1, load64(p + chunk + i));
-    c2 = _mm_crc32_u64(c2, load64(p + 2u * chunk + i));
-    c3 = _mm_crc32_u64(c3, load64(p + (size_t)3 * chunk + i));
-    c4 = _mm_crc32_u64(c4, load64(p + 4u * chunk + i));
-    c5 = _mm_crc32_u64(c5, load64(p + 5u * chunk + i));
-    c6 = _mm_crc32_u64(c6, load64(p + 6u * chunk + i));
-    c7 = _mm_crc32_u64(c7, load64(p + 7u * chunk + i));
+    lanes_step(&l, p, chunk, i);
   }
-  /* The joining is linear: one crc32 reduces the XOR of the products. */
-  return _mm_crc32_u64(0u, shift_word(c0, k[6]) ^ shift_word(c1, k[5]) ^
-                               shift_word(c2, k[4]) ^ shift_word(c3, k[3]) ^
-                               shift_word(c4, k[2]) ^ shift_word(c5, k[1]) ^
-                               shift_word(c6, k[0])) ^
-         c7;
+  return lanes_join(&l, k, 0u);
 }
 
 WRT_CRC32C_PCLMUL uint32_t wrt_crc32c_x86_pclmul(uint32_t crc, const void *data,
@@ -494,7 +507,7 @@ hybrid(uint64_t reg, const unsigned char *p, size_t chunk, const uint32_t k[8]) 
   __m512i x0 = _mm512_xor_si512(load512(p),
                                 _mm512_zextsi128_si512(_mm_cvtsi32_si128((int)(uint32_t)reg)));
   __m512i x1 = load512(p + 64), x2 = load512(p + 128), x3 = load512(p + 192);
-  uint64_t c0 = 0, c1 = 0, c2 = 0, c3 = 0, c4 = 0, c5 = 0, c6 = 0, c7 = 0;
+  crc_lanes l = {{0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u}};
   for (size_t i = 0; i < chunk; i += 32u) {
     if (i != 0u) {
       const unsigned char *f = p + 8u * i;
@@ -504,24 +517,13 @@ hybrid(uint64_t reg, const unsigned char *p, size_t chunk, const uint32_t k[8]) 
       x3 = fold(x3, k256, load512(f + 192));
     }
     for (size_t s = i; s < i + 32u; s += 8u) {
-      c0 = _mm_crc32_u64(c0, load64(q + s));
-      c1 = _mm_crc32_u64(c1, load64(q + chunk + s));
-      c2 = _mm_crc32_u64(c2, load64(q + 2u * chunk + s));
-      c3 = _mm_crc32_u64(c3, load64(q + (size_t)3 * chunk + s));
-      c4 = _mm_crc32_u64(c4, load64(q + 4u * chunk + s));
-      c5 = _mm_crc32_u64(c5, load64(q + 5u * chunk + s));
-      c6 = _mm_crc32_u64(c6, load64(q + 6u * chunk + s));
-      c7 = _mm_crc32_u64(c7, load64(q + 7u * chunk + s));
+      lanes_step(&l, q, chunk, s);
     }
   }
   {
     const __m512i k64 = fold_k(1u);
     uint64_t folded = reduce512(fold(fold(fold(x0, k64, x1), k64, x2), k64, x3));
-    return _mm_crc32_u64(0u, shift_word(folded, k[7]) ^ shift_word(c0, k[6]) ^
-                                 shift_word(c1, k[5]) ^ shift_word(c2, k[4]) ^
-                                 shift_word(c3, k[3]) ^ shift_word(c4, k[2]) ^
-                                 shift_word(c5, k[1]) ^ shift_word(c6, k[0])) ^
-           c7;
+    return lanes_join(&l, k, shift_word(folded, k[7]));
   }
 }
 
