@@ -39,10 +39,12 @@
 #define WANT_UNITS 400u
 #define HANDOFF_POLL 4u
 
-static bool valid(const wrt_mutex_t *m) {
-  return m != NULL && m->futex != NULL && m->futex->ops != NULL &&
-         m->futex->ops->wait != NULL && m->futex->ops->wake != NULL;
+/* A futex a mutex can sleep and wake on: both ops present. */
+static bool futex_usable(const wrt_futex_t *f) {
+  return f != NULL && f->ops != NULL && f->ops->wait != NULL && f->ops->wake != NULL;
 }
+
+static bool valid(const wrt_mutex_t *m) { return m != NULL && futex_usable(m->futex); }
 
 bool wrt_mutex_is_initialised(const wrt_mutex_t *m) { return valid(m); }
 
@@ -141,6 +143,15 @@ static void pause_units(spin_clock *c, uint32_t n) {
 }
 #endif
 
+/* Marks the held word CONTENDED for a sleeper, unless it says so already
+ * (a waiter that marks the word and then finds it changed makes a futex
+ * call that does nothing and a later unlock that wakes nobody). false when
+ * the word changed first. */
+static bool mark_contended(wrt_futex_t *f, uint32_t held_word, uint32_t *marked) {
+  *marked = (held_word & HANDOFF) | CONTENDED;
+  return (held_word == *marked) || wrt_futex_compare_exchange(f, held_word, *marked);
+}
+
 /* A waiter leaving without the lock (backend error) may have consumed the
  * wake meant for another sleeper: make sure someone will wake it. If the
  * lock is held and not marked, mark it (its unlock then wakes); if it is
@@ -148,22 +159,19 @@ static void pause_units(spin_clock *c, uint32_t n) {
 static void pass_on_wake(wrt_futex_t *f) {
   for (;;) {
     uint32_t v = peek(f);
+    uint32_t marked;
     if (!is_held(v)) {
       (void)wrt_futex_wake_one(f);
       return;
     }
-    if ((v & HELD_MASK) == CONTENDED) {
-      return;
-    }
-    if (wrt_futex_compare_exchange(f, v, (v & HANDOFF) | CONTENDED)) {
+    if (mark_contended(f, v, &marked)) {
       return;
     }
   }
 }
 
 wrt_status wrt_mutex_init(wrt_mutex_t *m, wrt_futex_t *futex) {
-  if (m == NULL || futex == NULL || futex->ops == NULL ||
-      futex->ops->wait == NULL || futex->ops->wake == NULL) {
+  if (m == NULL || !futex_usable(futex)) {
     return WRT_E_INVALID_ARG;
   }
   wrt_futex_set(futex, UNLOCKED);
@@ -199,15 +207,6 @@ wrt_status wrt_mutex_set_spin(wrt_mutex_t *m, uint32_t pauses) {
   }
   m->spin = pauses;
   return WRT_OK;
-}
-
-/* Marks the held word CONTENDED for a sleeper, unless it says so already
- * (a waiter that marks the word and then finds it changed makes a futex
- * call that does nothing and a later unlock that wakes nobody). false when
- * the word changed first. */
-static bool mark_contended(wrt_futex_t *f, uint32_t held_word, uint32_t *marked) {
-  *marked = (held_word & HANDOFF) | CONTENDED;
-  return (held_word == *marked) || wrt_futex_compare_exchange(f, held_word, *marked);
 }
 
 /* Sleeps while the word is `marked` (CONTENDED, held: the holder's unlock
