@@ -21,68 +21,44 @@ out="$root/build/spin"
 mkdir -p "$out"
 cd "$out"
 
-# run NAME MODEL [spin -D flags...]: prints "errors states seconds"
-# (errors "incomplete": no error found but the search did not finish)
-run() {
-  local name=$1 model=$2
-  shift 2
-  rm -rf "$name" && mkdir "$name"
-  (
-    cd "$name"
-    cp "$root/verify/$model" .
-    spin "$@" -a "$model" >spin.log 2>&1 || { cat spin.log >&2; exit 2; }
-    # pan.c is generated code: its warnings are spin's, not ours
-    gcc -O2 -DSAFETY -w -o pan pan.c 2>gcc.log || { cat gcc.log >&2; exit 2; }
-    ./pan -m200000 >pan.log 2>&1 || true
-  ) || return 2
-  local log="$name/pan.log"
-  grep -q "errors:" "$log" || { cat "$log" >&2; return 2; }
-  local errors states secs
-  errors=$(sed -n 's/.*errors: \([0-9]*\).*/\1/p' "$log" | tail -1)
-  states=$(sed -n 's/^ *\([0-9.e+]*\) states, stored.*/\1/p' "$log" | tail -1)
-  secs=$(sed -n 's/^pan: elapsed time \([0-9.e+-]*\) seconds.*/\1/p' "$log" | tail -1)
-  # pan stops at the first error ("search not completed"); a run without
-  # errors must have been complete (depth limit not hit)
-  if [ "$errors" = "0" ] && grep -qi "search not completed\|max search depth too small" "$log"; then
-    errors=incomplete
-  fi
-  echo "$errors" "$states" "${secs:-0}"
-}
+# spin_run NAME MODEL [flags...] (spin-run.sh): prints "errors states seconds"
+# shellcheck source=scripts/checks/spin-run.sh
+. "$root/scripts/checks/spin-run.sh"
 
 fail=0
-read -r e1 s1 t1 < <(run design qnx_futex.pml)
+read -r e1 s1 t1 < <(spin_run design qnx_futex.pml)
 if [ "$e1" != "0" ]; then
   echo "20-spin: qnx_futex.pml: $e1 error(s); trail in build/spin/design" >&2
   (cd design && spin -t -p qnx_futex.pml | tail -40) >&2 || true
   fail=1
 fi
-read -r e2 s2 t2 < <(run mutant qnx_futex.pml -DMUTANT_NO_RECHECK)
+read -r e2 s2 t2 < <(spin_run mutant qnx_futex.pml -DMUTANT_NO_RECHECK)
 if [ "$e2" = "0" ] || [ "$e2" = "incomplete" ]; then
   echo "20-spin: the no-recheck mutant was NOT caught: the check is vacuous" >&2
   fail=1
 fi
-read -r e4 s4 t4 < <(run mutant2 qnx_futex.pml -DMUTANT_SEND_OUTSIDE_LOCK)
+read -r e4 s4 t4 < <(spin_run mutant2 qnx_futex.pml -DMUTANT_SEND_OUTSIDE_LOCK)
 if [ "$e4" = "0" ] || [ "$e4" = "incomplete" ]; then
   echo "20-spin: the send-outside-the-lock mutant was NOT caught" >&2
   fail=1
 fi
-read -r e3 s3 t3 < <(run shared qnx_futex_shared.pml)
+read -r e3 s3 t3 < <(spin_run shared qnx_futex_shared.pml)
 if [ "$e3" = "0" ] || [ "$e3" = "incomplete" ]; then
   echo "20-spin: the shared-channel design showed no lost wake-up (expected one)" >&2
   fail=1
 fi
-read -r e5 s5 t5 < <(run parker qnx_parker.pml)
+read -r e5 s5 t5 < <(spin_run parker qnx_parker.pml)
 if [ "$e5" != "0" ]; then
   echo "20-spin: qnx_parker.pml: $e5 error(s); trail in build/spin/parker" >&2
   (cd parker && spin -t -p qnx_parker.pml | tail -40) >&2 || true
   fail=1
 fi
-read -r e6 s6 t6 < <(run parker_trust qnx_parker.pml -DMUTANT_TRUST_PULSE)
+read -r e6 s6 t6 < <(spin_run parker_trust qnx_parker.pml -DMUTANT_TRUST_PULSE)
 if [ "$e6" = "0" ] || [ "$e6" = "incomplete" ]; then
   echo "20-spin: the trust-the-pulse mutant was NOT caught (forgery)" >&2
   fail=1
 fi
-read -r e7 s7 t7 < <(run parker_stale qnx_parker.pml -DMUTANT_TRUST_PULSE -DMUTANT_NO_TOKEN -DFORGED=0)
+read -r e7 s7 t7 < <(spin_run parker_stale qnx_parker.pml -DMUTANT_TRUST_PULSE -DMUTANT_NO_TOKEN -DFORGED=0)
 if [ "$e7" = "0" ] || [ "$e7" = "incomplete" ]; then
   echo "20-spin: the no-token mutant was NOT caught (stale pulse)" >&2
   fail=1
@@ -90,8 +66,8 @@ fi
 
 # The wait table (verify/wait_table.pml): no lost wake-up, no touch of a returned waiter; every mutant caught.
 # Once with the Linux kick (default), once with -DNO_KICK (QNX: the unpark is the wake).
-read -r eq sq tq < <(run wait_table_nokick wait_table.pml -DNO_KICK); [ "$eq" = "0" ] || { echo "20-spin: wait_table.pml -DNO_KICK: $eq error(s); trail in build/spin/wait_table_nokick" >&2; fail=1; }; echo "20-spin: wait_table.pml -DNO_KICK: $eq errors, $sq states, ${tq}s"
-read -r ew sw tw < <(run wait_table wait_table.pml); mw=""; for m in MUTANT_NO_FENCE MUTANT_CHECK_BEFORE_COUNT MUTANT_CHOSEN_BEFORE_UNPARK MUTANT_LEAVE_ON_SENDING MUTANT_KICK_BEFORE_UNPARK; do read -r em _ _ < <(run "wt_$m" wait_table.pml "-D$m"); mw="$mw $m:$em"; case $em in 0|incomplete) echo "20-spin: wait_table.pml $m was NOT caught" >&2; fail=1;; esac; done; [ "$ew" = "0" ] || { echo "20-spin: wait_table.pml: $ew error(s); trail in build/spin/wait_table" >&2; fail=1; }; echo "20-spin: wait_table.pml: $ew errors, $sw states, ${tw}s; mutants caught:$mw"
+read -r eq sq tq < <(spin_run wait_table_nokick wait_table.pml -DNO_KICK); [ "$eq" = "0" ] || { echo "20-spin: wait_table.pml -DNO_KICK: $eq error(s); trail in build/spin/wait_table_nokick" >&2; fail=1; }; echo "20-spin: wait_table.pml -DNO_KICK: $eq errors, $sq states, ${tq}s"
+read -r ew sw tw < <(spin_run wait_table wait_table.pml); mw=""; for m in MUTANT_NO_FENCE MUTANT_CHECK_BEFORE_COUNT MUTANT_CHOSEN_BEFORE_UNPARK MUTANT_LEAVE_ON_SENDING MUTANT_KICK_BEFORE_UNPARK; do read -r em _ _ < <(spin_run "wt_$m" wait_table.pml "-D$m"); mw="$mw $m:$em"; case $em in 0|incomplete) echo "20-spin: wait_table.pml $m was NOT caught" >&2; fail=1;; esac; done; [ "$ew" = "0" ] || { echo "20-spin: wait_table.pml: $ew error(s); trail in build/spin/wait_table" >&2; fail=1; }; echo "20-spin: wait_table.pml: $ew errors, $sw states, ${tw}s; mutants caught:$mw"
 
 status=PASS
 [ $fail -eq 0 ] || status=FAIL
