@@ -20,6 +20,7 @@
 bool bm_quick;
 int bm_errors;
 double bm_busy_limit = BM_BUSY_LIMIT;
+uint64_t bm_trial_ns_set;
 
 uint64_t bm_now_ns(void) {
   struct timespec ts;
@@ -28,7 +29,15 @@ uint64_t bm_now_ns(void) {
 }
 
 unsigned bm_trials(void) { return bm_quick ? 5u : 15u; }
-uint64_t bm_trial_ns(void) { return bm_quick ? 50000000u : 200000000u; }
+/* 1 s, not the issue's minimum of 200 ms: with 8 threads on 2 CPUs a
+ * 200 ms trial holds only ~16 time slices per thread, and the scheduler's
+ * own spread (the no-lock row) then decided the fairness rows; at 1 s it
+ * shrinks (README, Figures). */
+uint64_t bm_trial_ns(void) {
+  if (bm_trial_ns_set != 0u)
+    return bm_trial_ns_set;
+  return bm_quick ? 50000000u : 1000000000u;
+}
 
 void bm_error(const char *what, const char *why) {
   fprintf(stderr, "bench: %s: %s\n", what, why);
@@ -201,6 +210,7 @@ typedef struct {
   int cpu;
   uint64_t ops;
   long vcsw;
+  uint64_t cpu_ns;
 } thread_arg_t;
 
 static long vcsw_self(void) {
@@ -212,15 +222,38 @@ static long vcsw_self(void) {
   return 0;
 }
 
+static uint64_t thread_cpu_ns(void) {
+  struct timespec ts;
+  if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+    return 0;
+  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 static void *thread_main(void *p) {
   thread_arg_t *a = p;
   if (a->cpu >= 0)
     (void)bm_pin_self(a->cpu);
   (void)pthread_barrier_wait(a->start);
   long v0 = vcsw_self();
+  uint64_t c0 = thread_cpu_ns();
   a->body(a->ctx, a->idx, a->stop, &a->ops);
+  a->cpu_ns = thread_cpu_ns() - c0;
   a->vcsw = vcsw_self() - v0;
   return NULL;
+}
+
+/* min v[i] / mean(v): 1.0 when all are equal (or all zero). */
+static double min_share(const uint64_t *v, unsigned n) {
+  uint64_t sum = 0;
+  for (unsigned i = 0; i < n; i++)
+    sum += v[i];
+  if (sum == 0u)
+    return 1.0;
+  double fair = (double)sum / (double)n, worst = 1.0;
+  for (unsigned i = 0; i < n; i++)
+    if ((double)v[i] / fair < worst)
+      worst = (double)v[i] / fair;
+  return worst;
 }
 
 int bm_run_threads(unsigned n, const int *cpu, bm_body_fn body, void *ctx,
@@ -239,7 +272,7 @@ int bm_run_threads(unsigned n, const int *cpu, bm_body_fn body, void *ctx,
     return -1;
   }
   for (; made < n; made++) {
-    arg[made] = (thread_arg_t){&start, &stop, body, ctx, made, cpu != NULL ? cpu[made] : -1, 0, 0};
+    arg[made] = (thread_arg_t){&start, &stop, body, ctx, made, cpu != NULL ? cpu[made] : -1, 0, 0, 0};
     if (pthread_create(&th[made], NULL, thread_main, &arg[made]) != 0)
       break;
   }
@@ -260,18 +293,12 @@ int bm_run_threads(unsigned n, const int *cpu, bm_body_fn body, void *ctx,
     pthread_join(th[i], NULL);
     out->ops[i] = arg[i].ops;
     out->vcsw[i] = arg[i].vcsw;
+    out->cpu_ns[i] = arg[i].cpu_ns;
     out->total_ops += arg[i].ops;
   }
   pthread_barrier_destroy(&start);
-  out->worst_share = 1.0;
-  if (out->total_ops > 0u) {
-    double fair = (double)out->total_ops / (double)n;
-    for (unsigned i = 0; i < n; i++) {
-      double share = (double)out->ops[i] / fair;
-      if (share < out->worst_share)
-        out->worst_share = share;
-    }
-  }
+  out->worst_share = min_share(out->ops, n);
+  out->worst_cpu_share = min_share(out->cpu_ns, n);
   return 0;
 }
 

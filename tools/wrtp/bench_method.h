@@ -3,7 +3,7 @@
  * bench file (bench.c and the rows other parts add in bench_*.c).
  *
  * The method, in short: a contender and its peer run in interleaved trials
- * (>= 15 each, order alternating), each trial a fixed duration (>= 200 ms)
+ * (>= 15 each, order alternating), each trial a fixed duration (1 s)
  * or a fixed amount of work; a row reports the median and the interquartile
  * range (IQR) of the trials, and a ratio is the ratio of the two medians
  * with a spread taken from the per-trial (paired) ratios' quartiles.
@@ -34,12 +34,14 @@ extern double bm_busy_limit;
 /* Set by `wrtp bench --quick` (fewer, shorter trials: a smoke run whose
  * figures are never judged). */
 extern bool bm_quick;
+/* --trial-ms: the duration of each timed trial in ns; 0: the default. */
+extern uint64_t bm_trial_ns_set;
 /* Errors seen while measuring (the command exits 2 if any). */
 extern int bm_errors;
 
 uint64_t bm_now_ns(void);
 /* Trials per contender (15; --quick 5) and the fixed duration of a timed
- * trial (200 ms; --quick 50 ms). */
+ * trial (1 s; --quick 50 ms; --trial-ms sets it). */
 unsigned bm_trials(void);
 uint64_t bm_trial_ns(void);
 
@@ -94,6 +96,10 @@ typedef struct {
   uint64_t total_ops;
   double worst_share;    /* min ops[i] / (total / n): 1.0 is perfectly fair */
   long vcsw[BM_MAX_THREADS]; /* voluntary context switches (sleeps) per thread */
+  uint64_t cpu_ns[BM_MAX_THREADS]; /* CPU time each thread's body took */
+  /* min cpu_ns[i] / mean: how evenly the scheduler (and the spinning) gave
+   * out CPU; a lock cannot be fairer than this without forcing turns. */
+  double worst_cpu_share;
 } bm_run_t;
 /* Starts n threads (pinned to CPU cpu[i] when cpu != NULL and cpu[i] >= 0),
  * releases them together from a barrier, stops them after duration_ns.
