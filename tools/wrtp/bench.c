@@ -267,9 +267,9 @@ static void *idle_main(void *arg) {
 
 /* Contenders: pthread, wrt over each futex built in, and (QNX) the same
  * with a larger spin budget, the QNX futex's wait being far dearer; and no
- * lock at all (the same loop on a racy counter), whose worst thread's
- * share is the scheduler's own fairness (and the CPUs' own speeds): the
- * reference for the fairness rows. */
+ * lock at all (the same loop, each thread on a counter line of its own),
+ * whose worst thread's share is the scheduler's own fairness (and the CPUs'
+ * own speeds): the reference for the fairness rows. */
 enum { C_PTHREAD, C_LINUX, C_QNX, C_QNX_SPIN, C_NONE, NCONT };
 #define QNX_SPIN_BUDGET 16384u
 static lock_ctx g_lc[NCONT];

@@ -30,9 +30,9 @@ uint64_t bm_now_ns(void) {
 
 unsigned bm_trials(void) { return bm_quick ? 5u : 15u; }
 /* 1 s, not the issue's minimum of 200 ms: with 8 threads on 2 CPUs a
- * 200 ms trial holds only ~16 time slices per thread, and the scheduler's
- * own spread (the no-lock row) then decided the fairness rows; at 1 s it
- * shrinks (README, Figures). */
+ * 200 ms trial holds only ~16 time slices per thread; the 8-thread fairness
+ * rows missed in every 200 ms run and were met more often at 1 s (README,
+ * Figures). */
 uint64_t bm_trial_ns(void) {
   if (bm_trial_ns_set != 0u)
     return bm_trial_ns_set;

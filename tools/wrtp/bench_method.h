@@ -3,7 +3,7 @@
  * bench file (bench.c and the rows other parts add in bench_*.c).
  *
  * The method, in short: a contender and its peer run in interleaved trials
- * (>= 15 each, order alternating), each trial a fixed duration (1 s)
+ * (>= 15 each, order alternating), each trial a fixed duration (1 s by default)
  * or a fixed amount of work; a row reports the median and the interquartile
  * range (IQR) of the trials, and a ratio is the ratio of the two medians
  * with a spread taken from the per-trial (paired) ratios' quartiles.
@@ -97,8 +97,8 @@ typedef struct {
   double worst_share;    /* min ops[i] / (total / n): 1.0 is perfectly fair */
   long vcsw[BM_MAX_THREADS]; /* voluntary context switches (sleeps) per thread */
   uint64_t cpu_ns[BM_MAX_THREADS]; /* CPU time each thread's body took */
-  /* min cpu_ns[i] / mean: how evenly the scheduler (and the spinning) gave
-   * out CPU; a lock cannot be fairer than this without forcing turns. */
+  /* min cpu_ns[i] / mean: how evenly the threads got CPU time (spinning
+   * included), beside worst_share's split of the operations. */
   double worst_cpu_share;
 } bm_run_t;
 /* Starts n threads (pinned to CPU cpu[i] when cpu != NULL and cpu[i] >= 0),
