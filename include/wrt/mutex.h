@@ -8,11 +8,12 @@
  * An uncontended lock and unlock are one atomic each and never enter the
  * futex backend; unlock calls the backend's wake only when the word said 2.
  * A contended lock spins first, reading only and ever more sparsely (each
- * read costs the holder a cache miss). A waiter that has spun ~8 us (or
+ * read costs the holder a cache miss). A waiter that has spun ~1 us (or
  * was woken) is entitled: it sets HANDOFF, after which a freed lock can be
  * taken only by an entitled waiter, not by the holder coming back; so a
  * holder keeps the lock (and its cache line) for a bounded run, and the
- * lock then goes to a waiter. After the spin budget (wrt_mutex_set_spin,
+ * lock then goes to a waiter. The displaced holder starts its own wait at
+ * the sparsest polling, to leave the new holder its line. After the spin budget (wrt_mutex_set_spin,
  * WRT_MUTEX_SPIN_PAUSES) a waiter marks the word 2 and sleeps; woken, it
  * spins again. Includes only sync.h, status.h and the C library.
  *
@@ -57,7 +58,7 @@ extern "C" {
  * aarch64 Linux (where `yield` is nearly a no-op and a count of them would
  * mean little). On aarch64 QNX it is a count of `isb` pauses until EL0
  * access to the timer there is shown (open; -DWRT_MUTEX_SPIN_COUNT_PAUSES
- * forces the count on Linux too). Why this size: it must outlast the ~8 us
+ * forces the count on Linux too). Why this size: it must outlast the ~1 us
  * after which a waiter asks for the lock, plus the handoff; a sleep costs a
  * futex wait and, for the holder, a wake system call per unlock until the
  * sleeper is back, which under contention costs more than the spin (with

@@ -30,13 +30,16 @@
  * miss on its next lock, so reads are kept sparse (with 2 vCPUs of an AMD
  * EPYC, spacing them 64 instead of 16 pauses apart raised contended
  * throughput from ~1.1x to ~1.5x pthread, 128 to ~1.9x; scratch runs, the
- * README has the bench). After WANT_UNITS (~8 us) the waiter is entitled:
- * it sets HANDOFF and reads every HANDOFF_POLL units, so the handoff is
- * prompt. Bounding the holder's run this way is what keeps the worst
- * thread's share near fair while the holder keeps its cache line between
- * handoffs. */
+ * README has the bench). After WANT_UNITS (~1 us of x86 pauses) the waiter
+ * is entitled: it sets HANDOFF and reads every HANDOFF_POLL units, so the
+ * handoff is prompt. Bounding the holder's run this way is what keeps the
+ * worst thread's share near fair while the holder keeps its cache line
+ * between handoffs. The bound was ~8 us (400 units) while a displaced
+ * holder polled densely (see first_step); with one CPU slower than the
+ * other, a waiter with work outside the lock then rarely waited that long
+ * and got as little as 0.6 of its fair share. */
 #define POLL_MAX 128u
-#define WANT_UNITS 400u
+#define WANT_UNITS 50u
 #define HANDOFF_POLL 4u
 
 /* A futex a mutex can sleep and wake on: both ops present. */
@@ -237,6 +240,18 @@ static wrt_status give_up(wrt_futex_t *f, bool pass_on, bool entitled, wrt_statu
   return st;
 }
 
+/* The spacing of a waiter's first polls. A word that is free but asks for
+ * the handoff means an entitled waiter is about to take the lock (within
+ * HANDOFF_POLL units) and hold it for a run; typically this thread held it
+ * last and was just displaced. Polling densely (1, 2, 4 ... units) at the
+ * start of that run would pull the line from the new holder at every read,
+ * and that, not the handoff itself, made a handoff cost ~0.6 us: so this
+ * thread starts at the widest spacing. (2 vCPUs of an AMD EPYC, scratch
+ * runs; the README has the bench.) */
+static uint32_t first_step(const wrt_futex_t *f) {
+  return (peek(f) == HANDOFF) ? POLL_MAX : 1u;
+}
+
 /*
  * The slow path of lock and lock_timeout. deadline is an absolute
  * wrt_clock_monotonic_ns value, UINT64_MAX for none.
@@ -253,12 +268,12 @@ static wrt_status give_up(wrt_futex_t *f, bool pass_on, bool entitled, wrt_statu
  * our unlock (Drepper's rule, kept). A newcomer that finds HANDOFF set on a
  * free word while every entitled waiter is gone (timed out, or asleep and
  * not yet woken) waits until it is entitled itself: a delay of at most
- * WANT_UNITS, never a deadlock.
+ * POLL_MAX units (its first step, see first_step), never a deadlock.
  */
 static wrt_status lock_slow(wrt_mutex_t *m, uint64_t deadline) {
   wrt_futex_t *f = m->futex;
   uint32_t take = LOCKED;
-  uint32_t step = 1u;
+  uint32_t step = first_step(f);
   bool entitled = false;
   spin_clock clk;
   clock_start(&clk);
