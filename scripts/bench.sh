@@ -9,5 +9,8 @@ cd "$(dirname "$0")/.."
 scripts/ensure-packages.sh build-essential cmake ninja-build wabt libisal-dev
 cmake --preset release >/dev/null
 cmake --build --preset release -j 2 >/dev/null
+# Write the build's dirty pages back now: the kernel's writeback would
+# otherwise run during the first measurements and count as other load.
+sync
 echo "machine: $(uname -srm); $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'); $(nproc) CPUs; $(gcc --version | head -1)"
 exec build/release/tools/wrtp/wrtp bench "$@"

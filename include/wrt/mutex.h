@@ -53,8 +53,8 @@ extern "C" {
 #endif
 
 /* Default spin budget before a contended lock sleeps in the futex, in CPU
- * pause hints on x86 (~20 ns a pause on the development host, 2 vCPUs of an
- * AMD EPYC VM, so ~80 us), and in units of 20 ns of the generic timer on
+ * pause hints on x86 (~19 ns a pause on the development host, 2 vCPUs of an
+ * AMD EPYC VM, so ~20 us), and in units of 20 ns of the generic timer on
  * aarch64 Linux (where `yield` is nearly a no-op and a count of them would
  * mean little). On aarch64 QNX it is a count of `isb` pauses until EL0
  * access to the timer there is shown (open; -DWRT_MUTEX_SPIN_COUNT_PAUSES
@@ -63,14 +63,18 @@ extern "C" {
  * futex wait and, for the holder, a wake system call per unlock until the
  * sleeper is back, which under contention costs more than the spin (with
  * 128, waiters slept a few times per 1000 locks and contended throughput
- * fell below pthread's). A thread that holds the lock for longer than the
- * budget lets its waiters sleep. The figures (contended throughput vs
+ * fell below pthread's). It should not much outlast a sleep and wake
+ * either: with more threads than CPUs a spinning waiter may be keeping a
+ * preempted holder off its CPU, and the p99.99 wait followed the budget
+ * (4 threads on 2 vCPUs: ~82 us with 4096, ~340 us with 16384, 45-61 us
+ * with 1024, pthread's 53-70 us; scratch runs, same bench). A thread that
+ * holds the lock for longer than the budget lets its waiters sleep. The figures (contended throughput vs
  * pthread_mutex at 2/4/8 threads, futex calls per 1000 locks, p99.99 wait,
  * fairness) are printed by `wrtp bench`; the README gives the last quiet
  * run. Set per mutex with wrt_mutex_set_spin, or at build time with
  * -DWRT_MUTEX_SPIN_PAUSES=n. */
 #ifndef WRT_MUTEX_SPIN_PAUSES
-#define WRT_MUTEX_SPIN_PAUSES 4096u
+#define WRT_MUTEX_SPIN_PAUSES 1024u
 #endif
 
 typedef struct wrt_mutex {
