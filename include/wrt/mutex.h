@@ -8,14 +8,17 @@
  * An uncontended lock and unlock are one atomic each and never enter the
  * futex backend; unlock calls the backend's wake only when the word said 2.
  * A contended lock spins first, reading only and ever more sparsely (each
- * read costs the holder a cache miss). A waiter that has spun ~1 us (or
- * was woken) is entitled: it sets HANDOFF, after which a freed lock can be
- * taken only by an entitled waiter, not by the holder coming back; so a
- * holder keeps the lock (and its cache line) for a bounded run, and the
- * lock then goes to a waiter. The displaced holder starts its own wait at
- * the sparsest polling, to leave the new holder its line. After the spin budget (wrt_mutex_set_spin,
- * WRT_MUTEX_SPIN_PAUSES) a waiter marks the word 2 and sleeps; woken, it
- * spins again. Includes only sync.h, status.h and the C library.
+ * read costs the holder a cache miss). A waiter that has spun ~1 us of
+ * x86 pauses on the development host (or was woken) is entitled: it sets
+ * HANDOFF, after which a freed lock can be taken only by an entitled
+ * waiter, not by the holder coming back; so a holder keeps the lock (and
+ * its cache line) for a bounded run, and the lock then goes to a waiter.
+ * A thread that finds the lock free but asked for (typically the displaced
+ * holder) starts its wait at the sparsest polling, to leave the new holder
+ * its line, and is entitled after that first step (~2.5 us). After the
+ * spin budget (wrt_mutex_set_spin, WRT_MUTEX_SPIN_PAUSES) a waiter marks
+ * the word 2 and sleeps; woken, it spins again. Includes only sync.h,
+ * status.h and the C library.
  *
  * What it gives: mutual exclusion between threads of one process, with
  * acquire/release ordering (seq_cst atomics on the futex word); timed lock
@@ -68,11 +71,11 @@ extern "C" {
  * preempted holder off its CPU, and the p99.99 wait followed the budget
  * (4 threads on 2 vCPUs: ~82 us with 4096, ~340 us with 16384, 45-61 us
  * with 1024, pthread's 53-70 us; scratch runs, same bench). A thread that
- * holds the lock for longer than the budget lets its waiters sleep. The figures (contended throughput vs
- * pthread_mutex at 2/4/8 threads, futex calls per 1000 locks, p99.99 wait,
- * fairness) are printed by `wrtp bench`; the README gives the last quiet
- * run. Set per mutex with wrt_mutex_set_spin, or at build time with
- * -DWRT_MUTEX_SPIN_PAUSES=n. */
+ * holds the lock for longer than the budget lets its waiters sleep. The
+ * figures (contended throughput vs pthread_mutex at 2/4/8 threads, futex
+ * calls per 1000 locks, p99.99 wait, fairness) are printed by `wrtp bench`;
+ * the README gives the last quiet run. Set per mutex with
+ * wrt_mutex_set_spin, or at build time with -DWRT_MUTEX_SPIN_PAUSES=n. */
 #ifndef WRT_MUTEX_SPIN_PAUSES
 #define WRT_MUTEX_SPIN_PAUSES 1024u
 #endif

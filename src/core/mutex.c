@@ -41,6 +41,9 @@
 #define POLL_MAX 128u
 #define WANT_UNITS 50u
 #define HANDOFF_POLL 4u
+/* A thread that starts at POLL_MAX (first_step) is entitled after its first
+ * pause; lock_slow's bound on a newcomer's delay relies on it. */
+_Static_assert(WANT_UNITS <= POLL_MAX, "entitled within the first POLL_MAX step");
 
 /* A futex a mutex can sleep and wake on: both ops present. */
 static bool futex_usable(const wrt_futex_t *f) {
@@ -261,11 +264,12 @@ static uint32_t first_step(const wrt_futex_t *f) {
  * is entitled: it sets HANDOFF and polls often. A free word with HANDOFF
  * may be taken only by an entitled waiter (who clears the bit), so the
  * holder's next fast-path lock fails and the lock goes to the waiters:
- * a holder keeps the lock (and its cache line) for ~WANT_UNITS at a time,
- * not for as long as it keeps coming back. After the budget (m->spin),
- * sleep in the futex; once woken the lock is only ever taken as CONTENDED,
- * because this thread may have consumed the wake another sleeper needs from
- * our unlock (Drepper's rule, kept). A newcomer that finds HANDOFF set on a
+ * a holder keeps the lock (and its cache line) for WANT_UNITS to POLL_MAX
+ * units at a time (a displaced holder's first step is POLL_MAX, and it is
+ * entitled after it), not for as long as it keeps coming back. After the
+ * budget (m->spin), sleep in the futex; once woken the lock is only ever
+ * taken as CONTENDED, because this thread may have consumed the wake
+ * another sleeper needs from our unlock (Drepper's rule, kept). A newcomer that finds HANDOFF set on a
  * free word while every entitled waiter is gone (timed out, or asleep and
  * not yet woken) waits until it is entitled itself: a delay of at most
  * POLL_MAX units (its first step, see first_step), never a deadlock.
