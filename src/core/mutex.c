@@ -269,10 +269,11 @@ static uint32_t first_step(const wrt_futex_t *f) {
  * entitled after it), not for as long as it keeps coming back. After the
  * budget (m->spin), sleep in the futex; once woken the lock is only ever
  * taken as CONTENDED, because this thread may have consumed the wake
- * another sleeper needs from our unlock (Drepper's rule, kept). A newcomer that finds HANDOFF set on a
- * free word while every entitled waiter is gone (timed out, or asleep and
- * not yet woken) waits until it is entitled itself: a delay of at most
- * POLL_MAX units (its first step, see first_step), never a deadlock.
+ * another sleeper needs from our unlock (Drepper's rule, kept). A
+ * newcomer that finds HANDOFF set on a free word while every entitled
+ * waiter is gone (timed out, or asleep and not yet woken) waits until it is
+ * entitled itself: a delay of at most POLL_MAX units (its first step, see
+ * first_step), never a deadlock.
  */
 static wrt_status lock_slow(wrt_mutex_t *m, uint64_t deadline) {
   wrt_futex_t *f = m->futex;
