@@ -1,13 +1,16 @@
 /*
- * qnx_memory.c - the QNX Neutrino page allocator, memory budgets and the
- * process memory cap; see include/wrt/qnx_memory.h.
+ * qnx_memory.c - the QNX Neutrino page allocator (reserve, commit, grow,
+ * protect, release); see include/wrt/qnx_memory.h. Its partition budget,
+ * typed-memory commit, builder and the process cap are files of their own
+ * (qnx_partition.c, qnx_typed_memory.c, qnx_allocator_builder.c,
+ * qnx_process_cap.c), sharing qnx_memory_internal.h.
  *
  * Real QNX code: only POSIX and QNX headers and names (no mremap, madvise,
  * memfd or MAP_NORESERVE, no GNU extensions), so it compiles with qcc against
  * the SDP headers and, on a Linux host, against sim/neutrino/include (which
  * supplies only the QNX-only names). May include: the C library, <errno.h>,
- * <fcntl.h>, <sys/mman.h>, <sys/resource.h>, <unistd.h>, wrt headers and
- * checked_math.h. Doc references are to the QNX C Library Reference (7.1 /
+ * <sys/mman.h>, <unistd.h>, wrt headers, checked_math.h, page_rules.h,
+ * region_latch.h and qnx_memory_internal.h. Doc references are to the QNX C Library Reference (7.1 /
  * 8.0) unless said otherwise.
  *
  * Layout of one region (one mapping, made by region_reserve):
@@ -37,18 +40,14 @@
 #include "wrt/qnx_memory.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include "checked_math.h"
 #include "page_rules.h"
+#include "qnx_memory_internal.h"
 #include "region_latch.h"
-
-/* mmap's fd for anonymous memory: NOFD (-1) on QNX (mmap). */
-#define WRT_QNX_NOFD (-1)
 
 static const wrt_page_allocator_ops_t qnx_ops;
 
@@ -56,59 +55,12 @@ static const wrt_page_allocator_ops_t qnx_ops;
 
 /* mmap: ENOMEM "not enough memory", EAGAIN "insufficient resources
  * available / couldn't lock" (mmap, QNX C Library Reference). */
-static wrt_status os_fail(wrt_qnx_allocator_t *a, int err) {
+wrt_status wrt_qnx_os_fail(wrt_qnx_allocator_t *a, int err) {
   a->last_os_error = err;
   if (err == ENOMEM || err == EAGAIN) {
     return WRT_E_NO_MEMORY;
   }
   return WRT_E_OS;
-}
-
-/* ---- partition ----------------------------------------------------------- */
-
-wrt_status wrt_qnx_partition_init(wrt_qnx_partition_t *p, size_t limit_bytes) {
-  if (p == NULL || limit_bytes == 0u) {
-    return WRT_E_INVALID_ARG;
-  }
-  p->limit = limit_bytes;
-  atomic_init(&p->used, (size_t)0);
-  return WRT_OK;
-}
-
-size_t wrt_qnx_partition_used(const wrt_qnx_partition_t *p) {
-  if (p == NULL) {
-    return 0u;
-  }
-  /* Loading through a pointer to const: allowed since C17 (DR 459), and
-   * gcc and clang (qcc is gcc) accept it in C11 mode; no cast removing
-   * const (MISRA 11.8). */
-  return atomic_load_explicit(&p->used, memory_order_acquire);
-}
-
-size_t wrt_qnx_partition_limit(const wrt_qnx_partition_t *p) {
-  return p == NULL ? 0u : p->limit;
-}
-
-/* Compare-and-swap so that concurrent charges never pass the limit. */
-static wrt_status partition_charge(wrt_qnx_partition_t *p, size_t bytes) {
-  if (p == NULL || bytes == 0u) {
-    return WRT_OK;
-  }
-  size_t cur = atomic_load_explicit(&p->used, memory_order_relaxed);
-  size_t next;
-  do {
-    if (wrt_size_add(cur, bytes, &next) != WRT_OK || next > p->limit) {
-      return WRT_E_LIMIT;
-    }
-  } while (!atomic_compare_exchange_weak_explicit(
-      &p->used, &cur, next, memory_order_acq_rel, memory_order_relaxed));
-  return WRT_OK;
-}
-
-static void partition_refund(wrt_qnx_partition_t *p, size_t bytes) {
-  if (p != NULL && bytes != 0u) {
-    atomic_fetch_sub_explicit(&p->used, bytes, memory_order_acq_rel);
-  }
 }
 
 /* ---- mappings ------------------------------------------------------------ */
@@ -160,7 +112,7 @@ static wrt_status region_reserve(wrt_qnx_allocator_t *a, size_t reserved,
   void *p = mmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANON | MAP_LAZY,
                  WRT_QNX_NOFD, 0);
   if (p == MAP_FAILED) {
-    return os_fail(a, errno);
+    return wrt_qnx_os_fail(a, errno);
   }
   uint8_t *start = (uint8_t *)p + guard;
   size_t misalign = (size_t)((uintptr_t)start & (WRT_WASM_PAGE_SIZE - 1u));
@@ -175,7 +127,7 @@ static wrt_status region_reserve(wrt_qnx_allocator_t *a, size_t reserved,
 /* munmap: the whole mapping, guards and reservation (munmap). */
 static wrt_status unmap(wrt_qnx_allocator_t *a, uint8_t *addr, size_t len) {
   if (munmap(addr, len) != 0) {
-    return os_fail(a, errno);
+    return wrt_qnx_os_fail(a, errno);
   }
   return WRT_OK;
 }
@@ -189,78 +141,6 @@ static void unmap_quietly(wrt_qnx_allocator_t *a, const qnx_region_t *r) {
   } else {
     a->last_os_error = saved;
   }
-}
-
-/* typed memory: a missing pool or no typed-memory support is UNSUPPORTED. */
-static wrt_status typed_open(wrt_qnx_allocator_t *a, int *fd) {
-  /* posix_typed_mem_open(name, O_RDWR, POSIX_TYPED_MEM_ALLOCATE): "allocate
-   * on mmap()": each mmap of the descriptor takes new memory from the pool
-   * (posix_typed_mem_open; System Architecture, "Typed memory"). */
-  int f = posix_typed_mem_open(a->config.typed_memory, O_RDWR,
-                               POSIX_TYPED_MEM_ALLOCATE);
-  if (f < 0) {
-    int err = errno;
-    a->last_os_error = err;
-    if (err == ENOENT || err == ENOSYS || err == ENOTSUP) {
-      return WRT_E_UNSUPPORTED;
-    }
-    return os_fail(a, err);
-  }
-  *fd = f;
-  return WRT_OK;
-}
-
-/* Closing does not unmap (POSIX / QNX mmap: the mapping holds its own
- * reference); a failed close is recorded but not retried, since after an
- * error the descriptor's state is unspecified and a retry could close a
- * descriptor another thread just opened. */
-static void typed_close(wrt_qnx_allocator_t *a, int fd) {
-  if (close(fd) != 0) {
-    a->last_os_error = errno;
-  }
-}
-
-/* After a failed MAP_FIXED mmap, POSIX allows "some of the mappings in the
- * address range ... may have been unmapped" (mmap), and QNX does unmap them
- * (vmm_mmap.c:877-880, not restored at 1084-1091). Put the inaccessible
- * reservation back at once. It needs no memory (PROT_NONE | MAP_LAZY), so
- * this is expected to succeed; if it does not, the errno is kept. Only the
- * typed-memory commit can need this (see commit_typed). */
-static void restore_reservation(wrt_qnx_allocator_t *a, uint8_t *addr, size_t len) {
-  void *p = mmap(addr, len, PROT_NONE, MAP_PRIVATE | MAP_ANON | MAP_FIXED | MAP_LAZY,
-                 WRT_QNX_NOFD, 0);
-  if (p == MAP_FAILED) {
-    a->last_os_error = errno;
-  }
-}
-
-/* Typed memory: mapped MAP_SHARED from a new descriptor of the pool
- * (posix_typed_mem_open; System Architecture, "Typed memory"), in place over
- * the reservation with MAP_FIXED, never MAP_LAZY (EINVAL on typed memory,
- * vmm_mmap.c:155; typed mappings are locked, 7.1 "Locking memory"). The
- * one window left: when the pool is exhausted, QNX fails after it unmapped
- * the range (vmm_mmap.c:168-179 via 883), and until restore_reservation
- * runs another thread's mmap can be placed there and would be replaced.
- * A partition whose limit fits the pool closes it: the budget refuses
- * (LIMIT) before the OS is asked (see qnx_memory.h, typed_memory). */
-static wrt_status commit_typed(wrt_qnx_allocator_t *a, uint8_t *addr, size_t len) {
-  int fd = WRT_QNX_NOFD; /* set by typed_open on success */
-  wrt_status st = typed_open(a, &fd);
-  if (st != WRT_OK) {
-    return st;
-  }
-  void *p = mmap(addr, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, 0);
-  int err = errno;
-  typed_close(a, fd);
-  if (p == MAP_FAILED) {
-    wrt_status failed = os_fail(a, err);
-    restore_reservation(a, addr, len);
-    return failed;
-  }
-  /* POSIX leaves the contents of allocated typed memory unspecified;
-   * Wasm needs zero. */
-  (void)memset(addr, 0, len);
-  return WRT_OK;
 }
 
 /* Makes [addr, addr+len) of a reservation accessible and zero.
@@ -284,10 +164,10 @@ static wrt_status commit(wrt_qnx_allocator_t *a, uint8_t *addr, size_t len) {
     return WRT_OK;
   }
   if (a->config.typed_memory != NULL) {
-    return commit_typed(a, addr, len);
+    return wrt_qnx_commit_typed(a, addr, len);
   }
   if (mprotect(addr, len, PROT_READ | PROT_WRITE) != 0) {
-    wrt_status failed = os_fail(a, errno);
+    wrt_status failed = wrt_qnx_os_fail(a, errno);
     if (mprotect(addr, len, PROT_NONE) != 0) {
       a->last_os_error = errno;
     }
@@ -300,27 +180,6 @@ static wrt_status commit(wrt_qnx_allocator_t *a, uint8_t *addr, size_t len) {
     }
   }
   return WRT_OK;
-}
-
-/* ---- config -------------------------------------------------------------- */
-
-wrt_qnx_allocator_config_t wrt_qnx_allocator_config_default(void) {
-  wrt_qnx_allocator_config_t c;
-  (void)memset(&c, 0, sizeof c);
-  c.guard_pages = false;
-  c.guard_size = WRT_WASM_PAGE_SIZE;
-  c.max_pages = WRT_WASM_MAX_PAGES;
-  c.growth = WRT_GROW_RESERVE;
-  c.reserve_pages = 0u;
-  c.lazy = false;
-  c.typed_memory = NULL;
-  c.partition = NULL;
-  c.guard_before = WRT_GUARD_FROM_SIZE;
-  c.guard_after = WRT_GUARD_FROM_SIZE;
-  c.guard_reach = 0u;
-  c.no_move = false;
-  c.memory64 = false;
-  return c;
 }
 
 
@@ -368,11 +227,11 @@ wrt_status wrt_qnx_allocator_init(wrt_qnx_allocator_t *a,
     /* The pool must exist now, so that a missing pool is reported here
      * rather than at the first grow. */
     int fd;
-    st = typed_open(&fresh, &fd);
+    st = wrt_qnx_typed_open(&fresh, &fd);
     if (st != WRT_OK) {
       return st;
     }
-    typed_close(&fresh, fd);
+    wrt_qnx_typed_close(&fresh, fd);
   }
   wrt_region_latch_init(&fresh.latch);
   *a = fresh;
@@ -390,7 +249,7 @@ void wrt_qnx_allocator_destroy(wrt_qnx_allocator_t *a) {
     if (munmap(a->map_addr, a->map_len) != 0) {
       last = errno;
     }
-    partition_refund(a->config.partition, a->charged);
+    wrt_qnx_partition_refund(a->config.partition, a->charged);
   }
   (void)memset(a, 0, sizeof *a);
   a->last_os_error = last;
@@ -401,107 +260,6 @@ wrt_page_allocator_t *wrt_qnx_allocator_base(wrt_qnx_allocator_t *a) {
     return NULL;
   }
   return &a->base;
-}
-
-/* ---- builder ------------------------------------------------------------- */
-
-wrt_qnx_allocator_builder_t wrt_qnx_allocator_builder_new(void) {
-  wrt_qnx_allocator_builder_t b;
-  b.config = wrt_qnx_allocator_config_default();
-  return b;
-}
-
-wrt_qnx_allocator_builder_t
-wrt_qnx_allocator_builder_with_guard_pages(wrt_qnx_allocator_builder_t b,
-                                           bool guard_pages) {
-  b.config.guard_pages = guard_pages;
-  return b;
-}
-
-wrt_qnx_allocator_builder_t
-wrt_qnx_allocator_builder_with_guard_size(wrt_qnx_allocator_builder_t b,
-                                          size_t guard_size) {
-  b.config.guard_size = guard_size;
-  return b;
-}
-
-wrt_qnx_allocator_builder_t
-wrt_qnx_allocator_builder_with_max_pages(wrt_qnx_allocator_builder_t b,
-                                         uint32_t max_pages) {
-  b.config.max_pages = max_pages;
-  return b;
-}
-
-wrt_qnx_allocator_builder_t
-wrt_qnx_allocator_builder_with_growth(wrt_qnx_allocator_builder_t b,
-                                      wrt_growth_strategy growth) {
-  b.config.growth = growth;
-  return b;
-}
-
-wrt_qnx_allocator_builder_t
-wrt_qnx_allocator_builder_with_reserve_pages(wrt_qnx_allocator_builder_t b,
-                                             uint32_t reserve_pages) {
-  b.config.reserve_pages = reserve_pages;
-  return b;
-}
-
-wrt_qnx_allocator_builder_t
-wrt_qnx_allocator_builder_with_lazy(wrt_qnx_allocator_builder_t b, bool lazy) {
-  b.config.lazy = lazy;
-  return b;
-}
-
-wrt_qnx_allocator_builder_t
-wrt_qnx_allocator_builder_with_typed_memory(wrt_qnx_allocator_builder_t b,
-                                            const char *typed_memory) {
-  b.config.typed_memory = typed_memory;
-  return b;
-}
-
-wrt_qnx_allocator_builder_t
-wrt_qnx_allocator_builder_with_partition(wrt_qnx_allocator_builder_t b,
-                                         wrt_qnx_partition_t *partition) {
-  b.config.partition = partition;
-  return b;
-}
-
-wrt_qnx_allocator_builder_t
-wrt_qnx_allocator_builder_with_guard_before(wrt_qnx_allocator_builder_t b, size_t bytes) {
-  b.config.guard_before = bytes;
-  return b;
-}
-
-wrt_qnx_allocator_builder_t
-wrt_qnx_allocator_builder_with_guard_after(wrt_qnx_allocator_builder_t b, size_t bytes) {
-  b.config.guard_after = bytes;
-  return b;
-}
-
-wrt_qnx_allocator_builder_t
-wrt_qnx_allocator_builder_with_guard_reach(wrt_qnx_allocator_builder_t b, size_t bytes) {
-  b.config.guard_reach = bytes;
-  return b;
-}
-
-wrt_qnx_allocator_builder_t
-wrt_qnx_allocator_builder_with_no_move(wrt_qnx_allocator_builder_t b, bool no_move) {
-  b.config.no_move = no_move;
-  return b;
-}
-
-wrt_qnx_allocator_builder_t
-wrt_qnx_allocator_builder_with_memory64(wrt_qnx_allocator_builder_t b, bool memory64) {
-  b.config.memory64 = memory64;
-  return b;
-}
-
-wrt_status wrt_qnx_allocator_build(const wrt_qnx_allocator_builder_t *b,
-                                   wrt_qnx_allocator_t *out) {
-  if (b == NULL || out == NULL) {
-    return WRT_E_INVALID_ARG;
-  }
-  return wrt_qnx_allocator_init(out, &b->config);
 }
 
 /* ---- the page-allocator operations -------------------------------------- */
@@ -524,7 +282,7 @@ static wrt_status region_create(wrt_qnx_allocator_t *a, uint32_t pages,
   if (st != WRT_OK) {
     return st;
   }
-  st = partition_charge(a->config.partition, charge);
+  st = wrt_qnx_partition_charge(a->config.partition, charge);
   if (st != WRT_OK) {
     return st;
   }
@@ -536,11 +294,10 @@ static wrt_status region_create(wrt_qnx_allocator_t *a, uint32_t pages,
     }
   }
   if (st != WRT_OK) {
-    partition_refund(a->config.partition, charge);
+    wrt_qnx_partition_refund(a->config.partition, charge);
   }
   return st;
 }
-
 
 static wrt_status qnx_allocate(wrt_page_allocator_t *self,
                                uint32_t initial_pages, uint32_t maximum_pages,
@@ -620,13 +377,13 @@ static wrt_status qnx_grow(wrt_page_allocator_t *self, uint32_t current_pages,
   }
   if (in_place) {
     /* In place: the base never moves inside the reservation. */
-    st = partition_charge(a->config.partition, delta);
+    st = wrt_qnx_partition_charge(a->config.partition, delta);
     if (st != WRT_OK) {
       return st;
     }
     st = commit(a, a->mem_base + a->mem_size, delta);
     if (st != WRT_OK) {
-      partition_refund(a->config.partition, delta);
+      wrt_qnx_partition_refund(a->config.partition, delta);
       return st;
     }
   } else {
@@ -667,7 +424,7 @@ static wrt_status qnx_grow(wrt_page_allocator_t *self, uint32_t current_pages,
       a->reserved_size = old_reserved;
       publish(a);
       unmap_quietly(a, &r);
-      partition_refund(a->config.partition, delta);
+      wrt_qnx_partition_refund(a->config.partition, delta);
       return st;
     }
   }
@@ -719,7 +476,7 @@ static wrt_status qnx_protect(wrt_page_allocator_t *self, size_t offset,
   }
   /* mprotect: change the access of whole pages of a mapping (mprotect). */
   if (mprotect(a->mem_base + offset, len, prot) != 0) {
-    return os_fail(a, errno);
+    return wrt_qnx_os_fail(a, errno);
   }
   if (access != WRT_MEM_READ_WRITE) {
     a->protect_changed = true;
@@ -747,7 +504,7 @@ static wrt_status qnx_deallocate(wrt_page_allocator_t *self, uint8_t *base,
     publish(a);
     return st;
   }
-  partition_refund(a->config.partition, a->charged);
+  wrt_qnx_partition_refund(a->config.partition, a->charged);
   a->map_addr = NULL;
   a->map_len = 0u;
   a->mem_base = NULL;
@@ -790,61 +547,7 @@ wrt_status wrt_qnx_allocator_discard(wrt_qnx_allocator_t *a, size_t offset,
    * error number, not -1. */
   int rc = posix_madvise(a->mem_base + offset, len, POSIX_MADV_DISCARD_NP);
   if (rc != 0) {
-    return os_fail(a, rc);
+    return wrt_qnx_os_fail(a, rc);
   }
-  return WRT_OK;
-}
-
-/* ---- process cap --------------------------------------------------------- */
-
-/* setrlimit / getrlimit (QNX C Library Reference): RLIMIT_AS, "the maximum
- * size of the process's total available memory (address space), in bytes"
- * (RLIMIT_VMEM in QNX's sys/resource.h); mmap fails with ENOMEM once the new
- * total reaches it (>=, mm_rlimit.c:22-30). Only the soft limit is set. */
-wrt_status wrt_qnx_set_process_memory_cap(uint64_t bytes) {
-  if (bytes == 0u) {
-    return WRT_E_INVALID_ARG;
-  }
-  struct rlimit rl;
-  if (getrlimit(RLIMIT_AS, &rl) != 0) {
-    return WRT_E_OS;
-  }
-  rlim_t want;
-  if (bytes == WRT_QNX_MEMORY_CAP_NONE) {
-    want = rl.rlim_max;
-  } else {
-    /* RLIM_INFINITY and the values above it are special on QNX
-     * (RLIM_INFINITY is (uint64_t)-3 there). */
-    if ((uint64_t)(rlim_t)bytes != bytes || bytes >= (uint64_t)RLIM_INFINITY) {
-      return WRT_E_INVALID_ARG;
-    }
-    want = (rlim_t)bytes;
-    if (rl.rlim_max != RLIM_INFINITY && want > rl.rlim_max) {
-      return WRT_E_LIMIT;
-    }
-  }
-  rl.rlim_cur = want;
-  if (setrlimit(RLIMIT_AS, &rl) != 0) {
-    return errno == EPERM ? WRT_E_LIMIT : WRT_E_OS;
-  }
-  return WRT_OK;
-}
-
-/* Anonymous private mappings, PROT_NONE reservations included, are also
- * counted against RLIMIT_DATA (vmm_mmap.c:593-597), so the cap that bounds
- * this allocator's anonymous regions is the smaller soft limit. */
-wrt_status wrt_qnx_get_process_memory_cap(uint64_t *bytes) {
-  if (bytes == NULL) {
-    return WRT_E_INVALID_ARG;
-  }
-  struct rlimit as, data;
-  if (getrlimit(RLIMIT_AS, &as) != 0 || getrlimit(RLIMIT_DATA, &data) != 0) {
-    return WRT_E_OS;
-  }
-  rlim_t cur = as.rlim_cur;
-  if (data.rlim_cur != RLIM_INFINITY && (cur == RLIM_INFINITY || data.rlim_cur < cur)) {
-    cur = data.rlim_cur;
-  }
-  *bytes = cur == RLIM_INFINITY ? WRT_QNX_MEMORY_CAP_NONE : (uint64_t)cur;
   return WRT_OK;
 }

@@ -1,0 +1,37 @@
+/*
+ * src/qnx/qnx_memory_internal.h - what the files of the QNX page allocator
+ * share (internal to src/qnx): the allocator (qnx_memory.c), its partition
+ * budget (qnx_partition.c) and its typed-memory commit (qnx_typed_memory.c).
+ * Includes only wrt/qnx_memory.h and the C library.
+ */
+#ifndef WRT_QNX_MEMORY_INTERNAL_H
+#define WRT_QNX_MEMORY_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wrt/qnx_memory.h"
+
+/* mmap's fd for anonymous memory: NOFD (-1) on QNX (mmap). */
+#define WRT_QNX_NOFD (-1)
+
+/* Keeps err in a->last_os_error and maps it to a status: ENOMEM / EAGAIN
+ * are NO_MEMORY, anything else OS (qnx_memory.c). */
+wrt_status wrt_qnx_os_fail(wrt_qnx_allocator_t *a, int err);
+
+/* Charges bytes to p (NULL or 0: nothing) or returns LIMIT, never passing the
+ * limit even when allocators on several threads charge at once; refund gives
+ * bytes back (qnx_partition.c). */
+wrt_status wrt_qnx_partition_charge(wrt_qnx_partition_t *p, size_t bytes);
+void wrt_qnx_partition_refund(wrt_qnx_partition_t *p, size_t bytes);
+
+/* A new descriptor of a->config.typed_memory, or UNSUPPORTED / NO_MEMORY / OS;
+ * close records a failed close in last_os_error (qnx_typed_memory.c). */
+wrt_status wrt_qnx_typed_open(wrt_qnx_allocator_t *a, int *fd);
+void wrt_qnx_typed_close(wrt_qnx_allocator_t *a, int fd);
+
+/* Maps [addr, addr+len) of a's reservation from the typed-memory pool, zeroed
+ * (qnx_typed_memory.c). */
+wrt_status wrt_qnx_commit_typed(wrt_qnx_allocator_t *a, uint8_t *addr, size_t len);
+
+#endif
