@@ -64,7 +64,10 @@ int nto_sim_munmap(void *addr, size_t len);
  * private anonymous pages read as zero afterwards). It still calls the
  * library symbol posix_madvise once per call, so the tests' --wrap fault
  * injection of posix_madvise fails and counts it as on QNX. */
-#if defined(__EXT_QNX) /* 7.1/8.0 sys/mman.h (qnx-facts.md) */
+/* Absent from 6.4 (vocho/openqnx trunk/lib/c/public/sys/mman.h) and SDP
+ * 6.6 (unclassified-org/QNX-SDP .../qnx6/usr/include/sys/mman.h): not in
+ * profile 640. */
+#if defined(__EXT_QNX) && NTO_SIM_PROFILE >= 710 /* 7.1/8.0 sys/mman.h (qnx-facts.md) */
 #define POSIX_MADV_DISCARD_NP 5
 #endif
 int nto_sim_posix_madvise(void *addr, size_t len, int advice);
