@@ -83,7 +83,7 @@ static nto_sim_hole_fn g_hole_fn;
 static void *g_hole_arg;
 
 int nto_sim_posix_madvise(void *addr, size_t len, int advice) {
-  if (advice != POSIX_MADV_DISCARD_NP)
+  if (advice != NTO_SIM_MADV_DISCARD_NP)
     return (posix_madvise)(addr, len, advice);
   /* The library symbol, once, so that --wrap fault injection sees the call;
    * glibc makes POSIX_MADV_DONTNEED a no-op, so it changes nothing. */

@@ -51,6 +51,7 @@ extern "C" {
 #define MAP_LAZY 0x80
 #endif
 #define NTO_SIM_MAP_LAZY 0x80
+#define NTO_SIM_MADV_DISCARD_NP 5 /* POSIX_MADV_DISCARD_NP of 7.1/8.0, in every profile */
 void *nto_sim_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);
 int nto_sim_munmap(void *addr, size_t len);
 #define mmap(addr, len, prot, flags, fd, off) nto_sim_mmap((addr), (len), (prot), (flags), (fd), (off))
