@@ -162,6 +162,7 @@ printf '  %-26s %-14s %-14s %-14s %s\n' name model SDP table ""
 diffs=0
 while read -r name _hdr v640 v710 v800 _src; do
   case "$name" in ''|'#'*) continue ;; esac
+  name=${name#!}
   case $col in 3) want=$v640 ;; 4) want=$v710 ;; *) want=$v800 ;; esac
   sdp=$(probe "${sdp_cc[@]}" -nostdinc "${qnx_inc[@]}" -isystem "$sdp_own" "${qnx_defs[@]}" -- -I"$root/include" -- "$name")
   model=$(probe "$host_cc" -DNTO_SIM_PROFILE="$profile" -- -I"$root/sim/neutrino/include" -- "$name")
