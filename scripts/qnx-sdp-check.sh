@@ -118,37 +118,9 @@ for cpu in "${cpus[@]}"; do
 done
 
 # ---- constants: model vs SDP ------------------------------------------------
-# probe CC-SPEC... -- INCLUDE-FLAGS... -- NAME: prints 0x<hex>[u] or "-"
-# (not defined / does not compile). The compiler evaluates the constant; the
-# value is read back from its assembly (two 32-bit halves, any CPU).
-probe() {
-  local args=() incs=() name
-  while [ "$1" != "--" ]; do args+=("$1"); shift; done; shift
-  while [ "$1" != "--" ]; do incs+=("$1"); shift; done; shift
-  name=$1
-  {
-    echo '#define _QNX_SOURCE 1'
-    for h in sys/types.h time.h signal.h pthread.h process.h sched.h sys/mman.h sys/resource.h \
-             sys/neutrino.h sys/netmgr.h; do
-      printf '#if __has_include(<%s>)\n#include <%s>\n#endif\n' "$h" "$h"
-    done
-    echo "const unsigned wrt_lo = (unsigned)((unsigned long long)($name) & 0xffffffffu);"
-    echo "const unsigned wrt_hi = (unsigned)((unsigned long long)($name) >> 32);"
-    echo "const unsigned wrt_sg = (($name) - ($name) - 1) < 0;"
-  } >"$tmp/p.c"
-  if ! "${args[@]}" -std=c11 -w "${incs[@]}" -S "$tmp/p.c" -o "$tmp/p.s" 2>/dev/null; then
-    echo "-"; return 0
-  fi
-  awk -v name="$name" '
-    /^wrt_(lo|hi|sg):/ { cur = substr($1, 1, length($1) - 1); next }
-    cur != "" && $1 ~ /^\.(long|word|4byte|int)$/ { v[cur] = $2; cur = "" }
-    END {
-      lo = v["wrt_lo"] + 0; hi = v["wrt_hi"] + 0; if (lo < 0) lo += 4294967296; if (hi < 0) hi += 4294967296
-      s = (v["wrt_sg"] + 0) ? "" : "u"
-      if (hi == 0) printf "0x%x%s\n", lo, s; else printf "0x%x%08x%s\n", hi, lo, s
-    }' "$tmp/p.s"
-}
-
+# Each constant is evaluated by tests/nto_model/probe_constant.sh (the
+# compiler's value, read back from its assembly: any CPU, nothing run).
+probe="$root/tests/nto_model/probe_constant.sh"
 table="$root/tests/nto_model/nto_profile_constants.txt"
 case $profile in 640) col=3 ;; 710) col=4 ;; *) col=5 ;; esac
 ref_cpu=${cpus[0]:-x86_64}
@@ -164,8 +136,8 @@ while read -r name _hdr v640 v710 v800 _src; do
   case "$name" in ''|'#'*) continue ;; esac
   name=${name#!}
   case $col in 3) want=$v640 ;; 4) want=$v710 ;; *) want=$v800 ;; esac
-  sdp=$(probe "${sdp_cc[@]}" -nostdinc "${qnx_inc[@]}" -isystem "$sdp_own" "${qnx_defs[@]}" -- -I"$root/include" -- "$name")
-  model=$(probe "$host_cc" -DNTO_SIM_PROFILE="$profile" -- -I"$root/sim/neutrino/include" -- "$name")
+  sdp=$(sh "$probe" "$name" "${sdp_cc[@]}" -nostdinc "${qnx_inc[@]}" -isystem "$sdp_own" "${qnx_defs[@]}")
+  model=$(sh "$probe" "$name" "$host_cc" -DNTO_SIM_PROFILE="$profile" -I"$root/sim/neutrino/include")
   mark=""
   if [ "$model" != "$sdp" ]; then mark="model != SDP"; diffs=$((diffs + 1)); fi
   if [ "$want" != "$sdp" ]; then mark="$mark${mark:+; }table != SDP"; fi
