@@ -154,7 +154,9 @@ static void unmap_quietly(wrt_qnx_allocator_t *a, const qnx_region_t *r) {
  * either, vmm_mlock.c:57-61). Not lazy: every page is touched here, so the
  * memory is taken during the grow, not at a later access by Wasm code;
  * the price is that a system out of memory then faults in the grow instead
- * of returning NO_MEMORY (documented in qnx_memory.h, lazy). New anonymous
+ * of returning NO_MEMORY (documented in qnx_memory.h, lazy; the clean,
+ * 2-call alternative found in the 6.4 memory manager is described in
+ * docs/qnx-semantics.md, "Grow without a fault per page"). New anonymous
  * memory is zero-filled (System Architecture, "Initializing allocated
  * memory"). A failed mprotect may have changed part of the range
  * (vmm_mprotect.c:54-89 stops at the failing entry): it is set back to
