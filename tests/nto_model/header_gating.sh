@@ -51,7 +51,7 @@ static pthread_once_t o = PTHREAD_ONCE_INIT;
 pthread_once_t *f(void); pthread_once_t *f(void) { return &o; }'
 DISCARD='#include <sys/mman.h>
 int f(void); int f(void) { return POSIX_MADV_DISCARD_NP; }'
-if [ "$PROFILE" = 640 ]; then NTO_STRICT=fail; OLD=fail; NEW=ok; else NTO_STRICT=ok; OLD=ok; NEW=fail; fi
+if [ "$PROFILE" = 640 ]; then NTO_STRICT=fail; OLD=fail; else NTO_STRICT=ok; OLD=ok; fi
 probe fail c11 '' "$MONO"
 probe fail c11 '' "$SLEEP"
 probe $NTO_STRICT c11 '' "$NTO"

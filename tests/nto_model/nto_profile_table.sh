@@ -16,6 +16,8 @@ bad=0 n=0
 while read -r name hdr v640 v710 v800 src; do
   case "$name" in ''|'#'*|'!'*) continue ;; esac
   case $col in 3) want=$v640 ;; 4) want=$v710 ;; *) want=$v800 ;; esac
+  # CC unquoted on purpose: it may carry arguments (e.g. "clang --target=...").
+  # shellcheck disable=SC2086
   got=$(sh "$here/probe_constant.sh" "$name" $CC -DNTO_SIM_PROFILE="$PROFILE" -I"$INC")
   n=$((n + 1))
   if [ "$got" = "$want" ]; then
