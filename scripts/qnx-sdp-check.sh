@@ -69,6 +69,10 @@ if [ ${#cpus[@]} -eq 0 ]; then
   note=" (no x86_64/aarch64 headers in this SDP: its 32-bit CPUs instead)"
 fi
 if [ -n "${WRT_SDP_CPUS:-}" ]; then read -r -a cpus <<<"$WRT_SDP_CPUS"; fi
+if [ ${#cpus[@]} -eq 0 ]; then
+  echo "qnx-sdp-check: $inc has no x86_64, aarch64, x86 or arm directory: not an SDP's include tree?" >&2
+  exit 2
+fi
 
 # compiler_for CPU NAME -> prints "cmd target-flags..." or nothing.
 compiler_for() {
