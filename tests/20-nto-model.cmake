@@ -31,3 +31,13 @@ if(TARGET wrt_platform_qnx_model)
     SOURCES nto_model/test_qnx_priority_on_model.c
     LIBS wrt_platform_qnx_model LABELS nto_model qnx threads TIMEOUT 60)
 endif()
+
+# The model's constants are the SDP's of its profile (issue 24 item 2): the
+# table tests/nto_model/nto_profile_constants.txt, evaluated by this build's
+# compiler against the model's headers.
+if(TARGET wrt_neutrino_sim)
+  add_test(NAME nto_profile_table
+    COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/nto_model/nto_profile_table.sh
+            ${CMAKE_C_COMPILER} ${PROJECT_SOURCE_DIR}/sim/neutrino/include ${WRT_NTO_PROFILE})
+  set_tests_properties(nto_profile_table PROPERTIES LABELS "nto_model" TIMEOUT 120)
+endif()

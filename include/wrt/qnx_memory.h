@@ -102,8 +102,10 @@ typedef struct wrt_qnx_allocator_config {
    *   out-of-memory then is a fault at that access, not a status.
    * false (default): grow touches every new page, so the memory is held
    *   when grow returns OK and later accesses never allocate; a system out
-   *   of memory faults inside grow (QNX offers no in-place allocation that
-   *   fails cleanly without re-mapping). Budgets (partition) and the
+   *   of memory faults inside grow (a commit that fails cleanly without
+   *   re-mapping exists - a shared-memory object grown with ftruncate, then
+   *   mprotect: docs/qnx-semantics.md "Grow without a fault per page" - but
+   *   is not implemented yet). Budgets (partition) and the
    *   process cap still fail with LIMIT / NO_MEMORY before any touch.
    * Must be false with typed_memory (INVALID_ARG): QNX refuses MAP_LAZY on
    * typed memory (EINVAL) and locks typed mappings. */
@@ -197,7 +199,8 @@ wrt_page_allocator_t *wrt_qnx_allocator_base(wrt_qnx_allocator_t *a);
  * pages take memory again at their next touch (also when lazy is false).
  * What DISCARD_NP does to a range whose access protect() narrowed is not
  * documented for 7.1/8.0. On failure nothing changed. INVALID_ARG, STATE
- * (nothing allocated), UNSUPPORTED (typed memory), OS. */
+ * (nothing allocated), UNSUPPORTED (typed memory; and on SDP 6.4/6.6, whose
+ * headers have no POSIX_MADV_DISCARD_NP), OS. */
 wrt_status wrt_qnx_allocator_discard(wrt_qnx_allocator_t *a, size_t offset,
                                      size_t len);
 

@@ -154,7 +154,9 @@ static void unmap_quietly(wrt_qnx_allocator_t *a, const qnx_region_t *r) {
  * either, vmm_mlock.c:57-61). Not lazy: every page is touched here, so the
  * memory is taken during the grow, not at a later access by Wasm code;
  * the price is that a system out of memory then faults in the grow instead
- * of returning NO_MEMORY (documented in qnx_memory.h, lazy). New anonymous
+ * of returning NO_MEMORY (documented in qnx_memory.h, lazy; the clean,
+ * 2-call alternative found in the 6.4 memory manager is described in
+ * docs/qnx-semantics.md, "Grow without a fault per page"). New anonymous
  * memory is zero-filled (System Architecture, "Initializing allocated
  * memory"). A failed mprotect may have changed part of the range
  * (vmm_mprotect.c:54-89 stops at the failing entry): it is set back to
@@ -544,10 +546,18 @@ wrt_status wrt_qnx_allocator_discard(wrt_qnx_allocator_t *a, size_t offset,
    * (7.0+): "discard the backing store for lazy private mappings (similar
    * to madvise(MADV_DONTNEED) in Linux)" (posix_madvise). It does not
    * re-map, so it leaves no hole and keeps the protection. It returns the
-   * error number, not -1. */
+   * error number, not -1. SDP 6.4 and 6.6 have no POSIX_MADV_DISCARD_NP
+   * (absent from 6.4 lib/c/public/sys/mman.h and SDP 6.6 sys/mman.h; 6.4's
+   * madvise only records the advice, memmgr/vmm_madvise.c), and the only
+   * other way to drop pages, a MAP_FIXED re-map, can leave a hole (see the
+   * top of this file): there, discard is UNSUPPORTED. */
+#if defined(POSIX_MADV_DISCARD_NP)
   int rc = posix_madvise(a->mem_base + offset, len, POSIX_MADV_DISCARD_NP);
   if (rc != 0) {
     return wrt_qnx_os_fail(a, rc);
   }
   return WRT_OK;
+#else
+  return WRT_E_UNSUPPORTED;
+#endif
 }

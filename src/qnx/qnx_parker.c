@@ -2,7 +2,7 @@
  * src/qnx/qnx_parker.c - the QNX per-thread parker (see qnx_parker.h).
  *
  * Real QNX code: includes only QNX and POSIX headers (<sys/neutrino.h>,
- * <pthread.h>, <errno.h>, <time.h>) and compiles unchanged on a Linux host
+ * <pthread.h>, <process.h>, <errno.h>, <time.h>) and compiles unchanged on a Linux host
  * against sim/neutrino/include (the Neutrino host model).
  *
  * Why one channel per thread, not per wait: a channel per wait cost four
@@ -42,6 +42,10 @@
 #include "qnx_parker.h"
 
 #include <errno.h>
+/* pthread_atfork: declared in <process.h> on QNX 6.4 and 6.6 (6.4
+ * lib/c/public/process.h:68, SDP 6.6 process.h:68), in <pthread.h> on 7.1
+ * and 8.0; <process.h> exists on all four, so it is included everywhere. */
+#include <process.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -60,8 +64,22 @@
 static _Thread_local wrt_parker_t tls_parker = {-1, -1, 0u, 0};
 
 /* Justified global state: the key whose destructor releases a thread's
- * parker at exit, created once (pthread_once) and never deleted. */
+ * parker at exit, created once (pthread_once) and never deleted.
+ * QNX 6.4's PTHREAD_ONCE_INIT stores _NTO_SYNC_NONRECURSIVE (0x80000000, an
+ * unsigned int) in the int __count of its sync_t (6.4 lib/c/public/
+ * pthread.h:129, :302, :424; sys/target_nto.h:186-190, :330-335), which
+ * -Wsign-conversion reports in the header's own initialiser; it is the
+ * value the 6.4 library expects, so the diagnostic is silenced for this
+ * one definition only (6.6, 7.1 and 8.0 do not trigger it). */
+#if defined(__GNUC__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wsign-conversion"
+#pragma GCC diagnostic ignored "-Wconversion"
+#endif
 static pthread_once_t key_once = PTHREAD_ONCE_INIT;
+#if defined(__GNUC__)
+#pragma GCC diagnostic pop
+#endif
 static pthread_key_t key;
 static int key_error; /* pthread_key_create's result, written once */
 

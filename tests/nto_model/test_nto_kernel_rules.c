@@ -285,14 +285,14 @@ static void test_side_channels_count_against_rlimit_nofile(void **state) {
   int c[3];
   for (int i = 0; i < 3; i++) {
     c[i] = ConnectAttach(ND_LOCAL_NODE, 0, chid, _NTO_SIDE_CHANNEL, 0);
-    assert_true(c[i] > _NTO_SIDE_CHANNEL);
+    assert_true(c[i] > (int)_NTO_SIDE_CHANNEL);
   }
   errno = 0;
   assert_int_equal(ConnectAttach(ND_LOCAL_NODE, 0, chid, _NTO_SIDE_CHANNEL, 0), -1);
   assert_int_equal(errno, EMFILE);
   assert_int_equal(ConnectDetach(c[2]), 0);
   c[2] = ConnectAttach(ND_LOCAL_NODE, 0, chid, _NTO_SIDE_CHANNEL, 0);
-  assert_true(c[2] > _NTO_SIDE_CHANNEL);
+  assert_true(c[2] > (int)_NTO_SIDE_CHANNEL);
   /* an fd-space id (no _NTO_SIDE_CHANNEL) must be below the limit:
    * index >= limit EINVAL (:45-46), a picked id >= limit EMFILE (:163-168) */
   assert_int_equal(ConnectDetach(c[2]), 0);
@@ -324,7 +324,7 @@ static void test_foreign_process_can_send_to_our_channel(void **state) {
   assert_true(other > 0);
   assert_int_equal(nto_sim_set_thread_process(other), 0);
   int coid = ConnectAttach(ND_LOCAL_NODE, getpid(), chid, _NTO_SIDE_CHANNEL, 0);
-  assert_true(coid > _NTO_SIDE_CHANNEL);
+  assert_true(coid > (int)_NTO_SIDE_CHANNEL);
   assert_int_equal(MsgSendPulse(coid, 10, 1, 0x5eed), 0);
   assert_int_equal(nto_sim_set_thread_process(0), 0);
   struct _pulse p;
@@ -378,7 +378,7 @@ static void test_private_channel_refuses_other_processes(void **state) {
 #ifdef _NTO_CHF_PRIVATE
   int chid = ChannelCreate(_NTO_CHF_PRIVATE);
   int own = ConnectAttach(ND_LOCAL_NODE, 0, chid, _NTO_SIDE_CHANNEL, 0);
-  assert_true(own > _NTO_SIDE_CHANNEL); /* the owner may */
+  assert_true(own > (int)_NTO_SIDE_CHANNEL); /* the owner may */
   assert_int_equal(nto_sim_set_thread_process(other), 0);
   assert_int_equal(ConnectAttach_r(ND_LOCAL_NODE, getpid(), chid, _NTO_SIDE_CHANNEL, 0),
                    -NTO_SIM_PRIVATE_REFUSAL);
@@ -389,7 +389,7 @@ static void test_private_channel_refuses_other_processes(void **state) {
   int chid = ChannelCreate(0x1000u); /* 6.6+'s value: meaningless to 6.4 */
   assert_int_equal(nto_sim_set_thread_process(other), 0);
   int coid = ConnectAttach(ND_LOCAL_NODE, getpid(), chid, _NTO_SIDE_CHANNEL, 0);
-  assert_true(coid > _NTO_SIDE_CHANNEL);
+  assert_true(coid > (int)_NTO_SIDE_CHANNEL);
   assert_int_equal(ConnectDetach(coid), 0);
   assert_int_equal(nto_sim_set_thread_process(0), 0);
 #endif
@@ -408,7 +408,7 @@ static void test_send_to_dying_process_is_enxio(void **state) {
   assert_int_equal(chid, 1); /* the other process has its own id space */
   assert_int_equal(nto_sim_set_thread_process(0), 0);
   int coid = ConnectAttach(ND_LOCAL_NODE, other, chid, _NTO_SIDE_CHANNEL, 0);
-  assert_true(coid > _NTO_SIDE_CHANNEL);
+  assert_true(coid > (int)_NTO_SIDE_CHANNEL);
   assert_int_equal(MsgSendPulse(coid, 10, 1, 0), 0);
   assert_int_equal(nto_sim_set_process_dying(other, true), 0);
   errno = 0;

@@ -46,8 +46,12 @@ static void test_constants_have_qnx_values(void **state) {
   assert_int_equal(_NTO_CHF_FIXED_PRIORITY, 0x1);
   assert_int_equal(_NTO_CHF_UNBLOCK, 0x2);
   assert_int_equal(_NTO_CHF_DISCONNECT, 0x8);
+  /* Every constant per profile, with its SDP source: the table test
+   * (nto_profile_table.sh, tests/nto_model/nto_profile_constants.txt). */
+#if _NTO_VERSION >= 800
+  assert_int_equal(_NTO_CHF_PULSE_POOL, 0x100); /* 8.0 only */
+#endif
 #if _NTO_VERSION >= 710
-  assert_int_equal(_NTO_CHF_PULSE_POOL, 0x100);
   assert_int_equal(_NTO_CHF_PRIVATE, 0x1000);
   assert_int_equal(SIGEV_UNBLOCK, _NTO_VERSION >= 800 ? 5 : 0x85);
 #else
@@ -59,8 +63,10 @@ static void test_constants_have_qnx_values(void **state) {
   assert_int_equal(_PULSE_CODE_MAXAVAIL, 127);
   assert_int_equal(_PULSE_TYPE, 0);
   assert_int_equal(ND_LOCAL_NODE, 0);
-  /* TIMER_ABSTIME must not collide with a timeout state bit. */
-  assert_int_equal(TIMER_ABSTIME & _NTO_TIMEOUT_RECEIVE, 0);
+  /* TIMER_ABSTIME is QNX's 0x80000000 (not the host's 1) and collides
+   * with no timeout state bit. */
+  assert_int_equal(TIMER_ABSTIME, 0x80000000u);
+  assert_int_equal(TIMER_ABSTIME & (unsigned)_NTO_TIMEOUT_RECEIVE, 0);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -322,9 +328,9 @@ static void test_connect_attach_id_spaces(void **state) {
   (void)state;
   int chid = ChannelCreate(0);
   int side = ConnectAttach(ND_LOCAL_NODE, 0, chid, _NTO_SIDE_CHANNEL, 0);
-  assert_true(side > _NTO_SIDE_CHANNEL);
+  assert_true(side > (int)_NTO_SIDE_CHANNEL);
   int fd_like = ConnectAttach(ND_LOCAL_NODE, 0, chid, 100, 0);
-  assert_true(fd_like >= 100 && fd_like < _NTO_SIDE_CHANNEL);
+  assert_true(fd_like >= 100 && fd_like < (int)_NTO_SIDE_CHANNEL);
   assert_int_equal(MsgSendPulse(fd_like, 10, 1, 0), 0);
   assert_int_equal(MsgSendPulse(side, 10, 2, 0), 0);
   assert_int_equal(nto_sim_queued_pulses(chid), 2);
@@ -420,7 +426,7 @@ static void test_timer_timeout_returns_previous_flags_and_is_cleared(void **stat
   assert_int_equal(ChannelDestroy(chid), 0);
 }
 
-static void expect_timeout_after(int chid, clockid_t clock, int flags, uint64_t ntime,
+static void expect_timeout_after(int chid, clockid_t clock, unsigned flags, uint64_t ntime,
                                  uint64_t min_elapsed_ns) {
   struct sigevent ev;
   memset(&ev, 0, sizeof ev);
@@ -445,16 +451,16 @@ static void test_relative_and_absolute_timeouts_expire(void **state) {
   expect_timeout_after(f.chid, CLOCK_REALTIME, _NTO_TIMEOUT_RECEIVE, ms20, ms20);
   uint64_t deadline = nto_now_ns(CLOCK_MONOTONIC) + ms20;
   uint64_t start = nto_now_ns(CLOCK_MONOTONIC);
-  expect_timeout_after(f.chid, CLOCK_MONOTONIC, _NTO_TIMEOUT_RECEIVE | (int)TIMER_ABSTIME,
+  expect_timeout_after(f.chid, CLOCK_MONOTONIC, (unsigned)_NTO_TIMEOUT_RECEIVE | TIMER_ABSTIME,
                        deadline, 0);
   assert_true(nto_now_ns(CLOCK_MONOTONIC) >= deadline);
   assert_true(nto_now_ns(CLOCK_MONOTONIC) - start >= ms20 - 1000000u);
   deadline = nto_now_ns(CLOCK_REALTIME) + ms20;
-  expect_timeout_after(f.chid, CLOCK_REALTIME, _NTO_TIMEOUT_RECEIVE | (int)TIMER_ABSTIME,
+  expect_timeout_after(f.chid, CLOCK_REALTIME, (unsigned)_NTO_TIMEOUT_RECEIVE | TIMER_ABSTIME,
                        deadline, 0);
   assert_true(nto_now_ns(CLOCK_REALTIME) >= deadline);
   /* An absolute deadline already past fails at once. */
-  expect_timeout_after(f.chid, CLOCK_MONOTONIC, _NTO_TIMEOUT_RECEIVE | (int)TIMER_ABSTIME, 1,
+  expect_timeout_after(f.chid, CLOCK_MONOTONIC, (unsigned)_NTO_TIMEOUT_RECEIVE | TIMER_ABSTIME, 1,
                        0);
   assert_int_equal(nto_sim_blocked_receivers(f.chid), 0);
   nto_close(f);

@@ -35,7 +35,18 @@
 static struct sigaction g_old_segv;
 static struct sigaction g_old_bus;
 static pthread_key_t g_thread_key;
+/* QNX 6.4's PTHREAD_ONCE_INIT puts 0x80000000 into an int (6.4
+ * lib/c/public/pthread.h:129, :424): -Wsign-conversion in the header's own
+ * initialiser, silenced for this definition only (see src/qnx/qnx_parker.c). */
+#if defined(__GNUC__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wsign-conversion"
+#pragma GCC diagnostic ignored "-Wconversion"
+#endif
 static pthread_once_t g_key_once = PTHREAD_ONCE_INIT;
+#if defined(__GNUC__)
+#pragma GCC diagnostic pop
+#endif
 
 static _Thread_local bool t_entered;
 static _Thread_local void *t_alt_stack; /* ours to free, NULL if none */

@@ -33,6 +33,7 @@
  * step across threads (good enough for the tests that use limits).
  */
 #define _GNU_SOURCE
+#define NTO_SIM_HOST_NAMES 1 /* the host's PROT_* and MAP_* below */
 #include <sys/mman.h>
 
 #include <errno.h>
@@ -83,7 +84,7 @@ static nto_sim_hole_fn g_hole_fn;
 static void *g_hole_arg;
 
 int nto_sim_posix_madvise(void *addr, size_t len, int advice) {
-  if (advice != POSIX_MADV_DISCARD_NP)
+  if (advice != NTO_SIM_MADV_DISCARD_NP)
     return (posix_madvise)(addr, len, advice);
   /* The library symbol, once, so that --wrap fault injection sees the call;
    * glibc makes POSIX_MADV_DONTNEED a no-op, so it changes nothing. */
@@ -316,12 +317,47 @@ static int typed_pool_of(int fd) {
   return pool >= 0 && pool < NTO_SIM_POOLS ? pool : -1;
 }
 
-void *nto_sim_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off) {
+/* QNX protection bits to the host's; -1 for a bit the model does not know.
+ * PROT_NOCACHE has no host meaning and is dropped. */
+static int host_prot(int qnx) {
+  int known = NTO_SIM_PROT_READ | NTO_SIM_PROT_WRITE | NTO_SIM_PROT_EXEC | NTO_SIM_PROT_NOCACHE;
+  if ((qnx & ~known) != 0)
+    return -1;
+  return ((qnx & NTO_SIM_PROT_READ) ? PROT_READ : 0) | ((qnx & NTO_SIM_PROT_WRITE) ? PROT_WRITE : 0) |
+         ((qnx & NTO_SIM_PROT_EXEC) ? PROT_EXEC : 0);
+}
+
+/* QNX mapping flags to the host's (MAP_LAZY, MAP_NOINIT dropped: the model
+ * accounts for laziness itself; MAP_ANON translated); -1 for a flag the
+ * model does not model (MAP_PHYS and the rest). */
+static int host_map_flags(int qnx) {
+  int same = MAP_SHARED | MAP_PRIVATE | MAP_FIXED;
+  int known = same | NTO_SIM_MAP_ANON | NTO_SIM_MAP_LAZY | NTO_SIM_MAP_NOINIT;
+  if ((qnx & ~known) != 0)
+    return -1;
+  return (qnx & same) | ((qnx & NTO_SIM_MAP_ANON) ? MAP_ANONYMOUS : 0);
+}
+
+int nto_sim_mprotect(void *addr, size_t len, int prot) {
+  int hp = host_prot(prot);
+  if (hp < 0) {
+    errno = EINVAL;
+    return -1;
+  }
+  return (mprotect)(addr, len, hp); /* the library symbol: --wrap sees it */
+}
+
+void *nto_sim_mmap(void *addr, size_t len, int qnx_prot, int flags, int fd, off_t off) {
   size_t page = (size_t)sysconf(_SC_PAGESIZE);
   size_t plen = (len + page - 1u) & ~(page - 1u);
   int lazy = (flags & NTO_SIM_MAP_LAZY) != 0;
-  int host_flags = flags & ~NTO_SIM_MAP_LAZY;
-  int anon = (flags & MAP_ANON) != 0;
+  int host_flags = host_map_flags(flags);
+  int prot = host_prot(qnx_prot);
+  if (host_flags < 0 || prot < 0) {
+    errno = EINVAL;
+    return MAP_FAILED;
+  }
+  int anon = (flags & NTO_SIM_MAP_ANON) != 0;
   int priv = (flags & (MAP_SHARED | MAP_PRIVATE)) == MAP_PRIVATE;
   int fixed = (flags & MAP_FIXED) != 0;
   int pool = anon ? -1 : typed_pool_of(fd);

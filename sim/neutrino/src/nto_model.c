@@ -297,11 +297,11 @@ static bool locked_fd_coid_in_use(int proc, int coid) {
  * the process's vector with _NTO_SIDE_CHANNEL set ("They always get first
  * avail", K/ker_connect.c:41-43). Returns -1 when none is free. */
 static int locked_pick_coid(int proc, unsigned index) {
-  if ((index & (unsigned)_NTO_SIDE_CHANNEL) != 0) {
+  if ((index & (unsigned)NTO_SIM_SIDE_BIT) != 0) {
     int id = nto_locked_id_alloc(&nto_state.procs[proc], 1u);
-    return id < 0 ? -1 : (_NTO_SIDE_CHANNEL | id);
+    return id < 0 ? -1 : (NTO_SIM_SIDE_BIT | id);
   }
-  for (unsigned c = index; c < (unsigned)_NTO_SIDE_CHANNEL; c++) {
+  for (unsigned c = index; c < (unsigned)NTO_SIM_SIDE_BIT; c++) {
     if (!locked_fd_coid_in_use(proc, (int)c)) {
       return (int)c;
     }
@@ -327,7 +327,7 @@ static bool locked_private_refuses(const nto_channel *ch, int client_proc) {
 static int locked_attach(uint32_t nd, pid_t pid, int chid, unsigned index) {
   nto_thread *self = nto_locked_self();
   nto_process *client = &nto_state.procs[self->proc];
-  if ((index & (unsigned)_NTO_SIDE_CHANNEL) == 0 && client->nofile != 0 &&
+  if ((index & (unsigned)NTO_SIM_SIDE_BIT) == 0 && client->nofile != 0 &&
       index >= client->nofile) {
     return -EINVAL; /* K/ker_connect.c:45-46 */
   }
@@ -369,14 +369,14 @@ static int locked_attach(uint32_t nd, pid_t pid, int chid, unsigned index) {
     if (coid < 0) {
       return -EAGAIN;
     }
-    if ((coid & _NTO_SIDE_CHANNEL) == 0 && client->nofile != 0 && (unsigned)coid >= client->nofile) {
+    if ((coid & NTO_SIM_SIDE_BIT) == 0 && client->nofile != 0 && (unsigned)coid >= client->nofile) {
       return -EMFILE; /* an fd-space id beyond the limit (K/ker_connect.c:163-168) */
     }
     if (scoid < 0) {
       scoid = nto_locked_id_alloc(&nto_state.procs[server], 1u); /* K/ker_connect.c:181 */
       if (scoid < 0) {
-        if ((coid & _NTO_SIDE_CHANNEL) != 0) {
-          nto_locked_id_free(client, coid & ~_NTO_SIDE_CHANNEL);
+        if ((coid & NTO_SIM_SIDE_BIT) != 0) {
+          nto_locked_id_free(client, coid & ~NTO_SIM_SIDE_BIT);
         }
         return -EAGAIN;
       }
@@ -411,8 +411,8 @@ int ConnectAttach(uint32_t nd, pid_t pid, int chid, unsigned index, int flags) {
 static void locked_detach(nto_connection *c) {
   nto_process *client = &nto_state.procs[c->proc];
   c->live = false;
-  if ((c->coid & _NTO_SIDE_CHANNEL) != 0) {
-    nto_locked_id_free(client, c->coid & ~_NTO_SIDE_CHANNEL);
+  if ((c->coid & NTO_SIM_SIDE_BIT) != 0) {
+    nto_locked_id_free(client, c->coid & ~NTO_SIM_SIDE_BIT);
   }
   client->nfds--;
   nto_state.live_connections--;
@@ -484,7 +484,7 @@ static struct _pulse make_pulse(int code, NTO_SIM_PULSE_VALUE_T value, int scoid
   p.value.sival_int = value;
 #endif
   /* the server connection id with _NTO_SIDE_CHANNEL (K/ker_fastmsg.c:811) */
-  p.scoid = (int32_t)(scoid | _NTO_SIDE_CHANNEL);
+  p.scoid = (int32_t)(scoid | NTO_SIM_SIDE_BIT);
   return p;
 }
 
@@ -619,7 +619,7 @@ static int locked_receive(int chid, struct _pulse *out) {
     locked_take_priority(ch, self, prio);
     return 0;
   }
-  bool timed = (thread_timeout.flags & _NTO_TIMEOUT_RECEIVE) != 0;
+  bool timed = (thread_timeout.flags & (int)_NTO_TIMEOUT_RECEIVE) != 0;
   if (timed && thread_timeout.immediate) {
     return ETIMEDOUT; /* "If this argument [ntime] is NULL, the timeout occurs immediately" */
   }

@@ -16,6 +16,10 @@
 
 #include "nto_sim.h"
 
+/* _NTO_SIDE_CHANNEL as the int the model stores ids in: the header's
+ * constant is unsigned in profiles 640 and 800, an int in 710. */
+#define NTO_SIM_SIDE_BIT ((int)0x40000000)
+
 /* QNX priorities: 1..255 for threads (0 is the idle thread; K/nano_pulse.c:95
  * rejects 0 and > NUM_PRI-1); 10 is the default priority of a process's
  * first thread. */

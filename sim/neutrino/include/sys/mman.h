@@ -25,15 +25,40 @@
 extern "C" {
 #endif
 
-/* QNX always has MAP_ANON (0x80000 there); glibc hides it unless
- * _DEFAULT_SOURCE, which a strict -std=c11 build does not define. The value
- * is the host kernel's MAP_ANONYMOUS. */
-/* Gating as SDP 6.6 sys/mman.h:90-93 (__EXT_UNIX_MISC or __EXT_QNX). */
-#if !defined(MAP_ANON) && (defined(__EXT_UNIX_MISC) || defined(__EXT_QNX))
-#ifdef __MAP_ANONYMOUS
-#define MAP_ANON __MAP_ANONYMOUS
-#else
-#define MAP_ANON 0x20
+/* QNX's values (the same in 6.4 lib/c/public/sys/mman.h, SDP 6.6, 7.1 and
+ * 8.0 sys/mman.h: scripts/qnx-sdp-check.sh, qnx-facts.md), which differ from
+ * Linux's for PROT_READ/WRITE/EXEC (0x100/0x200/0x400, Linux 1/2/4) and
+ * MAP_ANON (0x80000, Linux 0x20); MAP_PRIVATE 2, MAP_SHARED 1, MAP_FIXED
+ * 0x10 are the same. The model's mmap and mprotect (nto_sim_mmap,
+ * nto_sim_mprotect) translate them for the host. MAP_ANON/MAP_ANONYMOUS:
+ * gated as SDP 6.6 sys/mman.h:90-93 (__EXT_UNIX_MISC or __EXT_QNX);
+ * MAP_PHYS and MAP_NOINIT under __EXT_QNX (no effect on the model; 7.1/8.0:
+ * MAP_NOINIT has no effect either). The model's own sources define
+ * NTO_SIM_HOST_NAMES and see the host's names. */
+#define NTO_SIM_PROT_READ 0x100
+#define NTO_SIM_PROT_WRITE 0x200
+#define NTO_SIM_PROT_EXEC 0x400
+#define NTO_SIM_PROT_NOCACHE 0x800
+#define NTO_SIM_MAP_ANON 0x80000
+#define NTO_SIM_MAP_PHYS 0x10000
+#define NTO_SIM_MAP_NOINIT 0x4000
+#if !defined(NTO_SIM_HOST_NAMES)
+#undef PROT_READ
+#undef PROT_WRITE
+#undef PROT_EXEC
+#define PROT_READ NTO_SIM_PROT_READ
+#define PROT_WRITE NTO_SIM_PROT_WRITE
+#define PROT_EXEC NTO_SIM_PROT_EXEC
+#undef MAP_ANON
+#undef MAP_ANONYMOUS
+#if defined(__EXT_UNIX_MISC) || defined(__EXT_QNX)
+#define MAP_ANON NTO_SIM_MAP_ANON
+#define MAP_ANONYMOUS NTO_SIM_MAP_ANON
+#endif
+#if defined(__EXT_QNX)
+#define PROT_NOCACHE NTO_SIM_PROT_NOCACHE
+#define MAP_PHYS NTO_SIM_MAP_PHYS
+#define MAP_NOINIT NTO_SIM_MAP_NOINIT
 #endif
 #endif
 
@@ -51,10 +76,13 @@ extern "C" {
 #define MAP_LAZY 0x80
 #endif
 #define NTO_SIM_MAP_LAZY 0x80
+#define NTO_SIM_MADV_DISCARD_NP 5 /* POSIX_MADV_DISCARD_NP of 7.1/8.0, in every profile */
 void *nto_sim_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);
 int nto_sim_munmap(void *addr, size_t len);
 #define mmap(addr, len, prot, flags, fd, off) nto_sim_mmap((addr), (len), (prot), (flags), (fd), (off))
 #define munmap(addr, len) nto_sim_munmap((addr), (len))
+int nto_sim_mprotect(void *addr, size_t len, int prot);
+#define mprotect(addr, len, prot) nto_sim_mprotect((addr), (len), (prot))
 
 /* QNX 7.0+: "discard the backing store for lazy private mappings (similar
  * to madvise(MADV_DONTNEED) in Linux)" (posix_madvise, QNX C Library
@@ -64,7 +92,10 @@ int nto_sim_munmap(void *addr, size_t len);
  * private anonymous pages read as zero afterwards). It still calls the
  * library symbol posix_madvise once per call, so the tests' --wrap fault
  * injection of posix_madvise fails and counts it as on QNX. */
-#if defined(__EXT_QNX) /* 7.1/8.0 sys/mman.h (qnx-facts.md) */
+/* Absent from 6.4 (vocho/openqnx trunk/lib/c/public/sys/mman.h) and SDP
+ * 6.6 (unclassified-org/QNX-SDP .../qnx6/usr/include/sys/mman.h): not in
+ * profile 640. */
+#if defined(__EXT_QNX) && NTO_SIM_PROFILE >= 710 /* 7.1/8.0 sys/mman.h (qnx-facts.md) */
 #define POSIX_MADV_DISCARD_NP 5
 #endif
 int nto_sim_posix_madvise(void *addr, size_t len, int advice);

@@ -18,21 +18,37 @@
  * SDP's <sys/platform.h> computes it, and the API profile. */
 #include <nto_sim_platform.h>
 
-/* On QNX, <sys/neutrino.h> does not compile without __EXT_QNX: its kernel
- * calls use struct _itimer and friends that <time.h> declares only under
- * __EXT_QNX (SDP 6.6 sys/neutrino.h:208-211, :690-695; qnx-facts.md
- * "Build (headers)"), so a strict -std=c11 build needs _QNX_SOURCE (7.1
- * Programmer's Guide, "Conforming to standards"). The model fails the same
- * build, with a message instead of QNX's diagnostics. */
-#if !defined(__EXT_QNX)
-#error "<sys/neutrino.h> needs the QNX extensions: define _QNX_SOURCE before any include (strict -std=c11 hides them, as the SDP headers do)"
-#else /* the rest only with __EXT_QNX: one diagnostic, not a cascade */
+/* Strict -std=c11 with no feature macro: the SDP 6.6, 7.1 and 8.0 headers
+ * compile (__ITIMER, struct _itimer, comes from <sys/platform.h> ungated;
+ * qnx-facts.md "Findings from the real SDP 7.1 and 8.0 headers"); the 6.4
+ * header does not (checked by scripts/qnx-sdp-check.sh on the 6.4 tree of
+ * vocho/openqnx: ChannelCreate in a strict file fails without _QNX_SOURCE).
+ * The model refuses the 640 build the same way, with a message instead of
+ * QNX's diagnostics. */
+#if NTO_SIM_PROFILE == 640 && !defined(__EXT_QNX)
+#error "<sys/neutrino.h> (QNX 6.4) needs the QNX extensions: define _QNX_SOURCE before any include"
+#else /* the rest only where the header compiles: one diagnostic, not a cascade */
 
-#include <signal.h>    /* union sigval, struct sigevent */
 #include <stddef.h>    /* size_t */
 #include <stdint.h>    /* uint16_t, uint32_t, uint64_t, int8_t, int32_t */
 #include <sys/types.h> /* pid_t */
-#include <time.h>      /* clockid_t, CLOCK_MONOTONIC, TIMER_ABSTIME */
+#include <time.h>      /* clockid_t (the model's <time.h>: TIMER_ABSTIME) */
+#include <signal.h>    /* union sigval, struct sigevent */
+/* A strict host build hides clockid_t, union sigval and struct sigevent
+ * (glibc: POSIX 199309 names) which QNX's <sys/neutrino.h> brings in any
+ * mode: take glibc's own type headers. */
+#include <bits/types/clockid_t.h>
+#include <bits/types/sigevent_t.h>
+#include <bits/types/__sigval_t.h>
+#if !defined(__USE_POSIX199309)
+/* glibc names it union __sigval in strict mode; QNX's is union sigval in
+ * every mode (the same two members first; 8.0 adds sival_long/sival_ulong
+ * under __EXT_QNX, which the host's union cannot have: not modelled). */
+union sigval {
+  int sival_int;
+  void *sival_ptr;
+};
+#endif
 
 #ifdef __cplusplus
 extern "C" {
@@ -59,15 +75,23 @@ extern "C" {
 #endif
 
 /* --- ChannelCreate() flags (values from the SDP headers, libc neutrino.rs) */
-#define _NTO_CHF_FIXED_PRIORITY 0x0001u /* receiver keeps its own priority */
-#define _NTO_CHF_UNBLOCK 0x0002u
-#define _NTO_CHF_THREAD_DEATH 0x0004u
-#define _NTO_CHF_DISCONNECT 0x0008u
-#define _NTO_CHF_NET_MSG 0x0010u
-#define _NTO_CHF_SENDER_LEN 0x0020u
-#define _NTO_CHF_COID_DISCONNECT 0x0040u
-#define _NTO_CHF_REPLY_LEN 0x0080u
-#if _NTO_VERSION >= 710
+/* 6.4: int constants (vocho/openqnx trunk/services/system/public/
+ * sys/neutrino.h); 6.6, 7.1 and 8.0: unsigned (0x0001u ...). */
+#if _NTO_VERSION == 640
+#define NTO_SIM_CHF(v) v
+#else
+#define NTO_SIM_CHF(v) v##u
+#endif
+#define _NTO_CHF_FIXED_PRIORITY NTO_SIM_CHF(0x0001) /* receiver keeps its own priority */
+#define _NTO_CHF_UNBLOCK NTO_SIM_CHF(0x0002)
+#define _NTO_CHF_THREAD_DEATH NTO_SIM_CHF(0x0004)
+#define _NTO_CHF_DISCONNECT NTO_SIM_CHF(0x0008)
+#define _NTO_CHF_NET_MSG NTO_SIM_CHF(0x0010)
+#define _NTO_CHF_SENDER_LEN NTO_SIM_CHF(0x0020)
+#define _NTO_CHF_COID_DISCONNECT NTO_SIM_CHF(0x0040)
+#define _NTO_CHF_REPLY_LEN NTO_SIM_CHF(0x0080)
+/* 8.0 only: 7.1 marks 0x100 "available" (qnx-facts.md, 7.1/8.0 headers). */
+#if _NTO_VERSION >= 800
 #define _NTO_CHF_PULSE_POOL 0x0100u /* 6.x: _NTO_CHF_STICKY */
 #endif
 /* "No other process may connect". Absent from the 6.4 public header (6.4
@@ -84,37 +108,59 @@ extern "C" {
 /* "If _NTO_SIDE_CHANNEL is set, the connection is created as a side channel,
  * meaning the ID returned is from a different space than file descriptors"
  * (ConnectAttach, 7.1). */
+/* Unsigned in 6.4/6.6 (((~0u ^ (~0u >> 1)) >> 1)) and 8.0 (0x40000000u),
+ * an int in 7.1 (qnx-facts.md). */
+#if _NTO_VERSION == 710
 #define _NTO_SIDE_CHANNEL 0x40000000
-/* _NTO_COF_CLOEXEC is 1 in every profile; 8.0 renumbered or removed
- * several other _NTO_COF_* flags (qnx-facts.md), which the model therefore
- * does not define: code must use none of them. */
+#else
+#define _NTO_SIDE_CHANNEL 0x40000000u
+#endif
+/* _NTO_COF_CLOEXEC is 1 in every profile (unsigned in 8.0); 8.0 renumbered
+ * or removed several other _NTO_COF_* flags (qnx-facts.md), which the model
+ * therefore does not define: code must use none of them. */
+#if _NTO_VERSION >= 800
+#define _NTO_COF_CLOEXEC 0x0001u
+#else
 #define _NTO_COF_CLOEXEC 0x0001
+#endif
+/* 8.0 defines ND_LOCAL_NODE (0, "obsolete") here too (qnx-facts.md). */
+#if _NTO_VERSION >= 800 && !defined(ND_LOCAL_NODE)
+#define ND_LOCAL_NODE 0
+#endif
 
-/* --- TimerTimeout() states: _NTO_TIMEOUT_x = 1 << STATE_x (libc neutrino.rs) */
-#define STATE_SEND 0x04
-#define STATE_RECEIVE 0x05
-#define STATE_REPLY 0x06
-#define STATE_SIGSUSPEND 0x0a
-#define STATE_SIGWAITINFO 0x0b
-#define STATE_NANOSLEEP 0x0c
-#define STATE_MUTEX 0x0d
-#define STATE_CONDVAR 0x0e
-#define STATE_JOIN 0x0f
-#define STATE_INTR 0x10
-#define STATE_SEM 0x11
-#define _NTO_TIMEOUT_SEND (1 << STATE_SEND)               /* 0x10 */
-#define _NTO_TIMEOUT_RECEIVE (1 << STATE_RECEIVE)         /* 0x20 */
-#define _NTO_TIMEOUT_REPLY (1 << STATE_REPLY)             /* 0x40 */
-#define _NTO_TIMEOUT_SIGSUSPEND (1 << STATE_SIGSUSPEND)   /* 0x400 */
-#define _NTO_TIMEOUT_SIGWAITINFO (1 << STATE_SIGWAITINFO) /* 0x800 */
-#define _NTO_TIMEOUT_NANOSLEEP (1 << STATE_NANOSLEEP)     /* 0x1000 */
-#define _NTO_TIMEOUT_MUTEX (1 << STATE_MUTEX)             /* 0x2000 */
-#define _NTO_TIMEOUT_CONDVAR (1 << STATE_CONDVAR)         /* 0x4000 */
-#define _NTO_TIMEOUT_JOIN (1 << STATE_JOIN)               /* 0x8000 */
-#define _NTO_TIMEOUT_INTR (1 << STATE_INTR)               /* 0x10000 */
-#define _NTO_TIMEOUT_SEM (1 << STATE_SEM)                 /* 0x20000 */
-/* TIMER_ABSTIME comes from <time.h> as on QNX (where it is 0x80000000; on a
- * Linux host it is 1, a bit no timeout state uses): use the name. */
+/* --- TimerTimeout() states: _NTO_TIMEOUT_x = 1 << STATE_x (libc neutrino.rs);
+ * 6.4 and 7.1: int (an enum in 7.1), 8.0: unsigned (qnx-facts.md). */
+#if _NTO_VERSION >= 800
+#define NTO_SIM_ST(v) v##u
+#else
+#define NTO_SIM_ST(v) v
+#endif
+#define STATE_SEND NTO_SIM_ST(0x04)
+#define STATE_RECEIVE NTO_SIM_ST(0x05)
+#define STATE_REPLY NTO_SIM_ST(0x06)
+#define STATE_SIGSUSPEND NTO_SIM_ST(0x0a)
+#define STATE_SIGWAITINFO NTO_SIM_ST(0x0b)
+#define STATE_NANOSLEEP NTO_SIM_ST(0x0c)
+#define STATE_MUTEX NTO_SIM_ST(0x0d)
+#define STATE_CONDVAR NTO_SIM_ST(0x0e)
+#define STATE_JOIN NTO_SIM_ST(0x0f)
+#define STATE_INTR NTO_SIM_ST(0x10)
+#define STATE_SEM NTO_SIM_ST(0x11)
+#define _NTO_TIMEOUT_SEND (NTO_SIM_ST(1) << STATE_SEND)               /* 0x10 */
+#define _NTO_TIMEOUT_RECEIVE (NTO_SIM_ST(1) << STATE_RECEIVE)         /* 0x20 */
+#define _NTO_TIMEOUT_REPLY (NTO_SIM_ST(1) << STATE_REPLY)             /* 0x40 */
+#define _NTO_TIMEOUT_SIGSUSPEND (NTO_SIM_ST(1) << STATE_SIGSUSPEND)   /* 0x400 */
+#define _NTO_TIMEOUT_SIGWAITINFO (NTO_SIM_ST(1) << STATE_SIGWAITINFO) /* 0x800 */
+#define _NTO_TIMEOUT_NANOSLEEP (NTO_SIM_ST(1) << STATE_NANOSLEEP)     /* 0x1000 */
+#define _NTO_TIMEOUT_MUTEX (NTO_SIM_ST(1) << STATE_MUTEX)             /* 0x2000 */
+#define _NTO_TIMEOUT_CONDVAR (NTO_SIM_ST(1) << STATE_CONDVAR)         /* 0x4000 */
+#define _NTO_TIMEOUT_JOIN (NTO_SIM_ST(1) << STATE_JOIN)               /* 0x8000 */
+#define _NTO_TIMEOUT_INTR (NTO_SIM_ST(1) << STATE_INTR)               /* 0x10000 */
+#define _NTO_TIMEOUT_SEM (NTO_SIM_ST(1) << STATE_SEM)                 /* 0x20000 */
+/* TIMER_ABSTIME comes from <time.h>, ungated and 0x80000000 on QNX (6.4
+ * time.h:123, SDP 6.6 time.h:116 0x80000000u; 7.1/8.0 0x80000000u): the
+ * model's <time.h> gives QNX's value and translates it for the host's
+ * clock_nanosleep and timer_settime. */
 
 /* The kernel-timeout event: QNX code passes NULL or a SIGEV_UNBLOCK event
  * ("The notify should always be a notification event of type
@@ -249,5 +295,5 @@ int SchedGet_r(pid_t pid, int tid, struct sched_param *param);
 #ifdef __cplusplus
 }
 #endif
-#endif /* __EXT_QNX */
+#endif /* 640 without __EXT_QNX */
 #endif /* NTO_SIM_SYS_NEUTRINO_H */
