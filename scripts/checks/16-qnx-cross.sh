@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# 16-qnx-cross.sh - the whole QNX configuration, end to end, through the
+# shipped toolchain files (cmake/toolchains/qnx-<sdp>-<cpu>.cmake) as
+# docs/qnx-build.md tells an integrator to run them: `source qnxsdp-env.sh`,
+# configure, build (library, wrtp, the wasm2c adapter), install, and a
+# consumer's find_package - for SDP 7.1 and 8.0, aarch64le and x86_64.
+# There is no QNX SDP here: each SDP is a STAND-IN (scripts/qnx-cross/
+# fake-sdp.sh) whose `qcc` (scripts/qnx-cross/qcc) maps qcc's options onto
+# the host gcc or Debian's aarch64-linux-gnu-gcc, with the Neutrino host
+# model's headers (profile 710 or 800) as the sysroot, the Linux macros
+# removed and qcc's __QNX__ / __QNXNTO__ defined. So this proves what CMake
+# and the sources do with a qcc-shaped compiler, in the project's strict
+# mode with -Werror; it does not prove anything about QNX's real headers or
+# qcc (docs/qnx-build.md, "What was verified").
+# Also checked on the way: a -DCMAKE_C_COMPILER_TARGET=<version>,gcc_nto<cpu>
+# from the command line reaches the compiler; the toolchain's WRT_WERROR
+# default is OFF; a consumer with only CMAKE_PREFIX_PATH does NOT find the
+# package (why docs/qnx-build.md documents the two routes that do); the
+# x86_64 consumer runs (on the Neutrino host model); the aarch64 CRC-32C
+# run-time path runs under qemu-aarch64 (tests/qnx_cross/crc_probe.c).
+# Run alone: scripts/checks/16-qnx-cross.sh   (builds into build/qnx-cross)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+start=$SECONDS
+
+"$root/scripts/ensure-packages.sh" gcc gcc-aarch64-linux-gnu libc6-dev-arm64-cross binutils-aarch64-linux-gnu \
+  qemu-user cmake ninja-build wabt
+
+out=$root/build/qnx-cross
+mkdir -p "$out"
+fail() { echo "16-qnx-cross: FAIL: $*"; exit 1; }
+log() { # name cmd... : run, keep the output, show its tail on failure
+  local name=$1; shift
+  if ! "$@" >"$out/$name.log" 2>&1; then
+    grep -E 'error|Error|FAILED|warning' "$out/$name.log" | head -20
+    tail -5 "$out/$name.log"
+    fail "$name: $*"
+  fi
+}
+
+for sdp in 7.1 8.0; do
+  log "sdp-$sdp" scripts/qnx-cross/fake-sdp.sh "$out/sdp-$sdp" "$sdp"
+done
+
+configs=0
+for sdp in 7.1 8.0; do
+  for cpu in aarch64le x86_64; do
+    name=$sdp-$cpu
+    b=$out/$name
+    rm -rf "$b" "$out/stage-$name" "$out/root-$name"
+    (
+      # shellcheck source=/dev/null
+      . "$out/sdp-$sdp/qnxsdp-env.sh"
+      tc=$root/cmake/toolchains/qnx-$sdp-$cpu.cmake
+      extra=()
+      # Route A (docs/qnx-build.md): a staging prefix, given to both builds.
+      # Route B: an install root laid out as the SDP is (<root>/<cpu>/usr),
+      # given to the consumer as a find root. A on aarch64le, B on x86_64 for
+      # 7.1; the other way round for 8.0; both routes run on both CPUs.
+      route=A
+      { [ "$sdp" = 7.1 ] && [ "$cpu" = x86_64 ]; } && route=B
+      { [ "$sdp" = 8.0 ] && [ "$cpu" = aarch64le ]; } && route=B
+      [ "$route" = A ] && extra+=(-DCMAKE_STAGING_PREFIX="$out/stage-$name")
+      # The command line's compiler target must win over the toolchain's.
+      want_v=gcc_nto$cpu
+      if [ "$name" = 8.0-aarch64le ]; then
+        want_v=12.2.0,gcc_ntoaarch64le
+        extra+=(-DCMAKE_C_COMPILER_TARGET="$want_v")
+      fi
+      log "$name-configure" cmake -S . -B "$b" -G Ninja -DCMAKE_TOOLCHAIN_FILE="$tc" \
+        -DCMAKE_BUILD_TYPE=Release -DWRT_WERROR=ON -DWRT_WASM_RT_INCLUDE_DIR=/usr/include "${extra[@]}"
+      grep -q -- "-V$want_v " "$b/compile_commands.json" || fail "$name: -V$want_v not on the compile lines"
+      grep -q '^WRT_WERROR:BOOL=ON' "$b/CMakeCache.txt" || fail "$name: -DWRT_WERROR=ON not kept"
+      log "$name-build" cmake --build "$b" -j2
+      for f in libwrt_platform.a tools/wrtp/wrtp adapters/wasm2c/libwrt_wasm2c.a adapters/wasm2c/libwrt_wasm2c_bounds.a; do
+        [ -f "$b/$f" ] || fail "$name: $f not built"
+      done
+      machine=$(readelf -h "$b/tools/wrtp/wrtp" | sed -n 's/^ *Machine: *//p')
+      case "$cpu:$machine" in
+        aarch64le:AArch64|x86_64:*X86-64*) ;;
+        *) fail "$name: wrtp is for '$machine'" ;;
+      esac
+      # The QNX backend went in, not the Linux one.
+      # (nm's output captured first: `nm | grep -q` under pipefail fails when
+      # grep exits early and nm dies of SIGPIPE.)
+      syms=$(nm "$b/libwrt_platform.a" 2>/dev/null)
+      [[ "$syms" == *" T wrt_qnx_allocator_init"* ]] || fail "$name: no QNX backend in libwrt_platform.a"
+      [[ "$syms" != *" T wrt_linux_"* ]] || fail "$name: Linux backend built for QNX"
+
+      c=$b/consumer
+      if [ "$route" = A ]; then
+        log "$name-install" cmake --install "$b"
+        [ -f "$out/stage-$name/lib/cmake/wrt_platform/wrt_platformConfig.cmake" ] || fail "$name: nothing staged"
+        log "$name-consumer" cmake -S tests/qnx_cross/consumer -B "$c" -G Ninja -DCMAKE_TOOLCHAIN_FILE="$tc" \
+          -DCMAKE_STAGING_PREFIX="$out/stage-$name"
+      else
+        log "$name-install" cmake --install "$b" --prefix "$out/root-$name/$cpu/usr"
+        log "$name-consumer" cmake -S tests/qnx_cross/consumer -B "$c" -G Ninja -DCMAKE_TOOLCHAIN_FILE="$tc" \
+          -DCMAKE_FIND_ROOT_PATH="$out/root-$name/$cpu"
+        # The pitfall the doc warns about: a prefix path alone is not searched
+        # (CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY); and WRT_WERROR's default.
+        if cmake -S tests/qnx_cross/consumer -B "$c-prefix-only" -G Ninja -DCMAKE_TOOLCHAIN_FILE="$tc" \
+             -DCMAKE_PREFIX_PATH="$out/root-$name/$cpu/usr" >"$out/$name-prefix-only.log" 2>&1; then
+          fail "$name: find_package found the package through CMAKE_PREFIX_PATH alone (doc says it cannot)"
+        fi
+        grep -q '^WRT_WERROR:BOOL=OFF' "$c-prefix-only/CMakeCache.txt" || fail "$name: toolchain's WRT_WERROR default is not OFF"
+      fi
+      grep -q 'wrt_wasm2c' "$c/CMakeCache.txt" "$c/build.ninja" || fail "$name: consumer did not link wrt_wasm2c"
+      log "$name-consumer-build" cmake --build "$c"
+      if [ "$cpu" = x86_64 ]; then
+        "$c/qnx_consumer" >"$out/$name-consumer-run.log" 2>&1 || fail "$name: consumer run (host model)"
+      fi
+    ) || exit 1
+    configs=$((configs + 1))
+  done
+done
+
+echo "16-qnx-cross: OK: $configs QNX configurations (SDP 7.1/8.0 x aarch64le/x86_64, stand-in qcc over the Neutrino host model's headers, -Werror): configure, library + wrtp + wasm2c adapter, install, consumer find_package (staging prefix and SDP-layout root); $((SECONDS - start)) s"
