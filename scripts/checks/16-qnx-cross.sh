@@ -88,6 +88,22 @@ for sdp in 7.1 8.0; do
       [[ "$syms" == *" T wrt_qnx_allocator_init"* ]] || fail "$name: no QNX backend in libwrt_platform.a"
       [[ "$syms" != *" T wrt_linux_"* ]] || fail "$name: Linux backend built for QNX"
 
+      # aarch64: the CRC-32C instructions are in the library (behind a
+      # target attribute, the SDP's default being plain ARMv8.0) and run only
+      # when the system page says so: 8.0's carries the ID registers (the
+      # stand-in page fills them from qemu's CPU), 7.1's does not.
+      if [ "$cpu" = aarch64le ]; then
+        dis=$(aarch64-linux-gnu-objdump -d "$b/libwrt_platform.a")
+        ncrc=$(grep -cE '\scrc32c[bhwx]\s' <<<"$dis" || true)
+        [ "$ncrc" -gt 0 ] || fail "$name: no crc32c instruction in libwrt_platform.a"
+        log "$name-crc-probe-build" qcc -V"$want_v" -std=c11 -O2 -Wall -Wextra -Werror -static \
+          -Iinclude -Isrc/core tests/qnx_cross/crc_probe.c "$b/libwrt_platform.a" -o "$b/crc_probe"
+        want=portable
+        [ "$sdp" = 8.0 ] && want=armv8-crc
+        log "$name-crc-probe" qemu-aarch64 "$b/crc_probe" "$want"
+        WRT_STANDIN_SYSPAGE_NO_CRC=1 log "$name-crc-probe-nocrc" qemu-aarch64 "$b/crc_probe" portable
+      fi
+
       c=$b/consumer
       if [ "$route" = A ]; then
         log "$name-install" cmake --install "$b"
@@ -116,4 +132,5 @@ for sdp in 7.1 8.0; do
   done
 done
 
-echo "16-qnx-cross: OK: $configs QNX configurations (SDP 7.1/8.0 x aarch64le/x86_64, stand-in qcc over the Neutrino host model's headers, -Werror): configure, library + wrtp + wasm2c adapter, install, consumer find_package (staging prefix and SDP-layout root); $((SECONDS - start)) s"
+crc=$(for s in 7.1 8.0; do printf '%s %s; ' "$s" "$(sed -n 's/^crc_probe: path \([^,]*\),.*/\1/p' "$out/$s-aarch64le-crc-probe.log")"; done)
+echo "16-qnx-cross: OK: $configs QNX configurations (SDP 7.1/8.0 x aarch64le/x86_64, stand-in qcc over the Neutrino host model's headers, -Werror): configure, library + wrtp + wasm2c adapter, install, consumer find_package (staging prefix and SDP-layout root); aarch64 CRC-32C under qemu: ${crc}page without CRC32: portable; $((SECONDS - start)) s"

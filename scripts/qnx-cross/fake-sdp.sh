@@ -9,9 +9,11 @@
 #   DIR/target/<qnx7|qnx>/usr/include  the Neutrino host model's headers
 #                                      (sim/neutrino/include) plus the few
 #                                      SDP names the model lacks
-#                                      (tests/qnx_cross/sysroot_include)
-#   DIR/target/<...>/<cpu>/usr/lib/libnto_model.a   the model's kernel calls,
-#                                      built for x86_64 and aarch64 Linux
+#                                      (tests/qnx_cross/sysroot/<profile>)
+#   DIR/target/<...>/<cpu>/usr/lib/libnto_model.a   the model's kernel calls
+#                                      and a stand-in system page
+#                                      (tests/qnx_cross/sysroot/src), built
+#                                      for x86_64 and aarch64 Linux
 # SDP 7.1: API profile 710, QNX_TARGET .../target/qnx7; SDP 8.0: 800,
 # .../target/qnx (the directory names of the real SDPs).
 set -euo pipefail
@@ -36,7 +38,7 @@ for tool in ar ranlib nm objcopy objdump strip ld readelf addr2line strings size
 done
 # The headers: symbolic copies, so an edit of the model shows at once.
 cp -rs "$root/sim/neutrino/include/." "$target/usr/include/"
-cp -rs "$root/tests/qnx_cross/sysroot_include/." "$target/usr/include/"
+cp -rs "$root/tests/qnx_cross/sysroot/$profile/include/." "$target/usr/include/"
 cat > "$dir/qnxsdp-env.sh" <<ENV
 # qnxsdp-env.sh of a STAND-IN SDP $sdp (scripts/qnx-cross/fake-sdp.sh): not QNX's.
 QNX_HOST=$host
@@ -54,9 +56,9 @@ for cpu in x86_64 aarch64le; do
     "$cc" -std=c11 -O2 -D_QNX_SOURCE=1 -DNTO_SIM_PROFILE="$profile" -I"$root/sim/neutrino/include" \
       -c "$f" -o "$lib/obj/$(basename "$f" .c).o"
   done
-  for f in "$root"/tests/qnx_cross/sysroot_src/*.c; do
-    [ -e "$f" ] || continue
-    "$cc" -std=c11 -O2 -I"$root/tests/qnx_cross/sysroot_include" -c "$f" -o "$lib/obj/$(basename "$f" .c).o"
+  for f in "$root"/tests/qnx_cross/sysroot/src/*.c; do
+    "$cc" -std=c11 -O2 -Wall -Wextra -Werror -I"$root/tests/qnx_cross/sysroot/$profile/include" \
+      -c "$f" -o "$lib/obj/$(basename "$f" .c).o"
   done
   ar=ar; [ "$cpu" = aarch64le ] && ar=aarch64-linux-gnu-ar
   "$ar" rcs "$lib/libnto_model.a" "$lib"/obj/*.o
