@@ -17,7 +17,8 @@
 # default is OFF; a consumer with only CMAKE_PREFIX_PATH does NOT find the
 # package (why docs/qnx-build.md documents the two routes that do); the
 # x86_64 consumer runs (on the Neutrino host model); the aarch64 CRC-32C
-# run-time path runs under qemu-aarch64 (tests/qnx_cross/crc_probe.c).
+# run-time path runs under qemu-aarch64 (tests/qnx_cross/crc_probe.c); the
+# QNX recursive make (qnx/) builds and installs both variants.
 # Run alone: scripts/checks/16-qnx-cross.sh   (builds into build/qnx-cross)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -132,5 +133,27 @@ for sdp in 7.1 8.0; do
   done
 done
 
+# The QNX recursive make (qnx/: Makefile, common.mk, nto-aarch64-le/,
+# nto-x86_64-o/), SDP 8.0, both variants: `make install` into an install
+# root laid out as the SDP is, then the aarch64 consumer finds it there.
+# (The stand-in SDP has no QNX make framework: the recursion is the
+# Makefile's own loop, not QNX's recurse.mk.)
+rm -rf "$out/make" "$out/make-root"
+(
+  # shellcheck source=/dev/null
+  . "$out/sdp-8.0/qnxsdp-env.sh"
+  log make-install make -C qnx install INSTALL_ROOT="$out/make-root" WRT_BUILD_ROOT="$out/make" JLEVEL=2 \
+    WRT_CMAKE_ARGS="-G Ninja -DWRT_WERROR=ON -DWRT_WASM_RT_INCLUDE_DIR=/usr/include"
+  for cpu in aarch64le x86_64; do
+    for f in lib/libwrt_platform.a lib/libwrt_wasm2c.a lib/cmake/wrt_platform/wrt_platformConfig.cmake include/wrt/memory.h; do
+      [ -f "$out/make-root/$cpu/usr/local/$f" ] || fail "make install: $cpu/usr/local/$f missing"
+    done
+  done
+  [ -x "$out/make/nto-aarch64-le/tools/wrtp/wrtp" ] || fail "make: no wrtp for nto-aarch64-le"
+  log make-consumer cmake -S tests/qnx_cross/consumer -B "$out/make/consumer" -G Ninja \
+    -DCMAKE_TOOLCHAIN_FILE="$root/cmake/toolchains/qnx-8.0-aarch64le.cmake" -DCMAKE_FIND_ROOT_PATH="$out/make-root/aarch64le"
+  log make-consumer-build cmake --build "$out/make/consumer"
+) || exit 1
+
 crc=$(for s in 7.1 8.0; do printf '%s %s; ' "$s" "$(sed -n 's/^crc_probe: path \([^,]*\),.*/\1/p' "$out/$s-aarch64le-crc-probe.log")"; done)
-echo "16-qnx-cross: OK: $configs QNX configurations (SDP 7.1/8.0 x aarch64le/x86_64, stand-in qcc over the Neutrino host model's headers, -Werror): configure, library + wrtp + wasm2c adapter, install, consumer find_package (staging prefix and SDP-layout root); aarch64 CRC-32C under qemu: ${crc}page without CRC32: portable; $((SECONDS - start)) s"
+echo "16-qnx-cross: OK: $configs QNX configurations (SDP 7.1/8.0 x aarch64le/x86_64, stand-in qcc over the Neutrino host model's headers, -Werror): configure, library + wrtp + wasm2c adapter, install, consumer find_package (staging prefix and SDP-layout root); QNX recursive make (8.0, both variants) + consumer; aarch64 CRC-32C under qemu: ${crc}page without CRC32: portable; $((SECONDS - start)) s"
