@@ -41,6 +41,20 @@
 #endif
 #include "crc32c_impl.h"
 
+/* Where the instructions are built in: with +crc, or on QNX with GCC (whose
+ * target attribute and <arm_acle.h> this relies on). */
+#if defined(__aarch64__) && \
+    (defined(__ARM_FEATURE_CRC32) || ((defined(__QNX__) || defined(__QNXNTO__)) && \
+                                      defined(__GNUC__) && !defined(__clang__)))
+#define WRT_CRC32C_ARM_BUILT 1
+#include <arm_acle.h>
+#include <string.h>
+#if !defined(__ARM_FEATURE_CRC32)
+#include <stdatomic.h>
+#include <sys/syspage.h>
+#endif
+#endif
+
 /* --- the QNX 8.0 ID-register dump (any platform: pure, host-tested) ------
  * Where each register is: the dump runs through the ID register space in
  * encoding order, op2 fastest (the header's range S3_0_C0_C1_0 ..
@@ -55,7 +69,7 @@
  * which any process reading this does). The cpuinfo flag values are 8.0's
  * AARCH64_CPU_FLAG_AES 0x100000, _PMULL 0x200000, _SHA1 0x400000, _SHA256
  * 0x800000 (same header). */
-#define ARM_IDREG(crm, op2) (((crm) - 1u) * 8u + (op2))
+#define ARM_IDREG(crm, op2) ((((crm) - 1u) * 8u) + (op2))
 #define ARM_ID_AA64PFR0 ARM_IDREG(4u, 0u)
 #define ARM_ID_AA64ISAR0 ARM_IDREG(6u, 0u)
 #define ARM_FIELD(v, lsb) ((unsigned)(((v) >> (lsb)) & 0xfu))
@@ -69,45 +83,37 @@
  * assumed. (Flags a startup program leaves clear prove nothing.) */
 static bool arm_dump_matches_flags(uint64_t isar0, uint64_t flags) {
   unsigned aes = ARM_FIELD(isar0, 4u);
-  if ((flags & QNX_FLAG_AES) != 0u && aes == 0u) {
-    return false;
+  bool ok = true;
+  if (((flags & QNX_FLAG_AES) != 0u) && (aes == 0u)) {
+    ok = false;
   }
-  if ((flags & QNX_FLAG_PMULL) != 0u && aes < 2u) {
-    return false;
+  if (((flags & QNX_FLAG_PMULL) != 0u) && (aes < 2u)) {
+    ok = false;
   }
-  if ((flags & QNX_FLAG_SHA1) != 0u && ARM_FIELD(isar0, 8u) == 0u) {
-    return false;
+  if (((flags & QNX_FLAG_SHA1) != 0u) && (ARM_FIELD(isar0, 8u) == 0u)) {
+    ok = false;
   }
-  return (flags & QNX_FLAG_SHA256) == 0u || ARM_FIELD(isar0, 12u) != 0u;
+  if (((flags & QNX_FLAG_SHA256) != 0u) && (ARM_FIELD(isar0, 12u) == 0u)) {
+    ok = false;
+  }
+  return ok;
 }
 
 bool wrt_crc32c_arm_idregs_have_crc32(const uint64_t *regs, size_t n_regs,
                                       unsigned num_cpu, const uint64_t *cpu_flags) {
-  if (regs == NULL || num_cpu == 0u || n_regs / WRT_CRC32C_ARM_IDREGS_PER_CPU < num_cpu) {
-    return false;
+  bool ok = (regs != NULL) && (num_cpu != 0u) &&
+            ((n_regs / WRT_CRC32C_ARM_IDREGS_PER_CPU) >= num_cpu);
+  for (unsigned cpu = 0u; ok && (cpu < num_cpu); cpu++) {
+    size_t base = (size_t)cpu * WRT_CRC32C_ARM_IDREGS_PER_CPU;
+    uint64_t isar0 = regs[base + ARM_ID_AA64ISAR0];
+    unsigned el0 = ARM_FIELD(regs[base + ARM_ID_AA64PFR0], 0u);
+    bool flags_agree = (cpu_flags == NULL) || arm_dump_matches_flags(isar0, cpu_flags[cpu]);
+    ok = ((el0 == 1u) || (el0 == 2u)) && flags_agree && (ARM_FIELD(isar0, 16u) != 0u);
   }
-  for (unsigned cpu = 0u; cpu < num_cpu; cpu++) {
-    const uint64_t *r = regs + (size_t)cpu * WRT_CRC32C_ARM_IDREGS_PER_CPU;
-    unsigned el0 = ARM_FIELD(r[ARM_ID_AA64PFR0], 0u);
-    if (el0 != 1u && el0 != 2u) {
-      return false;
-    }
-    if (cpu_flags != NULL && !arm_dump_matches_flags(r[ARM_ID_AA64ISAR0], cpu_flags[cpu])) {
-      return false;
-    }
-    if (ARM_FIELD(r[ARM_ID_AA64ISAR0], 16u) == 0u) {
-      return false;
-    }
-  }
-  return true;
+  return ok;
 }
 
-#if defined(__aarch64__) && \
-    (defined(__ARM_FEATURE_CRC32) || ((defined(__QNX__) || defined(__QNXNTO__)) && \
-                                      defined(__GNUC__) && !defined(__clang__)))
-
-#include <arm_acle.h>
-#include <string.h>
+#if defined(WRT_CRC32C_ARM_BUILT)
 
 #if defined(__ARM_FEATURE_CRC32)
 /* The whole build has CRC32: no attribute, no question asked. */
@@ -118,8 +124,6 @@ bool wrt_crc32c_hw_available(void) { return true; }
  * intrinsics under "+crc" itself, so a function with the same target may
  * call them); nothing reaches them unless wrt_crc32c_hw_available(). */
 #define WRT_CRC32C_ARM_CRC __attribute__((target("+crc")))
-#include <stdatomic.h>
-#include <sys/syspage.h>
 
 /* 0 unknown, 1 no, 2 yes. A mutable global because the system page is
  * asked on every wrt_crc32c call otherwise; the answer cannot change while
