@@ -54,7 +54,7 @@ set(CMAKE_SYSROOT "${QNX_TARGET}")
 # <root>/<cpu>/usr/lib: docs/qnx-build.md "Using the installed library"),
 # then the SDP's. Appending (not set) keeps a -DCMAKE_FIND_ROOT_PATH=...; the
 # toolchain file is read again for every try_compile, hence the dedup.
-list(APPEND CMAKE_FIND_ROOT_PATH "${QNX_TARGET}/${CMAKE_SYSTEM_PROCESSOR}" "${QNX_TARGET}")
+list(APPEND CMAKE_FIND_ROOT_PATH "${QNX_TARGET}" "${QNX_TARGET}/${CMAKE_SYSTEM_PROCESSOR}")
 list(REMOVE_DUPLICATES CMAKE_FIND_ROOT_PATH)
 set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
 set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)

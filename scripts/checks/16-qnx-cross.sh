@@ -18,7 +18,8 @@
 # package (why docs/qnx-build.md documents the two routes that do); the
 # x86_64 consumer runs (on the Neutrino host model); the aarch64 CRC-32C
 # run-time path runs under qemu-aarch64 (tests/qnx_cross/crc_probe.c); the
-# QNX recursive make (qnx/) builds and installs both variants.
+# QNX recursive make (qnx/) builds and installs both variants; the #errors
+# that stop a QNX build from silently dropping its QNX code fire.
 # Run alone: scripts/checks/16-qnx-cross.sh   (builds into build/qnx-cross)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -43,6 +44,30 @@ log() { # name cmd... : run, keep the output, show its tail on failure
 for sdp in 7.1 8.0; do
   log "sdp-$sdp" scripts/qnx-cross/fake-sdp.sh "$out/sdp-$sdp" "$sdp"
 done
+
+# A QNX build fails loudly instead of silently losing its QNX code or
+# sizes: object_sizes.h on a QNX CPU it has no sizes for; the wasm2c
+# adapter built by a QNX compiler without its QNX backend, or with only the
+# QNX backend by a compiler that is not QNX's; wrtp's selftest for a target
+# that is neither Linux nor QNX. (Each probe must fail with its #error.)
+expect_error() { # what message cc-args...
+  local what=$1 msg=$2; shift 2
+  local err
+  if err=$("$@" 2>&1); then fail "$what: compiled, expected #error"; fi
+  [[ "$err" == *"$msg"* ]] || { printf '%s\n' "$err" | head -5; fail "$what: failed, but not with the #error"; }
+}
+nolinux=(-U__linux__ -U__linux -Ulinux -U__gnu_linux__)
+printf '#include "wrt/object_sizes.h"\n' >"$out/sizes_probe.c"
+expect_error "object_sizes.h, QNX on another CPU" "no sizes for this QNX target" \
+  gcc -std=c11 -fsyntax-only "${nolinux[@]}" -U__x86_64__ -D__QNX__=1 -Iinclude "$out/sizes_probe.c"
+expect_error "wasm2c adapter, QNX compiler, no QNX backend" "would build no QNX backend" \
+  gcc -std=c11 -fsyntax-only -D__QNXNTO__=1 -DWRT_W2C_HAVE_LINUX=1 -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=1 \
+  -Iinclude -Iadapters/wasm2c/include -Iadapters/wasm2c/src adapters/wasm2c/src/w2c_memory.c
+expect_error "wasm2c adapter, QNX backend alone, not QNX" "neither __QNX__ nor __QNXNTO__" \
+  gcc -std=c11 -fsyntax-only "${nolinux[@]}" -DWRT_W2C_HAVE_QNX=1 -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=1 \
+  -Iinclude -Iadapters/wasm2c/include -Iadapters/wasm2c/src adapters/wasm2c/src/w2c_memory.c
+expect_error "wrtp selftest, neither Linux nor QNX" "every platform check would be compiled out" \
+  gcc -std=c11 -fsyntax-only "${nolinux[@]}" -Iinclude -Isrc/core tools/wrtp/selftest.c
 
 configs=0
 for sdp in 7.1 8.0; do
@@ -156,4 +181,4 @@ rm -rf "$out/make" "$out/make-root"
 ) || exit 1
 
 crc=$(for s in 7.1 8.0; do printf '%s %s; ' "$s" "$(sed -n 's/^crc_probe: path \([^,]*\),.*/\1/p' "$out/$s-aarch64le-crc-probe.log")"; done)
-echo "16-qnx-cross: OK: $configs QNX configurations (SDP 7.1/8.0 x aarch64le/x86_64, stand-in qcc over the Neutrino host model's headers, -Werror): configure, library + wrtp + wasm2c adapter, install, consumer find_package (staging prefix and SDP-layout root); QNX recursive make (8.0, both variants) + consumer; aarch64 CRC-32C under qemu: ${crc}page without CRC32: portable; $((SECONDS - start)) s"
+echo "16-qnx-cross: OK: $configs QNX configurations (SDP 7.1/8.0 x aarch64le/x86_64, stand-in qcc over the Neutrino host model's headers, -Werror): configure, library + wrtp + wasm2c adapter, install, consumer find_package (staging prefix and SDP-layout root); QNX recursive make (8.0, both variants) + consumer; 4 #error guards fire; aarch64 CRC-32C under qemu: ${crc}page without CRC32: portable; $((SECONDS - start)) s"
