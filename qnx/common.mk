@@ -48,6 +48,7 @@ CMAKE_BUILD_TYPE ?= Release
 WRT_BUILD := $(if $(WRT_BUILD_ROOT),$(WRT_BUILD_ROOT)/$(WRT_VARIANT_DIR),build)
 WRT_TOOLCHAIN := $(WRT_ROOT)/cmake/toolchains/qnx-$(WRT_QNX_SDP)-$(WRT_CPUVARDIR).cmake
 
+.DEFAULT_GOAL := all
 .PHONY: all install clean wrt_all
 all: wrt_all
 

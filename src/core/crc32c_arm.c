@@ -8,10 +8,11 @@
  *    aarch64 toolchain's -march=armv8-a+crc): always on, chosen at compile
  *    time. CRC32 is mandatory from ARMv8.1, so targets that have it can be
  *    built with it;
- *  - QNX aarch64 without it (the SDP's default -V gcc_ntoaarch64le is plain
- *    ARMv8.0, where CRC32 is optional): the functions that use the
- *    instructions carry __attribute__((target("+crc"))) and run only when
- *    the CPU says it has them. QNX has no getauxval(AT_HWCAP) (8.0's
+ *  - QNX aarch64 without it (GCC's aarch64 default is ARMv8.0, where CRC32
+ *    is optional; Rust's QNX aarch64 targets likewise assume "+v8a" only:
+ *    rust-lang/rust, rustc_target/src/spec/base/nto_qnx.rs): the functions
+ *    that use the instructions carry __attribute__((target("+crc"))) and
+ *    run only when the CPU says it has them. QNX has no getauxval(AT_HWCAP) (8.0's
  *    <sys/auxv.h> has no AT_HWCAP) and no CRC32 bit among the cpuinfo flags
  *    (7.1 and 8.0 <aarch64/syspage.h>, AARCH64_CPU_FLAG_*); 8.0's system
  *    page carries a dump of the ID registers instead (aarch64.idreg_dump,
@@ -130,8 +131,9 @@ bool wrt_crc32c_hw_available(void) { return true; }
  * the process runs, and racing first callers all store the same value. */
 static _Atomic int arm_state;
 
-/* The system page's answer (QNX "System Page" in the Building Embedded
- * Systems guide; SYSPAGE_ENTRY / SYSPAGE_CPU_ENTRY of <sys/syspage.h>). */
+/* The system page's answer, through the accessors of 8.0's <sys/syspage.h>
+ * (SYSPAGE_ENTRY, SYSPAGE_ELEMENT_SIZE, SYSPAGE_CPU_ENTRY(_SIZE): byte
+ * offsets and sizes from the page's start). */
 static bool qnx_cpu_has_crc32(void) {
 #if defined(AARCH64_IDDUMP_ENTRIES)
   if (_syspage_ptr == NULL || SYSPAGE_CPU_ENTRY_SIZE(aarch64, idreg_dump) == 0u) {
