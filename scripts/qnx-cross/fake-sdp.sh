@@ -60,7 +60,7 @@ for cpu in x86_64 aarch64le; do
     "$cc" -std=c11 -O2 -Wall -Wextra -Werror -I"$root/tests/qnx_cross/sysroot/$profile/include" \
       -c "$f" -o "$lib/obj/$(basename "$f" .c).o"
   done
-  ar=ar; [ "$cpu" = aarch64le ] && ar=aarch64-linux-gnu-ar
+  ar="ar"; [ "$cpu" = aarch64le ] && ar="aarch64-linux-gnu-ar"
   "$ar" rcs "$lib/libnto_model.a" "$lib"/obj/*.o
   rm -rf "$lib/obj"
 done
