@@ -74,7 +74,7 @@ for sdp in 7.1 8.0; do
   for cpu in aarch64le x86_64; do
     name=$sdp-$cpu
     b=$out/$name
-    rm -rf "$b" "$out/stage-$name" "$out/root-$name"
+    rm -rf "$b" "$b-default" "$out/stage-$name" "$out/root-$name"
     (
       # shellcheck source=/dev/null
       . "$out/sdp-$sdp/qnxsdp-env.sh"
@@ -147,6 +147,10 @@ for sdp in 7.1 8.0; do
           fail "$name: find_package found the package through CMAKE_PREFIX_PATH alone (doc says it cannot)"
         fi
         grep -q '^WRT_WERROR:BOOL=OFF' "$c-prefix-only/CMakeCache.txt" || fail "$name: toolchain's WRT_WERROR default is not OFF"
+        # ... and the project keeps that default (its option() says ON).
+        log "$name-default-configure" cmake -S . -B "$b-default" -G Ninja -DCMAKE_TOOLCHAIN_FILE="$tc"
+        grep -q '^WRT_WERROR:BOOL=OFF' "$b-default/CMakeCache.txt" || fail "$name: the project's WRT_WERROR is not OFF by default"
+        if grep -q -- '-Werror' "$b-default/compile_commands.json"; then fail "$name: -Werror by default"; fi
       fi
       grep -q 'wrt_wasm2c' "$c/CMakeCache.txt" "$c/build.ninja" || fail "$name: consumer did not link wrt_wasm2c"
       log "$name-consumer-build" cmake --build "$c"
