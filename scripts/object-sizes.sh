@@ -52,24 +52,33 @@ shim=(-DWRT_PROBE_QNX_ONLY -I"$root/tools/object_sizes/qnx_sdp_shim")
  *  - Linux x86_64 / aarch64: computed by gcc / aarch64-linux-gnu-gcc; the
  *    WRT_QNX_* values there are those of src/qnx built against the
  *    Neutrino host model (glibc's pthread_mutex_t);
- *  - QNX x86_64 / aarch64le: computed by the same compilers with the SDP's
- *    pthread_mutex_t layout (struct _sync, 8 bytes); NOT yet confirmed by
- *    qcc: the first qcc build confirms or rejects them (static asserts).
- * On any other target nothing is defined. Includes nothing.
+ *  - QNX x86_64 / aarch64le (qcc defines __QNX__, which QNX documents, and
+ *    __QNXNTO__; either is taken): computed by the same host compilers with
+ *    the SDP's pthread_mutex_t layout (struct _sync, 8 bytes); never
+ *    compiled by qcc here: the first qcc build confirms or rejects them
+ *    (static asserts);
+ *  - QNX code compiled against the Neutrino host model (NTO_SIM_PROFILE
+ *    defined: the qcc stand-in of scripts/checks/16-qnx-cross.sh): the
+ *    model has glibc's pthread types, so the Linux values.
+ * Any other QNX target is an #error (its sizes would be silently missing);
+ * on any other OS nothing is defined. Includes nothing.
  */
 #ifndef WRT_OBJECT_SIZES_H
 #define WRT_OBJECT_SIZES_H
 
 HEAD
-  block "#if defined(__QNXNTO__) && defined(__x86_64__)" \
+  block "#if (defined(__QNX__) || defined(__QNXNTO__)) && !defined(NTO_SIM_PROFILE) && defined(__x86_64__)" \
     "QNX x86_64: computed with the SDP's pthread_mutex_t layout, to be confirmed by qcc" gcc "${shim[@]}"
-  block "#elif defined(__QNXNTO__) && defined(__aarch64__)" \
+  block "#elif (defined(__QNX__) || defined(__QNXNTO__)) && !defined(NTO_SIM_PROFILE) && defined(__aarch64__)" \
     "QNX aarch64le: computed with the SDP's pthread_mutex_t layout, to be confirmed by qcc" \
     aarch64-linux-gnu-gcc "${shim[@]}"
-  block "#elif defined(__linux__) && defined(__x86_64__)" \
-    "Linux x86_64 (QNX_*: the Neutrino host model)" gcc
-  block "#elif defined(__linux__) && defined(__aarch64__)" \
-    "Linux aarch64 (QNX_*: the Neutrino host model)" aarch64-linux-gnu-gcc
+  block "#elif (defined(__linux__) || defined(NTO_SIM_PROFILE)) && defined(__x86_64__)" \
+    "Linux x86_64, and QNX code built against the Neutrino host model (QNX_*: the model's glibc types)" gcc
+  block "#elif (defined(__linux__) || defined(NTO_SIM_PROFILE)) && defined(__aarch64__)" \
+    "Linux aarch64, and QNX code built against the Neutrino host model (QNX_*: the model's glibc types)" \
+    aarch64-linux-gnu-gcc
+  echo "#elif defined(__QNX__) || defined(__QNXNTO__)"
+  echo '#error "wrt/object_sizes.h: no sizes for this QNX target (x86_64 and aarch64le only): see scripts/object-sizes.sh"'
   echo "#endif"
   echo
   echo "#endif"

@@ -80,6 +80,23 @@ static void status(void) {
 
 #ifdef WRT_FC_HAVE_CRC32C
 #include "wrt/crc32c.h"
+#include "crc32c_impl.h"
+/* The QNX 8.0 system page's ID-register dump, read on aarch64 QNX (issue
+ * 28): any register values, a dump of up to two CPUs (n_regs any length
+ * within it), any CPU count, flags or none. */
+static void crc32c_arm_idregs(void) {
+  static uint64_t regs[2u * WRT_CRC32C_ARM_IDREGS_PER_CPU];
+  uint64_t flags[2];
+  for (size_t i = 0; i < sizeof regs / sizeof regs[0]; i++)
+    regs[i] = Frama_C_unsigned_long_long_interval(0u, UINT64_MAX);
+  flags[0] = Frama_C_unsigned_long_long_interval(0u, UINT64_MAX);
+  flags[1] = Frama_C_unsigned_long_long_interval(0u, UINT64_MAX);
+  size_t n = Frama_C_size_t_interval(0u, sizeof regs / sizeof regs[0]);
+  unsigned ncpu = Frama_C_unsigned_int_interval(0u, UINT32_MAX);
+  (void)wrt_crc32c_arm_idregs_have_crc32(regs, n, ncpu, NULL);
+  (void)wrt_crc32c_arm_idregs_have_crc32(Frama_C_nondet_ptr(regs, NULL), n,
+                                         Frama_C_unsigned_int_interval(0u, 2u), flags);
+}
 static void crc32c(void) {
   uint8_t buf[64];
   for (size_t i = 0; i < sizeof buf; i++)
@@ -93,6 +110,7 @@ static void crc32c(void) {
   }
   (void)wrt_crc32c(Frama_C_unsigned_int_interval(0u, UINT32_MAX), NULL, any_size());
   (void)wrt_crc32c_implementation();
+  crc32c_arm_idregs();
 }
 #endif
 

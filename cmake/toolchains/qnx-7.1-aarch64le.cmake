@@ -1,7 +1,8 @@
 # qnx-7.1-aarch64le.cmake - cross-compile wrt_platform for QNX SDP 7.1, aarch64le,
 # with qcc (-V gcc_ntoaarch64le). Source the SDP's qnxsdp-env.sh, then:
 #   cmake -S . -B build/qnx-7.1-aarch64le -DCMAKE_TOOLCHAIN_FILE=cmake/toolchains/qnx-7.1-aarch64le.cmake
-# Not run on the project's machines (no QNX SDP there): see docs/qnx-build.md.
+# Not run with a real SDP here (none on the project's machines); CI runs it
+# with a qcc stand-in: scripts/checks/16-qnx-cross.sh, docs/qnx-build.md.
 set(WRT_QNX_SDP 7.1)
 set(WRT_QNX_ARCH aarch64le)
 include(${CMAKE_CURRENT_LIST_DIR}/qnx-common.cmake)

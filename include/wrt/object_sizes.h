@@ -11,15 +11,21 @@
  *  - Linux x86_64 / aarch64: computed by gcc / aarch64-linux-gnu-gcc; the
  *    WRT_QNX_* values there are those of src/qnx built against the
  *    Neutrino host model (glibc's pthread_mutex_t);
- *  - QNX x86_64 / aarch64le: computed by the same compilers with the SDP's
- *    pthread_mutex_t layout (struct _sync, 8 bytes); NOT yet confirmed by
- *    qcc: the first qcc build confirms or rejects them (static asserts).
- * On any other target nothing is defined. Includes nothing.
+ *  - QNX x86_64 / aarch64le (qcc defines __QNX__, which QNX documents, and
+ *    __QNXNTO__; either is taken): computed by the same host compilers with
+ *    the SDP's pthread_mutex_t layout (struct _sync, 8 bytes); never
+ *    compiled by qcc here: the first qcc build confirms or rejects them
+ *    (static asserts);
+ *  - QNX code compiled against the Neutrino host model (NTO_SIM_PROFILE
+ *    defined: the qcc stand-in of scripts/checks/16-qnx-cross.sh): the
+ *    model has glibc's pthread types, so the Linux values.
+ * Any other QNX target is an #error (its sizes would be silently missing);
+ * on any other OS nothing is defined. Includes nothing.
  */
 #ifndef WRT_OBJECT_SIZES_H
 #define WRT_OBJECT_SIZES_H
 
-#if defined(__QNXNTO__) && defined(__x86_64__)
+#if (defined(__QNX__) || defined(__QNXNTO__)) && !defined(NTO_SIM_PROFILE) && defined(__x86_64__)
 /* QNX x86_64: computed with the SDP's pthread_mutex_t layout, to be confirmed by qcc */
 #define WRT_MUTEX_ALIGN 8u
 #define WRT_MUTEX_SIZE 16u
@@ -33,7 +39,7 @@
 #define WRT_QNX_PARTITION_SIZE 16u
 #define WRT_WAIT_TABLE_ALIGN 8u
 #define WRT_WAIT_TABLE_SIZE 40u
-#elif defined(__QNXNTO__) && defined(__aarch64__)
+#elif (defined(__QNX__) || defined(__QNXNTO__)) && !defined(NTO_SIM_PROFILE) && defined(__aarch64__)
 /* QNX aarch64le: computed with the SDP's pthread_mutex_t layout, to be confirmed by qcc */
 #define WRT_MUTEX_ALIGN 8u
 #define WRT_MUTEX_SIZE 16u
@@ -47,8 +53,8 @@
 #define WRT_QNX_PARTITION_SIZE 16u
 #define WRT_WAIT_TABLE_ALIGN 8u
 #define WRT_WAIT_TABLE_SIZE 40u
-#elif defined(__linux__) && defined(__x86_64__)
-/* Linux x86_64 (QNX_*: the Neutrino host model) */
+#elif (defined(__linux__) || defined(NTO_SIM_PROFILE)) && defined(__x86_64__)
+/* Linux x86_64, and QNX code built against the Neutrino host model (QNX_*: the model's glibc types) */
 #define WRT_LINUX_ALLOCATOR_ALIGN 8u
 #define WRT_LINUX_ALLOCATOR_SIZE 216u
 #define WRT_LINUX_FUTEX_ALIGN 8u
@@ -65,8 +71,8 @@
 #define WRT_QNX_PARTITION_SIZE 16u
 #define WRT_WAIT_TABLE_ALIGN 8u
 #define WRT_WAIT_TABLE_SIZE 40u
-#elif defined(__linux__) && defined(__aarch64__)
-/* Linux aarch64 (QNX_*: the Neutrino host model) */
+#elif (defined(__linux__) || defined(NTO_SIM_PROFILE)) && defined(__aarch64__)
+/* Linux aarch64, and QNX code built against the Neutrino host model (QNX_*: the model's glibc types) */
 #define WRT_LINUX_ALLOCATOR_ALIGN 8u
 #define WRT_LINUX_ALLOCATOR_SIZE 216u
 #define WRT_LINUX_FUTEX_ALIGN 8u
@@ -83,6 +89,8 @@
 #define WRT_QNX_PARTITION_SIZE 16u
 #define WRT_WAIT_TABLE_ALIGN 8u
 #define WRT_WAIT_TABLE_SIZE 40u
+#elif defined(__QNX__) || defined(__QNXNTO__)
+#error "wrt/object_sizes.h: no sizes for this QNX target (x86_64 and aarch64le only): see scripts/object-sizes.sh"
 #endif
 
 #endif

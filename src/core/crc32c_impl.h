@@ -87,6 +87,17 @@ extern const uint32_t wrt_crc32c_x86_zeros_k[WRT_CRC32C_X86_ZDIGITS][63];
 uint32_t wrt_crc32c_x86_zeros(uint32_t reg, size_t n);
 #endif
 
+/* The aarch64 path's run-time check on QNX (crc32c_arm.c; plain C, built
+ * on every platform so the host tests it): true when a QNX 8.0 system
+ * page's dump of the AArch64 ID registers (regs: n_regs entries,
+ * WRT_CRC32C_ARM_IDREGS_PER_CPU per CPU, CPU 0 first) covers num_cpu CPUs,
+ * passes the layout checks (EL0 runs AArch64; every feature cpu_flags[cpu]
+ * claims - QNX AARCH64_CPU_FLAG_AES/PMULL/SHA1/SHA256 - is in the dump;
+ * cpu_flags may be NULL) and says every CPU has the CRC32 instructions. */
+#define WRT_CRC32C_ARM_IDREGS_PER_CPU 56u
+bool wrt_crc32c_arm_idregs_have_crc32(const uint64_t *regs, size_t n_regs,
+                                      unsigned num_cpu, const uint64_t *cpu_flags);
+
 /* Zeros operators for WRT_CRC32C_LONG and WRT_CRC32C_SHORT bytes, applied to
  * the raw (not inverted) register; generated tables, see crc32c_shift.c. */
 extern const uint32_t wrt_crc32c_long_zeros[4][256];

@@ -13,6 +13,12 @@
  */
 #if defined(__linux__)
 #define _GNU_SOURCE
+#elif defined(__QNX__) || defined(__QNXNTO__)
+/* qcc in strict -std=c11 hides POSIX and QNX names unless asked (QNX 7.1
+ * Programmer's Guide, "Conforming to standards"): _QNX_SOURCE shows all. */
+#ifndef _QNX_SOURCE
+#define _QNX_SOURCE 1
+#endif
 #endif
 #include <pthread.h>
 #include <stdatomic.h>
@@ -27,7 +33,7 @@
 #if defined(__linux__)
 #include "wrt/linux_sync.h"
 #endif
-#if defined(__QNXNTO__) || defined(WRTP_HAVE_QNX_MODEL)
+#if defined(__QNX__) || defined(__QNXNTO__) || defined(WRTP_HAVE_QNX_MODEL)
 #if defined(__has_include)
 #if __has_include("wrt/qnx_sync.h")
 #define HAVE_QNX_SYNC 1
@@ -36,7 +42,7 @@
 #endif
 #endif
 
-#if defined(__QNXNTO__)
+#if defined(__QNX__) || defined(__QNXNTO__)
 #define QNX_TAG "qnx"
 #else
 #define QNX_TAG "qnx model"

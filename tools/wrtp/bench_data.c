@@ -9,6 +9,12 @@
  */
 #if defined(__linux__)
 #define _GNU_SOURCE
+#elif defined(__QNX__) || defined(__QNXNTO__)
+/* qcc in strict -std=c11 hides POSIX and QNX names unless asked (QNX 7.1
+ * Programmer's Guide, "Conforming to standards"): _QNX_SOURCE shows all. */
+#ifndef _QNX_SOURCE
+#define _QNX_SOURCE 1
+#endif
 #endif
 #include <dlfcn.h>
 #include <stdatomic.h>
@@ -26,7 +32,7 @@
 #if defined(__linux__)
 #include "wrt/linux_memory.h"
 #endif
-#if defined(__QNXNTO__) || defined(WRTP_HAVE_QNX_MODEL)
+#if defined(__QNX__) || defined(__QNXNTO__) || defined(WRTP_HAVE_QNX_MODEL)
 #define HAVE_QNX 1
 #include "wrt/qnx_memory.h"
 #endif

@@ -7,11 +7,18 @@
  * function says so and prints nothing else. May include: the public
  * headers, POSIX threads, nto_sim.h on the host model only.
  */
+#if defined(__QNX__) || defined(__QNXNTO__)
+/* qcc in strict -std=c11 hides POSIX and QNX names unless asked (QNX 7.1
+ * Programmer's Guide, "Conforming to standards"): _QNX_SOURCE shows all. */
+#ifndef _QNX_SOURCE
+#define _QNX_SOURCE 1
+#endif
+#endif
 #include <stdio.h>
 
 #include "bench_method.h"
 
-#if !defined(__QNXNTO__) && defined(WRTP_HAVE_QNX_MODEL) && defined(__has_include)
+#if !(defined(__QNX__) || defined(__QNXNTO__)) && defined(WRTP_HAVE_QNX_MODEL) && defined(__has_include)
 #if __has_include("wrt/qnx_sync.h")
 #define HAVE_QNX_CALL_COUNTS 1
 #endif

@@ -12,6 +12,12 @@
  */
 #if defined(__linux__)
 #define _GNU_SOURCE
+#elif defined(__QNX__) || defined(__QNXNTO__)
+/* qcc in strict -std=c11 hides POSIX and QNX names unless asked (QNX 7.1
+ * Programmer's Guide, "Conforming to standards"): _QNX_SOURCE shows all. */
+#ifndef _QNX_SOURCE
+#define _QNX_SOURCE 1
+#endif
 #endif
 #include <pthread.h>
 #include <stdatomic.h>
@@ -30,7 +36,7 @@
 
 #include "wrt/linux_sync.h"
 #endif
-#if defined(WRTP_HAVE_QNX_WAIT) && (defined(__QNXNTO__) || defined(WRTP_HAVE_QNX_MODEL))
+#if defined(WRTP_HAVE_QNX_WAIT) && (defined(__QNX__) || defined(__QNXNTO__) || defined(WRTP_HAVE_QNX_MODEL))
 #include "wrt/qnx_sync.h"
 #define BW_HAVE_QNX 1
 #endif
@@ -138,6 +144,7 @@ static double pp_trial(void *arg) {
   return (double)ns / (double)c->rounds;
 }
 
+#if defined(__linux__) /* the notify-without-waiters row: Linux only */
 typedef struct {
   wrt_wait_table_t *table;
   wrt_mutex_t *m;
@@ -164,6 +171,7 @@ static double lock_unlock_trial(void *arg) {
   }
   return (double)(bm_now_ns() - t0) / (double)c->iters;
 }
+#endif
 
 static void ping_pong(const char *what_table, const char *what_peer, pp_ctx *a, pp_ctx *b,
                       const char *target) {

@@ -17,6 +17,12 @@
  */
 #if defined(__linux__)
 #define _GNU_SOURCE
+#elif defined(__QNX__) || defined(__QNXNTO__)
+/* qcc in strict -std=c11 hides POSIX and QNX names unless asked (QNX 7.1
+ * Programmer's Guide, "Conforming to standards"): _QNX_SOURCE shows all. */
+#ifndef _QNX_SOURCE
+#define _QNX_SOURCE 1
+#endif
 #endif
 #include <stdio.h>
 #include <unistd.h>
@@ -26,7 +32,7 @@
 #if defined(__linux__)
 #include <sys/syscall.h>
 #endif
-#if !defined(__QNXNTO__) && defined(WRTP_HAVE_QNX_MODEL)
+#if !(defined(__QNX__) || defined(__QNXNTO__)) && defined(WRTP_HAVE_QNX_MODEL)
 #include "nto_sim.h"
 #endif
 
@@ -79,7 +85,7 @@ unsigned st_linux_futex_blocked(const int *tids, unsigned n) {
 
 unsigned st_qnx_blocked(const int *tids, unsigned n) {
   (void)tids;
-#if !defined(__QNXNTO__) && defined(WRTP_HAVE_QNX_MODEL)
+#if !(defined(__QNX__) || defined(__QNXNTO__)) && defined(WRTP_HAVE_QNX_MODEL)
   unsigned total = nto_sim_blocked_receivers_total();
   return total < n ? total : n;
 #else

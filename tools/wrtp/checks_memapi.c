@@ -7,6 +7,13 @@
  * memory API" section of docs/requirements.md. May include: the public
  * headers, POSIX.
  */
+#if defined(__QNX__) || defined(__QNXNTO__)
+/* qcc in strict -std=c11 hides POSIX and QNX names unless asked (QNX 7.1
+ * Programmer's Guide, "Conforming to standards"): _QNX_SOURCE shows all. */
+#ifndef _QNX_SOURCE
+#define _QNX_SOURCE 1
+#endif
+#endif
 #include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>

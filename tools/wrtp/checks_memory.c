@@ -4,6 +4,13 @@
  * Each runs in its own child process (see selftest.c). Requirement texts:
  * docs/requirements.md. May include: the public headers, POSIX.
  */
+#if defined(__QNX__) || defined(__QNXNTO__)
+/* qcc in strict -std=c11 hides POSIX and QNX names unless asked (QNX 7.1
+ * Programmer's Guide, "Conforming to standards"): _QNX_SOURCE shows all. */
+#ifndef _QNX_SOURCE
+#define _QNX_SOURCE 1
+#endif
+#endif
 #include <string.h>
 #include <unistd.h>
 

@@ -9,11 +9,18 @@
  * model only. (The QNX rows of the per-thread parker are in
  * checks_qnx_parker.c.)
  */
+#if defined(__QNX__) || defined(__QNXNTO__)
+/* qcc in strict -std=c11 hides POSIX and QNX names unless asked (QNX 7.1
+ * Programmer's Guide, "Conforming to standards"): _QNX_SOURCE shows all. */
+#ifndef _QNX_SOURCE
+#define _QNX_SOURCE 1
+#endif
+#endif
 #include <string.h>
 
 #include "selftest.h"
 
-#if defined(__QNXNTO__) || defined(WRTP_HAVE_QNX_MODEL)
+#if defined(__QNX__) || defined(__QNXNTO__) || defined(WRTP_HAVE_QNX_MODEL)
 #include <pthread.h>
 
 #include "wrt/qnx_memory.h"
@@ -23,7 +30,7 @@
 #include "wrt/qnx_sync.h"
 #endif
 #endif
-#if !defined(__QNXNTO__)
+#if !(defined(__QNX__) || defined(__QNXNTO__))
 #include "nto_sim.h"
 #endif
 
@@ -163,7 +170,7 @@ static void qnx_config_checked(const void *bk) {
 
 #if defined(HAVE_QNX_SYNC)
 static int my_priority(void) {
-#if defined(__QNXNTO__)
+#if defined(__QNX__) || defined(__QNXNTO__)
   int policy;
   struct sched_param sp;
   if (pthread_getschedparam(pthread_self(), &policy, &sp) != 0)
@@ -175,7 +182,7 @@ static int my_priority(void) {
 }
 
 static int set_my_priority(int prio) {
-#if defined(__QNXNTO__)
+#if defined(__QNX__) || defined(__QNXNTO__)
   return pthread_setschedprio(pthread_self(), prio);
 #else
   return nto_sim_set_thread_priority(prio);
@@ -235,7 +242,7 @@ static void woken_keeps_its_priority(const void *bk) {
  * failures and counts the kernel objects. */
 static void kernel_failures_leak_nothing(const void *bk) {
   (void)bk;
-#if defined(__QNXNTO__)
+#if defined(__QNX__) || defined(__QNXNTO__)
   st_skip("needs the Neutrino host model's fault injection");
 #else
   static wrt_qnx_futex_t f;

@@ -8,11 +8,18 @@
  * public headers, POSIX threads, <sys/neutrino.h>, and nto_sim.h on the
  * host model only.
  */
+#if defined(__QNX__) || defined(__QNXNTO__)
+/* qcc in strict -std=c11 hides POSIX and QNX names unless asked (QNX 7.1
+ * Programmer's Guide, "Conforming to standards"): _QNX_SOURCE shows all. */
+#ifndef _QNX_SOURCE
+#define _QNX_SOURCE 1
+#endif
+#endif
 #include <string.h>
 
 #include "selftest.h"
 
-#if (defined(__QNXNTO__) || defined(WRTP_HAVE_QNX_MODEL)) && defined(__has_include)
+#if (defined(__QNX__) || defined(__QNXNTO__) || defined(WRTP_HAVE_QNX_MODEL)) && defined(__has_include)
 #if __has_include("wrt/qnx_sync.h")
 #define HAVE_QNX_PARKER_CHECKS 1
 #endif
@@ -24,7 +31,7 @@
 #include <stdatomic.h>
 
 #include "wrt/qnx_sync.h"
-#if !defined(__QNXNTO__)
+#if !(defined(__QNX__) || defined(__QNXNTO__))
 #include <sys/neutrino.h>
 
 #include "nto_sim.h"
@@ -79,7 +86,7 @@ static void init_on_live_is_state(const void *bk) {
   wrt_qnx_futex_destroy(&f);
 }
 
-#if defined(__QNXNTO__)
+#if defined(__QNX__) || defined(__QNXNTO__)
 static void forged_pulses_ignored(const void *bk) {
   (void)bk;
   st_skip("finding a waiter's channel and counting needs the Neutrino host model");

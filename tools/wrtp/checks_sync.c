@@ -5,6 +5,13 @@
  * Requirement texts: docs/requirements.md. May include: the public headers,
  * POSIX threads and signals.
  */
+#if defined(__QNX__) || defined(__QNXNTO__)
+/* qcc in strict -std=c11 hides POSIX and QNX names unless asked (QNX 7.1
+ * Programmer's Guide, "Conforming to standards"): _QNX_SOURCE shows all. */
+#ifndef _QNX_SOURCE
+#define _QNX_SOURCE 1
+#endif
+#endif
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>

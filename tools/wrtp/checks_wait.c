@@ -10,6 +10,13 @@
  * Requirement texts: docs/requirements.md. May include: the public headers,
  * src/core/wait_backend.h, POSIX threads.
  */
+#if defined(__QNX__) || defined(__QNXNTO__)
+/* qcc in strict -std=c11 hides POSIX and QNX names unless asked (QNX 7.1
+ * Programmer's Guide, "Conforming to standards"): _QNX_SOURCE shows all. */
+#ifndef _QNX_SOURCE
+#define _QNX_SOURCE 1
+#endif
+#endif
 #include <pthread.h>
 #include <stdatomic.h>
 #include <string.h>
@@ -21,7 +28,7 @@
 #if defined(__linux__)
 #include "wrt/linux_sync.h"
 #endif
-#if defined(WRTP_HAVE_QNX_WAIT) && (defined(__QNXNTO__) || defined(WRTP_HAVE_QNX_MODEL))
+#if defined(WRTP_HAVE_QNX_WAIT) && (defined(__QNX__) || defined(__QNXNTO__) || defined(WRTP_HAVE_QNX_MODEL))
 #include "wrt/qnx_sync.h"
 #define WAIT_HAVE_QNX 1
 #endif

@@ -3,6 +3,13 @@
  * backend (and, where built, on the QNX backend over the Neutrino host
  * model). Prints each step and its status; exits non-zero if any fails.
  */
+#if defined(__QNX__) || defined(__QNXNTO__)
+/* qcc in strict -std=c11 hides POSIX and QNX names unless asked (QNX 7.1
+ * Programmer's Guide, "Conforming to standards"): _QNX_SOURCE shows all. */
+#ifndef _QNX_SOURCE
+#define _QNX_SOURCE 1
+#endif
+#endif
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -12,7 +19,7 @@
 #include "wrt/linux_memory.h"
 #include "wrt/linux_sync.h"
 #endif
-#if defined(WRTP_HAVE_QNX_MODEL) || defined(__QNXNTO__)
+#if defined(WRTP_HAVE_QNX_MODEL) || defined(__QNX__) || defined(__QNXNTO__)
 #include "wrt/qnx_memory.h"
 #include "wrt/qnx_sync.h"
 #define WRTP_DEMO_QNX 1
@@ -87,7 +94,7 @@ static int demo_linux(void) {
 static int demo_qnx(void) {
   static wrt_qnx_allocator_t allocator;
   static wrt_qnx_futex_t futex;
-#ifdef __QNXNTO__
+#if defined(__QNX__) || defined(__QNXNTO__)
   puts("\nQNX backend (QNX Neutrino kernel)");
 #else
   puts("\nQNX backend (on the Neutrino host model, not a QNX kernel)");

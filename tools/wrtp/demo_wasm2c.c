@@ -7,6 +7,13 @@
  * out-of-bounds load ending in WASM_RT_TRAP_OOB through the guard pages.
  * May include: the adapter's headers, the generated module header.
  */
+#if defined(__QNX__) || defined(__QNXNTO__)
+/* qcc in strict -std=c11 hides POSIX and QNX names unless asked (QNX 7.1
+ * Programmer's Guide, "Conforming to standards"): _QNX_SOURCE shows all. */
+#ifndef _QNX_SOURCE
+#define _QNX_SOURCE 1
+#endif
+#endif
 #include <stdio.h>
 
 int wrtp_demo_wasm2c(void);

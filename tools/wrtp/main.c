@@ -2,6 +2,13 @@
  * main.c - wrtp: the wrt-platform main program. Dispatches to one command
  * per file (demo.c, and the selftest and bench as they land).
  */
+#if defined(__QNX__) || defined(__QNXNTO__)
+/* qcc in strict -std=c11 hides POSIX and QNX names unless asked (QNX 7.1
+ * Programmer's Guide, "Conforming to standards"): _QNX_SOURCE shows all. */
+#ifndef _QNX_SOURCE
+#define _QNX_SOURCE 1
+#endif
+#endif
 #include <stdio.h>
 #include <string.h>
 

@@ -9,6 +9,12 @@
  */
 #if defined(__linux__)
 #define _GNU_SOURCE
+#elif defined(__QNX__) || defined(__QNXNTO__)
+/* qcc in strict -std=c11 hides POSIX and QNX names unless asked (QNX 7.1
+ * Programmer's Guide, "Conforming to standards"): _QNX_SOURCE shows all. */
+#ifndef _QNX_SOURCE
+#define _QNX_SOURCE 1
+#endif
 #endif
 #include <errno.h>
 #include <fcntl.h>
@@ -29,18 +35,26 @@
 #include "wrt/linux_memory.h"
 #include "wrt/linux_sync.h"
 #endif
-#if defined(__QNXNTO__) || defined(WRTP_HAVE_QNX_MODEL)
+#if defined(__QNX__) || defined(__QNXNTO__) || defined(WRTP_HAVE_QNX_MODEL)
 #define WRTP_HAVE_QNX_MEMORY 1
 #include "wrt/qnx_memory.h"
 #endif
-#if (defined(__QNXNTO__) || defined(WRTP_HAVE_QNX_MODEL)) && defined(__has_include)
+#if (defined(__QNX__) || defined(__QNXNTO__) || defined(WRTP_HAVE_QNX_MODEL)) && defined(__has_include)
 #if __has_include("wrt/qnx_sync.h")
 #define WRTP_HAVE_QNX_SYNC 1
 #include "wrt/qnx_sync.h"
 #endif
 #endif
 
-#if defined(__QNXNTO__)
+/* Each platform's checks are chosen by its compiler's macros; a target that
+ * has none of them would build a selftest that checks nothing, so say so.
+ * QNX: qcc defines __QNX__ (the macro QNX documents) and __QNXNTO__; either
+ * one is taken. */
+#if !defined(__linux__) && !defined(__QNX__) && !defined(__QNXNTO__)
+#error "wrtp: neither __linux__ nor __QNX__ / __QNXNTO__ is defined: every platform check would be compiled out"
+#endif
+
+#if defined(__QNX__) || defined(__QNXNTO__)
 #define QNX_LABEL "qnx"
 #else
 #define QNX_LABEL "qnx (Neutrino host model)"

@@ -10,7 +10,15 @@
  * unmaps, so a handler never queries an allocator that is being destroyed.
  * May include: <wasm-rt.h>, the public wrt headers, the C library, POSIX.
  */
+#if defined(__linux__)
 #define _GNU_SOURCE
+#elif defined(__QNX__) || defined(__QNXNTO__)
+/* qcc in strict -std=c11 hides POSIX and QNX names unless asked (QNX 7.1
+ * Programmer's Guide, "Conforming to standards"): _QNX_SOURCE shows all. */
+#ifndef _QNX_SOURCE
+#define _QNX_SOURCE 1
+#endif
+#endif
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -30,6 +38,15 @@
 
 #if !defined(WRT_W2C_HAVE_LINUX) && !defined(WRT_W2C_HAVE_QNX)
 #error "wrt_wasm2c: build with WRT_W2C_HAVE_LINUX and/or WRT_W2C_HAVE_QNX"
+#endif
+/* A QNX compiler (qcc defines __QNX__, which QNX documents, and __QNXNTO__)
+ * must build the QNX backend, and only a QNX compiler or the Neutrino host
+ * model may build it alone: otherwise a QNX build would silently drop it. */
+#if (defined(__QNX__) || defined(__QNXNTO__)) && !defined(WRT_W2C_HAVE_QNX)
+#error "wrt_wasm2c: a QNX compiler without WRT_W2C_HAVE_QNX would build no QNX backend"
+#endif
+#if defined(WRT_W2C_HAVE_QNX) && !defined(WRT_W2C_HAVE_LINUX) && !defined(__QNX__) && !defined(__QNXNTO__)
+#error "wrt_wasm2c: WRT_W2C_HAVE_QNX alone (a QNX build) but neither __QNX__ nor __QNXNTO__ is defined"
 #endif
 #if defined(WASM_RT_MEMCHECK_GUARD_PAGES) || defined(WASM_RT_MEMCHECK_BOUNDS_CHECK)
 #error "wrt_wasm2c implements the wasm-rt.h of wabt 1.0.32; this is a later one"
@@ -114,7 +131,7 @@ const char *wrt_w2c_backend_name(wrt_w2c_backend backend) {
   if (backend == WRT_W2C_BACKEND_LINUX) {
     return "linux";
   }
-#if defined(__QNXNTO__)
+#if defined(__QNX__) || defined(__QNXNTO__)
   return "qnx";
 #else
   return "qnx model";

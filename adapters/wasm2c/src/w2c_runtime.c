@@ -5,7 +5,15 @@
  * why this adapter is not part of the heap-free library).
  * May include: <wasm-rt.h>, our wasm-rt-impl.h, the C library, POSIX.
  */
+#if defined(__linux__)
 #define _GNU_SOURCE
+#elif defined(__QNX__) || defined(__QNXNTO__)
+/* qcc in strict -std=c11 hides POSIX and QNX names unless asked (QNX 7.1
+ * Programmer's Guide, "Conforming to standards"): _QNX_SOURCE shows all. */
+#ifndef _QNX_SOURCE
+#define _QNX_SOURCE 1
+#endif
+#endif
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>

@@ -12,7 +12,15 @@
  * have), unlike wabt's runtime, which turns every fault into a trap.
  * May include: <wasm-rt.h>, our wasm-rt-impl.h, the C library, POSIX.
  */
+#if defined(__linux__)
 #define _GNU_SOURCE
+#elif defined(__QNX__) || defined(__QNXNTO__)
+/* qcc in strict -std=c11 hides POSIX and QNX names unless asked (QNX 7.1
+ * Programmer's Guide, "Conforming to standards"): _QNX_SOURCE shows all. */
+#ifndef _QNX_SOURCE
+#define _QNX_SOURCE 1
+#endif
+#endif
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -143,7 +151,9 @@ static void ensure_alt_stack(void) {
 }
 
 static void note_stack_bounds(void) {
-#if defined(__GLIBC__)
+  /* pthread_getattr_np is glibc's (GNU): not on QNX, nor visible to QNX
+   * code built against the Neutrino host model's glibc (no _GNU_SOURCE). */
+#if defined(__GLIBC__) && defined(__linux__)
   pthread_attr_t attr;
   if (pthread_getattr_np(pthread_self(), &attr) == 0) {
     void *addr = NULL;
