@@ -45,7 +45,7 @@ use core::ptr::NonNull;
 use core::time::Duration;
 
 use wrt_error::{codes, Error as WrtError, ErrorCategory, Result as WrtResult};
-use wrt_platform_c::{AllocatorBackend, AllocatorSlot, Error, Futex, FutexBackend, PageAllocator};
+use wrt_platform_c::{AllocatorBackend, AllocatorHandle, AllocatorSlot, Error, FutexBackend, FutexHandle};
 
 /// The WRT error for a wrt-platform-c error (see the crate documentation).
 #[must_use]
@@ -98,7 +98,7 @@ impl NoMoveConfig for wrt_platform_c::QnxAllocatorConfig {
 
 /// WRT's `PageAllocator` over a C page allocator in a `'static` slot.
 pub struct WrtPageAllocator<B: AllocatorBackend> {
-    inner: PageAllocator<'static, B>,
+    inner: AllocatorHandle<'static, B>,
 }
 
 impl<B: AllocatorBackend> Clone for WrtPageAllocator<B> {
@@ -128,7 +128,7 @@ where
 impl<B: AllocatorBackend> WrtPageAllocator<B> {
     /// The wrt-platform-c handle (for `protect`, `query`, ...).
     #[must_use]
-    pub fn handle(&self) -> PageAllocator<'static, B> {
+    pub fn handle(&self) -> AllocatorHandle<'static, B> {
         self.inner
     }
 }
@@ -152,7 +152,7 @@ impl<B: AllocatorBackend> wrt_platform::memory::PageAllocator for WrtPageAllocat
 
 /// WRT's `FutexLike` over a C futex.
 pub struct WrtFutex<'a, B: FutexBackend> {
-    inner: Futex<'a, B>,
+    inner: FutexHandle<'a, B>,
 }
 
 impl<B: FutexBackend> Clone for WrtFutex<'_, B> {
@@ -171,12 +171,12 @@ impl<B: FutexBackend> fmt::Debug for WrtFutex<'_, B> {
 impl<'a, B: FutexBackend> WrtFutex<'a, B> {
     /// Wraps an initialised futex.
     #[must_use]
-    pub fn new(inner: Futex<'a, B>) -> Self {
+    pub fn new(inner: FutexHandle<'a, B>) -> Self {
         Self { inner }
     }
     /// The wrt-platform-c handle (load, set, compare_exchange).
     #[must_use]
-    pub fn handle(&self) -> Futex<'a, B> {
+    pub fn handle(&self) -> FutexHandle<'a, B> {
         self.inner
     }
 }

@@ -3,7 +3,7 @@
 //! The C object lives in an [`AllocatorSlot`], which is either a `static`
 //! (`Pin::static_ref`) or pinned on the stack (`core::pin::pin!`): once
 //! initialised it never moves, and dropping a pinned slot destroys the C
-//! object (unmapping any region still allocated). [`PageAllocator`] is a
+//! object (unmapping any region still allocated). [`AllocatorHandle`] is a
 //! `Copy` handle to an initialised slot. One C allocator is not for
 //! concurrent use, so every call takes the slot for its duration; a call
 //! from another thread meanwhile fails with [`Error::Busy`] and does nothing.
@@ -30,7 +30,7 @@ pub const GUARD_FROM_SIZE: usize = sys::WRT_GUARD_FROM_SIZE;
 pub const WASM32_GUARD_REACH: usize = sys::WRT_WASM32_GUARD_REACH;
 
 /// Where a region is (`wrt_region_info_t`), from
-/// [`PageAllocator::query`]: low to high, `guard_start <= base <= base +
+/// [`AllocatorHandle::query`]: low to high, `guard_start <= base <= base +
 /// accessible <= reserved_end <= guard_end`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RegionInfo {
@@ -75,7 +75,7 @@ impl RegionInfo {
     }
 }
 
-/// Access rights for [`PageAllocator::protect`].
+/// Access rights for [`AllocatorHandle::protect`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
     /// No access: any touch faults.
@@ -117,7 +117,7 @@ impl Growth {
     }
 }
 
-/// A region handed out by [`PageAllocator::allocate`] or `grow`: the base
+/// A region handed out by [`AllocatorHandle::allocate`] or `grow`: the base
 /// (aligned to 64 KiB) and the accessible size in bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Region {
@@ -166,7 +166,7 @@ const READY: u8 = 2;
 const BUSY: u8 = 3;
 
 /// What the handle remembers of the current region, for
-/// [`PageAllocator::release`] (guarded by the slot's BUSY state).
+/// [`AllocatorHandle::release`] (guarded by the slot's BUSY state).
 #[derive(Clone, Copy)]
 struct Tracked {
     base: *mut u8,
@@ -214,7 +214,7 @@ impl<B: AllocatorBackend> AllocatorSlot<B> {
     /// Initialises the C allocator with `cfg` and returns its handle.
     /// [`Error::State`] if the slot is already initialised; the C library's
     /// errors for a bad config (`InvalidArg`, ...), leaving the slot empty.
-    pub fn init(self: Pin<&Self>, cfg: &B::Config) -> Result<PageAllocator<'_, B>> {
+    pub fn init(self: Pin<&Self>, cfg: &B::Config) -> Result<AllocatorHandle<'_, B>> {
         let this = self.get_ref();
         if this.state.compare_exchange(EMPTY, INIT, Ordering::Acquire, Ordering::Relaxed).is_err() {
             return Err(Error::State);
@@ -222,14 +222,14 @@ impl<B: AllocatorBackend> AllocatorSlot<B> {
         // SAFETY: INIT is ours; the storage is pinned (self: Pin).
         let r = check(unsafe { B::init(this.raw.get(), cfg) });
         this.state.store(if r.is_ok() { READY } else { EMPTY }, Ordering::Release);
-        r.map(|()| PageAllocator { slot: this })
+        r.map(|()| AllocatorHandle { slot: this })
     }
 
     /// The handle, if the slot is initialised.
     #[must_use]
-    pub fn handle(self: Pin<&Self>) -> Option<PageAllocator<'_, B>> {
+    pub fn handle(self: Pin<&Self>) -> Option<AllocatorHandle<'_, B>> {
         let this = self.get_ref();
-        matches!(this.state.load(Ordering::Acquire), READY | BUSY).then_some(PageAllocator { slot: this })
+        matches!(this.state.load(Ordering::Acquire), READY | BUSY).then_some(AllocatorHandle { slot: this })
     }
 
     /// Destroys the C allocator (unmapping any region still allocated) and
@@ -268,20 +268,20 @@ impl<B: AllocatorBackend> fmt::Debug for AllocatorSlot<B> {
 
 /// A handle to an initialised page allocator. `Copy`: every copy reaches
 /// the same C object.
-pub struct PageAllocator<'a, B: AllocatorBackend> {
+pub struct AllocatorHandle<'a, B: AllocatorBackend> {
     slot: &'a AllocatorSlot<B>,
 }
 
-impl<B: AllocatorBackend> Clone for PageAllocator<'_, B> {
+impl<B: AllocatorBackend> Clone for AllocatorHandle<'_, B> {
     fn clone(&self) -> Self {
         *self
     }
 }
-impl<B: AllocatorBackend> Copy for PageAllocator<'_, B> {}
+impl<B: AllocatorBackend> Copy for AllocatorHandle<'_, B> {}
 
-impl<B: AllocatorBackend> fmt::Debug for PageAllocator<'_, B> {
+impl<B: AllocatorBackend> fmt::Debug for AllocatorHandle<'_, B> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PageAllocator").field("backend", &B::NAME).finish_non_exhaustive()
+        f.debug_struct("AllocatorHandle").field("backend", &B::NAME).finish_non_exhaustive()
     }
 }
 
@@ -311,7 +311,7 @@ fn region(base: *mut u8, size: usize) -> Result<Region> {
     NonNull::new(base).map(|base| Region { base, size }).ok_or(Error::State)
 }
 
-impl<'a, B: AllocatorBackend> PageAllocator<'a, B> {
+impl<'a, B: AllocatorBackend> AllocatorHandle<'a, B> {
     fn take(&self) -> Result<Busy<'a, B>> {
         self.slot
             .state

@@ -12,30 +12,30 @@ use core::time::Duration;
 use wrt_platform_sys as sys;
 
 use crate::error::{check, timeout_ns, Result};
-use crate::sync::{Futex, FutexBackend};
+use crate::sync::{FutexBackend, FutexHandle};
 
 /// A `wrt_mutex_t` bound to a futex for `'a`. The futex must serve this
 /// mutex only while it lives.
-pub struct Mutex<'a> {
+pub struct FutexMutex<'a> {
     raw: UnsafeCell<sys::wrt_mutex_t>,
     _futex: PhantomData<&'a ()>,
 }
 
 // SAFETY: the C mutex is made for concurrent lock/unlock from any thread;
 // the futex it points to outlives 'a and is itself thread-safe.
-unsafe impl Sync for Mutex<'_> {}
+unsafe impl Sync for FutexMutex<'_> {}
 // SAFETY: a wrt_mutex_t is a pointer to the futex; moving it is fine.
-unsafe impl Send for Mutex<'_> {}
+unsafe impl Send for FutexMutex<'_> {}
 
-impl fmt::Debug for Mutex<'_> {
+impl fmt::Debug for FutexMutex<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Mutex").finish_non_exhaustive()
+        f.debug_struct("FutexMutex").finish_non_exhaustive()
     }
 }
 
-impl<'a> Mutex<'a> {
+impl<'a> FutexMutex<'a> {
     /// Binds a mutex to `futex` and sets its word to 0 (unlocked).
-    pub fn new<B: FutexBackend>(futex: Futex<'a, B>) -> Result<Self> {
+    pub fn new<B: FutexBackend>(futex: FutexHandle<'a, B>) -> Result<Self> {
         let m = Self { raw: UnsafeCell::new(sys::wrt_mutex_t { futex: core::ptr::null_mut(), spin: 0 }), _futex: PhantomData };
         // SAFETY: m.raw is valid; the futex is initialised and outlives 'a.
         check(unsafe { sys::wrt_mutex_init(m.raw.get(), futex.as_raw()) })?;
@@ -43,25 +43,25 @@ impl<'a> Mutex<'a> {
     }
 
     /// Blocks until held.
-    pub fn lock(&self) -> Result<MutexGuard<'_, 'a>> {
+    pub fn lock(&self) -> Result<FutexMutexGuard<'_, 'a>> {
         // SAFETY: initialised by new.
         check(unsafe { sys::wrt_mutex_lock(self.raw.get()) })?;
-        Ok(MutexGuard { m: self })
+        Ok(FutexMutexGuard { m: self })
     }
 
     /// Takes the mutex if free now; `Error::Again` if held.
-    pub fn try_lock(&self) -> Result<MutexGuard<'_, 'a>> {
+    pub fn try_lock(&self) -> Result<FutexMutexGuard<'_, 'a>> {
         // SAFETY: initialised by new.
         check(unsafe { sys::wrt_mutex_trylock(self.raw.get()) })?;
-        Ok(MutexGuard { m: self })
+        Ok(FutexMutexGuard { m: self })
     }
 
     /// As `lock`, giving up with `Error::Timeout` after `timeout` in total
     /// (`Duration::ZERO`: a try that reports `Timeout`).
-    pub fn lock_timeout(&self, timeout: Duration) -> Result<MutexGuard<'_, 'a>> {
+    pub fn lock_timeout(&self, timeout: Duration) -> Result<FutexMutexGuard<'_, 'a>> {
         // SAFETY: initialised by new.
         check(unsafe { sys::wrt_mutex_lock_timeout(self.raw.get(), timeout_ns(Some(timeout))) })?;
-        Ok(MutexGuard { m: self })
+        Ok(FutexMutexGuard { m: self })
     }
 
     /// The C object, for C code that takes a `wrt_mutex_t *` (the provider).
@@ -70,18 +70,18 @@ impl<'a> Mutex<'a> {
     }
 }
 
-/// Holds a [`Mutex`]; unlocks when dropped.
-pub struct MutexGuard<'m, 'a> {
-    m: &'m Mutex<'a>,
+/// Holds a [`FutexMutex`]; unlocks when dropped.
+pub struct FutexMutexGuard<'m, 'a> {
+    m: &'m FutexMutex<'a>,
 }
 
-impl fmt::Debug for MutexGuard<'_, '_> {
+impl fmt::Debug for FutexMutexGuard<'_, '_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("MutexGuard")
+        f.write_str("FutexMutexGuard")
     }
 }
 
-impl MutexGuard<'_, '_> {
+impl FutexMutexGuard<'_, '_> {
     /// Unlocks and reports the status: the mutex is released even on error
     /// (a failed wake of a sleeping waiter; see `wrt_mutex_unlock`).
     pub fn unlock(self) -> Result<()> {
@@ -92,7 +92,7 @@ impl MutexGuard<'_, '_> {
     }
 }
 
-impl Drop for MutexGuard<'_, '_> {
+impl Drop for FutexMutexGuard<'_, '_> {
     fn drop(&mut self) {
         // SAFETY: held by this guard. A failed wake is reported only by
         // `unlock`; the mutex is released either way.

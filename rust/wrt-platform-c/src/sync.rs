@@ -2,7 +2,7 @@
 //!
 //! As with the allocator, the C object lives in a [`FutexSlot`] (a `static`
 //! or pinned on the stack; the QNX futex holds a `pthread_mutex_t`, which
-//! must never move) and [`Futex`] is a `Copy` handle. The C futex is made
+//! must never move) and [`FutexHandle`] is a `Copy` handle. The C futex is made
 //! for concurrent use: any number of threads may wait and wake through
 //! handles to the same slot.
 
@@ -77,7 +77,7 @@ impl<B: FutexBackend> FutexSlot<B> {
 
     /// Initialises the C futex and returns its handle. `State` if already
     /// initialised; the C library's errors for a bad config.
-    pub fn init(self: Pin<&Self>, cfg: &B::Config) -> Result<Futex<'_, B>> {
+    pub fn init(self: Pin<&Self>, cfg: &B::Config) -> Result<FutexHandle<'_, B>> {
         let this = self.get_ref();
         if this.state.compare_exchange(EMPTY, INIT, Ordering::Acquire, Ordering::Relaxed).is_err() {
             return Err(Error::State);
@@ -85,14 +85,14 @@ impl<B: FutexBackend> FutexSlot<B> {
         // SAFETY: INIT is ours; the storage is pinned.
         let r = check(unsafe { B::init(this.raw.get(), cfg) });
         this.state.store(if r.is_ok() { READY } else { EMPTY }, Ordering::Release);
-        r.map(|()| Futex { slot: this })
+        r.map(|()| FutexHandle { slot: this })
     }
 
     /// The handle, if the slot is initialised.
     #[must_use]
-    pub fn handle(self: Pin<&Self>) -> Option<Futex<'_, B>> {
+    pub fn handle(self: Pin<&Self>) -> Option<FutexHandle<'_, B>> {
         let this = self.get_ref();
-        (this.state.load(Ordering::Acquire) == READY).then_some(Futex { slot: this })
+        (this.state.load(Ordering::Acquire) == READY).then_some(FutexHandle { slot: this })
     }
 
     /// Destroys the C futex and empties the slot (`&mut`: no handle, so no
@@ -125,24 +125,24 @@ impl<B: FutexBackend> fmt::Debug for FutexSlot<B> {
 }
 
 /// A handle to an initialised futex. `Copy`, `Send`, `Sync`.
-pub struct Futex<'a, B: FutexBackend> {
+pub struct FutexHandle<'a, B: FutexBackend> {
     slot: &'a FutexSlot<B>,
 }
 
-impl<B: FutexBackend> Clone for Futex<'_, B> {
+impl<B: FutexBackend> Clone for FutexHandle<'_, B> {
     fn clone(&self) -> Self {
         *self
     }
 }
-impl<B: FutexBackend> Copy for Futex<'_, B> {}
+impl<B: FutexBackend> Copy for FutexHandle<'_, B> {}
 
-impl<B: FutexBackend> fmt::Debug for Futex<'_, B> {
+impl<B: FutexBackend> fmt::Debug for FutexHandle<'_, B> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Futex").field("backend", &B::NAME).field("value", &self.load()).finish()
+        f.debug_struct("FutexHandle").field("backend", &B::NAME).field("value", &self.load()).finish()
     }
 }
 
-impl<B: FutexBackend> Futex<'_, B> {
+impl<B: FutexBackend> FutexHandle<'_, B> {
     /// The C object's `wrt_futex_t` (for C code, e.g. a `wrt_mutex_t`).
     #[must_use]
     pub fn as_raw(&self) -> *mut sys::wrt_futex_t {

@@ -283,15 +283,15 @@ macro_rules! memory_tests {
 
             #[test]
             fn provider_follows_a_grow() {
-                use wrt_platform_c::{FutexSlot, Mutex, Provider};
+                use wrt_platform_c::{FutexSlot, FutexMutex, ChecksumProvider};
                 let slot = pin!(AllocatorSlot::<B>::new());
                 let a = slot.as_ref().init(&cfg(|_| {})).unwrap();
                 let r = a.allocate(1, Some(2)).unwrap();
                 let fslot = pin!(FutexSlot::<wrt_platform_c::Linux>::new());
-                let m = Mutex::new(fslot.as_ref().init(&Default::default()).unwrap()).unwrap();
+                let m = FutexMutex::new(fslot.as_ref().init(&Default::default()).unwrap()).unwrap();
                 let mut sums = [0u32; 32]; // 2 pages of 4 KiB blocks
                 // SAFETY: the region stays mapped while the provider lives.
-                let mut p = unsafe { Provider::new(r.base, r.size, &mut sums, 4096, &m) }.unwrap();
+                let mut p = unsafe { ChecksumProvider::new(r.base, r.size, &mut sums, 4096, &m) }.unwrap();
                 p.write(PAGE - 3, b"abc").unwrap();
                 let g = a.grow(1, 1).unwrap();
                 // SAFETY: grown in place: old bytes then zeros.

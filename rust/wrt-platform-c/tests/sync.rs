@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use common::poke;
 use wrt_platform_c::provider::blocks_for;
-use wrt_platform_c::{Error, Futex, FutexBackend, FutexSlot, Mutex, Provider};
+use wrt_platform_c::{Error, FutexHandle, FutexBackend, FutexSlot, FutexMutex, ChecksumProvider};
 
 const MS: Duration = Duration::from_millis(1);
 
@@ -35,7 +35,7 @@ fn await_finished(finished: &AtomicU32, want: u32) -> u32 {
 }
 
 /// Waits until the word leaves 0; counts a return that found it changed.
-fn waiter<B: FutexBackend>(f: Futex<'_, B>, started: &AtomicU32, finished: &AtomicU32, timeout: Option<Duration>) {
+fn waiter<B: FutexBackend>(f: FutexHandle<'_, B>, started: &AtomicU32, finished: &AtomicU32, timeout: Option<Duration>) {
     started.fetch_add(1, Ordering::SeqCst);
     match f.wait(0, timeout) {
         // Woken: count it (a spurious return with the word still 0 would be
@@ -207,7 +207,7 @@ macro_rules! sync_tests {
             #[test]
             fn mutex_excludes_four_threads() {
                 let slot = pin!(futex_slot());
-                let m = Mutex::new(slot.as_ref().init(&cfg()).unwrap()).unwrap();
+                let m = FutexMutex::new(slot.as_ref().init(&cfg()).unwrap()).unwrap();
                 let counter = AtomicU32::new(0);
                 let inside = AtomicU32::new(0);
                 thread::scope(|s| {
@@ -231,7 +231,7 @@ macro_rules! sync_tests {
             #[test]
             fn mutex_try_and_timed_lock() {
                 let slot = pin!(futex_slot());
-                let m = Mutex::new(slot.as_ref().init(&cfg()).unwrap()).unwrap();
+                let m = FutexMutex::new(slot.as_ref().init(&cfg()).unwrap()).unwrap();
                 let g = m.try_lock().unwrap();
                 assert_eq!(m.try_lock().unwrap_err(), Error::Again);
                 let t = Instant::now();
@@ -250,14 +250,14 @@ macro_rules! sync_tests {
             #[test]
             fn provider_write_read_verify_and_corruption() {
                 let slot = pin!(futex_slot());
-                let m = Mutex::new(slot.as_ref().init(&cfg()).unwrap()).unwrap();
+                let m = FutexMutex::new(slot.as_ref().init(&cfg()).unwrap()).unwrap();
                 let mut mem = vec![0u8; 4 * 4096];
                 let base = NonNull::new(mem.as_mut_ptr()).unwrap();
                 let mut sums = [0u32; 8];
                 assert_eq!(blocks_for(mem.len(), 4096), 4);
                 // SAFETY: mem outlives the provider; no reference is used
                 // while it lives (the test writes through raw pointers).
-                let p = unsafe { Provider::new(base, 4 * 4096, &mut sums, 4096, &m) }.unwrap();
+                let p = unsafe { ChecksumProvider::new(base, 4 * 4096, &mut sums, 4096, &m) }.unwrap();
                 p.write(4000, b"hello, wrt").unwrap();
                 let mut out = [0u8; 10];
                 p.read(4000, &mut out).unwrap();
@@ -290,17 +290,17 @@ sync_tests!(qnx, wrt_platform_c::Qnx, wrt_platform_c::QnxFutexConfig::default())
 #[cfg(any(target_os = "nto", feature = "qnx-model"))]
 #[test]
 fn qnx_fifo_futex_config_and_partition() {
-    use wrt_platform_c::{Partition, QnxAllocatorBuilder, QnxAllocatorSlot, QnxFutexBuilder, QnxWakeOrder};
+    use wrt_platform_c::{Partition, QnxAllocatorConfigBuilder, QnxAllocatorSlot, QnxFutexConfigBuilder, QnxWakeOrder};
     let slot = pin!(FutexSlot::<wrt_platform_c::Qnx>::new());
     let f = slot
         .as_ref()
-        .init(&QnxFutexBuilder::new().with_wake_order(QnxWakeOrder::Fifo).with_initial_value(3).build())
+        .init(&QnxFutexConfigBuilder::new().with_wake_order(QnxWakeOrder::Fifo).with_initial_value(3).build())
         .unwrap();
     assert_eq!(f.load(), 3);
 
     static BUDGET: Partition = Partition::new(3 * 65536);
     let a_slot = pin!(QnxAllocatorSlot::new());
-    let a = a_slot.as_ref().init(&QnxAllocatorBuilder::new().with_partition(&BUDGET).build()).unwrap();
+    let a = a_slot.as_ref().init(&QnxAllocatorConfigBuilder::new().with_partition(&BUDGET).build()).unwrap();
     let r = a.allocate(2, Some(8)).unwrap();
     assert_eq!(BUDGET.used(), 2 * 65536);
     assert_eq!(a.grow(2, 2), Err(Error::Limit), "charge past the budget");
