@@ -33,7 +33,7 @@ pub mod linux;
 pub mod qnx;
 
 pub use error::{Error, Result};
-pub use memory::{Access, AllocatorBackend, AllocatorHandle, AllocatorSlot, Growth, Region, RegionInfo, WASM_PAGE_SIZE};
+pub use memory::{Access, AllocationId, AllocatorBackend, AllocatorHandle, AllocatorSlot, Growth, Region, RegionInfo, WASM_PAGE_SIZE};
 pub use mutex::{FutexMutex, FutexMutexGuard};
 pub use provider::ChecksumProvider;
 pub use sync::{FutexBackend, FutexHandle, FutexSlot};

@@ -64,7 +64,7 @@ impl RegionInfo {
         unsafe { sys::wrt_region_info_in_guard(&self.raw(), addr.cast()) }
     }
 
-    fn raw(&self) -> sys::wrt_region_info_t {
+    pub(crate) fn raw(&self) -> sys::wrt_region_info_t {
         sys::wrt_region_info_t {
             base: self.base,
             accessible: self.accessible,
@@ -74,6 +74,15 @@ impl RegionInfo {
         }
     }
 }
+
+// SAFETY: a RegionInfo is a set of addresses (plain values); nothing here
+// dereferences them, and every way to do so (a raw pointer read, a slice
+// made from `base`) is unsafe code that must argue the memory is live on
+// its own thread. Being !Send only made it unusable in a fault handler on
+// another thread or in a Mutex-guarded table (issue 23 item 6).
+unsafe impl Send for RegionInfo {}
+// SAFETY: as Send: `&RegionInfo` gives only the same addresses.
+unsafe impl Sync for RegionInfo {}
 
 /// Access rights for [`AllocatorHandle::protect`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,14 +127,34 @@ impl Growth {
 }
 
 /// A region handed out by [`AllocatorHandle::allocate`] or `grow`: the base
-/// (aligned to 64 KiB) and the accessible size in bytes.
+/// (aligned to 64 KiB), the accessible size in bytes and the identity of
+/// the allocation it belongs to.
+///
+/// `Send` and `Sync`: it is an address and a size (see [`RegionInfo`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Region {
     /// First byte of the linear memory.
     pub base: NonNull<u8>,
     /// Accessible bytes from `base` (pages × 64 KiB).
     pub size: usize,
+    /// Which allocation of the slot this is: the same for every grow of
+    /// it, never given to another allocation of the same slot (a later
+    /// region at the same base included). [`AllocatorHandle::release`]
+    /// refuses any other.
+    pub id: AllocationId,
 }
+
+// SAFETY: as for RegionInfo: an address and two numbers, never dereferenced
+// here.
+unsafe impl Send for Region {}
+// SAFETY: as Send.
+unsafe impl Sync for Region {}
+
+/// The identity of one allocation of one slot (see [`Region::id`]): a
+/// number the slot counts up at every `allocate`. Only the crate makes one,
+/// so a release cannot name an allocation it was not given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct AllocationId(u64);
 
 mod sealed {
     pub trait Sealed {}
@@ -165,16 +194,21 @@ const INIT: u8 = 1;
 const READY: u8 = 2;
 const BUSY: u8 = 3;
 
-/// What the handle remembers of the current region, for
+/// What the slot remembers of the current region, for
 /// [`AllocatorHandle::release`] (guarded by the slot's BUSY state).
 #[derive(Clone, Copy)]
 struct Tracked {
     base: *mut u8,
     size: usize,
     initial_size: usize,
+    /// The current allocation's id (0: none).
+    id: u64,
+    /// The last id given (ids start at 1 and are never reused: a u64
+    /// counted once per allocate does not wrap).
+    last_id: u64,
 }
 
-const NO_REGION: Tracked = Tracked { base: ptr::null_mut(), size: 0, initial_size: 0 };
+const NO_REGION: Tracked = Tracked { base: ptr::null_mut(), size: 0, initial_size: 0, id: 0, last_id: 0 };
 
 /// Storage for one C page allocator. See the module documentation.
 pub struct AllocatorSlot<B: AllocatorBackend> {
@@ -185,11 +219,23 @@ pub struct AllocatorSlot<B: AllocatorBackend> {
     _b: PhantomData<B>,
 }
 
-// SAFETY: every access to raw/tracked happens under the state machine
-// (INIT or BUSY are held by exactly one thread); the C object has no thread
-// affinity.
+// SAFETY: `raw` and `tracked` are only used by the thread that holds the
+// slot's state at INIT or BUSY (won by compare-exchange from EMPTY or
+// READY, so one thread at a time; the Release store that gives it back
+// orders its writes before the next holder's Acquire), or through `&mut
+// self` (reset, Drop). That is the rule of wrt/memory.h ("Thread safety":
+// allocate, grow, protect, deallocate, init and destroy of one object must
+// not run concurrently; the caller serialises them), and the C allocator
+// has no thread affinity beyond it ("one region owned by one thread at a
+// time": any thread, in turn). The one call made without the state,
+// `wrt_page_allocator_query`, "may run at any time, from any thread [...]
+// concurrently with one of those (not with init or destroy)": init runs
+// before a handle exists and destroy needs `&mut`. `tracked.base` is a
+// plain address that this crate never dereferences.
 unsafe impl<B: AllocatorBackend> Sync for AllocatorSlot<B> {}
-// SAFETY: as for Sync; an unpinned slot is never initialised.
+// SAFETY: only a pinned slot is ever initialised, so a slot that can still
+// be moved to another thread holds the backend's zeroed bytes (B::ZEROED),
+// which no C call has seen.
 unsafe impl<B: AllocatorBackend> Send for AllocatorSlot<B> {}
 
 impl<B: AllocatorBackend> Default for AllocatorSlot<B> {
@@ -245,7 +291,7 @@ impl<B: AllocatorBackend> AllocatorSlot<B> {
             // SAFETY: &mut self: no other user; the storage never moved
             // since init (it was pinned).
             unsafe { B::destroy(self.raw.get()) };
-            *self.tracked.get_mut() = NO_REGION;
+            clear(self.tracked.get_mut());
             *self.state.get_mut() = EMPTY;
         }
     }
@@ -307,8 +353,13 @@ impl<B: AllocatorBackend> Busy<'_, B> {
     }
 }
 
-fn region(base: *mut u8, size: usize) -> Result<Region> {
-    NonNull::new(base).map(|base| Region { base, size }).ok_or(Error::State)
+fn region(base: *mut u8, size: usize, id: u64) -> Result<Region> {
+    NonNull::new(base).map(|base| Region { base, size, id: AllocationId(id) }).ok_or(Error::State)
+}
+
+/// Forgets the current region (keeps the id counter).
+fn clear(t: &mut Tracked) {
+    *t = Tracked { last_id: t.last_id, ..NO_REGION };
 }
 
 impl<'a, B: AllocatorBackend> AllocatorHandle<'a, B> {
@@ -337,8 +388,10 @@ impl<'a, B: AllocatorBackend> AllocatorHandle<'a, B> {
         }
         // SAFETY: the allocator is initialised; out-pointers are locals.
         check(unsafe { sys::wrt_page_allocator_allocate(busy.base(), initial_pages, max, &mut base, &mut size) })?;
-        *busy.tracked() = Tracked { base, size, initial_size: size };
-        region(base, size)
+        let t = busy.tracked();
+        let id = t.last_id + 1;
+        *t = Tracked { base, size, initial_size: size, id, last_id: id };
+        region(base, size, id)
     }
 
     /// Adds `additional_pages` (0: reports the region). `current_pages` must
@@ -362,52 +415,83 @@ impl<'a, B: AllocatorBackend> AllocatorHandle<'a, B> {
         }
         t.base = base;
         t.size = size;
-        region(base, size)
+        region(base, size, t.id)
     }
 
     /// Changes the access of `[offset, offset + len)` inside the accessible
     /// region (multiples of the OS page, `len > 0`).
     ///
-    /// Safe because it only changes what a later access through a raw
-    /// pointer into the region does (a fault); it never invalidates Rust
-    /// references, which the allocator does not hand out.
-    pub fn protect(&self, offset: usize, len: usize, access: Access) -> Result<()> {
+    /// # Safety
+    /// No Rust reference into `[base + offset, base + offset + len)` that
+    /// the new access does not allow may be used after this call: with
+    /// [`Access::None`], no `&[u8]` or `&mut [u8]` into the range; with
+    /// [`Access::Read`], no `&mut [u8]` (nor a write through a shared
+    /// reference to interior-mutable bytes). A reference promises
+    /// dereferenceable memory for its whole life, and the handle is `Copy`,
+    /// so only the caller can know that no such reference is live (WRT's
+    /// `PalMemoryProvider::borrow_slice` makes them). Raw-pointer accesses
+    /// afterwards fault (SIGSEGV) rather than being undefined.
+    ///
+    /// ```compile_fail,E0133
+    /// # fn f(a: wrt_platform_c::LinuxAllocatorHandle<'_>) {
+    /// // Not callable from safe code (issue 23 item 3):
+    /// let _ = a.protect(0, 4096, wrt_platform_c::Access::None);
+    /// # }
+    /// ```
+    pub unsafe fn protect(&self, offset: usize, len: usize, access: Access) -> Result<()> {
         let busy = self.take()?;
-        // SAFETY: the allocator is initialised.
+        // SAFETY: the allocator is initialised; the caller vouches for the
+        // references into the range (see # Safety).
         check(unsafe { sys::wrt_page_allocator_protect(busy.base(), offset, len, access.raw()) })
     }
 
     /// Unmaps the region; `base` and `size` must be exactly the last ones
-    /// returned (else `State`).
+    /// returned (else `State`), as `wrt_page_allocator_deallocate` checks.
+    /// A base and size carry no identity: prefer [`release`](Self::release)
+    /// with the [`Region`]'s id where another copy of the handle may have
+    /// released the region and allocated again (same base, same size).
     ///
     /// # Safety
-    /// No reference into the region may be used after this call.
+    /// No reference into the region may be used after this call, and the
+    /// region is the caller's (not a later allocation that another copy of
+    /// the handle made at the same base).
+    ///
+    /// The three ways a region is unmapped agree: `deallocate` and
+    /// [`release`](Self::release) are `unsafe` because any `Copy` of the
+    /// handle may call them while a reference made from the base is live;
+    /// [`AllocatorSlot::reset`] and dropping the slot are safe because they
+    /// need the slot itself (`&mut` or by value), so no handle is left, and
+    /// a reference made from a region's base must not outlive the handle
+    /// it came from (that is part of what the unsafe code that makes such
+    /// a reference promises).
     pub unsafe fn deallocate(&self, base: NonNull<u8>, size: usize) -> Result<()> {
         let mut busy = self.take()?;
         // SAFETY: the allocator is initialised; the caller vouches for the
         // region's users.
         check(unsafe { sys::wrt_page_allocator_deallocate(busy.base(), base.as_ptr(), size) })?;
-        *busy.tracked() = NO_REGION;
+        clear(busy.tracked());
         Ok(())
     }
 
-    /// As [`deallocate`](Self::deallocate), but `size` may also be the size
-    /// that `allocate` returned for this region, although it has grown (in
-    /// place) since: that is how WRT's `PalMemoryProvider` releases its
-    /// memory. The whole current region is released. Any other size, or a
-    /// base that is not the current one: `State`, nothing done.
+    /// Releases the whole current region if it is allocation `id` (from
+    /// [`Region::id`]) at `base`, and `size` is its current size or the size
+    /// `allocate` returned for it although it has grown (in place) since:
+    /// that is how WRT's `PalMemoryProvider` releases its memory. Anything
+    /// else, a stale id above all (a copy of the handle whose region was
+    /// released and whose slot allocated again, even at the same base):
+    /// `State`, nothing done.
     ///
     /// # Safety
-    /// As [`deallocate`](Self::deallocate).
-    pub unsafe fn release(&self, base: NonNull<u8>, size: usize) -> Result<()> {
+    /// No reference into the region may be used after this call.
+    pub unsafe fn release(&self, id: AllocationId, base: NonNull<u8>, size: usize) -> Result<()> {
         let mut busy = self.take()?;
         let t = *busy.tracked();
-        if t.base != base.as_ptr() || (size != t.size && size != t.initial_size) {
+        if t.id == 0 || t.id != id.0 || t.base != base.as_ptr() || (size != t.size && size != t.initial_size) {
             return Err(Error::State);
         }
         // SAFETY: as deallocate; base and size are the C allocator's current ones.
         check(unsafe { sys::wrt_page_allocator_deallocate(busy.base(), t.base, t.size) })?;
-        *busy.tracked() = NO_REGION;
+        clear(busy.tracked());
         Ok(())
     }
 

@@ -238,8 +238,14 @@ impl AllocatorHandle<'_, Qnx> {
     /// Gives the physical memory behind `[offset, offset + len)` back; the
     /// bytes read as zero afterwards and stay accessible
     /// (`wrt_qnx_allocator_discard`).
-    pub fn discard(&self, offset: usize, len: usize) -> Result<()> {
-        // SAFETY: the allocator is initialised and held for the call.
+    ///
+    /// # Safety
+    /// No Rust reference into the range may be used after this call: the
+    /// bytes change under it (a `&[u8]` promises they do not), as with
+    /// [`protect`](AllocatorHandle::protect).
+    pub unsafe fn discard(&self, offset: usize, len: usize) -> Result<()> {
+        // SAFETY: the allocator is initialised and held for the call; the
+        // caller vouches for the references into the range.
         check(self.with_raw(|raw| unsafe { sys::wrt_qnx_allocator_discard(raw, offset, len) })?)
     }
 }

@@ -46,6 +46,20 @@ pub trait FutexBackend: Sealed + 'static {
 const EMPTY: u8 = 0;
 const INIT: u8 = 1;
 const READY: u8 = 2;
+/// Initialised and owned by a [`FutexMutex`](crate::FutexMutex): no handle.
+const OWNED: u8 = 3;
+
+/// A slot claimed by a mutex for `'a` (state OWNED); `release` makes it an
+/// ordinary initialised slot again.
+pub(crate) struct SlotClaim<'a> {
+    state: &'a AtomicU8,
+}
+
+impl SlotClaim<'_> {
+    pub(crate) fn release(&self) {
+        self.state.store(READY, Ordering::Release);
+    }
+}
 
 /// Storage for one C futex.
 pub struct FutexSlot<B: FutexBackend> {
@@ -55,11 +69,20 @@ pub struct FutexSlot<B: FutexBackend> {
     _b: PhantomData<B>,
 }
 
-// SAFETY: init runs under the INIT state (one thread); after it the C futex
-// is made for concurrent wait/wake/load/store from any thread.
+// SAFETY: `raw` is written only by init (under the INIT state, which one
+// thread wins by compare-exchange; the Release store of READY/OWNED orders
+// it before any reader's Acquire) and by destroy (`&mut self`). After init,
+// every use goes through the C futex API, and wrt/sync.h ("Thread safety")
+// says load, set, compare_exchange, wait and wake may run on any number of
+// threads at once; only init and destroy must not, and those are excluded
+// as just said. The QNX futex's wait-list lock (wrt/qnx_sync.h: a pthread
+// mutex inside the object) is taken and released within each call, and a
+// waiter's parker is per thread, not in the slot: nothing in the slot
+// belongs to one thread between calls.
 unsafe impl<B: FutexBackend> Sync for FutexSlot<B> {}
-// SAFETY: an unpinned slot is never initialised, so moving it between
-// threads moves plain zeroed bytes.
+// SAFETY: only a pinned slot is ever initialised, so a slot that can still
+// be moved to another thread holds the backend's zeroed bytes (B::ZEROED),
+// which no C call has seen.
 unsafe impl<B: FutexBackend> Send for FutexSlot<B> {}
 
 impl<B: FutexBackend> Default for FutexSlot<B> {
@@ -88,7 +111,23 @@ impl<B: FutexBackend> FutexSlot<B> {
         r.map(|()| FutexHandle { slot: this })
     }
 
-    /// The handle, if the slot is initialised.
+    /// Initialises the futex for a mutex and claims it (state OWNED: no
+    /// handle can be made). `State` unless the slot is empty.
+    pub(crate) fn claim(self: Pin<&Self>, cfg: &B::Config) -> Result<(*mut sys::wrt_futex_t, SlotClaim<'_>)> {
+        let this = self.get_ref();
+        if this.state.compare_exchange(EMPTY, INIT, Ordering::Acquire, Ordering::Relaxed).is_err() {
+            return Err(Error::State);
+        }
+        // SAFETY: INIT is ours; the storage is pinned.
+        let r = check(unsafe { B::init(this.raw.get(), cfg) });
+        this.state.store(if r.is_ok() { OWNED } else { EMPTY }, Ordering::Release);
+        r?;
+        // SAFETY: initialised and pinned.
+        let futex = unsafe { B::base(this.raw.get()) };
+        Ok((futex, SlotClaim { state: &this.state }))
+    }
+
+    /// The handle, if the slot is initialised and not owned by a mutex.
     #[must_use]
     pub fn handle(self: Pin<&Self>) -> Option<FutexHandle<'_, B>> {
         let this = self.get_ref();

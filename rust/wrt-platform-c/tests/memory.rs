@@ -128,9 +128,12 @@ macro_rules! memory_tests {
                     let other = NonNull::new(r.base.as_ptr().wrapping_add(PAGE)).unwrap();
                     assert_eq!(a.deallocate(other, PAGE), Err(Error::State));
                 }
-                assert_eq!(a.protect(1, 4096, Access::Read), Err(Error::InvalidArg), "unaligned");
-                assert_eq!(a.protect(0, 0, Access::Read), Err(Error::InvalidArg), "empty");
-                assert_eq!(a.protect(0, 2 * PAGE, Access::Read), Err(Error::InvalidArg), "outside");
+                // SAFETY: no reference into the region exists.
+                unsafe {
+                    assert_eq!(a.protect(1, 4096, Access::Read), Err(Error::InvalidArg), "unaligned");
+                    assert_eq!(a.protect(0, 0, Access::Read), Err(Error::InvalidArg), "empty");
+                    assert_eq!(a.protect(0, 2 * PAGE, Access::Read), Err(Error::InvalidArg), "outside");
+                }
                 poke(r.base, 0, 1);
                 // SAFETY: no reference into the region.
                 unsafe { a.deallocate(r.base, r.size).unwrap() };
@@ -146,12 +149,16 @@ macro_rules! memory_tests {
                 let a = slot.as_ref().init(&cfg(|_| {})).unwrap();
                 let r = a.allocate(2, Some(2)).unwrap();
                 let second = r.base.as_ptr() as usize + PAGE;
-                a.protect(PAGE, PAGE, Access::Read).unwrap();
+                // SAFETY (the three protects): no reference into the region
+                // exists; the test only reads /proc/self/maps.
+                unsafe { a.protect(PAGE, PAGE, Access::Read).unwrap() };
                 assert_eq!(mapping_perms(second).as_deref(), Some("r--p"));
-                a.protect(PAGE, PAGE, Access::None).unwrap();
+                // SAFETY: as above.
+                unsafe { a.protect(PAGE, PAGE, Access::None).unwrap() };
                 assert_eq!(mapping_perms(second).as_deref(), Some("---p"));
                 assert_eq!(mapping_perms(r.base.as_ptr() as usize).as_deref(), Some("rw-p"));
-                a.protect(0, 2 * PAGE, Access::ReadWrite).unwrap();
+                // SAFETY: as above.
+                unsafe { a.protect(0, 2 * PAGE, Access::ReadWrite).unwrap() };
                 assert_eq!(mapping_perms(second).as_deref(), Some("rw-p"));
                 // SAFETY: no reference into the region.
                 unsafe { a.deallocate(r.base, r.size).unwrap() };
@@ -162,9 +169,11 @@ macro_rules! memory_tests {
                 let slot = pin!(AllocatorSlot::<B>::new());
                 let a = slot.as_ref().init(&cfg(|c| c.growth = Growth::Exact)).unwrap();
                 a.allocate(1, Some(4)).unwrap();
-                a.protect(0, PAGE, Access::None).unwrap();
+                // SAFETY: no reference into the region exists.
+                unsafe { a.protect(0, PAGE, Access::None).unwrap() };
                 assert_eq!(a.grow(1, 1), Err(Error::State));
-                a.protect(0, PAGE, Access::ReadWrite).unwrap();
+                // SAFETY: as above.
+                unsafe { a.protect(0, PAGE, Access::ReadWrite).unwrap() };
                 let g = a.grow(1, 1).unwrap();
                 // SAFETY: no reference into the region.
                 unsafe { a.deallocate(g.base, g.size).unwrap() };
@@ -228,13 +237,40 @@ macro_rules! memory_tests {
                 // SAFETY: refused calls change nothing; then the real release.
                 unsafe {
                     assert_eq!(a.deallocate(r.base, r.size), Err(Error::State), "strict: last size only");
-                    assert_eq!(a.release(r.base, 2 * PAGE), Err(Error::State), "neither initial nor current");
-                    a.release(r.base, r.size).unwrap();
+                    assert_eq!(a.release(r.id, r.base, 2 * PAGE), Err(Error::State), "neither initial nor current");
+                    a.release(r.id, r.base, r.size).unwrap();
                 }
                 assert_eq!(mapping_perms(r.base.as_ptr() as usize + 3 * PAGE), None, "whole region released");
                 let again = a.allocate(1, None).unwrap();
                 // SAFETY: the current size.
-                unsafe { a.release(again.base, again.size).unwrap() };
+                unsafe { a.release(again.id, again.base, again.size).unwrap() };
+            }
+
+            /// Issue 23 item 4: a copy of the handle still holding the
+            /// first region's (base, initial size) must not release a later
+            /// region at the same base. The old `release(base, size)` had no
+            /// way to tell them apart and unmapped the live region.
+            #[test]
+            fn stale_release_is_state_and_changes_nothing() {
+                let slot = pin!(AllocatorSlot::<B>::new());
+                let a = slot.as_ref().init(&cfg(|_| {})).unwrap();
+                let stale = a.allocate(1, Some(8)).unwrap();
+                // SAFETY: no reference into the region.
+                unsafe { a.release(stale.id, stale.base, stale.size).unwrap() };
+                let live = a.allocate(1, Some(8)).unwrap();
+                a.grow(1, 1).unwrap();
+                assert_ne!(live.id, stale.id);
+                poke(live.base, 0, 7);
+                // SAFETY: refused: the stale id names no live allocation.
+                unsafe {
+                    assert_eq!(a.release(stale.id, live.base, stale.size), Err(Error::State));
+                    assert_eq!(a.release(stale.id, live.base, 2 * PAGE), Err(Error::State));
+                }
+                assert_eq!(a.query().unwrap().accessible, 2 * PAGE, "the live region is untouched");
+                assert_eq!(peek(live.base, 0), 7);
+                // SAFETY: the live region's own id and initial size.
+                unsafe { a.release(live.id, live.base, live.size).unwrap() };
+                assert_eq!(a.query(), Err(Error::State));
             }
 
             #[test]
@@ -283,12 +319,12 @@ macro_rules! memory_tests {
 
             #[test]
             fn provider_follows_a_grow() {
-                use wrt_platform_c::{FutexSlot, FutexMutex, ChecksumProvider};
+                use wrt_platform_c::{ChecksumProvider, FutexMutex, FutexSlot};
                 let slot = pin!(AllocatorSlot::<B>::new());
                 let a = slot.as_ref().init(&cfg(|_| {})).unwrap();
                 let r = a.allocate(1, Some(2)).unwrap();
                 let fslot = pin!(FutexSlot::<wrt_platform_c::Linux>::new());
-                let m = FutexMutex::new(fslot.as_ref().init(&Default::default()).unwrap()).unwrap();
+                let m = FutexMutex::new(fslot.as_ref(), &Default::default()).unwrap();
                 let mut sums = [0u32; 32]; // 2 pages of 4 KiB blocks
                 // SAFETY: the region stays mapped while the provider lives.
                 let mut p = unsafe { ChecksumProvider::new(r.base, r.size, &mut sums, 4096, &m) }.unwrap();
