@@ -21,6 +21,7 @@
 //! "Using it from Rust (WRT)" for how they map to WRT's errors.
 #![no_std]
 
+mod cobject;
 mod error;
 pub mod memory;
 pub mod mutex;

@@ -17,6 +17,7 @@ use core::sync::atomic::{AtomicU8, Ordering};
 
 use wrt_platform_sys as sys;
 
+use crate::cobject::{CObject, CType};
 use crate::error::{check, Error, Result};
 
 /// Wasm page size in bytes.
@@ -165,7 +166,7 @@ mod sealed {
 pub trait AllocatorBackend: sealed::Sealed + 'static {
     /// The C object.
     #[doc(hidden)]
-    type Raw;
+    type Raw: CType;
     /// The Rust configuration.
     type Config: fmt::Debug;
     /// Backend name for `Debug`.
@@ -198,7 +199,8 @@ const BUSY: u8 = 3;
 /// [`AllocatorHandle::release`] (guarded by the slot's BUSY state).
 #[derive(Clone, Copy)]
 struct Tracked {
-    base: *mut u8,
+    /// An address, never dereferenced (so a usize: the slot stays Send).
+    base: usize,
     size: usize,
     initial_size: usize,
     /// The current allocation's id (0: none).
@@ -208,11 +210,11 @@ struct Tracked {
     last_id: u64,
 }
 
-const NO_REGION: Tracked = Tracked { base: ptr::null_mut(), size: 0, initial_size: 0, id: 0, last_id: 0 };
+const NO_REGION: Tracked = Tracked { base: 0, size: 0, initial_size: 0, id: 0, last_id: 0 };
 
 /// Storage for one C page allocator. See the module documentation.
 pub struct AllocatorSlot<B: AllocatorBackend> {
-    raw: UnsafeCell<B::Raw>,
+    raw: CObject<B::Raw>,
     tracked: UnsafeCell<Tracked>,
     state: AtomicU8,
     _pin: PhantomPinned,
@@ -233,10 +235,7 @@ pub struct AllocatorSlot<B: AllocatorBackend> {
 // before a handle exists and destroy needs `&mut`. `tracked.base` is a
 // plain address that this crate never dereferences.
 unsafe impl<B: AllocatorBackend> Sync for AllocatorSlot<B> {}
-// SAFETY: only a pinned slot is ever initialised, so a slot that can still
-// be moved to another thread holds the backend's zeroed bytes (B::ZEROED),
-// which no C call has seen.
-unsafe impl<B: AllocatorBackend> Send for AllocatorSlot<B> {}
+// Send: by the compiler's rules (CObject is Send; see src/cobject.rs).
 
 impl<B: AllocatorBackend> Default for AllocatorSlot<B> {
     fn default() -> Self {
@@ -249,7 +248,7 @@ impl<B: AllocatorBackend> AllocatorSlot<B> {
     #[must_use]
     pub const fn new() -> Self {
         Self {
-            raw: UnsafeCell::new(B::ZEROED),
+            raw: CObject::new(B::ZEROED),
             tracked: UnsafeCell::new(NO_REGION),
             state: AtomicU8::new(EMPTY),
             _pin: PhantomPinned,
@@ -390,7 +389,7 @@ impl<'a, B: AllocatorBackend> AllocatorHandle<'a, B> {
         check(unsafe { sys::wrt_page_allocator_allocate(busy.base(), initial_pages, max, &mut base, &mut size) })?;
         let t = busy.tracked();
         let id = t.last_id + 1;
-        *t = Tracked { base, size, initial_size: size, id, last_id: id };
+        *t = Tracked { base: base as usize, size, initial_size: size, id, last_id: id };
         region(base, size, id)
     }
 
@@ -408,12 +407,12 @@ impl<'a, B: AllocatorBackend> AllocatorHandle<'a, B> {
             sys::wrt_page_allocator_grow(busy.base(), current_pages, additional_pages, &mut base, &mut size)
         })?;
         let t = busy.tracked();
-        if t.base != base {
+        if t.base != base as usize {
             // Moved: the old base is gone, so the initial size no longer
             // describes anything.
             t.initial_size = size;
         }
-        t.base = base;
+        t.base = base as usize;
         t.size = size;
         region(base, size, t.id)
     }
@@ -486,11 +485,11 @@ impl<'a, B: AllocatorBackend> AllocatorHandle<'a, B> {
     pub unsafe fn release(&self, id: AllocationId, base: NonNull<u8>, size: usize) -> Result<()> {
         let mut busy = self.take()?;
         let t = *busy.tracked();
-        if t.id == 0 || t.id != id.0 || t.base != base.as_ptr() || (size != t.size && size != t.initial_size) {
+        if t.id == 0 || t.id != id.0 || t.base != base.as_ptr() as usize || (size != t.size && size != t.initial_size) {
             return Err(Error::State);
         }
         // SAFETY: as deallocate; base and size are the C allocator's current ones.
-        check(unsafe { sys::wrt_page_allocator_deallocate(busy.base(), t.base, t.size) })?;
+        check(unsafe { sys::wrt_page_allocator_deallocate(busy.base(), base.as_ptr(), t.size) })?;
         clear(busy.tracked());
         Ok(())
     }

@@ -59,12 +59,13 @@ use core::time::Duration;
 
 use wrt_platform_sys as sys;
 
+use crate::cobject::CObject;
 use crate::error::{check, timeout_ns, Result};
 use crate::sync::{FutexBackend, FutexSlot, SlotClaim};
 
 /// A `wrt_mutex_t` over a futex slot it owns for `'a`, guarding a `T`.
 pub struct FutexMutex<'a, T = ()> {
-    raw: UnsafeCell<sys::wrt_mutex_t>,
+    raw: CObject<sys::wrt_mutex_t>,
     claim: SlotClaim<'a>,
     data: UnsafeCell<T>,
 }
@@ -79,10 +80,7 @@ pub struct FutexMutex<'a, T = ()> {
 // time: that needs `T: Send` (the value is used from several threads, one
 // after another), as for `std::sync::Mutex`.
 unsafe impl<T: Send> Sync for FutexMutex<'_, T> {}
-// SAFETY: moving the mutex moves the wrt_mutex_t (a pointer to the pinned
-// futex and a spin count: neither is tied to a thread or to the mutex's own
-// address) and the T, which is Send.
-unsafe impl<T: Send> Send for FutexMutex<'_, T> {}
+// Send when T is: by the compiler's rules (CObject is Send: src/cobject.rs).
 
 impl<T> fmt::Debug for FutexMutex<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -106,7 +104,7 @@ impl<'a, T> FutexMutex<'a, T> {
     pub fn with_data<B: FutexBackend>(slot: Pin<&'a FutexSlot<B>>, cfg: &B::Config, data: T) -> Result<Self> {
         let (futex, claim) = slot.claim(cfg)?;
         let m = Self {
-            raw: UnsafeCell::new(sys::wrt_mutex_t { futex: core::ptr::null_mut(), spin: 0 }),
+            raw: CObject::new(sys::wrt_mutex_t { futex: core::ptr::null_mut(), spin: 0 }),
             claim,
             data: UnsafeCell::new(data),
         };

@@ -6,7 +6,6 @@
 //! for concurrent use: any number of threads may wait and wake through
 //! handles to the same slot.
 
-use core::cell::UnsafeCell;
 use core::fmt;
 use core::marker::{PhantomData, PhantomPinned};
 use core::pin::Pin;
@@ -15,6 +14,7 @@ use core::time::Duration;
 
 use wrt_platform_sys as sys;
 
+use crate::cobject::{CObject, CType};
 use crate::error::{check, timeout_ns, Error, Result};
 use crate::memory::Sealed;
 
@@ -22,7 +22,7 @@ use crate::memory::Sealed;
 pub trait FutexBackend: Sealed + 'static {
     /// The C object.
     #[doc(hidden)]
-    type Raw;
+    type Raw: CType;
     /// The Rust configuration.
     type Config: fmt::Debug;
     #[doc(hidden)]
@@ -63,7 +63,7 @@ impl SlotClaim<'_> {
 
 /// Storage for one C futex.
 pub struct FutexSlot<B: FutexBackend> {
-    raw: UnsafeCell<B::Raw>,
+    raw: CObject<B::Raw>,
     state: AtomicU8,
     _pin: PhantomPinned,
     _b: PhantomData<B>,
@@ -80,10 +80,7 @@ pub struct FutexSlot<B: FutexBackend> {
 // waiter's parker is per thread, not in the slot: nothing in the slot
 // belongs to one thread between calls.
 unsafe impl<B: FutexBackend> Sync for FutexSlot<B> {}
-// SAFETY: only a pinned slot is ever initialised, so a slot that can still
-// be moved to another thread holds the backend's zeroed bytes (B::ZEROED),
-// which no C call has seen.
-unsafe impl<B: FutexBackend> Send for FutexSlot<B> {}
+// Send: by the compiler's rules (CObject is Send; see src/cobject.rs).
 
 impl<B: FutexBackend> Default for FutexSlot<B> {
     fn default() -> Self {
@@ -95,7 +92,7 @@ impl<B: FutexBackend> FutexSlot<B> {
     /// Empty storage (usable in a `static`).
     #[must_use]
     pub const fn new() -> Self {
-        Self { raw: UnsafeCell::new(B::ZEROED), state: AtomicU8::new(EMPTY), _pin: PhantomPinned, _b: PhantomData }
+        Self { raw: CObject::new(B::ZEROED), state: AtomicU8::new(EMPTY), _pin: PhantomPinned, _b: PhantomData }
     }
 
     /// Initialises the C futex and returns its handle. `State` if already

@@ -149,8 +149,8 @@ macro_rules! memory_tests {
                 let a = slot.as_ref().init(&cfg(|_| {})).unwrap();
                 let r = a.allocate(2, Some(2)).unwrap();
                 let second = r.base.as_ptr() as usize + PAGE;
-                // SAFETY (the three protects): no reference into the region
-                // exists; the test only reads /proc/self/maps.
+                // SAFETY: no reference into the region exists; the test only
+                // reads /proc/self/maps.
                 unsafe { a.protect(PAGE, PAGE, Access::Read).unwrap() };
                 assert_eq!(mapping_perms(second).as_deref(), Some("r--p"));
                 // SAFETY: as above.
