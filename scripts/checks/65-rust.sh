@@ -28,6 +28,22 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 start=$SECONDS
 
+# WRT_SRC is checked first: a wrong one would otherwise show, after every
+# other step, as Cargo failing to resolve WRT's dependencies offline.
+if [ -n "${WRT_SRC:-}" ]; then
+  if [ ! -d "$WRT_SRC" ]; then
+    echo "65-rust: FAIL: WRT_SRC=$WRT_SRC is not a directory"
+    echo "rust: 0 passed, 1 failed"; exit 1
+  fi
+  wrt_src=$(cd "$WRT_SRC" && pwd)
+  if [ ! -f "$wrt_src/RUST_WRT_COPY" ]; then
+    echo "65-rust: FAIL: WRT_SRC=$wrt_src is not a copy made by scripts/checks/rust-wrt-copy.sh"
+    echo "  (a WRT clone's crates need dependencies that cannot be downloaded offline)."
+    echo "  Make one: scripts/checks/rust-wrt-copy.sh /path/to/wrt-clone /tmp/wrt-copy; WRT_SRC=/tmp/wrt-copy"
+    echo "rust: 0 passed, 1 failed"; exit 1
+  fi
+fi
+
 "$root/scripts/ensure-packages.sh" rustc-web cargo-web rust-web-src rust-web-clippy cmake gcc make \
   gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
 # The aarch64 standard library of the same Rust comes from Debian
@@ -137,19 +153,6 @@ for target in aarch64-unknown-nto-qnx800 x86_64-pc-nto-qnx710; do
 done
 
 if [ -n "${WRT_SRC:-}" ]; then
-  # A wrong WRT_SRC would otherwise show as Cargo failing to resolve
-  # WRT's optional dependencies offline, far from the cause.
-  if [ ! -d "$WRT_SRC" ]; then
-    echo "65-rust: FAIL: WRT_SRC=$WRT_SRC is not a directory"
-    echo "rust: $passed passed, 1 failed"; exit 1
-  fi
-  wrt_src=$(cd "$WRT_SRC" && pwd)
-  if [ ! -f "$wrt_src/RUST_WRT_COPY" ]; then
-    echo "65-rust: FAIL: WRT_SRC=$wrt_src is not a copy made by scripts/checks/rust-wrt-copy.sh"
-    echo "  (a WRT clone's crates need dependencies that cannot be downloaded offline)."
-    echo "  Make one: scripts/checks/rust-wrt-copy.sh /path/to/wrt-clone /tmp/wrt-copy; WRT_SRC=/tmp/wrt-copy"
-    echo "rust: $passed passed, 1 failed"; exit 1
-  fi
   patch="$root/build/rust/wrt-patch.toml"
   {
     echo "[patch.crates-io]"
