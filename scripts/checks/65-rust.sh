@@ -49,16 +49,7 @@ fi
 # The aarch64 standard library of the same Rust comes from Debian
 # multiarch (Multi-Arch: same, into /usr/lib/rustlib/aarch64-unknown-linux-gnu);
 # libc6:arm64 with it is what qemu-aarch64 loads (see 60-aarch64.sh).
-status=$(dpkg-query -W -f='${Status}' libstd-rust-web-dev:arm64 libc6:arm64 2>/dev/null || true)
-if [[ "$status" != "install ok installedinstall ok installed" ]]; then
-  foreign=$(dpkg --print-foreign-architectures)
-  if [[ $'\n'"$foreign"$'\n' != *$'\n'arm64$'\n'* ]]; then
-    SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
-    $SUDO dpkg --add-architecture arm64
-    $SUDO apt-get update -qq
-  fi
-  "$root/scripts/ensure-packages.sh" libstd-rust-web-dev:arm64 libc6:arm64
-fi
+"$root/scripts/ensure-arm64-packages.sh" libstd-rust-web-dev:arm64 libc6:arm64
 
 # Debian's toolchain only: /usr/bin first (cargo finds cargo-clippy and
 # clippy-driver on PATH), rustc named explicitly, a private CARGO_HOME so
