@@ -13,7 +13,7 @@ use core::fmt;
 use core::marker::{PhantomData, PhantomPinned};
 use core::pin::Pin;
 use core::ptr::{self, NonNull};
-use core::sync::atomic::{AtomicU8, Ordering};
+use core::sync::atomic::{AtomicU64, AtomicU8, Ordering};
 
 use wrt_platform_sys as sys;
 
@@ -65,7 +65,7 @@ impl RegionInfo {
         unsafe { sys::wrt_region_info_in_guard(&self.raw(), addr.cast()) }
     }
 
-    pub(crate) fn raw(&self) -> sys::wrt_region_info_t {
+    fn raw(&self) -> sys::wrt_region_info_t {
         sys::wrt_region_info_t {
             base: self.base,
             accessible: self.accessible,
@@ -151,11 +151,19 @@ unsafe impl Send for Region {}
 // SAFETY: as Send.
 unsafe impl Sync for Region {}
 
-/// The identity of one allocation of one slot (see [`Region::id`]): a
-/// number the slot counts up at every `allocate`. Only the crate makes one,
-/// so a release cannot name an allocation it was not given.
+/// The identity of one allocation (see [`Region::id`]): unique in the
+/// process, so neither a later allocation of the same slot nor one of
+/// another slot has it. Only the crate makes one, so a release cannot name
+/// an allocation it was not given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct AllocationId(u64);
+
+/// The last [`AllocationId`] given. Process-wide mutable state, on purpose:
+/// ids must differ across slots too (a `Region` of one slot handed to
+/// another slot's `release`, after the first region was unmapped and the
+/// second got its base). One relaxed increment per allocate; a u64 counted
+/// that way does not wrap.
+static LAST_ALLOCATION_ID: AtomicU64 = AtomicU64::new(0);
 
 mod sealed {
     pub trait Sealed {}
@@ -203,14 +211,11 @@ struct Tracked {
     base: usize,
     size: usize,
     initial_size: usize,
-    /// The current allocation's id (0: none).
+    /// The current allocation's id (0: none; ids start at 1).
     id: u64,
-    /// The last id given (ids start at 1 and are never reused: a u64
-    /// counted once per allocate does not wrap).
-    last_id: u64,
 }
 
-const NO_REGION: Tracked = Tracked { base: 0, size: 0, initial_size: 0, id: 0, last_id: 0 };
+const NO_REGION: Tracked = Tracked { base: 0, size: 0, initial_size: 0, id: 0 };
 
 /// Storage for one C page allocator. See the module documentation.
 pub struct AllocatorSlot<B: AllocatorBackend> {
@@ -356,9 +361,9 @@ fn region(base: *mut u8, size: usize, id: u64) -> Result<Region> {
     NonNull::new(base).map(|base| Region { base, size, id: AllocationId(id) }).ok_or(Error::State)
 }
 
-/// Forgets the current region (keeps the id counter).
+/// Forgets the current region.
 fn clear(t: &mut Tracked) {
-    *t = Tracked { last_id: t.last_id, ..NO_REGION };
+    *t = NO_REGION;
 }
 
 impl<'a, B: AllocatorBackend> AllocatorHandle<'a, B> {
@@ -387,9 +392,8 @@ impl<'a, B: AllocatorBackend> AllocatorHandle<'a, B> {
         }
         // SAFETY: the allocator is initialised; out-pointers are locals.
         check(unsafe { sys::wrt_page_allocator_allocate(busy.base(), initial_pages, max, &mut base, &mut size) })?;
-        let t = busy.tracked();
-        let id = t.last_id + 1;
-        *t = Tracked { base: base as usize, size, initial_size: size, id, last_id: id };
+        let id = LAST_ALLOCATION_ID.fetch_add(1, Ordering::Relaxed) + 1;
+        *busy.tracked() = Tracked { base: base as usize, size, initial_size: size, id };
         region(base, size, id)
     }
 

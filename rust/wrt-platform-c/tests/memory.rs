@@ -28,6 +28,7 @@ macro_rules! memory_tests {
 
             #[test]
             fn allocate_aligned_zeroed_read_write() {
+                let _serial = common::serial();
                 let slot = pin!(AllocatorSlot::<B>::new());
                 let a = slot.as_ref().init(&cfg(|_| {})).unwrap();
                 let r = a.allocate(3, Some(8)).unwrap();
@@ -44,6 +45,7 @@ macro_rules! memory_tests {
 
             #[test]
             fn grow_in_place_never_moves_keeps_contents_new_pages_zero() {
+                let _serial = common::serial();
                 let slot = pin!(AllocatorSlot::<B>::new());
                 let a = slot.as_ref().init(&cfg(|c| c.growth = Growth::Reserve)).unwrap();
                 let r = a.allocate(1, Some(64)).unwrap();
@@ -64,6 +66,7 @@ macro_rules! memory_tests {
 
             #[test]
             fn exact_grow_moves_and_keeps_contents() {
+                let _serial = common::serial();
                 let slot = pin!(AllocatorSlot::<B>::new());
                 let a = slot.as_ref().init(&cfg(|c| c.growth = Growth::Exact)).unwrap();
                 let r = a.allocate(1, Some(4)).unwrap();
@@ -77,6 +80,7 @@ macro_rules! memory_tests {
 
             #[test]
             fn grow_past_maximum_is_limit_and_changes_nothing() {
+                let _serial = common::serial();
                 let slot = pin!(AllocatorSlot::<B>::new());
                 let a = slot.as_ref().init(&cfg(|_| {})).unwrap();
                 let r = a.allocate(2, Some(3)).unwrap();
@@ -90,6 +94,7 @@ macro_rules! memory_tests {
 
             #[test]
             fn maximum_none_is_the_configured_max_and_above_it_is_limit() {
+                let _serial = common::serial();
                 let slot = pin!(AllocatorSlot::<B>::new());
                 let a = slot.as_ref().init(&cfg(|c| c.max_pages = 4)).unwrap();
                 assert_eq!(a.allocate(1, Some(5)), Err(Error::Limit));
@@ -103,6 +108,7 @@ macro_rules! memory_tests {
 
             #[test]
             fn maximum_zero_is_a_real_maximum() {
+                let _serial = common::serial();
                 let slot = pin!(AllocatorSlot::<B>::new());
                 let a = slot.as_ref().init(&cfg(|_| {})).unwrap();
                 assert_eq!(a.allocate(1, Some(0)), Err(Error::InvalidArg), "initial > maximum");
@@ -115,6 +121,7 @@ macro_rules! memory_tests {
 
             #[test]
             fn bad_arguments_change_nothing() {
+                let _serial = common::serial();
                 let slot = pin!(AllocatorSlot::<B>::new());
                 let a = slot.as_ref().init(&cfg(|_| {})).unwrap();
                 assert_eq!(a.allocate(3, Some(2)), Err(Error::InvalidArg));
@@ -145,6 +152,7 @@ macro_rules! memory_tests {
 
             #[test]
             fn protect_changes_the_mapping() {
+                let _serial = common::serial();
                 let slot = pin!(AllocatorSlot::<B>::new());
                 let a = slot.as_ref().init(&cfg(|_| {})).unwrap();
                 let r = a.allocate(2, Some(2)).unwrap();
@@ -166,6 +174,7 @@ macro_rules! memory_tests {
 
             #[test]
             fn moving_grow_with_narrowed_protection_is_state() {
+                let _serial = common::serial();
                 let slot = pin!(AllocatorSlot::<B>::new());
                 let a = slot.as_ref().init(&cfg(|c| c.growth = Growth::Exact)).unwrap();
                 a.allocate(1, Some(4)).unwrap();
@@ -181,6 +190,7 @@ macro_rules! memory_tests {
 
             #[test]
             fn guard_regions_are_inaccessible_mappings() {
+                let _serial = common::serial();
                 let slot = pin!(AllocatorSlot::<B>::new());
                 let a = slot.as_ref().init(&cfg(|c| c.guard_pages = true)).unwrap();
                 let r = a.allocate(1, Some(2)).unwrap();
@@ -196,6 +206,7 @@ macro_rules! memory_tests {
 
             #[test]
             fn bad_config_refused_and_slot_stays_usable() {
+                let _serial = common::serial();
                 let slot = pin!(AllocatorSlot::<B>::new());
                 assert_eq!(slot.as_ref().init(&cfg(|c| c.max_pages = 0)).unwrap_err(), Error::InvalidArg);
                 assert_eq!(slot.as_ref().init(&cfg(|c| c.max_pages = 65537)).unwrap_err(), Error::InvalidArg);
@@ -208,6 +219,7 @@ macro_rules! memory_tests {
 
             #[test]
             fn dropping_the_slot_unmaps_and_reset_reinitialises() {
+                let _serial = common::serial();
                 let base;
                 {
                     let mut slot = pin!(AllocatorSlot::<B>::new());
@@ -229,6 +241,7 @@ macro_rules! memory_tests {
 
             #[test]
             fn release_accepts_the_initial_size_after_grow() {
+                let _serial = common::serial();
                 let slot = pin!(AllocatorSlot::<B>::new());
                 let a = slot.as_ref().init(&cfg(|_| {})).unwrap();
                 let r = a.allocate(1, Some(8)).unwrap();
@@ -252,6 +265,7 @@ macro_rules! memory_tests {
             /// way to tell them apart and unmapped the live region.
             #[test]
             fn stale_release_is_state_and_changes_nothing() {
+                let _serial = common::serial();
                 let slot = pin!(AllocatorSlot::<B>::new());
                 let a = slot.as_ref().init(&cfg(|_| {})).unwrap();
                 let stale = a.allocate(1, Some(8)).unwrap();
@@ -268,6 +282,15 @@ macro_rules! memory_tests {
                 }
                 assert_eq!(a.query().unwrap().accessible, 2 * PAGE, "the live region is untouched");
                 assert_eq!(peek(live.base, 0), 7);
+                // Ids are unique across slots too: another slot's handle
+                // refuses this slot's region, and its own regions differ.
+                let other = pin!(AllocatorSlot::<B>::new());
+                let b = other.as_ref().init(&cfg(|_| {})).unwrap();
+                let rb = b.allocate(1, None).unwrap();
+                assert_ne!(rb.id, live.id);
+                // SAFETY: refused: not b's allocation.
+                unsafe { assert_eq!(b.release(live.id, rb.base, rb.size), Err(Error::State)) };
+                assert_eq!(peek(live.base, 0), 7);
                 // SAFETY: the live region's own id and initial size.
                 unsafe { a.release(live.id, live.base, live.size).unwrap() };
                 assert_eq!(a.query(), Err(Error::State));
@@ -275,6 +298,7 @@ macro_rules! memory_tests {
 
             #[test]
             fn query_places_addresses_and_follows_grow() {
+                let _serial = common::serial();
                 let slot = pin!(AllocatorSlot::<B>::new());
                 let a = slot.as_ref().init(&cfg(|c| c.guard_pages = true)).unwrap();
                 assert_eq!(a.query(), Err(Error::State), "no region");
@@ -299,6 +323,7 @@ macro_rules! memory_tests {
 
             #[test]
             fn no_move_refuses_a_moving_grow() {
+                let _serial = common::serial();
                 let slot = pin!(AllocatorSlot::<B>::new());
                 let a = slot.as_ref().init(&cfg(|c| { c.growth = Growth::Exact; c.no_move = true; })).unwrap();
                 let r = a.allocate(1, Some(4)).unwrap();
@@ -319,6 +344,7 @@ macro_rules! memory_tests {
 
             #[test]
             fn provider_follows_a_grow() {
+                let _serial = common::serial();
                 use wrt_platform_c::{ChecksumProvider, FutexMutex, FutexSlot};
                 let slot = pin!(AllocatorSlot::<B>::new());
                 let a = slot.as_ref().init(&cfg(|_| {})).unwrap();
@@ -344,6 +370,7 @@ macro_rules! memory_tests {
 
             #[test]
             fn static_slot() {
+                let _serial = common::serial();
                 static SLOT: AllocatorSlot<B> = AllocatorSlot::new();
                 let a = Pin::static_ref(&SLOT).init(&cfg(|_| {})).unwrap();
                 let copy = a; // handles are Copy
