@@ -15,16 +15,7 @@ start=$SECONDS
 # Debian multiarch (libc6:arm64 provides /lib/ld-linux-aarch64.so.1 and
 # /usr/lib/aarch64-linux-gnu/libc.so.6 from ONE glibc build).
 # (No `cmd | grep -q` under pipefail in this script: see the CRC probe.)
-status=$(dpkg-query -W -f='${Status}' libcmocka-dev:arm64 libc6:arm64 2>/dev/null || true)
-if [[ "$status" != "install ok installedinstall ok installed" ]]; then
-  foreign=$(dpkg --print-foreign-architectures)
-  if [[ $'\n'"$foreign"$'\n' != *$'\n'arm64$'\n'* ]]; then
-    SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
-    $SUDO dpkg --add-architecture arm64
-    $SUDO apt-get update -qq
-  fi
-  "$root/scripts/ensure-packages.sh" libcmocka-dev:arm64 libc6:arm64
-fi
+"$root/scripts/ensure-arm64-packages.sh" libcmocka-dev:arm64 libc6:arm64
 
 # The toolchain flag must really enable the CRC instructions. The compiler's
 # output is captured first: `cc | grep -q` under pipefail failed at random

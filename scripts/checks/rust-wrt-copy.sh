@@ -20,14 +20,23 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 "$root/scripts/ensure-packages.sh" python3
 case "$(realpath -m "$dest")/" in "$root"/*) echo "DEST must be outside the repository"; exit 2 ;; esac
 crates="wrt-error wrt-sync wrt-panic wrt-platform wrt-foundation"
+for c in $crates; do
+  [ -f "$src/$c/Cargo.toml" ] || { echo "rust-wrt-copy: $src/$c/Cargo.toml missing: not a WRT checkout"; exit 2; }
+done
 mkdir -p "$dest"
+rm -f "$dest/RUST_WRT_COPY"
 for c in $crates; do
   rm -rf "${dest:?}/$c"
   cp -r "$src/$c" "$dest/$c"
 done
 cp "$src/Cargo.toml" "$dest/Cargo.toml"
+rm -f "$dest/WRT_COMMIT"
 if git -C "$src" rev-parse HEAD >/dev/null 2>&1; then
   git -C "$src" rev-parse HEAD >"$dest/WRT_COMMIT"
+  case "$(cat "$dest/WRT_COMMIT")" in
+    30c80add*) ;;
+    *) echo "rust-wrt-copy: warning: WRT commit $(cat "$dest/WRT_COMMIT"), not the 30c80add the crates were tested with" ;;
+  esac
 fi
 python3 - "$dest" $crates <<'PY'
 import re, sys
@@ -68,4 +77,7 @@ for line in text.splitlines(True):
     out.append(line)
 open(path, "w").write("".join(out))
 PY
+# The marker 65-rust.sh looks for: WRT_SRC must be a copy made here, not
+# a WRT checkout (whose crates need dependencies an offline build lacks).
+echo "made by scripts/checks/rust-wrt-copy.sh from $src" >"$dest/RUST_WRT_COPY"
 echo "rust-wrt-copy: $dest holds $crates${dest:+ (WRT commit $(cat "$dest/WRT_COMMIT" 2>/dev/null || echo unknown))}"

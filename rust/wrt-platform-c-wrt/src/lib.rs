@@ -45,7 +45,7 @@ use core::ptr::NonNull;
 use core::time::Duration;
 
 use wrt_error::{codes, Error as WrtError, ErrorCategory, Result as WrtResult};
-use wrt_platform_c::{AllocatorBackend, AllocatorSlot, Error, Futex, FutexBackend, PageAllocator};
+use wrt_platform_c::{AllocationId, AllocatorBackend, AllocatorHandle, AllocatorSlot, Error, FutexBackend, FutexHandle};
 
 /// The WRT error for a wrt-platform-c error (see the crate documentation).
 #[must_use]
@@ -68,7 +68,8 @@ pub const fn to_wrt_error(e: Error) -> WrtError {
             codes::CONCURRENCY_LOCK_FAILURE,
             "wrt_platform: allocator in use by another thread",
         ),
-        Error::Unknown(_) => (ErrorCategory::Unknown, codes::SYSTEM_ERROR, "wrt_platform: unknown wrt_status"),
+        // Error is non_exhaustive: a status added later maps as an unknown one.
+        _ => (ErrorCategory::Unknown, codes::SYSTEM_ERROR, "wrt_platform: unknown wrt_status"),
     };
     WrtError::new(category, code, message)
 }
@@ -97,9 +98,35 @@ impl NoMoveConfig for wrt_platform_c::QnxAllocatorConfig {
 }
 
 /// WRT's `PageAllocator` over a C page allocator in a `'static` slot.
+///
+/// `Default` is an *unbound* allocator: every call fails cleanly with
+/// `Memory` / `INVALID_STATE` and touches nothing. It exists because
+/// wrt-foundation implements its `Provider` (and so `write_data`,
+/// `borrow_slice`, `AtomicMemoryOps::from_provider`) for
+/// `PalMemoryProvider<A>` only when `A: Default`; a provider is made with
+/// [`new`](Self::new)'s bound allocator, never from `Default` (WRT's own
+/// `PalMemoryProvider::default()` would panic on the unbound one, as its
+/// `expect` says).
+///
+/// Each value remembers the allocation its `allocate` made
+/// ([`AllocationId`]); `deallocate` releases only that one, so a clone left
+/// over from a released region (a `PalMemoryProvider` clone, say) cannot
+/// release a later region of the same slot, even at the same base: it gets
+/// `INVALID_STATE` and nothing changes.
 pub struct WrtPageAllocator<B: AllocatorBackend> {
-    inner: PageAllocator<'static, B>,
+    inner: Option<AllocatorHandle<'static, B>>,
+    allocation: Option<AllocationId>,
 }
+
+impl<B: AllocatorBackend> Default for WrtPageAllocator<B> {
+    fn default() -> Self {
+        Self { inner: None, allocation: None }
+    }
+}
+
+/// What an unbound allocator's calls return.
+const UNBOUND: WrtError =
+    WrtError::new(ErrorCategory::Memory, codes::INVALID_STATE, "wrt_platform: allocator not bound to a slot");
 
 impl<B: AllocatorBackend> Clone for WrtPageAllocator<B> {
     fn clone(&self) -> Self {
@@ -121,38 +148,49 @@ where
     /// Initialises `slot` with `cfg` plus `no_move` (see the crate
     /// documentation) and returns the allocator.
     pub fn new(slot: Pin<&'static AllocatorSlot<B>>, cfg: &B::Config) -> WrtResult<Self> {
-        slot.init(&cfg.with_no_move()).map(|inner| Self { inner }).map_err(to_wrt_error)
+        slot.init(&cfg.with_no_move()).map(|inner| Self { inner: Some(inner), allocation: None }).map_err(to_wrt_error)
     }
 }
 
 impl<B: AllocatorBackend> WrtPageAllocator<B> {
-    /// The wrt-platform-c handle (for `protect`, `query`, ...).
+    /// The wrt-platform-c handle (for `query`, `protect`, ...); `None` for
+    /// an unbound (`Default`) allocator.
     #[must_use]
-    pub fn handle(&self) -> PageAllocator<'static, B> {
+    pub fn handle(&self) -> Option<AllocatorHandle<'static, B>> {
         self.inner
+    }
+
+    fn bound(&self) -> WrtResult<AllocatorHandle<'static, B>> {
+        self.inner.ok_or(UNBOUND)
     }
 }
 
 impl<B: AllocatorBackend> wrt_platform::memory::PageAllocator for WrtPageAllocator<B> {
     fn allocate(&mut self, initial_pages: u32, maximum_pages: Option<u32>) -> WrtResult<(NonNull<u8>, usize)> {
-        self.inner.allocate(initial_pages, maximum_pages).map(|r| (r.base, r.size)).map_err(to_wrt_error)
+        let r = self.bound()?.allocate(initial_pages, maximum_pages).map_err(to_wrt_error)?;
+        self.allocation = Some(r.id);
+        Ok((r.base, r.size))
     }
 
     fn grow(&mut self, current_pages: u32, additional_pages: u32) -> WrtResult<()> {
         // no_move: the base cannot change, so there is nothing to report.
-        self.inner.grow(current_pages, additional_pages).map(drop).map_err(to_wrt_error)
+        self.bound()?.grow(current_pages, additional_pages).map(drop).map_err(to_wrt_error)
     }
 
     unsafe fn deallocate(&mut self, ptr: NonNull<u8>, size: usize) -> WrtResult<()> {
+        let handle = self.bound()?;
+        let id = self.allocation.ok_or_else(|| to_wrt_error(Error::State))?;
         // SAFETY: the trait's contract (no reference into the region
         // survives) is the caller's.
-        unsafe { self.inner.release(ptr, size) }.map_err(to_wrt_error)
+        unsafe { handle.release(id, ptr, size) }.map_err(to_wrt_error)?;
+        self.allocation = None;
+        Ok(())
     }
 }
 
 /// WRT's `FutexLike` over a C futex.
 pub struct WrtFutex<'a, B: FutexBackend> {
-    inner: Futex<'a, B>,
+    inner: FutexHandle<'a, B>,
 }
 
 impl<B: FutexBackend> Clone for WrtFutex<'_, B> {
@@ -171,12 +209,12 @@ impl<B: FutexBackend> fmt::Debug for WrtFutex<'_, B> {
 impl<'a, B: FutexBackend> WrtFutex<'a, B> {
     /// Wraps an initialised futex.
     #[must_use]
-    pub fn new(inner: Futex<'a, B>) -> Self {
+    pub fn new(inner: FutexHandle<'a, B>) -> Self {
         Self { inner }
     }
     /// The wrt-platform-c handle (load, set, compare_exchange).
     #[must_use]
-    pub fn handle(&self) -> Futex<'a, B> {
+    pub fn handle(&self) -> FutexHandle<'a, B> {
         self.inner
     }
 }

@@ -11,19 +11,19 @@ use core::pin::Pin;
 
 #[cfg(any(target_os = "nto", feature = "qnx-model"))]
 fn main() -> Result<(), wrt_platform_c::Error> {
-    use wrt_platform_c::{QnxAllocatorBuilder, QnxAllocatorSlot, QnxFutexBuilder, QnxFutexSlot, QnxSyncPriority};
+    use wrt_platform_c::{QnxAllocatorConfigBuilder, QnxAllocatorSlot, QnxFutexConfigBuilder, QnxFutexSlot, QnxPulsePriority};
 
     static ALLOCATOR: QnxAllocatorSlot = QnxAllocatorSlot::new();
     static FUTEX: QnxFutexSlot = QnxFutexSlot::new();
 
     // Create a QNX memory allocator
-    let allocator = Pin::static_ref(&ALLOCATOR).init(&QnxAllocatorBuilder::new().with_guard_pages(true).build())?;
+    let allocator = Pin::static_ref(&ALLOCATOR).init(&QnxAllocatorConfigBuilder::new().with_guard_pages(true).build())?;
     // Allocate 2 pages of memory
     let region = allocator.allocate(2, Some(4))?;
     println!("qnx: allocated {} bytes at {:p}", region.size, region.base);
 
     // Create a QNX futex for synchronization
-    let futex = Pin::static_ref(&FUTEX).init(&QnxFutexBuilder::new().with_priority(QnxSyncPriority::High).build())?;
+    let futex = Pin::static_ref(&FUTEX).init(&QnxFutexConfigBuilder::new().with_priority(QnxPulsePriority::High).build())?;
     // Use the futex for synchronization
     futex.set(1);
     if futex.compare_exchange(1, 2).is_ok() {

@@ -4,7 +4,23 @@ use core::fmt;
 use wrt_platform_sys as sys;
 
 /// A failed call: one `wrt_status` other than `WRT_OK`, or [`Error::Busy`].
+///
+/// Implements [`core::error::Error`] (so `?` into `Box<dyn Error>`,
+/// `anyhow`, ...) and [`Display`](fmt::Display) (the C library's text).
+/// `#[non_exhaustive]`: a newer C library may add statuses, so a `match`
+/// outside this crate needs a wildcard arm:
+///
+/// ```compile_fail,E0004
+/// fn name(e: wrt_platform_c::Error) -> &'static str {
+///     use wrt_platform_c::Error::*;
+///     match e {
+///         InvalidArg | Overflow | Limit | NoMemory | State | Timeout | Again | Unsupported
+///         | Corrupt | Os | Busy | Unknown(_) => "every variant today, but no `_`",
+///     }
+/// }
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Error {
     /// `WRT_E_INVALID_ARG`: NULL, zero where not allowed, bad flags, misaligned.
     InvalidArg,
@@ -96,6 +112,8 @@ impl fmt::Display for Error {
         f.write_str(self.as_str())
     }
 }
+
+impl core::error::Error for Error {}
 
 /// `Ok(())` for `WRT_OK`, the error otherwise.
 pub(crate) const fn check(s: sys::wrt_status) -> Result<()> {

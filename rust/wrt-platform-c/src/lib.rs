@@ -21,6 +21,7 @@
 //! "Using it from Rust (WRT)" for how they map to WRT's errors.
 #![no_std]
 
+mod cobject;
 mod error;
 pub mod memory;
 pub mod mutex;
@@ -33,17 +34,19 @@ pub mod linux;
 pub mod qnx;
 
 pub use error::{Error, Result};
-pub use memory::{Access, AllocatorBackend, AllocatorSlot, Growth, PageAllocator, Region, RegionInfo, WASM_PAGE_SIZE};
-pub use mutex::{Mutex, MutexGuard};
-pub use provider::Provider;
-pub use sync::{Futex, FutexBackend, FutexSlot};
+pub use memory::{Access, AllocationId, AllocatorBackend, AllocatorHandle, AllocatorSlot, Growth, Region, RegionInfo, WASM_PAGE_SIZE};
+pub use mutex::{FutexMutex, FutexMutexGuard};
+pub use provider::ChecksumProvider;
+pub use sync::{FutexBackend, FutexHandle, FutexSlot};
 
 #[cfg(target_os = "linux")]
-pub use linux::{Linux, LinuxAllocator, LinuxAllocatorConfig, LinuxAllocatorSlot, LinuxFutex, LinuxFutexConfig, LinuxFutexSlot};
+pub use linux::{
+    Linux, LinuxAllocatorConfig, LinuxAllocatorHandle, LinuxAllocatorSlot, LinuxFutexConfig, LinuxFutexHandle, LinuxFutexSlot,
+};
 #[cfg(any(target_os = "nto", feature = "qnx-model"))]
 pub use qnx::{
-    Partition, Qnx, QnxAllocator, QnxAllocatorBuilder, QnxAllocatorConfig, QnxAllocatorSlot, QnxFutex, QnxFutexBuilder,
-    QnxFutexConfig, QnxFutexSlot, QnxSyncPriority, QnxWakeOrder,
+    Partition, Qnx, QnxAllocatorConfig, QnxAllocatorConfigBuilder, QnxAllocatorHandle, QnxAllocatorSlot, QnxFutexConfig,
+    QnxFutexConfigBuilder, QnxFutexHandle, QnxFutexSlot, QnxPulsePriority, QnxWakeOrder,
 };
 
 /// The raw bindings, for what this crate does not wrap.

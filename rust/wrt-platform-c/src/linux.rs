@@ -2,8 +2,8 @@
 
 use wrt_platform_sys as sys;
 
-use crate::memory::{AllocatorBackend, AllocatorSlot, Growth, PageAllocator, Sealed};
-use crate::sync::{Futex, FutexBackend, FutexSlot};
+use crate::memory::{AllocatorBackend, AllocatorHandle, AllocatorSlot, Growth, Sealed};
+use crate::sync::{FutexBackend, FutexHandle, FutexSlot};
 
 /// The Linux backend (mmap/mprotect/munmap; FUTEX_WAIT/WAKE_PRIVATE).
 #[derive(Debug, Clone, Copy)]
@@ -130,8 +130,8 @@ impl FutexBackend for Linux {
 /// Storage for a Linux page allocator.
 pub type LinuxAllocatorSlot = AllocatorSlot<Linux>;
 /// Handle to a Linux page allocator.
-pub type LinuxAllocator<'a> = PageAllocator<'a, Linux>;
+pub type LinuxAllocatorHandle<'a> = AllocatorHandle<'a, Linux>;
 /// Storage for a Linux futex.
 pub type LinuxFutexSlot = FutexSlot<Linux>;
 /// Handle to a Linux futex.
-pub type LinuxFutex<'a> = Futex<'a, Linux>;
+pub type LinuxFutexHandle<'a> = FutexHandle<'a, Linux>;

@@ -3,7 +3,7 @@
 //! The C object lives in an [`AllocatorSlot`], which is either a `static`
 //! (`Pin::static_ref`) or pinned on the stack (`core::pin::pin!`): once
 //! initialised it never moves, and dropping a pinned slot destroys the C
-//! object (unmapping any region still allocated). [`PageAllocator`] is a
+//! object (unmapping any region still allocated). [`AllocatorHandle`] is a
 //! `Copy` handle to an initialised slot. One C allocator is not for
 //! concurrent use, so every call takes the slot for its duration; a call
 //! from another thread meanwhile fails with [`Error::Busy`] and does nothing.
@@ -13,10 +13,11 @@ use core::fmt;
 use core::marker::{PhantomData, PhantomPinned};
 use core::pin::Pin;
 use core::ptr::{self, NonNull};
-use core::sync::atomic::{AtomicU8, Ordering};
+use core::sync::atomic::{AtomicU64, AtomicU8, Ordering};
 
 use wrt_platform_sys as sys;
 
+use crate::cobject::{CObject, CType};
 use crate::error::{check, Error, Result};
 
 /// Wasm page size in bytes.
@@ -30,7 +31,7 @@ pub const GUARD_FROM_SIZE: usize = sys::WRT_GUARD_FROM_SIZE;
 pub const WASM32_GUARD_REACH: usize = sys::WRT_WASM32_GUARD_REACH;
 
 /// Where a region is (`wrt_region_info_t`), from
-/// [`PageAllocator::query`]: low to high, `guard_start <= base <= base +
+/// [`AllocatorHandle::query`]: low to high, `guard_start <= base <= base +
 /// accessible <= reserved_end <= guard_end`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RegionInfo {
@@ -75,7 +76,16 @@ impl RegionInfo {
     }
 }
 
-/// Access rights for [`PageAllocator::protect`].
+// SAFETY: a RegionInfo is a set of addresses (plain values); nothing here
+// dereferences them, and every way to do so (a raw pointer read, a slice
+// made from `base`) is unsafe code that must argue the memory is live on
+// its own thread. Being !Send only made it unusable in a fault handler on
+// another thread or in a Mutex-guarded table (issue 23 item 6).
+unsafe impl Send for RegionInfo {}
+// SAFETY: as Send: `&RegionInfo` gives only the same addresses.
+unsafe impl Sync for RegionInfo {}
+
+/// Access rights for [`AllocatorHandle::protect`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
     /// No access: any touch faults.
@@ -117,15 +127,43 @@ impl Growth {
     }
 }
 
-/// A region handed out by [`PageAllocator::allocate`] or `grow`: the base
-/// (aligned to 64 KiB) and the accessible size in bytes.
+/// A region handed out by [`AllocatorHandle::allocate`] or `grow`: the base
+/// (aligned to 64 KiB), the accessible size in bytes and the identity of
+/// the allocation it belongs to.
+///
+/// `Send` and `Sync`: it is an address and a size (see [`RegionInfo`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Region {
     /// First byte of the linear memory.
     pub base: NonNull<u8>,
     /// Accessible bytes from `base` (pages × 64 KiB).
     pub size: usize,
+    /// Which allocation of the slot this is: the same for every grow of
+    /// it, never given to another allocation of the same slot (a later
+    /// region at the same base included). [`AllocatorHandle::release`]
+    /// refuses any other.
+    pub id: AllocationId,
 }
+
+// SAFETY: as for RegionInfo: an address and two numbers, never dereferenced
+// here.
+unsafe impl Send for Region {}
+// SAFETY: as Send.
+unsafe impl Sync for Region {}
+
+/// The identity of one allocation (see [`Region::id`]): unique in the
+/// process, so neither a later allocation of the same slot nor one of
+/// another slot has it. Only the crate makes one, so a release cannot name
+/// an allocation it was not given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct AllocationId(u64);
+
+/// The last [`AllocationId`] given. Process-wide mutable state, on purpose:
+/// ids must differ across slots too (a `Region` of one slot handed to
+/// another slot's `release`, after the first region was unmapped and the
+/// second got its base). One relaxed increment per allocate; a u64 counted
+/// that way does not wrap.
+static LAST_ALLOCATION_ID: AtomicU64 = AtomicU64::new(0);
 
 mod sealed {
     pub trait Sealed {}
@@ -136,7 +174,7 @@ mod sealed {
 pub trait AllocatorBackend: sealed::Sealed + 'static {
     /// The C object.
     #[doc(hidden)]
-    type Raw;
+    type Raw: CType;
     /// The Rust configuration.
     type Config: fmt::Debug;
     /// Backend name for `Debug`.
@@ -165,32 +203,44 @@ const INIT: u8 = 1;
 const READY: u8 = 2;
 const BUSY: u8 = 3;
 
-/// What the handle remembers of the current region, for
-/// [`PageAllocator::release`] (guarded by the slot's BUSY state).
+/// What the slot remembers of the current region, for
+/// [`AllocatorHandle::release`] (guarded by the slot's BUSY state).
 #[derive(Clone, Copy)]
 struct Tracked {
-    base: *mut u8,
+    /// An address, never dereferenced (so a usize: the slot stays Send).
+    base: usize,
     size: usize,
     initial_size: usize,
+    /// The current allocation's id (0: none; ids start at 1).
+    id: u64,
 }
 
-const NO_REGION: Tracked = Tracked { base: ptr::null_mut(), size: 0, initial_size: 0 };
+const NO_REGION: Tracked = Tracked { base: 0, size: 0, initial_size: 0, id: 0 };
 
 /// Storage for one C page allocator. See the module documentation.
 pub struct AllocatorSlot<B: AllocatorBackend> {
-    raw: UnsafeCell<B::Raw>,
+    raw: CObject<B::Raw>,
     tracked: UnsafeCell<Tracked>,
     state: AtomicU8,
     _pin: PhantomPinned,
     _b: PhantomData<B>,
 }
 
-// SAFETY: every access to raw/tracked happens under the state machine
-// (INIT or BUSY are held by exactly one thread); the C object has no thread
-// affinity.
+// SAFETY: `raw` and `tracked` are only used by the thread that holds the
+// slot's state at INIT or BUSY (won by compare-exchange from EMPTY or
+// READY, so one thread at a time; the Release store that gives it back
+// orders its writes before the next holder's Acquire), or through `&mut
+// self` (reset, Drop). That is the rule of wrt/memory.h ("Thread safety":
+// allocate, grow, protect, deallocate, init and destroy of one object must
+// not run concurrently; the caller serialises them), and the C allocator
+// has no thread affinity beyond it ("one region owned by one thread at a
+// time": any thread, in turn). The one call made without the state,
+// `wrt_page_allocator_query`, "may run at any time, from any thread [...]
+// concurrently with one of those (not with init or destroy)": init runs
+// before a handle exists and destroy needs `&mut`. `tracked.base` is a
+// plain address that this crate never dereferences.
 unsafe impl<B: AllocatorBackend> Sync for AllocatorSlot<B> {}
-// SAFETY: as for Sync; an unpinned slot is never initialised.
-unsafe impl<B: AllocatorBackend> Send for AllocatorSlot<B> {}
+// Send: by the compiler's rules (CObject is Send; see src/cobject.rs).
 
 impl<B: AllocatorBackend> Default for AllocatorSlot<B> {
     fn default() -> Self {
@@ -203,7 +253,7 @@ impl<B: AllocatorBackend> AllocatorSlot<B> {
     #[must_use]
     pub const fn new() -> Self {
         Self {
-            raw: UnsafeCell::new(B::ZEROED),
+            raw: CObject::new(B::ZEROED),
             tracked: UnsafeCell::new(NO_REGION),
             state: AtomicU8::new(EMPTY),
             _pin: PhantomPinned,
@@ -214,7 +264,7 @@ impl<B: AllocatorBackend> AllocatorSlot<B> {
     /// Initialises the C allocator with `cfg` and returns its handle.
     /// [`Error::State`] if the slot is already initialised; the C library's
     /// errors for a bad config (`InvalidArg`, ...), leaving the slot empty.
-    pub fn init(self: Pin<&Self>, cfg: &B::Config) -> Result<PageAllocator<'_, B>> {
+    pub fn init(self: Pin<&Self>, cfg: &B::Config) -> Result<AllocatorHandle<'_, B>> {
         let this = self.get_ref();
         if this.state.compare_exchange(EMPTY, INIT, Ordering::Acquire, Ordering::Relaxed).is_err() {
             return Err(Error::State);
@@ -222,14 +272,14 @@ impl<B: AllocatorBackend> AllocatorSlot<B> {
         // SAFETY: INIT is ours; the storage is pinned (self: Pin).
         let r = check(unsafe { B::init(this.raw.get(), cfg) });
         this.state.store(if r.is_ok() { READY } else { EMPTY }, Ordering::Release);
-        r.map(|()| PageAllocator { slot: this })
+        r.map(|()| AllocatorHandle { slot: this })
     }
 
     /// The handle, if the slot is initialised.
     #[must_use]
-    pub fn handle(self: Pin<&Self>) -> Option<PageAllocator<'_, B>> {
+    pub fn handle(self: Pin<&Self>) -> Option<AllocatorHandle<'_, B>> {
         let this = self.get_ref();
-        matches!(this.state.load(Ordering::Acquire), READY | BUSY).then_some(PageAllocator { slot: this })
+        matches!(this.state.load(Ordering::Acquire), READY | BUSY).then_some(AllocatorHandle { slot: this })
     }
 
     /// Destroys the C allocator (unmapping any region still allocated) and
@@ -245,7 +295,7 @@ impl<B: AllocatorBackend> AllocatorSlot<B> {
             // SAFETY: &mut self: no other user; the storage never moved
             // since init (it was pinned).
             unsafe { B::destroy(self.raw.get()) };
-            *self.tracked.get_mut() = NO_REGION;
+            clear(self.tracked.get_mut());
             *self.state.get_mut() = EMPTY;
         }
     }
@@ -268,20 +318,20 @@ impl<B: AllocatorBackend> fmt::Debug for AllocatorSlot<B> {
 
 /// A handle to an initialised page allocator. `Copy`: every copy reaches
 /// the same C object.
-pub struct PageAllocator<'a, B: AllocatorBackend> {
+pub struct AllocatorHandle<'a, B: AllocatorBackend> {
     slot: &'a AllocatorSlot<B>,
 }
 
-impl<B: AllocatorBackend> Clone for PageAllocator<'_, B> {
+impl<B: AllocatorBackend> Clone for AllocatorHandle<'_, B> {
     fn clone(&self) -> Self {
         *self
     }
 }
-impl<B: AllocatorBackend> Copy for PageAllocator<'_, B> {}
+impl<B: AllocatorBackend> Copy for AllocatorHandle<'_, B> {}
 
-impl<B: AllocatorBackend> fmt::Debug for PageAllocator<'_, B> {
+impl<B: AllocatorBackend> fmt::Debug for AllocatorHandle<'_, B> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PageAllocator").field("backend", &B::NAME).finish_non_exhaustive()
+        f.debug_struct("AllocatorHandle").field("backend", &B::NAME).finish_non_exhaustive()
     }
 }
 
@@ -307,11 +357,16 @@ impl<B: AllocatorBackend> Busy<'_, B> {
     }
 }
 
-fn region(base: *mut u8, size: usize) -> Result<Region> {
-    NonNull::new(base).map(|base| Region { base, size }).ok_or(Error::State)
+fn region(base: *mut u8, size: usize, id: u64) -> Result<Region> {
+    NonNull::new(base).map(|base| Region { base, size, id: AllocationId(id) }).ok_or(Error::State)
 }
 
-impl<'a, B: AllocatorBackend> PageAllocator<'a, B> {
+/// Forgets the current region.
+fn clear(t: &mut Tracked) {
+    *t = NO_REGION;
+}
+
+impl<'a, B: AllocatorBackend> AllocatorHandle<'a, B> {
     fn take(&self) -> Result<Busy<'a, B>> {
         self.slot
             .state
@@ -337,8 +392,9 @@ impl<'a, B: AllocatorBackend> PageAllocator<'a, B> {
         }
         // SAFETY: the allocator is initialised; out-pointers are locals.
         check(unsafe { sys::wrt_page_allocator_allocate(busy.base(), initial_pages, max, &mut base, &mut size) })?;
-        *busy.tracked() = Tracked { base, size, initial_size: size };
-        region(base, size)
+        let id = LAST_ALLOCATION_ID.fetch_add(1, Ordering::Relaxed) + 1;
+        *busy.tracked() = Tracked { base: base as usize, size, initial_size: size, id };
+        region(base, size, id)
     }
 
     /// Adds `additional_pages` (0: reports the region). `current_pages` must
@@ -355,59 +411,90 @@ impl<'a, B: AllocatorBackend> PageAllocator<'a, B> {
             sys::wrt_page_allocator_grow(busy.base(), current_pages, additional_pages, &mut base, &mut size)
         })?;
         let t = busy.tracked();
-        if t.base != base {
+        if t.base != base as usize {
             // Moved: the old base is gone, so the initial size no longer
             // describes anything.
             t.initial_size = size;
         }
-        t.base = base;
+        t.base = base as usize;
         t.size = size;
-        region(base, size)
+        region(base, size, t.id)
     }
 
     /// Changes the access of `[offset, offset + len)` inside the accessible
     /// region (multiples of the OS page, `len > 0`).
     ///
-    /// Safe because it only changes what a later access through a raw
-    /// pointer into the region does (a fault); it never invalidates Rust
-    /// references, which the allocator does not hand out.
-    pub fn protect(&self, offset: usize, len: usize, access: Access) -> Result<()> {
+    /// # Safety
+    /// No Rust reference into `[base + offset, base + offset + len)` that
+    /// the new access does not allow may be used after this call: with
+    /// [`Access::None`], no `&[u8]` or `&mut [u8]` into the range; with
+    /// [`Access::Read`], no `&mut [u8]` (nor a write through a shared
+    /// reference to interior-mutable bytes). A reference promises
+    /// dereferenceable memory for its whole life, and the handle is `Copy`,
+    /// so only the caller can know that no such reference is live (WRT's
+    /// `PalMemoryProvider::borrow_slice` makes them). Raw-pointer accesses
+    /// afterwards fault (SIGSEGV) rather than being undefined.
+    ///
+    /// ```compile_fail,E0133
+    /// # fn f(a: wrt_platform_c::LinuxAllocatorHandle<'_>) {
+    /// // Not callable from safe code (issue 23 item 3):
+    /// let _ = a.protect(0, 4096, wrt_platform_c::Access::None);
+    /// # }
+    /// ```
+    pub unsafe fn protect(&self, offset: usize, len: usize, access: Access) -> Result<()> {
         let busy = self.take()?;
-        // SAFETY: the allocator is initialised.
+        // SAFETY: the allocator is initialised; the caller vouches for the
+        // references into the range (see # Safety).
         check(unsafe { sys::wrt_page_allocator_protect(busy.base(), offset, len, access.raw()) })
     }
 
     /// Unmaps the region; `base` and `size` must be exactly the last ones
-    /// returned (else `State`).
+    /// returned (else `State`), as `wrt_page_allocator_deallocate` checks.
+    /// A base and size carry no identity: prefer [`release`](Self::release)
+    /// with the [`Region`]'s id where another copy of the handle may have
+    /// released the region and allocated again (same base, same size).
     ///
     /// # Safety
-    /// No reference into the region may be used after this call.
+    /// No reference into the region may be used after this call, and the
+    /// region is the caller's (not a later allocation that another copy of
+    /// the handle made at the same base).
+    ///
+    /// The three ways a region is unmapped agree: `deallocate` and
+    /// [`release`](Self::release) are `unsafe` because any `Copy` of the
+    /// handle may call them while a reference made from the base is live;
+    /// [`AllocatorSlot::reset`] and dropping the slot are safe because they
+    /// need the slot itself (`&mut` or by value), so no handle is left, and
+    /// a reference made from a region's base must not outlive the handle
+    /// it came from (that is part of what the unsafe code that makes such
+    /// a reference promises).
     pub unsafe fn deallocate(&self, base: NonNull<u8>, size: usize) -> Result<()> {
         let mut busy = self.take()?;
         // SAFETY: the allocator is initialised; the caller vouches for the
         // region's users.
         check(unsafe { sys::wrt_page_allocator_deallocate(busy.base(), base.as_ptr(), size) })?;
-        *busy.tracked() = NO_REGION;
+        clear(busy.tracked());
         Ok(())
     }
 
-    /// As [`deallocate`](Self::deallocate), but `size` may also be the size
-    /// that `allocate` returned for this region, although it has grown (in
-    /// place) since: that is how WRT's `PalMemoryProvider` releases its
-    /// memory. The whole current region is released. Any other size, or a
-    /// base that is not the current one: `State`, nothing done.
+    /// Releases the whole current region if it is allocation `id` (from
+    /// [`Region::id`]) at `base`, and `size` is its current size or the size
+    /// `allocate` returned for it although it has grown (in place) since:
+    /// that is how WRT's `PalMemoryProvider` releases its memory. Anything
+    /// else, a stale id above all (a copy of the handle whose region was
+    /// released and whose slot allocated again, even at the same base):
+    /// `State`, nothing done.
     ///
     /// # Safety
-    /// As [`deallocate`](Self::deallocate).
-    pub unsafe fn release(&self, base: NonNull<u8>, size: usize) -> Result<()> {
+    /// No reference into the region may be used after this call.
+    pub unsafe fn release(&self, id: AllocationId, base: NonNull<u8>, size: usize) -> Result<()> {
         let mut busy = self.take()?;
         let t = *busy.tracked();
-        if t.base != base.as_ptr() || (size != t.size && size != t.initial_size) {
+        if t.id == 0 || t.id != id.0 || t.base != base.as_ptr() as usize || (size != t.size && size != t.initial_size) {
             return Err(Error::State);
         }
         // SAFETY: as deallocate; base and size are the C allocator's current ones.
-        check(unsafe { sys::wrt_page_allocator_deallocate(busy.base(), t.base, t.size) })?;
-        *busy.tracked() = NO_REGION;
+        check(unsafe { sys::wrt_page_allocator_deallocate(busy.base(), base.as_ptr(), t.size) })?;
+        clear(busy.tracked());
         Ok(())
     }
 

@@ -1,40 +1,44 @@
 //! Checksummed memory writes (`wrt/atomic_memory.h`): a region with one
 //! CRC-32C per block, every write through the provider updating the
-//! checksums under a [`Mutex`], so that a change made behind its back shows
+//! checksums under a [`FutexMutex`], so that a change made behind its back shows
 //! as [`Error::Corrupt`](crate::Error::Corrupt) in `verify` or a verifying
 //! read.
 
-use core::cell::UnsafeCell;
 use core::fmt;
 use core::marker::PhantomData;
 use core::ptr::NonNull;
 
 use wrt_platform_sys as sys;
 
+use crate::cobject::CObject;
 use crate::error::{check, Result};
-use crate::mutex::Mutex;
+use crate::mutex::FutexMutex;
 
 pub use sys::{wrt_provider_blocks_for as blocks_for, WRT_PROVIDER_DEFAULT_BLOCK_SIZE as DEFAULT_BLOCK_SIZE};
 
 /// A `wrt_provider_t` over a region, a checksum array and a mutex.
-pub struct Provider<'a> {
-    raw: UnsafeCell<sys::wrt_provider_t>,
-    _borrows: PhantomData<(&'a Mutex<'a>, &'a mut [u32])>,
+pub struct ChecksumProvider<'a> {
+    raw: CObject<sys::wrt_provider_t>,
+    _borrows: PhantomData<(&'a FutexMutex<'a>, &'a mut [u32])>,
 }
 
-// SAFETY: concurrent provider calls are safe with each other (the C
-// provider takes its mutex for every access); resize takes &mut self.
-unsafe impl Sync for Provider<'_> {}
-// SAFETY: the C object holds pointers only (no thread affinity).
-unsafe impl Send for Provider<'_> {}
+// SAFETY: every `&self` method is one C call, and wrt/atomic_memory.h says
+// "Concurrent provider calls are safe with each other": the provider takes its wrt_mutex_t (a
+// FutexMutex borrowed for 'a, which no one else can unlock: no handle to
+// its futex exists) around every read, write, verify and flag change, and
+// first_bad_block reads an atomic. `resize`, the one call that changes the
+// region's pointers, takes `&mut self`.
+unsafe impl Sync for ChecksumProvider<'_> {}
+// Send: by the compiler's rules (CObject is Send: src/cobject.rs; the
+// borrows are of Sync types).
 
-impl fmt::Debug for Provider<'_> {
+impl fmt::Debug for ChecksumProvider<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Provider").finish_non_exhaustive()
+        f.debug_struct("ChecksumProvider").finish_non_exhaustive()
     }
 }
 
-impl<'a> Provider<'a> {
+impl<'a> ChecksumProvider<'a> {
     /// Wraps `[base, base + size)` and checksums it into `checksums` (at
     /// least `blocks_for(size, block_size)` entries; more leave room for
     /// `resize`). `block_size`: a power of two >= 64. Reads and writes are
@@ -50,9 +54,9 @@ impl<'a> Provider<'a> {
         size: usize,
         checksums: &'a mut [u32],
         block_size: usize,
-        lock: &'a Mutex<'a>,
+        lock: &'a FutexMutex<'a>,
     ) -> Result<Self> {
-        let p = Self { raw: UnsafeCell::new(sys::wrt_provider_t::ZEROED), _borrows: PhantomData };
+        let p = Self { raw: CObject::new(sys::wrt_provider_t::ZEROED), _borrows: PhantomData };
         // SAFETY: the region as the caller vouches; the array and the lock
         // are borrowed for 'a.
         check(unsafe {

@@ -12,8 +12,8 @@ use core::sync::atomic::AtomicUsize;
 use wrt_platform_sys as sys;
 
 use crate::error::{check, Result};
-use crate::memory::{AllocatorBackend, AllocatorSlot, Growth, PageAllocator, Sealed};
-use crate::sync::{Futex, FutexBackend, FutexSlot};
+use crate::memory::{AllocatorBackend, AllocatorHandle, AllocatorSlot, Growth, Sealed};
+use crate::sync::{FutexBackend, FutexHandle, FutexSlot};
 
 /// The QNX backend (mmap/mprotect/munmap, typed memory, budgets; a futex on
 /// channels and pulses).
@@ -140,14 +140,14 @@ impl QnxAllocatorConfig {
     }
 }
 
-/// The seed's builder: `QnxAllocatorBuilder::new().with_guard_pages(true).build()`
+/// The seed's builder: `QnxAllocatorConfigBuilder::new().with_guard_pages(true).build()`
 /// gives the config to initialise a [`QnxAllocatorSlot`] with.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct QnxAllocatorBuilder {
+pub struct QnxAllocatorConfigBuilder {
     config: QnxAllocatorConfig,
 }
 
-impl QnxAllocatorBuilder {
+impl QnxAllocatorConfigBuilder {
     /// The C default config.
     #[must_use]
     pub fn new() -> Self {
@@ -234,19 +234,25 @@ impl AllocatorBackend for Qnx {
     }
 }
 
-impl PageAllocator<'_, Qnx> {
+impl AllocatorHandle<'_, Qnx> {
     /// Gives the physical memory behind `[offset, offset + len)` back; the
     /// bytes read as zero afterwards and stay accessible
     /// (`wrt_qnx_allocator_discard`).
-    pub fn discard(&self, offset: usize, len: usize) -> Result<()> {
-        // SAFETY: the allocator is initialised and held for the call.
+    ///
+    /// # Safety
+    /// No Rust reference into the range may be used after this call: the
+    /// bytes change under it (a `&[u8]` promises they do not), as with
+    /// [`protect`](AllocatorHandle::protect).
+    pub unsafe fn discard(&self, offset: usize, len: usize) -> Result<()> {
+        // SAFETY: the allocator is initialised and held for the call; the
+        // caller vouches for the references into the range.
         check(self.with_raw(|raw| unsafe { sys::wrt_qnx_allocator_discard(raw, offset, len) })?)
     }
 }
 
 /// The pulse priority a woken waiter runs at (`wrt_qnx_sync_priority`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum QnxSyncPriority {
+pub enum QnxPulsePriority {
     /// Pulse priority 5.
     Low,
     /// Pulse priority 10 (QNX's default).
@@ -272,7 +278,7 @@ pub enum QnxWakeOrder {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct QnxFutexConfig {
     /// Pulse priority.
-    pub priority: QnxSyncPriority,
+    pub priority: QnxPulsePriority,
     /// The word's first value.
     pub initial_value: u32,
     /// Wake order.
@@ -281,11 +287,11 @@ pub struct QnxFutexConfig {
 
 /// The seed's futex builder.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct QnxFutexBuilder {
+pub struct QnxFutexConfigBuilder {
     config: QnxFutexConfig,
 }
 
-impl QnxFutexBuilder {
+impl QnxFutexConfigBuilder {
     /// The default config.
     #[must_use]
     pub fn new() -> Self {
@@ -293,7 +299,7 @@ impl QnxFutexBuilder {
     }
     /// Sets the pulse priority.
     #[must_use]
-    pub fn with_priority(mut self, p: QnxSyncPriority) -> Self {
+    pub fn with_priority(mut self, p: QnxPulsePriority) -> Self {
         self.config.priority = p;
         self
     }
@@ -324,10 +330,10 @@ impl FutexBackend for Qnx {
     unsafe fn init(raw: *mut Self::Raw, cfg: &Self::Config) -> sys::wrt_status {
         let c = sys::wrt_qnx_futex_config_t {
             priority: match cfg.priority {
-                QnxSyncPriority::Low => sys::WRT_QNX_SYNC_PRIORITY_LOW,
-                QnxSyncPriority::Normal => sys::WRT_QNX_SYNC_PRIORITY_NORMAL,
-                QnxSyncPriority::High => sys::WRT_QNX_SYNC_PRIORITY_HIGH,
-                QnxSyncPriority::Inherit => sys::WRT_QNX_SYNC_PRIORITY_INHERIT,
+                QnxPulsePriority::Low => sys::WRT_QNX_SYNC_PRIORITY_LOW,
+                QnxPulsePriority::Normal => sys::WRT_QNX_SYNC_PRIORITY_NORMAL,
+                QnxPulsePriority::High => sys::WRT_QNX_SYNC_PRIORITY_HIGH,
+                QnxPulsePriority::Inherit => sys::WRT_QNX_SYNC_PRIORITY_INHERIT,
             },
             initial_value: cfg.initial_value,
             wake_order: match cfg.wake_order {
@@ -351,8 +357,8 @@ impl FutexBackend for Qnx {
 /// Storage for a QNX page allocator.
 pub type QnxAllocatorSlot = AllocatorSlot<Qnx>;
 /// Handle to a QNX page allocator.
-pub type QnxAllocator<'a> = PageAllocator<'a, Qnx>;
+pub type QnxAllocatorHandle<'a> = AllocatorHandle<'a, Qnx>;
 /// Storage for a QNX futex.
 pub type QnxFutexSlot = FutexSlot<Qnx>;
 /// Handle to a QNX futex.
-pub type QnxFutex<'a> = Futex<'a, Qnx>;
+pub type QnxFutexHandle<'a> = FutexHandle<'a, Qnx>;

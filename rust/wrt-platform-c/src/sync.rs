@@ -2,11 +2,10 @@
 //!
 //! As with the allocator, the C object lives in a [`FutexSlot`] (a `static`
 //! or pinned on the stack; the QNX futex holds a `pthread_mutex_t`, which
-//! must never move) and [`Futex`] is a `Copy` handle. The C futex is made
+//! must never move) and [`FutexHandle`] is a `Copy` handle. The C futex is made
 //! for concurrent use: any number of threads may wait and wake through
 //! handles to the same slot.
 
-use core::cell::UnsafeCell;
 use core::fmt;
 use core::marker::{PhantomData, PhantomPinned};
 use core::pin::Pin;
@@ -15,6 +14,7 @@ use core::time::Duration;
 
 use wrt_platform_sys as sys;
 
+use crate::cobject::{CObject, CType};
 use crate::error::{check, timeout_ns, Error, Result};
 use crate::memory::Sealed;
 
@@ -22,7 +22,7 @@ use crate::memory::Sealed;
 pub trait FutexBackend: Sealed + 'static {
     /// The C object.
     #[doc(hidden)]
-    type Raw;
+    type Raw: CType;
     /// The Rust configuration.
     type Config: fmt::Debug;
     #[doc(hidden)]
@@ -46,21 +46,41 @@ pub trait FutexBackend: Sealed + 'static {
 const EMPTY: u8 = 0;
 const INIT: u8 = 1;
 const READY: u8 = 2;
+/// Initialised and owned by a [`FutexMutex`](crate::FutexMutex): no handle.
+const OWNED: u8 = 3;
+
+/// A slot claimed by a mutex for `'a` (state OWNED); `release` makes it an
+/// ordinary initialised slot again.
+pub(crate) struct SlotClaim<'a> {
+    state: &'a AtomicU8,
+}
+
+impl SlotClaim<'_> {
+    pub(crate) fn release(&self) {
+        self.state.store(READY, Ordering::Release);
+    }
+}
 
 /// Storage for one C futex.
 pub struct FutexSlot<B: FutexBackend> {
-    raw: UnsafeCell<B::Raw>,
+    raw: CObject<B::Raw>,
     state: AtomicU8,
     _pin: PhantomPinned,
     _b: PhantomData<B>,
 }
 
-// SAFETY: init runs under the INIT state (one thread); after it the C futex
-// is made for concurrent wait/wake/load/store from any thread.
+// SAFETY: `raw` is written only by init (under the INIT state, which one
+// thread wins by compare-exchange; the Release store of READY/OWNED orders
+// it before any reader's Acquire) and by destroy (`&mut self`). After init,
+// every use goes through the C futex API, and wrt/sync.h ("Thread safety")
+// says load, set, compare_exchange, wait and wake may run on any number of
+// threads at once; only init and destroy must not, and those are excluded
+// as just said. The QNX futex's wait-list lock (wrt/qnx_sync.h: a pthread
+// mutex inside the object) is taken and released within each call, and a
+// waiter's parker is per thread, not in the slot: nothing in the slot
+// belongs to one thread between calls.
 unsafe impl<B: FutexBackend> Sync for FutexSlot<B> {}
-// SAFETY: an unpinned slot is never initialised, so moving it between
-// threads moves plain zeroed bytes.
-unsafe impl<B: FutexBackend> Send for FutexSlot<B> {}
+// Send: by the compiler's rules (CObject is Send; see src/cobject.rs).
 
 impl<B: FutexBackend> Default for FutexSlot<B> {
     fn default() -> Self {
@@ -72,12 +92,12 @@ impl<B: FutexBackend> FutexSlot<B> {
     /// Empty storage (usable in a `static`).
     #[must_use]
     pub const fn new() -> Self {
-        Self { raw: UnsafeCell::new(B::ZEROED), state: AtomicU8::new(EMPTY), _pin: PhantomPinned, _b: PhantomData }
+        Self { raw: CObject::new(B::ZEROED), state: AtomicU8::new(EMPTY), _pin: PhantomPinned, _b: PhantomData }
     }
 
     /// Initialises the C futex and returns its handle. `State` if already
     /// initialised; the C library's errors for a bad config.
-    pub fn init(self: Pin<&Self>, cfg: &B::Config) -> Result<Futex<'_, B>> {
+    pub fn init(self: Pin<&Self>, cfg: &B::Config) -> Result<FutexHandle<'_, B>> {
         let this = self.get_ref();
         if this.state.compare_exchange(EMPTY, INIT, Ordering::Acquire, Ordering::Relaxed).is_err() {
             return Err(Error::State);
@@ -85,14 +105,30 @@ impl<B: FutexBackend> FutexSlot<B> {
         // SAFETY: INIT is ours; the storage is pinned.
         let r = check(unsafe { B::init(this.raw.get(), cfg) });
         this.state.store(if r.is_ok() { READY } else { EMPTY }, Ordering::Release);
-        r.map(|()| Futex { slot: this })
+        r.map(|()| FutexHandle { slot: this })
     }
 
-    /// The handle, if the slot is initialised.
-    #[must_use]
-    pub fn handle(self: Pin<&Self>) -> Option<Futex<'_, B>> {
+    /// Initialises the futex for a mutex and claims it (state OWNED: no
+    /// handle can be made). `State` unless the slot is empty.
+    pub(crate) fn claim(self: Pin<&Self>, cfg: &B::Config) -> Result<(*mut sys::wrt_futex_t, SlotClaim<'_>)> {
         let this = self.get_ref();
-        (this.state.load(Ordering::Acquire) == READY).then_some(Futex { slot: this })
+        if this.state.compare_exchange(EMPTY, INIT, Ordering::Acquire, Ordering::Relaxed).is_err() {
+            return Err(Error::State);
+        }
+        // SAFETY: INIT is ours; the storage is pinned.
+        let r = check(unsafe { B::init(this.raw.get(), cfg) });
+        this.state.store(if r.is_ok() { OWNED } else { EMPTY }, Ordering::Release);
+        r?;
+        // SAFETY: initialised and pinned.
+        let futex = unsafe { B::base(this.raw.get()) };
+        Ok((futex, SlotClaim { state: &this.state }))
+    }
+
+    /// The handle, if the slot is initialised and not owned by a mutex.
+    #[must_use]
+    pub fn handle(self: Pin<&Self>) -> Option<FutexHandle<'_, B>> {
+        let this = self.get_ref();
+        (this.state.load(Ordering::Acquire) == READY).then_some(FutexHandle { slot: this })
     }
 
     /// Destroys the C futex and empties the slot (`&mut`: no handle, so no
@@ -125,24 +161,24 @@ impl<B: FutexBackend> fmt::Debug for FutexSlot<B> {
 }
 
 /// A handle to an initialised futex. `Copy`, `Send`, `Sync`.
-pub struct Futex<'a, B: FutexBackend> {
+pub struct FutexHandle<'a, B: FutexBackend> {
     slot: &'a FutexSlot<B>,
 }
 
-impl<B: FutexBackend> Clone for Futex<'_, B> {
+impl<B: FutexBackend> Clone for FutexHandle<'_, B> {
     fn clone(&self) -> Self {
         *self
     }
 }
-impl<B: FutexBackend> Copy for Futex<'_, B> {}
+impl<B: FutexBackend> Copy for FutexHandle<'_, B> {}
 
-impl<B: FutexBackend> fmt::Debug for Futex<'_, B> {
+impl<B: FutexBackend> fmt::Debug for FutexHandle<'_, B> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Futex").field("backend", &B::NAME).field("value", &self.load()).finish()
+        f.debug_struct("FutexHandle").field("backend", &B::NAME).field("value", &self.load()).finish()
     }
 }
 
-impl<B: FutexBackend> Futex<'_, B> {
+impl<B: FutexBackend> FutexHandle<'_, B> {
     /// The C object's `wrt_futex_t` (for C code, e.g. a `wrt_mutex_t`).
     #[must_use]
     pub fn as_raw(&self) -> *mut sys::wrt_futex_t {

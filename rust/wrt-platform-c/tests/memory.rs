@@ -28,6 +28,7 @@ macro_rules! memory_tests {
 
             #[test]
             fn allocate_aligned_zeroed_read_write() {
+                let _serial = common::serial();
                 let slot = pin!(AllocatorSlot::<B>::new());
                 let a = slot.as_ref().init(&cfg(|_| {})).unwrap();
                 let r = a.allocate(3, Some(8)).unwrap();
@@ -44,6 +45,7 @@ macro_rules! memory_tests {
 
             #[test]
             fn grow_in_place_never_moves_keeps_contents_new_pages_zero() {
+                let _serial = common::serial();
                 let slot = pin!(AllocatorSlot::<B>::new());
                 let a = slot.as_ref().init(&cfg(|c| c.growth = Growth::Reserve)).unwrap();
                 let r = a.allocate(1, Some(64)).unwrap();
@@ -64,6 +66,7 @@ macro_rules! memory_tests {
 
             #[test]
             fn exact_grow_moves_and_keeps_contents() {
+                let _serial = common::serial();
                 let slot = pin!(AllocatorSlot::<B>::new());
                 let a = slot.as_ref().init(&cfg(|c| c.growth = Growth::Exact)).unwrap();
                 let r = a.allocate(1, Some(4)).unwrap();
@@ -77,6 +80,7 @@ macro_rules! memory_tests {
 
             #[test]
             fn grow_past_maximum_is_limit_and_changes_nothing() {
+                let _serial = common::serial();
                 let slot = pin!(AllocatorSlot::<B>::new());
                 let a = slot.as_ref().init(&cfg(|_| {})).unwrap();
                 let r = a.allocate(2, Some(3)).unwrap();
@@ -90,6 +94,7 @@ macro_rules! memory_tests {
 
             #[test]
             fn maximum_none_is_the_configured_max_and_above_it_is_limit() {
+                let _serial = common::serial();
                 let slot = pin!(AllocatorSlot::<B>::new());
                 let a = slot.as_ref().init(&cfg(|c| c.max_pages = 4)).unwrap();
                 assert_eq!(a.allocate(1, Some(5)), Err(Error::Limit));
@@ -103,6 +108,7 @@ macro_rules! memory_tests {
 
             #[test]
             fn maximum_zero_is_a_real_maximum() {
+                let _serial = common::serial();
                 let slot = pin!(AllocatorSlot::<B>::new());
                 let a = slot.as_ref().init(&cfg(|_| {})).unwrap();
                 assert_eq!(a.allocate(1, Some(0)), Err(Error::InvalidArg), "initial > maximum");
@@ -115,6 +121,7 @@ macro_rules! memory_tests {
 
             #[test]
             fn bad_arguments_change_nothing() {
+                let _serial = common::serial();
                 let slot = pin!(AllocatorSlot::<B>::new());
                 let a = slot.as_ref().init(&cfg(|_| {})).unwrap();
                 assert_eq!(a.allocate(3, Some(2)), Err(Error::InvalidArg));
@@ -128,9 +135,12 @@ macro_rules! memory_tests {
                     let other = NonNull::new(r.base.as_ptr().wrapping_add(PAGE)).unwrap();
                     assert_eq!(a.deallocate(other, PAGE), Err(Error::State));
                 }
-                assert_eq!(a.protect(1, 4096, Access::Read), Err(Error::InvalidArg), "unaligned");
-                assert_eq!(a.protect(0, 0, Access::Read), Err(Error::InvalidArg), "empty");
-                assert_eq!(a.protect(0, 2 * PAGE, Access::Read), Err(Error::InvalidArg), "outside");
+                // SAFETY: no reference into the region exists.
+                unsafe {
+                    assert_eq!(a.protect(1, 4096, Access::Read), Err(Error::InvalidArg), "unaligned");
+                    assert_eq!(a.protect(0, 0, Access::Read), Err(Error::InvalidArg), "empty");
+                    assert_eq!(a.protect(0, 2 * PAGE, Access::Read), Err(Error::InvalidArg), "outside");
+                }
                 poke(r.base, 0, 1);
                 // SAFETY: no reference into the region.
                 unsafe { a.deallocate(r.base, r.size).unwrap() };
@@ -142,16 +152,21 @@ macro_rules! memory_tests {
 
             #[test]
             fn protect_changes_the_mapping() {
+                let _serial = common::serial();
                 let slot = pin!(AllocatorSlot::<B>::new());
                 let a = slot.as_ref().init(&cfg(|_| {})).unwrap();
                 let r = a.allocate(2, Some(2)).unwrap();
                 let second = r.base.as_ptr() as usize + PAGE;
-                a.protect(PAGE, PAGE, Access::Read).unwrap();
+                // SAFETY: no reference into the region exists; the test only
+                // reads /proc/self/maps.
+                unsafe { a.protect(PAGE, PAGE, Access::Read).unwrap() };
                 assert_eq!(mapping_perms(second).as_deref(), Some("r--p"));
-                a.protect(PAGE, PAGE, Access::None).unwrap();
+                // SAFETY: as above.
+                unsafe { a.protect(PAGE, PAGE, Access::None).unwrap() };
                 assert_eq!(mapping_perms(second).as_deref(), Some("---p"));
                 assert_eq!(mapping_perms(r.base.as_ptr() as usize).as_deref(), Some("rw-p"));
-                a.protect(0, 2 * PAGE, Access::ReadWrite).unwrap();
+                // SAFETY: as above.
+                unsafe { a.protect(0, 2 * PAGE, Access::ReadWrite).unwrap() };
                 assert_eq!(mapping_perms(second).as_deref(), Some("rw-p"));
                 // SAFETY: no reference into the region.
                 unsafe { a.deallocate(r.base, r.size).unwrap() };
@@ -159,12 +174,15 @@ macro_rules! memory_tests {
 
             #[test]
             fn moving_grow_with_narrowed_protection_is_state() {
+                let _serial = common::serial();
                 let slot = pin!(AllocatorSlot::<B>::new());
                 let a = slot.as_ref().init(&cfg(|c| c.growth = Growth::Exact)).unwrap();
                 a.allocate(1, Some(4)).unwrap();
-                a.protect(0, PAGE, Access::None).unwrap();
+                // SAFETY: no reference into the region exists.
+                unsafe { a.protect(0, PAGE, Access::None).unwrap() };
                 assert_eq!(a.grow(1, 1), Err(Error::State));
-                a.protect(0, PAGE, Access::ReadWrite).unwrap();
+                // SAFETY: as above.
+                unsafe { a.protect(0, PAGE, Access::ReadWrite).unwrap() };
                 let g = a.grow(1, 1).unwrap();
                 // SAFETY: no reference into the region.
                 unsafe { a.deallocate(g.base, g.size).unwrap() };
@@ -172,6 +190,7 @@ macro_rules! memory_tests {
 
             #[test]
             fn guard_regions_are_inaccessible_mappings() {
+                let _serial = common::serial();
                 let slot = pin!(AllocatorSlot::<B>::new());
                 let a = slot.as_ref().init(&cfg(|c| c.guard_pages = true)).unwrap();
                 let r = a.allocate(1, Some(2)).unwrap();
@@ -187,6 +206,7 @@ macro_rules! memory_tests {
 
             #[test]
             fn bad_config_refused_and_slot_stays_usable() {
+                let _serial = common::serial();
                 let slot = pin!(AllocatorSlot::<B>::new());
                 assert_eq!(slot.as_ref().init(&cfg(|c| c.max_pages = 0)).unwrap_err(), Error::InvalidArg);
                 assert_eq!(slot.as_ref().init(&cfg(|c| c.max_pages = 65537)).unwrap_err(), Error::InvalidArg);
@@ -199,6 +219,7 @@ macro_rules! memory_tests {
 
             #[test]
             fn dropping_the_slot_unmaps_and_reset_reinitialises() {
+                let _serial = common::serial();
                 let base;
                 {
                     let mut slot = pin!(AllocatorSlot::<B>::new());
@@ -220,6 +241,7 @@ macro_rules! memory_tests {
 
             #[test]
             fn release_accepts_the_initial_size_after_grow() {
+                let _serial = common::serial();
                 let slot = pin!(AllocatorSlot::<B>::new());
                 let a = slot.as_ref().init(&cfg(|_| {})).unwrap();
                 let r = a.allocate(1, Some(8)).unwrap();
@@ -228,17 +250,55 @@ macro_rules! memory_tests {
                 // SAFETY: refused calls change nothing; then the real release.
                 unsafe {
                     assert_eq!(a.deallocate(r.base, r.size), Err(Error::State), "strict: last size only");
-                    assert_eq!(a.release(r.base, 2 * PAGE), Err(Error::State), "neither initial nor current");
-                    a.release(r.base, r.size).unwrap();
+                    assert_eq!(a.release(r.id, r.base, 2 * PAGE), Err(Error::State), "neither initial nor current");
+                    a.release(r.id, r.base, r.size).unwrap();
                 }
                 assert_eq!(mapping_perms(r.base.as_ptr() as usize + 3 * PAGE), None, "whole region released");
                 let again = a.allocate(1, None).unwrap();
                 // SAFETY: the current size.
-                unsafe { a.release(again.base, again.size).unwrap() };
+                unsafe { a.release(again.id, again.base, again.size).unwrap() };
+            }
+
+            /// Issue 23 item 4: a copy of the handle still holding the
+            /// first region's (base, initial size) must not release a later
+            /// region at the same base. The old `release(base, size)` had no
+            /// way to tell them apart and unmapped the live region.
+            #[test]
+            fn stale_release_is_state_and_changes_nothing() {
+                let _serial = common::serial();
+                let slot = pin!(AllocatorSlot::<B>::new());
+                let a = slot.as_ref().init(&cfg(|_| {})).unwrap();
+                let stale = a.allocate(1, Some(8)).unwrap();
+                // SAFETY: no reference into the region.
+                unsafe { a.release(stale.id, stale.base, stale.size).unwrap() };
+                let live = a.allocate(1, Some(8)).unwrap();
+                a.grow(1, 1).unwrap();
+                assert_ne!(live.id, stale.id);
+                poke(live.base, 0, 7);
+                // SAFETY: refused: the stale id names no live allocation.
+                unsafe {
+                    assert_eq!(a.release(stale.id, live.base, stale.size), Err(Error::State));
+                    assert_eq!(a.release(stale.id, live.base, 2 * PAGE), Err(Error::State));
+                }
+                assert_eq!(a.query().unwrap().accessible, 2 * PAGE, "the live region is untouched");
+                assert_eq!(peek(live.base, 0), 7);
+                // Ids are unique across slots too: another slot's handle
+                // refuses this slot's region, and its own regions differ.
+                let other = pin!(AllocatorSlot::<B>::new());
+                let b = other.as_ref().init(&cfg(|_| {})).unwrap();
+                let rb = b.allocate(1, None).unwrap();
+                assert_ne!(rb.id, live.id);
+                // SAFETY: refused: not b's allocation.
+                unsafe { assert_eq!(b.release(live.id, rb.base, rb.size), Err(Error::State)) };
+                assert_eq!(peek(live.base, 0), 7);
+                // SAFETY: the live region's own id and initial size.
+                unsafe { a.release(live.id, live.base, live.size).unwrap() };
+                assert_eq!(a.query(), Err(Error::State));
             }
 
             #[test]
             fn query_places_addresses_and_follows_grow() {
+                let _serial = common::serial();
                 let slot = pin!(AllocatorSlot::<B>::new());
                 let a = slot.as_ref().init(&cfg(|c| c.guard_pages = true)).unwrap();
                 assert_eq!(a.query(), Err(Error::State), "no region");
@@ -263,6 +323,7 @@ macro_rules! memory_tests {
 
             #[test]
             fn no_move_refuses_a_moving_grow() {
+                let _serial = common::serial();
                 let slot = pin!(AllocatorSlot::<B>::new());
                 let a = slot.as_ref().init(&cfg(|c| { c.growth = Growth::Exact; c.no_move = true; })).unwrap();
                 let r = a.allocate(1, Some(4)).unwrap();
@@ -283,15 +344,16 @@ macro_rules! memory_tests {
 
             #[test]
             fn provider_follows_a_grow() {
-                use wrt_platform_c::{FutexSlot, Mutex, Provider};
+                let _serial = common::serial();
+                use wrt_platform_c::{ChecksumProvider, FutexMutex, FutexSlot};
                 let slot = pin!(AllocatorSlot::<B>::new());
                 let a = slot.as_ref().init(&cfg(|_| {})).unwrap();
                 let r = a.allocate(1, Some(2)).unwrap();
                 let fslot = pin!(FutexSlot::<wrt_platform_c::Linux>::new());
-                let m = Mutex::new(fslot.as_ref().init(&Default::default()).unwrap()).unwrap();
+                let m = FutexMutex::new(fslot.as_ref(), &Default::default()).unwrap();
                 let mut sums = [0u32; 32]; // 2 pages of 4 KiB blocks
                 // SAFETY: the region stays mapped while the provider lives.
-                let mut p = unsafe { Provider::new(r.base, r.size, &mut sums, 4096, &m) }.unwrap();
+                let mut p = unsafe { ChecksumProvider::new(r.base, r.size, &mut sums, 4096, &m) }.unwrap();
                 p.write(PAGE - 3, b"abc").unwrap();
                 let g = a.grow(1, 1).unwrap();
                 // SAFETY: grown in place: old bytes then zeros.
@@ -308,6 +370,7 @@ macro_rules! memory_tests {
 
             #[test]
             fn static_slot() {
+                let _serial = common::serial();
                 static SLOT: AllocatorSlot<B> = AllocatorSlot::new();
                 let a = Pin::static_ref(&SLOT).init(&cfg(|_| {})).unwrap();
                 let copy = a; // handles are Copy

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use common::poke;
 use wrt_platform_c::provider::blocks_for;
-use wrt_platform_c::{Error, Futex, FutexBackend, FutexSlot, Mutex, Provider};
+use wrt_platform_c::{ChecksumProvider, Error, FutexBackend, FutexHandle, FutexMutex, FutexSlot};
 
 const MS: Duration = Duration::from_millis(1);
 
@@ -35,7 +35,7 @@ fn await_finished(finished: &AtomicU32, want: u32) -> u32 {
 }
 
 /// Waits until the word leaves 0; counts a return that found it changed.
-fn waiter<B: FutexBackend>(f: Futex<'_, B>, started: &AtomicU32, finished: &AtomicU32, timeout: Option<Duration>) {
+fn waiter<B: FutexBackend>(f: FutexHandle<'_, B>, started: &AtomicU32, finished: &AtomicU32, timeout: Option<Duration>) {
     started.fetch_add(1, Ordering::SeqCst);
     match f.wait(0, timeout) {
         // Woken: count it (a spurious return with the word still 0 would be
@@ -207,7 +207,7 @@ macro_rules! sync_tests {
             #[test]
             fn mutex_excludes_four_threads() {
                 let slot = pin!(futex_slot());
-                let m = Mutex::new(slot.as_ref().init(&cfg()).unwrap()).unwrap();
+                let m = FutexMutex::new(slot.as_ref(), &cfg()).unwrap();
                 let counter = AtomicU32::new(0);
                 let inside = AtomicU32::new(0);
                 thread::scope(|s| {
@@ -228,10 +228,50 @@ macro_rules! sync_tests {
                 assert_eq!(counter.load(Ordering::SeqCst), 8000);
             }
 
+            /// Issue 23 item 2: the mutex owns its futex. Before, a copy of
+            /// the handle could build a second mutex over the same word (or
+            /// `set(0)` it) and two threads both held the lock.
+            #[test]
+            fn mutex_owns_its_futex_slot() {
+                let slot = pin!(futex_slot());
+                let m = FutexMutex::new(slot.as_ref(), &cfg()).unwrap();
+                assert!(slot.as_ref().handle().is_none(), "no handle to a mutex's futex");
+                assert_eq!(slot.as_ref().init(&cfg()).unwrap_err(), Error::State);
+                assert_eq!(FutexMutex::new(slot.as_ref(), &cfg()).unwrap_err(), Error::State, "second mutex");
+                let g = m.lock().unwrap();
+                assert_eq!(m.try_lock().unwrap_err(), Error::Again, "still held");
+                drop(g);
+                drop(m);
+                let h = slot.as_ref().handle().expect("given back, initialised, when the mutex is dropped");
+                h.wake_all().unwrap();
+                // A slot with a handle (which may have been copied) is not
+                // taken by a mutex.
+                let other = pin!(futex_slot());
+                let _h = other.as_ref().init(&cfg()).unwrap();
+                assert_eq!(FutexMutex::new(other.as_ref(), &cfg()).unwrap_err(), Error::State);
+            }
+
+            #[test]
+            fn mutex_guards_its_data() {
+                let slot = pin!(futex_slot());
+                let mut m = FutexMutex::with_data(slot.as_ref(), &cfg(), Vec::<u32>::new()).unwrap();
+                thread::scope(|s| {
+                    for t in 0..4 {
+                        let m = &m;
+                        s.spawn(move || {
+                            for i in 0..500 {
+                                m.lock().unwrap().push(t * 1000 + i);
+                            }
+                        });
+                    }
+                });
+                assert_eq!(m.get_mut().len(), 2000);
+            }
+
             #[test]
             fn mutex_try_and_timed_lock() {
                 let slot = pin!(futex_slot());
-                let m = Mutex::new(slot.as_ref().init(&cfg()).unwrap()).unwrap();
+                let m = FutexMutex::new(slot.as_ref(), &cfg()).unwrap();
                 let g = m.try_lock().unwrap();
                 assert_eq!(m.try_lock().unwrap_err(), Error::Again);
                 let t = Instant::now();
@@ -250,14 +290,14 @@ macro_rules! sync_tests {
             #[test]
             fn provider_write_read_verify_and_corruption() {
                 let slot = pin!(futex_slot());
-                let m = Mutex::new(slot.as_ref().init(&cfg()).unwrap()).unwrap();
+                let m = FutexMutex::new(slot.as_ref(), &cfg()).unwrap();
                 let mut mem = vec![0u8; 4 * 4096];
                 let base = NonNull::new(mem.as_mut_ptr()).unwrap();
                 let mut sums = [0u32; 8];
                 assert_eq!(blocks_for(mem.len(), 4096), 4);
                 // SAFETY: mem outlives the provider; no reference is used
                 // while it lives (the test writes through raw pointers).
-                let p = unsafe { Provider::new(base, 4 * 4096, &mut sums, 4096, &m) }.unwrap();
+                let p = unsafe { ChecksumProvider::new(base, 4 * 4096, &mut sums, 4096, &m) }.unwrap();
                 p.write(4000, b"hello, wrt").unwrap();
                 let mut out = [0u8; 10];
                 p.read(4000, &mut out).unwrap();
@@ -290,25 +330,43 @@ sync_tests!(qnx, wrt_platform_c::Qnx, wrt_platform_c::QnxFutexConfig::default())
 #[cfg(any(target_os = "nto", feature = "qnx-model"))]
 #[test]
 fn qnx_fifo_futex_config_and_partition() {
-    use wrt_platform_c::{Partition, QnxAllocatorBuilder, QnxAllocatorSlot, QnxFutexBuilder, QnxWakeOrder};
+    use wrt_platform_c::{Partition, QnxAllocatorConfigBuilder, QnxAllocatorSlot, QnxFutexConfigBuilder, QnxWakeOrder};
     let slot = pin!(FutexSlot::<wrt_platform_c::Qnx>::new());
     let f = slot
         .as_ref()
-        .init(&QnxFutexBuilder::new().with_wake_order(QnxWakeOrder::Fifo).with_initial_value(3).build())
+        .init(&QnxFutexConfigBuilder::new().with_wake_order(QnxWakeOrder::Fifo).with_initial_value(3).build())
         .unwrap();
     assert_eq!(f.load(), 3);
 
     static BUDGET: Partition = Partition::new(3 * 65536);
     let a_slot = pin!(QnxAllocatorSlot::new());
-    let a = a_slot.as_ref().init(&QnxAllocatorBuilder::new().with_partition(&BUDGET).build()).unwrap();
+    let a = a_slot.as_ref().init(&QnxAllocatorConfigBuilder::new().with_partition(&BUDGET).build()).unwrap();
     let r = a.allocate(2, Some(8)).unwrap();
     assert_eq!(BUDGET.used(), 2 * 65536);
     assert_eq!(a.grow(2, 2), Err(Error::Limit), "charge past the budget");
     assert_eq!(BUDGET.used(), 2 * 65536, "nothing charged by the refused grow");
     poke(r.base, 5, 1);
-    a.discard(0, 65536).unwrap();
+    // SAFETY: no reference into the region exists (raw-pointer reads only).
+    unsafe { a.discard(0, 65536).unwrap() };
     assert_eq!(common::peek(r.base, 5), 0, "discarded range reads zero");
     // SAFETY: no reference into the region.
     unsafe { a.deallocate(r.base, r.size).unwrap() };
     assert_eq!(BUDGET.used(), 0, "refunded");
+}
+
+#[cfg(target_os = "linux")]
+/// Issue 23 items 5 and 6: the error is a `core::error::Error`, and the
+/// region types can cross threads (both failed to compile before).
+#[test]
+fn error_is_an_error_and_regions_are_send_sync() {
+    fn is_error<E: core::error::Error + Send + Sync + 'static>(_: &E) {}
+    fn send_sync<T: Send + Sync>() {}
+    is_error(&Error::State);
+    let boxed: Box<dyn core::error::Error> = Box::new(Error::Limit);
+    assert_eq!(boxed.to_string(), Error::Limit.to_string());
+    send_sync::<wrt_platform_c::Region>();
+    send_sync::<wrt_platform_c::RegionInfo>();
+    send_sync::<wrt_platform_c::AllocatorSlot<wrt_platform_c::Linux>>();
+    send_sync::<FutexSlot<wrt_platform_c::Linux>>();
+    send_sync::<FutexMutex<'static, u32>>();
 }

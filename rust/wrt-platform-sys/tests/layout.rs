@@ -9,10 +9,18 @@ use core::mem::{align_of, offset_of, size_of};
 use wrt_platform_sys::*;
 
 macro_rules! probe {
-    ($($f:ident),* $(,)?) => { #[allow(dead_code)] /* the QNX ones without qnx-model */ extern "C" { $(fn $f() -> usize;)* } };
+    ($($f:ident),* $(,)?) => {
+        #[allow(dead_code)] // the QNX ones without qnx-model
+        #[link(name = "wrt_rs_probe", kind = "static")]
+        extern "C" { $(fn $f() -> usize;)* }
+    };
 }
 macro_rules! consts {
-    ($($f:ident),* $(,)?) => { #[allow(dead_code)] extern "C" { $(fn $f() -> u64;)* } };
+    ($($f:ident),* $(,)?) => {
+        #[allow(dead_code)]
+        #[link(name = "wrt_rs_probe", kind = "static")]
+        extern "C" { $(fn $f() -> u64;)* }
+    };
 }
 
 probe!(

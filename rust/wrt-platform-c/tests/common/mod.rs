@@ -47,3 +47,13 @@ pub fn zero_between(base: NonNull<u8>, from: usize, to: usize) -> bool {
     }
     to == from || peek(base, to - 1) == 0
 }
+
+/// Serialises the tests of one test binary that map memory: a test that
+/// checks a released region is gone from /proc/self/maps would otherwise
+/// see another test's new region at the freed address (the kernel reuses
+/// the hole). Held for a whole test; a panicking test does not block the
+/// others (the poison is ignored).
+pub fn serial() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    LOCK.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
