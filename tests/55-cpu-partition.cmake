@@ -12,3 +12,16 @@ if(TARGET wrt_platform_qnx_model)
     SOURCES cpu_partition/test_qnx_cpu_partition_on_model.c
     LIBS wrt_platform_qnx_model LABELS nto_model cpu_partition threads)
 endif()
+# The OS-enforced memory budget (issue 22 item 2): RLIMIT_AS and a memory
+# cgroup on Linux (file calls failed in turn), RLIMIT_AS on the model.
+wrt_add_test(NAME test_linux_memory_limit
+  SOURCES cpu_partition/test_linux_memory_limit.c cpu_partition/cgroup_fault.c
+  LIBS wrt_platform LABELS linux memory_limit)
+foreach(sym open read write mkdir rmdir)
+  target_link_options(test_linux_memory_limit PRIVATE "LINKER:--wrap=${sym}")
+endforeach()
+if(TARGET wrt_platform_qnx_model)
+  wrt_add_test(NAME test_qnx_memory_limit_on_model
+    SOURCES cpu_partition/test_qnx_memory_limit_on_model.c
+    LIBS wrt_platform_qnx_model LABELS nto_model memory_limit)
+endif()
