@@ -48,11 +48,11 @@ static void spin_body(void *vctx, unsigned idx, const atomic_bool *stop, uint64_
   volatile uint64_t sink = 0;
   while (!atomic_load_explicit(stop, memory_order_relaxed)) {
     for (unsigned k = 0; k < 1000u; k++) {
-      sink += k;
+      sink = sink + k;
     }
     n++;
   }
-  *ops = n;
+  *ops = n + (sink & 0u);
   (void)wrt_linux_cpu_partition_leave(&c->part[idx], 0);
 }
 
