@@ -25,3 +25,14 @@ if(TARGET wrt_platform_qnx_model)
     SOURCES cpu_partition/test_qnx_memory_limit_on_model.c
     LIBS wrt_platform_qnx_model LABELS nto_model memory_limit)
 endif()
+# The wasm2c adapter's instantiate option (issue 22 item 3), on a real
+# module (tests/wasm2c/mem.wat generated as "pmem"), both backends.
+if(TARGET wrt_wasm2c_model AND WRT_WAT2WASM AND WRT_WASM2C)
+  wrt_wasm2c_generate(OUT_C pmem_c OUT_DIR pmem_dir MODULE_NAME pmem
+    SOURCE ${CMAKE_CURRENT_SOURCE_DIR}/wasm2c/mem.wat FLAGS --enable-multi-memory)
+  set_source_files_properties(${pmem_c} PROPERTIES COMPILE_OPTIONS "-w")
+  wrt_add_test(NAME test_wasm2c_partition
+    SOURCES cpu_partition/test_wasm2c_partition.c ${pmem_c}
+    LIBS wrt_wasm2c_model m LABELS wasm2c cpu_partition)
+  target_include_directories(test_wasm2c_partition PRIVATE ${pmem_dir})
+endif()
