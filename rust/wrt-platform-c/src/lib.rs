@@ -21,6 +21,7 @@
 //! "Using it from Rust (WRT)" for how they map to WRT's errors.
 #![no_std]
 
+pub mod cpu_partition;
 mod error;
 pub mod memory;
 pub mod mutex;
@@ -32,6 +33,7 @@ pub mod linux;
 #[cfg(any(target_os = "nto", feature = "qnx-model"))]
 pub mod qnx;
 
+pub use cpu_partition::{CpuPartition, CpuPartitionBackend, CpuPartitionBuilder, CpuPartitionInfo};
 pub use error::{Error, Result};
 pub use memory::{Access, AllocatorBackend, AllocatorSlot, Growth, PageAllocator, Region, RegionInfo, WASM_PAGE_SIZE};
 pub use mutex::{Mutex, MutexGuard};
