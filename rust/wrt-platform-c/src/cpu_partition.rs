@@ -193,12 +193,10 @@ impl CpuPartition {
 
     /// Releases the partition (Linux: removes the group, `State` while a
     /// thread is still in it; QNX: releases the handle, the APS partition
-    /// stays). On error the handle is given back with it.
-    pub fn destroy(mut self) -> core::result::Result<(), (Self, crate::Error)> {
-        match self.destroy_raw() {
-            Ok(()) => Ok(()),
-            Err(e) => Err((self, e)),
-        }
+    /// stays). After success the handle is inert (calls give `State`); on
+    /// error nothing changed and it may be retried (e.g. after `leave`).
+    pub fn destroy(&mut self) -> Result<()> {
+        self.destroy_raw()
     }
 
     fn destroy_raw(&mut self) -> Result<()> {
