@@ -60,13 +60,11 @@ static void do_instantiate(void *vctx) {
 
 static int setup(void **state) {
   (void)state;
-  wasm_rt_init();
   nto_sim_aps_reset();
   return 0;
 }
 static int teardown(void **state) {
   (void)state;
-  wasm_rt_free();
   return 0;
 }
 
@@ -143,9 +141,13 @@ static void test_qnx_model(void **state) {
 }
 
 int main(void) {
+  wasm_rt_init();
+  Z_pmem_init_module();
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_linux, setup, teardown),
       cmocka_unit_test_setup_teardown(test_qnx_model, setup, teardown),
   };
-  return cmocka_run_group_tests(tests, NULL, NULL);
+  int failed = cmocka_run_group_tests(tests, NULL, NULL);
+  wasm_rt_free();
+  return failed;
 }
