@@ -49,7 +49,10 @@
  *    / 100 (v2) each, so the big weights keep them small. No critical
  *    budget (WRT_E_UNSUPPORTED when one is asked for).
  *  - destroy removes the group, and fails (WRT_E_STATE, EBUSY) while a
- *    thread is still in it: leave first. A thread that exits leaves.
+ *    thread is still in it: leave first. A thread that exits leaves. A
+ *    process that dies before destroy leaves its (then empty) group behind:
+ *    the kernel does not remove it; the next create of that name gives
+ *    WRT_E_STATE until someone removes it (rmdir).
  *
  * Threads: create/destroy from one owner thread; join/leave/query from any
  * thread once created (the OS serialises them).
