@@ -7,7 +7,6 @@
  * group of ours is left in the tree afterwards.
  */
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -23,24 +22,12 @@
 #include <cmocka.h>
 
 #include "cgroup_fault.h"
+#include "cp_test_util.h"
 #include "wrt/cpu_partition.h"
 
 #define PREFIX "wrtt"
 
-/* Our groups (names starting with PREFIX) directly under dir. */
-static unsigned our_groups(const char *dir) {
-  DIR *d = opendir(dir);
-  if (d == NULL) {
-    return 0;
-  }
-  unsigned n = 0;
-  struct dirent *e;
-  while ((e = readdir(d)) != NULL) {
-    n += strncmp(e->d_name, PREFIX, strlen(PREFIX)) == 0 ? 1u : 0u;
-  }
-  closedir(d);
-  return n;
-}
+static unsigned our_groups(const char *dir) { return cp_our_groups(dir, PREFIX); }
 
 static char g_name[16];
 static const char *name(void) {

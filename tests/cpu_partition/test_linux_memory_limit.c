@@ -7,7 +7,6 @@
  * Real-cgroup tests SKIP with the reason where the host refuses.
  */
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -22,6 +21,7 @@
 #include <cmocka.h>
 
 #include "cgroup_fault.h"
+#include "cp_test_util.h"
 #include "wrt/linux_memory.h"
 #include "wrt/memory_limit.h"
 
@@ -29,18 +29,9 @@
 #define MIB (1024u * 1024u)
 
 static uint64_t vm_size(void) {
-  FILE *f = fopen("/proc/self/status", "r");
-  assert_non_null(f);
-  char line[256];
-  unsigned long long kb = 0;
-  while (fgets(line, sizeof line, f) != NULL) {
-    if (sscanf(line, "VmSize: %llu kB", &kb) == 1) {
-      break;
-    }
-  }
-  fclose(f);
-  assert_true(kb > 0);
-  return (uint64_t)kb * 1024u;
+  uint64_t v = cp_vm_size();
+  assert_true(v > 0);
+  return v;
 }
 
 static uint64_t soft_as(void) {
@@ -133,19 +124,7 @@ static void test_above_hard_limit(void **state) {
 
 static char g_parent[512];
 
-static unsigned our_groups(const char *dir) {
-  DIR *d = opendir(dir);
-  if (d == NULL) {
-    return 0;
-  }
-  unsigned n = 0;
-  struct dirent *e;
-  while ((e = readdir(d)) != NULL) {
-    n += strncmp(e->d_name, PREFIX, strlen(PREFIX)) == 0 ? 1u : 0u;
-  }
-  closedir(d);
-  return n;
-}
+static unsigned our_groups(const char *dir) { return cp_our_groups(dir, PREFIX); }
 
 static int pid_in(const char *dir) {
   char path[600];

@@ -18,22 +18,10 @@
 
 #include <cmocka.h>
 
+#include "cp_test_util.h"
 #include "wrt/memory_limit.h"
 #include "wrt/qnx_memory.h"
 
-static uint64_t vm_size(void) {
-  FILE *f = fopen("/proc/self/status", "r");
-  assert_non_null(f);
-  char line[256];
-  unsigned long long kb = 0;
-  while (fgets(line, sizeof line, f) != NULL) {
-    if (sscanf(line, "VmSize: %llu kB", &kb) == 1) {
-      break;
-    }
-  }
-  fclose(f);
-  return (uint64_t)kb * 1024u;
-}
 
 static void test_unsupported_and_args(void **state) {
   (void)state;
@@ -61,7 +49,7 @@ static void test_address_space(void **state) {
   assert_int_equal(wrt_qnx_allocator_init(&a, &cfg), WRT_OK);
   wrt_memory_limit_t l = {0};
   wrt_memory_limit_config_t c = {.kind = WRT_MEMORY_LIMIT_ADDRESS_SPACE,
-                                 .bytes = vm_size() + (256u << 20)};
+                                 .bytes = cp_vm_size() + (256u << 20)};
   assert_int_equal(wrt_qnx_memory_limit_apply(&l, &c), WRT_OK);
   uint8_t *base = NULL;
   size_t size = 0;
