@@ -27,7 +27,9 @@
 
 #include "cpu_partition_rules.h"
 
-#if _NTO_VERSION < 800
+/* <sys/neutrino.h> defines _NTO_VERSION as the version * 100 (800 in the
+ * SDP 8.0 header; 660 in SDP 6.6's, sys/neutrino.h:84). */
+#if defined(_NTO_VERSION) && _NTO_VERSION < 800
 #include <sys/sched_aps.h>
 #define WRT_HAVE_APS 1
 #else

@@ -40,6 +40,8 @@
 extern "C" {
 #endif
 
+/* "You can have a maximum of 32 partitions" (QNX 7.0/7.1 System
+ * Architecture, "Why adaptive?"; the 6.6 page says 8). */
 #define NTO_SIM_APS_MAX_PARTITIONS 32u
 #define NTO_SIM_APS_WINDOW_TICKS 100u
 /* The model's machine: 1 tick = 1 ms = this many cycles. */
