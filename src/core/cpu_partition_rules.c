@@ -51,6 +51,21 @@ wrt_status wrt_cpu_partition_status_of(int err) {
   }
 }
 
+bool wrt_copy_str(char *dst, size_t cap, const char *src) {
+  size_t n = 0;
+  while (n < cap && src[n] != '\0') {
+    n++;
+  }
+  if (n >= cap) {
+    return false;
+  }
+  for (size_t i = 0; i < n; i++) {
+    dst[i] = src[i];
+  }
+  dst[n] = '\0';
+  return true;
+}
+
 int wrt_cpu_partition_os_error(const wrt_cpu_partition_t *p) {
   return p == NULL ? 0 : p->os_error;
 }

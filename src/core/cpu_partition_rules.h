@@ -6,6 +6,8 @@
 #ifndef WRT_CPU_PARTITION_RULES_H
 #define WRT_CPU_PARTITION_RULES_H
 
+#include <stddef.h>
+
 #include "wrt/cpu_partition.h"
 
 /* 1..WRT_CPU_PARTITION_NAME_MAX characters of [A-Za-z0-9_-], not starting
@@ -18,5 +20,8 @@ wrt_status wrt_cpu_partition_check_config(const wrt_cpu_partition_config_t *cfg)
  * LIMIT, EEXIST/EBUSY -> STATE, ESRCH -> INVALID_ARG, ENOMEM -> NO_MEMORY,
  * anything else -> OS. */
 wrt_status wrt_cpu_partition_status_of(int err);
+/* Copies the NUL-terminated src into dst[cap] when it fits (true); else
+ * leaves dst alone (false). The bounded strcpy both backends use. */
+bool wrt_copy_str(char *dst, size_t cap, const char *src);
 
 #endif

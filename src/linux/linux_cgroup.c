@@ -10,11 +10,15 @@
 
 #include "linux_cgroup.h"
 
+#include <stddef.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "cpu_partition_rules.h"
 
 #define LINE_MAX_LEN 512u
 
@@ -31,9 +35,10 @@ bool wrt_cg_join_path(char *dst, size_t cap, const char *a, const char *b) {
   if (la + 1u + lb + 1u > cap) {
     return false;
   }
-  memcpy(dst, a, la);
+  (void)memcpy(dst, a, la);
   dst[la] = '/';
-  memcpy(dst + la + 1u, b, lb + 1u);
+  (void)memcpy(&dst[la + 1u], b, lb);
+  dst[la + 1u + lb] = '\0';
   return true;
 }
 
@@ -66,7 +71,7 @@ int wrt_cg_read(const char *dir, const char *file, char *buf, size_t cap) {
   ssize_t n = read(fd, buf, cap - 1u);
   int err = n < 0 ? errno : 0;
   (void)close(fd);
-  buf[n < 0 ? 0 : (size_t)n] = '\0';
+  buf[n < 0 ? 0u : (size_t)n] = '\0';
   return err;
 }
 
@@ -74,7 +79,8 @@ void wrt_cg_put_u64(char *buf, size_t cap, uint64_t v) {
   char tmp[24];
   size_t n = 0;
   do {
-    tmp[n++] = (char)('0' + (int)(v % 10u));
+    tmp[n] = "0123456789"[v % 10u];
+    n++;
     v /= 10u;
   } while (v != 0u && n < sizeof tmp);
   size_t i = 0;
@@ -102,7 +108,8 @@ static bool has_token(const char *list, const char *word, char sep) {
     while (*e != '\0' && *e != sep && *e != ' ' && *e != '\n') {
       e++;
     }
-    if ((size_t)(e - t) == lw && strncmp(t, word, lw) == 0) {
+    ptrdiff_t len = e - t;
+    if ((size_t)len == lw && strncmp(t, word, lw) == 0) {
       return true;
     }
     if (*e == '\0' || (*e != sep && sep != ' ')) {
@@ -118,14 +125,19 @@ static unsigned split_fields(char *line, char **f, unsigned max, char sep) {
   unsigned n = 0;
   char *s = line;
   while (n < max && *s != '\0') {
-    f[n++] = s;
+    f[n] = s;
+    n++;
     while (*s != '\0' && *s != sep) {
       s++;
     }
     if (*s == '\0') {
       break;
     }
-    *s++ = '\0';
+    *s = '\0';
+    s++;
+  }
+  for (unsigned i = n; i < max; i++) {
+    f[i] = s; /* an empty field: never an unset pointer */
   }
   return n;
 }
@@ -162,11 +174,12 @@ static int for_each_line(const char *path, line_fn fn, void *ctx, bool *found) {
     if (*found || n == 0) {
       break;
     }
-    size_t rest = have - (size_t)(start - buf);
+    ptrdiff_t used = start - buf;
+    size_t rest = have - (size_t)used;
     if (rest == sizeof buf - 1u) {
       rest = 0; /* a line longer than the buffer: skipped */
     }
-    memmove(buf, start, rest);
+    (void)memmove(buf, start, rest);
     have = rest;
   }
   (void)close(fd);
@@ -183,8 +196,7 @@ static bool v1_mount(char *line, void *vctx) {
   mount_ctx *c = vctx;
   char *f[4];
   if (split_fields(line, f, 4u, ' ') == 4u && strcmp(f[2], "cgroup") == 0 &&
-      has_token(f[3], c->controller, ',') && strlen(f[1]) < sizeof c->mount) {
-    strcpy(c->mount, f[1]);
+      has_token(f[3], c->controller, ',') && wrt_copy_str(c->mount, sizeof c->mount, f[1])) {
     c->kind = WRT_CG_V1;
     return true;
   }
@@ -194,11 +206,10 @@ static bool v1_mount(char *line, void *vctx) {
 static bool v2_mount(char *line, void *vctx) {
   mount_ctx *c = vctx;
   char *f[4];
-  if (split_fields(line, f, 4u, ' ') == 4u && strcmp(f[2], "cgroup2") == 0 &&
-      strlen(f[1]) < sizeof c->mount) {
+  if (split_fields(line, f, 4u, ' ') == 4u && strcmp(f[2], "cgroup2") == 0) {
     char ctl[LINE_MAX_LEN];
-    if (wrt_cg_read(f[1], "cgroup.controllers", ctl, sizeof ctl) == 0 && has_token(ctl, c->controller, ' ')) {
-      strcpy(c->mount, f[1]);
+    if (wrt_cg_read(f[1], "cgroup.controllers", ctl, sizeof ctl) == 0 &&
+        has_token(ctl, c->controller, ' ') && wrt_copy_str(c->mount, sizeof c->mount, f[1])) {
       c->kind = WRT_CG_V2;
       return true;
     }
@@ -217,15 +228,12 @@ typedef struct {
 static bool own_group(char *line, void *vctx) {
   self_ctx *c = vctx;
   char *f[3];
-  if (split_fields(line, f, 3u, ':') != 3u || strlen(f[2]) >= sizeof c->rel) {
+  if (split_fields(line, f, 3u, ':') != 3u) {
     return false;
   }
   bool match = c->kind == WRT_CG_V1 ? has_token(f[1], c->controller, ',')
                                   : (strcmp(f[0], "0") == 0 && f[1][0] == '\0');
-  if (match) {
-    strcpy(c->rel, f[2]);
-  }
-  return match;
+  return match && wrt_copy_str(c->rel, sizeof c->rel, f[2]);
 }
 
 /* The directory new groups go in (the process's own group) and its kind. */
@@ -235,10 +243,9 @@ wrt_status wrt_cg_find_parent(const char *controller, const char *v1_marker,
   mount_ctx m = {.controller = controller, .kind = 0};
   if (mount_override != NULL) {
     char probe[16];
-    if (strlen(mount_override) >= cap) {
+    if (!wrt_copy_str(parent, cap, mount_override)) {
       return WRT_E_INVALID_ARG;
     }
-    strcpy(parent, mount_override);
     if (wrt_cg_read(parent, v1_marker, probe, sizeof probe) == 0) {
       *kind = WRT_CG_V1;
     } else if (wrt_cg_read(parent, "cgroup.controllers", probe, sizeof probe) == 0) {
@@ -267,11 +274,11 @@ wrt_status wrt_cg_find_parent(const char *controller, const char *v1_marker,
     return err != 0 ? WRT_E_OS : WRT_E_UNSUPPORTED;
   }
   const char *rel = strcmp(s.rel, "/") == 0 ? "" : s.rel;
-  if (strlen(m.mount) + strlen(rel) + 1u > cap) {
-    return WRT_E_UNSUPPORTED;
+  size_t lm = strlen(m.mount);
+  if (lm >= cap || !wrt_copy_str(&parent[lm], cap - lm, rel)) {
+    return WRT_E_UNSUPPORTED; /* too deep for our path buffer */
   }
-  strcpy(parent, m.mount);
-  strcat(parent, rel);
+  (void)memcpy(parent, m.mount, lm);
   *kind = m.kind;
   return WRT_OK;
 }

@@ -76,7 +76,7 @@ wrt_status wrt_linux_cpu_partition_create(wrt_cpu_partition_t *p,
   if (st == WRT_OK && !wrt_cg_join_path(path, sizeof path, parent, cfg->name)) {
     st = WRT_E_UNSUPPORTED; /* our own group's path is too deep */
   }
-  if (st == WRT_OK && mkdir(path, 0755) != 0) {
+  if (st == WRT_OK && mkdir(path, S_IRWXU | S_IRGRP | S_IXGRP | S_IROTH | S_IXOTH) != 0) {
     os_error = errno;
     st = os_error == ENOENT ? WRT_E_UNSUPPORTED : wrt_cpu_partition_status_of(os_error);
   } else if (st == WRT_OK) {
@@ -88,6 +88,8 @@ wrt_status wrt_linux_cpu_partition_create(wrt_cpu_partition_t *p,
       os_error = err;
       st = err == ENOENT ? WRT_E_UNSUPPORTED : wrt_cpu_partition_status_of(err);
     }
+  } else {
+    /* st holds why no group was made */
   }
   if (st != WRT_OK) {
     p->os_error = os_error;
@@ -101,8 +103,8 @@ wrt_status wrt_linux_cpu_partition_create(wrt_cpu_partition_t *p,
   p->parent_id = -1;
   p->os_error = 0;
   p->created_ns = wrt_cg_now_ns();
-  strcpy(p->name, cfg->name);
-  strcpy(p->path, path);
+  (void)wrt_copy_str(p->name, sizeof p->name, cfg->name); /* checked: fits */
+  (void)wrt_copy_str(p->path, sizeof p->path, path);      /* same size */
   return WRT_OK;
 }
 
@@ -132,7 +134,7 @@ wrt_status wrt_linux_cpu_partition_leave(wrt_cpu_partition_t *p, int32_t tid) {
     return p == NULL ? WRT_E_INVALID_ARG : WRT_E_STATE;
   }
   char parent[WRT_CPU_PARTITION_PATH_MAX];
-  strcpy(parent, p->path);
+  (void)wrt_copy_str(parent, sizeof parent, p->path); /* same size */
   char *slash = strrchr(parent, '/');
   if (slash == NULL) {
     return WRT_E_STATE;
@@ -162,8 +164,10 @@ wrt_status wrt_linux_cpu_partition_query(const wrt_cpu_partition_t *p,
     const char *u = strstr(buf, "usage_usec ");
     if (u != NULL) {
       info.usage_known = true;
-      info.usage_ns = wrt_cg_parse_u64(u + 11) * 1000u;
+      info.usage_ns = wrt_cg_parse_u64(&u[11]) * 1000u;
     }
+  } else {
+    /* usage not readable: usage_known stays false */
   }
   *out = info;
   return WRT_OK;

@@ -81,7 +81,7 @@ static wrt_status cgroup_apply(wrt_memory_limit_t *l, const wrt_memory_limit_con
     l->os_error = os_error;
     return st;
   }
-  if (mkdir(l->path, 0755) != 0) {
+  if (mkdir(l->path, S_IRWXU | S_IRGRP | S_IXGRP | S_IROTH | S_IXOTH) != 0) {
     l->os_error = errno;
     return l->os_error == ENOENT ? WRT_E_UNSUPPORTED : wrt_cpu_partition_status_of(l->os_error);
   }
@@ -138,7 +138,7 @@ wrt_status wrt_linux_memory_limit_release(wrt_memory_limit_t *l) {
   if (!l->live) {
     return WRT_E_STATE;
   }
-  if (l->kind == WRT_MEMORY_LIMIT_ADDRESS_SPACE) {
+  if (l->kind == (uint8_t)WRT_MEMORY_LIMIT_ADDRESS_SPACE) {
     wrt_status st = rlimit_release(l);
     if (st != WRT_OK) {
       return st;

@@ -36,9 +36,9 @@
 #define WRT_HAVE_APS 0
 #endif
 
-#define KIND_APS 3u
-
 #if WRT_HAVE_APS
+
+#define KIND_APS 3u
 
 /* SchedCtl_r gives EOK or -errno without touching errno (thread-safe). */
 static int aps_ctl(int cmd, void *data, size_t len) {
@@ -75,7 +75,7 @@ static wrt_status fill_from(wrt_cpu_partition_t *p, int id, int *err) {
                               ? 0u
                               : (uint32_t)(q.critical_budget_cycles / parms.cycles_per_ms);
   size_t n = strnlen(q.name, sizeof q.name - 1u);
-  memcpy(p->name, q.name, n);
+  (void)memcpy(p->name, q.name, n);
   p->name[n] = '\0';
   return WRT_OK;
 }
@@ -93,7 +93,7 @@ wrt_status wrt_qnx_cpu_partition_create(wrt_cpu_partition_t *p,
     return st;
   }
   char name[WRT_CPU_PARTITION_NAME_MAX + 1u];
-  strcpy(name, cfg->name); /* SchedCtl takes a char *: give it our copy */
+  (void)wrt_copy_str(name, sizeof name, cfg->name); /* checked: fits; SchedCtl takes a char * */
   sched_aps_create_parms c;
   APS_INIT_DATA(&c);
   c.name = name;
@@ -114,7 +114,7 @@ wrt_status wrt_qnx_cpu_partition_create(wrt_cpu_partition_t *p,
   tmp.critical_budget_ms = cfg->critical_budget_ms;
   tmp.id = c.id;
   tmp.parent_id = -1;
-  strcpy(tmp.name, cfg->name);
+  (void)wrt_copy_str(tmp.name, sizeof tmp.name, cfg->name);
   (void)fill_from(&tmp, c.id, &err);
   tmp.live = true;
   tmp.kind = (uint8_t)KIND_APS;
@@ -132,7 +132,7 @@ wrt_status wrt_qnx_cpu_partition_open(wrt_cpu_partition_t *p, const char *name) 
     return WRT_E_STATE;
   }
   char copy[WRT_CPU_PARTITION_NAME_MAX + 1u];
-  strcpy(copy, name);
+  (void)wrt_copy_str(copy, sizeof copy, name); /* checked: fits */
   sched_aps_lookup_parms l;
   APS_INIT_DATA(&l);
   l.name = copy;
