@@ -9,7 +9,7 @@
  * (cpu.weight 1..10000, default 100; cpu.max "max <period>"; threaded
  * groups and cgroup.threads).
  *
- * May include: POSIX file calls, <time.h> and wrt headers. No heap: paths
+ * May include: POSIX file calls, linux_cgroup.h and wrt headers. No heap: paths
  * and lines live in fixed buffers on the stack.
  */
 #define _GNU_SOURCE /* gettid */
@@ -17,16 +17,15 @@
 #include "wrt/cpu_partition.h"
 
 #include <errno.h>
-#include <fcntl.h>
+
 #include <stddef.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
+
 #include <unistd.h>
 
 #include "cpu_partition_rules.h"
 #include "linux_cgroup.h"
-
 
 /* v1 shares per budget point: 100 % is 102400 (<= 262144, the kernel's
  * MAX_SHARES), so the 1024 of a plain task in the parent is ~1 point. */

@@ -13,7 +13,7 @@
  * WRT_E_UNSUPPORTED and nothing APS-specific is compiled.
  *
  * May include: <errno.h>, <string.h>, <sys/neutrino.h>, <sys/sched_aps.h>
- * (7.x only), <time.h> and wrt headers.
+ * (7.x only) and wrt headers.
  */
 #define _POSIX_C_SOURCE 200809L
 #define _QNX_SOURCE 1
@@ -23,7 +23,6 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/neutrino.h>
-#include <time.h>
 
 #include "cpu_partition_rules.h"
 
