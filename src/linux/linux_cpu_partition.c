@@ -17,11 +17,9 @@
 #include "wrt/cpu_partition.h"
 
 #include <errno.h>
-
 #include <stddef.h>
 #include <string.h>
 #include <sys/stat.h>
-
 #include <unistd.h>
 
 #include "cpu_partition_rules.h"
