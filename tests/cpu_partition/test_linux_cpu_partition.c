@@ -263,6 +263,19 @@ static void test_fake_tree(void **state) {
   assert_int_equal(wrt_linux_cpu_partition_create(&p, &c), WRT_E_UNSUPPORTED);
   assert_false(p.live);
   assert_int_equal(our_groups(dir), 0);
+  /* The same with the v2 marker: the v2 path (cgroup.type, cpu.weight)
+   * finds no control file in the new directory, and removes it. */
+  unlink(marker);
+  snprintf(marker, sizeof marker, "%s/cgroup.controllers", dir);
+  fd = open(marker, O_CREAT | O_WRONLY, 0644);
+  assert_true(fd >= 0);
+  assert_int_equal(write(fd, "cpu\n", 4), 4);
+  close(fd);
+  c.cgroup_mount = dir;
+  assert_int_equal(wrt_linux_cpu_partition_create(&p, &c), WRT_E_UNSUPPORTED);
+  assert_int_equal(wrt_cpu_partition_os_error(&p), ENOENT);
+  assert_false(p.live);
+  assert_int_equal(our_groups(dir), 0);
   /* A mount that is no cgroup at all. */
   c.cgroup_mount = "/tmp";
   assert_int_equal(wrt_linux_cpu_partition_create(&p, &c), WRT_E_UNSUPPORTED);
