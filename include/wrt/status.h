@@ -22,11 +22,13 @@ typedef enum {
   WRT_E_AGAIN,       /* futex word != expected: wait did not block */
   WRT_E_UNSUPPORTED, /* feature not available on this platform/build */
   WRT_E_CORRUPT,     /* checksum mismatch */
-  WRT_E_OS           /* any other system-call failure */
+  WRT_E_OS,          /* any other system-call failure */
+  /* Added after the first version (appended so the values above stay): */
+  WRT_E_PERMISSION   /* the OS refused for want of privilege (EPERM/EACCES) */
 } wrt_status;
 
 /* Number of distinct codes; every valid code is < WRT_STATUS_COUNT. */
-#define WRT_STATUS_COUNT 11
+#define WRT_STATUS_COUNT 12
 
 /* A static, never-NULL text for s ("WRT_E_LIMIT: ..."); unknown codes give
  * "unknown wrt_status". */

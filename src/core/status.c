@@ -14,6 +14,7 @@ const char *wrt_status_str(wrt_status s) {
   case WRT_E_UNSUPPORTED: return "WRT_E_UNSUPPORTED: not available on this platform";
   case WRT_E_CORRUPT: return "WRT_E_CORRUPT: checksum mismatch";
   case WRT_E_OS: return "WRT_E_OS: system call failed";
+  case WRT_E_PERMISSION: return "WRT_E_PERMISSION: the OS refused: no privilege";
   default: return "unknown wrt_status";
   }
 }

@@ -459,6 +459,10 @@ static void run_list(run_state *s, const st_check *checks, size_t n) {
       run_one(s, c, qnx_mem.name, &qnx_mem);
 #endif
       break;
+    case ST_ON_CPU_PARTITION:
+      for (size_t b = 0; b < st_cpu_backend_count; b++)
+        run_one(s, c, st_cpu_backend_name(st_cpu_backends[b]), st_cpu_backends[b]);
+      break;
     }
   }
 }
@@ -512,6 +516,7 @@ int wrtp_selftest(int argc, char **argv) {
       list_requirements(st_sync_checks, st_sync_check_count);
       list_requirements(st_wait_checks, st_wait_check_count);
       list_requirements(st_core_checks, st_core_check_count);
+      list_requirements(st_cpu_partition_checks, st_cpu_partition_check_count);
       return 0;
     } else {
       return usage(stderr, 2);
@@ -539,6 +544,7 @@ int wrtp_selftest(int argc, char **argv) {
   run_list(&s, st_sync_checks, st_sync_check_count);
   run_list(&s, st_wait_checks, st_wait_check_count);
   run_list(&s, st_core_checks, st_core_check_count);
+  run_list(&s, st_cpu_partition_checks, st_cpu_partition_check_count);
   double secs = (double)(st_now_ns() - t0) / 1e9;
   unsigned total = s.pass + s.fail + s.skip;
   printf("selftest: %u checks, %u passed, %u failed, %u skipped in %.1f s: %s\n", total, s.pass,

@@ -74,7 +74,13 @@ typedef struct st_futex_backend {
 
 /* --- checks ----------------------------------------------------------------- */
 
-typedef enum { ST_ON_CORE, ST_ON_MEMORY, ST_ON_FUTEX, ST_ON_QNX_MEMORY } st_target;
+typedef enum {
+  ST_ON_CORE,
+  ST_ON_MEMORY,
+  ST_ON_FUTEX,
+  ST_ON_QNX_MEMORY,
+  ST_ON_CPU_PARTITION /* each CPU-partition / memory-limit backend (checks_cpu_partition.c) */
+} st_target;
 
 typedef struct st_check {
   const char *id;    /* requirement ID, e.g. "MEM-001" */
@@ -153,5 +159,11 @@ extern const st_check st_wait_checks[]; /* checks_wait.c */
 extern const size_t st_wait_check_count;
 extern const st_check st_memapi_checks[];
 extern const size_t st_memapi_check_count;
+/* checks_cpu_partition.c: CPU-0xx and LIM-0xx, run on each of its backends. */
+extern const st_check st_cpu_partition_checks[];
+extern const size_t st_cpu_partition_check_count;
+extern const void *const st_cpu_backends[];
+extern const size_t st_cpu_backend_count;
+const char *st_cpu_backend_name(const void *backend);
 
 #endif

@@ -21,6 +21,7 @@
 //! | `WRT_E_UNSUPPORTED`       | `NotSupported`   | `UNSUPPORTED_OPERATION` (8001) |
 //! | `WRT_E_CORRUPT`           | `Verification`   | `CHECKSUM_MISMATCH` (5004) |
 //! | `WRT_E_OS`                | `System`         | `SYSTEM_ERROR` (8000)      |
+//! | `WRT_E_PERMISSION`        | `System`         | `SYSTEM_ERROR` (8000)      |
 //! | `Error::Busy` (Rust only) | `Concurrency`    | `CONCURRENCY_LOCK_FAILURE` (8004) |
 //! | unknown status            | `Unknown`        | `SYSTEM_ERROR` (8000)      |
 //!
@@ -63,6 +64,7 @@ pub const fn to_wrt_error(e: Error) -> WrtError {
         }
         Error::Corrupt => (ErrorCategory::Verification, codes::CHECKSUM_MISMATCH, "wrt_platform: WRT_E_CORRUPT"),
         Error::Os => (ErrorCategory::System, codes::SYSTEM_ERROR, "wrt_platform: WRT_E_OS"),
+        Error::Permission => (ErrorCategory::System, codes::SYSTEM_ERROR, "wrt_platform: WRT_E_PERMISSION"),
         Error::Busy => (
             ErrorCategory::Concurrency,
             codes::CONCURRENCY_LOCK_FAILURE,

@@ -44,6 +44,8 @@ pub enum Error {
     Corrupt,
     /// `WRT_E_OS`: any other system-call failure.
     Os,
+    /// `WRT_E_PERMISSION`: the OS refused for want of privilege.
+    Permission,
     /// Not a C status: another thread is inside a call on the same page
     /// allocator (one C allocator object is not for concurrent use; the
     /// Rust handle refuses instead of racing). Nothing was done.
@@ -71,6 +73,7 @@ impl Error {
             sys::WRT_E_UNSUPPORTED => Self::Unsupported,
             sys::WRT_E_CORRUPT => Self::Corrupt,
             sys::WRT_E_OS => Self::Os,
+            sys::WRT_E_PERMISSION => Self::Permission,
             other => Self::Unknown(other),
         })
     }
@@ -89,6 +92,7 @@ impl Error {
             Self::Unsupported => sys::WRT_E_UNSUPPORTED,
             Self::Corrupt => sys::WRT_E_CORRUPT,
             Self::Os => sys::WRT_E_OS,
+            Self::Permission => sys::WRT_E_PERMISSION,
             Self::Unknown(s) => s,
             Self::Busy => return None,
         })

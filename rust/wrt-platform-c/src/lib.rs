@@ -22,6 +22,7 @@
 #![no_std]
 
 mod cobject;
+pub mod cpu_partition;
 mod error;
 pub mod memory;
 pub mod mutex;
@@ -33,6 +34,7 @@ pub mod linux;
 #[cfg(any(target_os = "nto", feature = "qnx-model"))]
 pub mod qnx;
 
+pub use cpu_partition::{CpuPartition, CpuPartitionBackend, CpuPartitionBuilder, CpuPartitionInfo};
 pub use error::{Error, Result};
 pub use memory::{Access, AllocationId, AllocatorBackend, AllocatorHandle, AllocatorSlot, Growth, Region, RegionInfo, WASM_PAGE_SIZE};
 pub use mutex::{FutexMutex, FutexMutexGuard};

@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "wrt/atomic_memory.h"
+#include "wrt/cpu_partition.h"
 #include "wrt/linux_memory.h"
 #include "wrt/linux_sync.h"
 #include "wrt/memory.h"
@@ -113,3 +114,13 @@ CONST(WRT_QNX_FUTEX_SIZE)
 CONST(WRT_QNX_FUTEX_ALIGN)
 CONST(WRT_QNX_PARTITION_SIZE)
 CONST(WRT_QNX_PARTITION_ALIGN)
+
+/* wrt/cpu_partition.h and WRT_E_PERMISSION (issue 22): tests/cpu_partition_layout.rs. */
+SIZE_ALIGN(wrt_cpu_partition_t)
+SIZE_ALIGN(wrt_cpu_partition_config_t)
+SIZE_ALIGN(wrt_cpu_partition_info_t)
+OFFSET(wrt_cpu_partition_t, os_error)
+OFFSET(wrt_cpu_partition_t, created_ns)
+OFFSET(wrt_cpu_partition_t, path)
+OFFSET(wrt_cpu_partition_info_t, usage_ns)
+CONST(WRT_E_PERMISSION)

@@ -20,6 +20,8 @@ use core::sync::atomic::AtomicU32;
 
 pub mod layout;
 pub use layout::*;
+mod cpu_partition;
+pub use cpu_partition::*;
 
 // ---- wrt/status.h ---------------------------------------------------------
 
@@ -36,7 +38,8 @@ pub const WRT_E_AGAIN: wrt_status = 7;
 pub const WRT_E_UNSUPPORTED: wrt_status = 8;
 pub const WRT_E_CORRUPT: wrt_status = 9;
 pub const WRT_E_OS: wrt_status = 10;
-pub const WRT_STATUS_COUNT: u32 = 11;
+pub const WRT_E_PERMISSION: wrt_status = 11;
+pub const WRT_STATUS_COUNT: u32 = 12;
 
 extern "C" {
     pub fn wrt_status_str(s: wrt_status) -> *const c_char;

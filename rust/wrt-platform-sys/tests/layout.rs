@@ -222,6 +222,7 @@ fn status_text_matches_names() {
         (WRT_E_UNSUPPORTED, "WRT_E_UNSUPPORTED"),
         (WRT_E_CORRUPT, "WRT_E_CORRUPT"),
         (WRT_E_OS, "WRT_E_OS"),
+        (WRT_E_PERMISSION, "WRT_E_PERMISSION"),
     ];
     for (code, name) in names {
         // SAFETY: wrt_status_str returns a static C string.
