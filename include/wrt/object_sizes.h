@@ -50,7 +50,7 @@
 #elif defined(__linux__) && defined(__x86_64__)
 /* Linux x86_64 (QNX_*: the Neutrino host model) */
 #define WRT_LINUX_ALLOCATOR_ALIGN 8u
-#define WRT_LINUX_ALLOCATOR_SIZE 216u
+#define WRT_LINUX_ALLOCATOR_SIZE 280u
 #define WRT_LINUX_FUTEX_ALIGN 8u
 #define WRT_LINUX_FUTEX_SIZE 24u
 #define WRT_MUTEX_ALIGN 8u
@@ -68,7 +68,7 @@
 #elif defined(__linux__) && defined(__aarch64__)
 /* Linux aarch64 (QNX_*: the Neutrino host model) */
 #define WRT_LINUX_ALLOCATOR_ALIGN 8u
-#define WRT_LINUX_ALLOCATOR_SIZE 216u
+#define WRT_LINUX_ALLOCATOR_SIZE 280u
 #define WRT_LINUX_FUTEX_ALIGN 8u
 #define WRT_LINUX_FUTEX_SIZE 24u
 #define WRT_MUTEX_ALIGN 8u
