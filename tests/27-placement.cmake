@@ -7,3 +7,9 @@ wrt_add_test(NAME test_linux_placement
 foreach(sym IN ITEMS memfd_create shm_open fchmod fallocate fcntl madvise)
   target_link_options(test_linux_placement PRIVATE "LINKER:--wrap=${sym}")
 endforeach()
+# The QNX allocator's placement on the Neutrino host model: shared regions
+# (shm_open + shm_ctl) seen by a second process, huge pages / NUMA refused.
+if(TARGET wrt_platform_qnx_model)
+  wrt_add_test(NAME test_qnx_placement SOURCES qnx_memory/test_qnx_placement.c
+    LIBS wrt_platform_qnx_model LABELS qnx memory placement WRAP TIMEOUT 60)
+endif()
