@@ -13,3 +13,8 @@ if(TARGET wrt_platform_qnx_model)
   wrt_add_test(NAME test_qnx_placement SOURCES qnx_memory/test_qnx_placement.c
     LIBS wrt_platform_qnx_model LABELS qnx memory placement WRAP TIMEOUT 60)
 endif()
+# The wasm2c adapter's placement option (both backends, guard-page build).
+if(TARGET wrt_wasm2c_model)
+  wrt_add_test(NAME test_w2c_placement SOURCES wasm2c_placement/test_w2c_placement.c
+    LIBS wrt_wasm2c_model LABELS wasm2c placement TIMEOUT 60)
+endif()
