@@ -73,7 +73,7 @@ static size_t kb_value(const char *line) {
   for (c++; *c == ' ' || *c == '\t'; c++) {
   }
   for (; *c >= '0' && *c <= '9'; c++) {
-    size_t d = (size_t)(*c - '0');
+    size_t d = (size_t)(unsigned char)*c - (size_t)'0';
     if (wrt_size_mul(v, 10u, &v) != WRT_OK || wrt_size_add(v, d, &v) != WRT_OK) {
       return 0;
     }
@@ -84,9 +84,9 @@ static size_t kb_value(const char *line) {
 
 static bool hex_digit(char c, unsigned *v) {
   if (c >= '0' && c <= '9') {
-    *v = (unsigned)(c - '0');
+    *v = (unsigned)c - (unsigned)'0';
   } else if (c >= 'a' && c <= 'f') {
-    *v = (unsigned)(c - 'a') + 10u;
+    *v = ((unsigned)c - (unsigned)'a') + 10u;
   } else {
     return false;
   }
@@ -117,15 +117,18 @@ static bool vma_header(const char *line, uintptr_t *start, uintptr_t *end) {
 }
 
 typedef struct {
-  uintptr_t start, end; /* the span asked about */
-  bool inside;          /* the current VMA lies in it */
-  size_t huge, rss;
+  uintptr_t start; /* the span asked about */
+  uintptr_t end;
+  bool inside; /* the current VMA lies in it */
+  size_t huge;
+  size_t rss;
 } smaps_sum_t;
 
 static bool has_prefix(const char *s, const char *p) { return strncmp(s, p, strlen(p)) == 0; }
 
 static void smaps_line(smaps_sum_t *s, const char *line) {
-  uintptr_t vs, ve;
+  uintptr_t vs;
+  uintptr_t ve;
   if (vma_header(line, &vs, &ve)) {
     s->inside = vs >= s->start && ve <= s->end;
     return;
@@ -134,7 +137,8 @@ static void smaps_line(smaps_sum_t *s, const char *line) {
     return;
   }
   size_t v = 0;
-  bool huge = false, res = false;
+  bool huge = false;
+  bool res = false;
   if (has_prefix(line, "AnonHugePages:") || has_prefix(line, "ShmemPmdMapped:")) {
     v = kb_value(line);
     huge = true;
@@ -157,7 +161,8 @@ static void smaps_line(smaps_sum_t *s, const char *line) {
   }
 }
 
-wrt_status wrt_linux_smaps_huge(uintptr_t start, uintptr_t end, size_t *huge, size_t *rss) {
+/* Sums the huge-page and resident bytes of the VMAs inside [start, end). */
+static wrt_status smaps_huge(uintptr_t start, uintptr_t end, size_t *huge, size_t *rss) {
   char buf[4096];
   char line[192]; /* long lines (paths) are cut: only their start matters */
   size_t used = 0;
@@ -184,7 +189,10 @@ wrt_status wrt_linux_smaps_huge(uintptr_t start, uintptr_t end, size_t *huge, si
         smaps_line(&s, line);
         used = 0;
       } else if (used < sizeof line - 1u) {
-        line[used++] = buf[i];
+        line[used] = buf[i];
+        used++;
+      } else {
+        /* the rest of a long line is not needed */
       }
     }
   }
@@ -209,7 +217,7 @@ wrt_status wrt_linux_allocator_placement_info(const wrt_linux_allocator_t *a,
   r.numa_node = a->config.placement.numa_node;
   r.huge_page_size = a->huge_page;
   uintptr_t start = (uintptr_t)a->map_addr;
-  r.huge_known = wrt_linux_smaps_huge(start, start + a->map_len, &r.huge_bytes,
+  r.huge_known = smaps_huge(start, start + a->map_len, &r.huge_bytes,
                                       &r.resident_bytes) == WRT_OK;
   *out = r;
   return WRT_OK;

@@ -189,7 +189,7 @@ static wrt_status map_region(wrt_linux_allocator_t *a, uint32_t reserve_pages,
   const uintptr_t page_mask = (uintptr_t)wrt_linux_placement_align(&a->config) - 1u;
   uintptr_t aligned = (first + page_mask) & ~page_mask;
   uint8_t *base = (uint8_t *)p + (aligned - (uintptr_t)p);
-  st = wrt_linux_placement_setup(a, (uint8_t *)p, len, base, reserve_bytes, commit_bytes);
+  st = wrt_linux_placement_setup(a, p, len, base, reserve_bytes, commit_bytes);
   if (st != WRT_OK) {
     (void)munmap(p, len);
     return st;

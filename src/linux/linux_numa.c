@@ -6,44 +6,68 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <stdio.h>
+#include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "linux_placement.h"
 
 /* linux/mempolicy.h values (stable ABI). */
-#define WRT_MPOL_PREFERRED 1
-#define WRT_MPOL_BIND 2
+#define WRT_MPOL_PREFERRED 1L
+#define WRT_MPOL_BIND 2L
+
+#define NODE_DIR "/sys/devices/system/node"
+/* Bits of the node mask handed to mbind: every node we accept. */
+#define MASK_BITS 1024u
+_Static_assert(MASK_BITS == (unsigned)WRT_NUMA_MAX_NODE + 1u, "the mask covers every node accepted");
 
 wrt_status wrt_linux_numa_check(int node) {
-  char path[64];
+  /* NODE_DIR "/node" and at most four digits (node <= 1023) and the NUL. */
+  char path[sizeof NODE_DIR + 10u];
+  char digits[4];
+  size_t n = 0;
   if (node < 0 || node > WRT_NUMA_MAX_NODE) {
     return WRT_E_INVALID_ARG;
   }
-  if (access("/sys/devices/system/node", F_OK) != 0) {
+  if (access(NODE_DIR, F_OK) != 0) {
     /* A kernel without NUMA: node 0 is all the memory there is. */
-    return node == 0 ? WRT_OK : WRT_E_INVALID_ARG;
+    return (node == 0) ? WRT_OK : WRT_E_INVALID_ARG;
   }
-  (void)snprintf(path, sizeof path, "/sys/devices/system/node/node%d", node);
-  return access(path, F_OK) == 0 ? WRT_OK : WRT_E_INVALID_ARG;
+  unsigned v = (unsigned)node;
+  do {
+    digits[n] = "0123456789"[v % 10u];
+    n++;
+    v /= 10u;
+  } while (v != 0u);
+  (void)memcpy(path, NODE_DIR "/node", sizeof NODE_DIR + 4u);
+  size_t at = sizeof NODE_DIR + 4u;
+  while (n > 0u) {
+    n--;
+    path[at] = digits[n];
+    at++;
+  }
+  path[at] = '\0';
+  return (access(path, F_OK) == 0) ? WRT_OK : WRT_E_INVALID_ARG;
 }
 
-wrt_status wrt_linux_numa_bind(wrt_linux_allocator_t *a, uint8_t *addr, size_t len) {
-  enum { BITS = (WRT_NUMA_MAX_NODE + 1), WORD = (int)(sizeof(unsigned long) * 8u) };
-  unsigned long mask[BITS / WORD];
-  int node = a->config.placement.numa_node;
-  for (size_t i = 0; i < sizeof mask / sizeof mask[0]; i++) {
-    mask[i] = 0;
+wrt_status wrt_linux_numa_bind(wrt_linux_allocator_t *a, void *addr, size_t len) {
+  uint64_t mask[MASK_BITS / 64u];
+  unsigned node = (unsigned)a->config.placement.numa_node; /* checked >= 0 at init */
+  uint64_t bit = 1u;
+  unsigned shift = node % 64u;
+  bit <<= shift;
+  (void)memset(mask, 0, sizeof mask);
+  mask[node / 64u] = bit;
+  long mode = WRT_MPOL_BIND;
+  if (a->config.placement.numa_policy == WRT_NUMA_PREFERRED) {
+    mode = WRT_MPOL_PREFERRED;
   }
-  mask[node / WORD] = 1ul << (unsigned)(node % WORD);
-  long mode = a->config.placement.numa_policy == WRT_NUMA_PREFERRED ? WRT_MPOL_PREFERRED
-                                                                    : WRT_MPOL_BIND;
   /* maxnode counts one past the last bit the kernel reads. */
-  if (syscall(SYS_mbind, (long)(uintptr_t)addr, (long)len, mode, (long)(uintptr_t)mask,
-              (long)BITS + 1L, 0L) != 0) {
+  const long maxnode = (long)MASK_BITS + 1L;
+  if (syscall(SYS_mbind, (long)(uintptr_t)addr, (long)len, mode, (long)(uintptr_t)mask, maxnode,
+              0L) != 0) {
     int err = errno;
-    if (err == ENOSYS && node == 0) {
+    if (err == ENOSYS && node == 0u) {
       return WRT_OK; /* no NUMA in this kernel: node 0 holds everything */
     }
     a->last_os_error = err;

@@ -163,7 +163,7 @@ static wrt_status make_hugetlb(wrt_linux_allocator_t *a, uint8_t *base, size_t r
   return WRT_OK;
 }
 
-wrt_status wrt_linux_placement_setup(wrt_linux_allocator_t *a, uint8_t *map, size_t map_len,
+wrt_status wrt_linux_placement_setup(wrt_linux_allocator_t *a, void *map, size_t map_len,
                                      uint8_t *base, size_t reserve, size_t commit) {
   const wrt_placement_t *p = &a->config.placement;
   /* Relocation of a private region calls this while the old region is
@@ -185,6 +185,8 @@ wrt_status wrt_linux_placement_setup(wrt_linux_allocator_t *a, uint8_t *map, siz
         wrt_linux_shm_destroy(a, fd);
       }
     }
+  } else {
+    /* private anonymous memory: no object */
   }
   if (st != WRT_OK) {
     a->object_size = saved_object;

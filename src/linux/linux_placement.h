@@ -33,7 +33,7 @@ bool wrt_linux_placement_pinned(const wrt_linux_allocator_config_t *cfg);
  * puts the object (if any) over [base, base+reserve), applies THP / NUMA,
  * commits [base, base+commit) read-write. On failure the object is closed
  * and the caller unmaps the mapping; a's placement state is unchanged. */
-wrt_status wrt_linux_placement_setup(wrt_linux_allocator_t *a, uint8_t *map, size_t map_len,
+wrt_status wrt_linux_placement_setup(wrt_linux_allocator_t *a, void *map, size_t map_len,
                                      uint8_t *base, size_t reserve, size_t commit);
 
 /* Makes [base+old_size, base+new_size) read-write (growing the object
@@ -49,7 +49,6 @@ void wrt_linux_placement_release(wrt_linux_allocator_t *a);
 wrt_status wrt_linux_thp_available(void);
 wrt_status wrt_linux_thp_advise(wrt_linux_allocator_t *a, uint8_t *addr, size_t len);
 wrt_status wrt_linux_hugetlb_create(wrt_linux_allocator_t *a, int *fd);
-wrt_status wrt_linux_smaps_huge(uintptr_t start, uintptr_t end, size_t *huge, size_t *rss);
 /* linux_shared_memory.c */
 wrt_status wrt_linux_shm_check_name(const char *name);
 wrt_status wrt_linux_shm_create(wrt_linux_allocator_t *a, int *fd);
@@ -57,7 +56,7 @@ wrt_status wrt_linux_shm_seal(wrt_linux_allocator_t *a, int fd);
 void wrt_linux_shm_destroy(wrt_linux_allocator_t *a, int fd);
 /* linux_numa.c */
 wrt_status wrt_linux_numa_check(int node);
-wrt_status wrt_linux_numa_bind(wrt_linux_allocator_t *a, uint8_t *addr, size_t len);
+wrt_status wrt_linux_numa_bind(wrt_linux_allocator_t *a, void *addr, size_t len);
 
 /* Records err in a->last_os_error; NO_MEMORY for ENOMEM / EAGAIN / ENOSPC,
  * OS otherwise (linux_placement.c). */

@@ -42,9 +42,15 @@ wrt_status wrt_linux_shm_create(wrt_linux_allocator_t *a, int *fd) {
   if (f < 0) {
     int err = errno;
     a->last_os_error = err;
-    return err == EEXIST ? WRT_E_STATE
-           : (err == EMFILE || err == ENFILE || err == ENOMEM) ? WRT_E_NO_MEMORY
-                                                               : WRT_E_OS;
+    wrt_status st = WRT_E_OS;
+    if (err == EEXIST) {
+      st = WRT_E_STATE;
+    } else if (err == EMFILE || err == ENFILE || err == ENOMEM) {
+      st = WRT_E_NO_MEMORY;
+    } else {
+      /* any other errno: OS */
+    }
+    return st;
   }
   /* shm_open applies the umask: set exactly the bits the caller asked for. */
   if (p->shm_name != NULL && fchmod(f, (mode_t)p->shm_mode) != 0) {

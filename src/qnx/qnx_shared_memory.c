@@ -83,11 +83,11 @@ wrt_status wrt_qnx_shm_attach(wrt_qnx_allocator_t *a, uint8_t *base, size_t rese
   }
   int flags = SHMCTL_ANON | SHMCTL_LAZY | (p->shm_name == NULL ? SHMCTL_SEAL : 0);
   wrt_status st = WRT_OK;
-  if (shm_ctl(fd, flags, 0, (uint64_t)reserved) != 0) {
-    st = wrt_qnx_os_fail(a, errno);
-  } else if (reserved != 0u &&
-             mmap(base, reserved, PROT_NONE, MAP_SHARED | MAP_FIXED, fd, 0) == MAP_FAILED) {
-    /* The caller unmaps the whole reservation, hole or not. */
+  /* A failed MAP_FIXED may leave a hole: the caller unmaps the whole
+   * reservation anyway. */
+  if (shm_ctl(fd, flags, 0, (uint64_t)reserved) != 0 ||
+      (reserved != 0u &&
+       mmap(base, reserved, PROT_NONE, MAP_SHARED | MAP_FIXED, fd, 0) == MAP_FAILED)) {
     st = wrt_qnx_os_fail(a, errno);
   }
   if (st != WRT_OK) {
