@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "checked_math.h"
+#include "placement_rules.h"
 
 wrt_status wrt_linux_placement_os_fail(wrt_linux_allocator_t *a, int err) {
   a->last_os_error = err;
@@ -31,13 +32,9 @@ bool wrt_linux_placement_pinned(const wrt_linux_allocator_config_t *cfg) {
 
 wrt_status wrt_linux_placement_check(const wrt_linux_allocator_config_t *cfg) {
   const wrt_placement_t *p = &cfg->placement;
-  if ((p->huge != WRT_HUGE_NONE && p->huge != WRT_HUGE_TRANSPARENT &&
-       p->huge != WRT_HUGE_EXPLICIT) ||
-      (p->numa_policy != WRT_NUMA_STRICT && p->numa_policy != WRT_NUMA_PREFERRED) ||
-      p->numa_node < WRT_NUMA_ANY || p->numa_node > WRT_NUMA_MAX_NODE ||
-      (p->huge_fallback && p->huge != WRT_HUGE_EXPLICIT) ||
-      (p->shm_name != NULL && !p->shared) || p->shm_mode > 0777u) {
-    return WRT_E_INVALID_ARG;
+  wrt_status st = wrt_placement_check(p);
+  if (st != WRT_OK) {
+    return st;
   }
   /* An object-backed region cannot be copied to a new place cheaply, and a
    * Wasm shared memory must never move: RESERVE only, grows in place. */
@@ -48,11 +45,7 @@ wrt_status wrt_linux_placement_check(const wrt_linux_allocator_config_t *cfg) {
   if (p->shm_name != NULL && p->huge == WRT_HUGE_EXPLICIT) {
     return WRT_E_UNSUPPORTED;
   }
-  wrt_status st = WRT_OK;
-  if (p->shm_name != NULL) {
-    st = wrt_linux_shm_check_name(p->shm_name);
-  }
-  if (st == WRT_OK && p->numa_node != WRT_NUMA_ANY) {
+  if (p->numa_node != WRT_NUMA_ANY) {
     st = wrt_linux_numa_check(p->numa_node);
   }
   if (st == WRT_OK && p->huge == WRT_HUGE_TRANSPARENT) {

@@ -50,7 +50,6 @@ wrt_status wrt_linux_thp_available(void);
 wrt_status wrt_linux_thp_advise(wrt_linux_allocator_t *a, uint8_t *addr, size_t len);
 wrt_status wrt_linux_hugetlb_create(wrt_linux_allocator_t *a, int *fd);
 /* linux_shared_memory.c */
-wrt_status wrt_linux_shm_check_name(const char *name);
 wrt_status wrt_linux_shm_create(wrt_linux_allocator_t *a, int *fd);
 wrt_status wrt_linux_shm_seal(wrt_linux_allocator_t *a, int fd);
 void wrt_linux_shm_destroy(wrt_linux_allocator_t *a, int fd);

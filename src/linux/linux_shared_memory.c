@@ -19,16 +19,6 @@
 #include "linux_placement.h"
 #include "wrt/linux_placement.h"
 
-/* POSIX: a portable name is "/" followed by at most NAME_MAX (255) bytes
- * with no further "/" (glibc puts it under /dev/shm). */
-wrt_status wrt_linux_shm_check_name(const char *name) {
-  size_t len = strnlen(name, 257u);
-  if (len < 2u || len > 256u || name[0] != '/' || strchr(name + 1, '/') != NULL) {
-    return WRT_E_INVALID_ARG;
-  }
-  return WRT_OK;
-}
-
 wrt_status wrt_linux_shm_create(wrt_linux_allocator_t *a, int *fd) {
   const wrt_placement_t *p = &a->config.placement;
   int f;

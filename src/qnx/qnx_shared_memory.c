@@ -35,34 +35,16 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "placement_rules.h"
 #include "qnx_memory_internal.h"
-
-static wrt_status check_name(const char *name) {
-  size_t len = strnlen(name, 257u);
-  if (len < 2u || len > 256u || name[0] != '/' || strchr(name + 1, '/') != NULL) {
-    return WRT_E_INVALID_ARG;
-  }
-  return WRT_OK;
-}
 
 wrt_status wrt_qnx_placement_check(const wrt_qnx_allocator_config_t *cfg) {
   const wrt_placement_t *p = &cfg->placement;
-  if ((p->huge != WRT_HUGE_NONE && p->huge != WRT_HUGE_TRANSPARENT &&
-       p->huge != WRT_HUGE_EXPLICIT) ||
-      (p->numa_policy != WRT_NUMA_STRICT && p->numa_policy != WRT_NUMA_PREFERRED) ||
-      p->numa_node < WRT_NUMA_ANY || p->numa_node > WRT_NUMA_MAX_NODE ||
-      (p->huge_fallback && p->huge != WRT_HUGE_EXPLICIT) ||
-      (p->shm_name != NULL && !p->shared) || p->shm_mode > 0777u) {
-    return WRT_E_INVALID_ARG;
-  }
-  if (p->shared && (cfg->growth != WRT_GROW_RESERVE || cfg->typed_memory != NULL)) {
-    return WRT_E_INVALID_ARG;
-  }
-  if (p->shm_name != NULL && check_name(p->shm_name) != WRT_OK) {
+  if (wrt_placement_check(p) != WRT_OK ||
+      (p->shared && (cfg->growth != WRT_GROW_RESERVE || cfg->typed_memory != NULL))) {
     return WRT_E_INVALID_ARG;
   }
   /* See the top of this file: not requestable on Neutrino. */

@@ -24,6 +24,7 @@
 #include <cmocka.h>
 
 #include "fault_inject.h"
+#include "placement_support.h"
 #include "placement_inject.h"
 #include "wrt/linux_memory.h"
 #include "wrt/linux_placement.h"
@@ -89,42 +90,8 @@ static int child_main(int argc, char **argv) {
   return 99;
 }
 
-/* Runs this program as "cmd 3 a1 a2" in a child that inherits fd as
- * descriptor 3, or (fd < 0) as "cmd a1 a2 a3". */
-static int spawn(const char *cmd, int fd, const char *a1, const char *a2, const char *a3) {
-  fflush(NULL);
-  pid_t pid = fork();
-  if (pid == 0) {
-    /* dup2 clears close-on-exec, but not when fd is already 3 */
-    if (fd >= 0 && (fd == 3 ? fcntl(3, F_SETFD, 0) != 0 : dup2(fd, 3) != 3))
-      _exit(97);
-    char *args[] = {(char *)"test_linux_placement", (char *)cmd, (char *)"3", (char *)a1,
-                    (char *)a2, NULL};
-    if (fd < 0) {
-      args[2] = (char *)a1;
-      args[3] = (char *)a2;
-      args[4] = (char *)a3;
-    }
-    execv("/proc/self/exe", args);
-    _exit(98);
-  }
-  int status = 0;
-  if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
-    return -1;
-  return WEXITSTATUS(status);
-}
 
 /* ---- helpers ---- */
-static int open_fds(void) {
-  int n = 0;
-  DIR *d = opendir("/proc/self/fd");
-  if (d == NULL)
-    return -1;
-  while (readdir(d) != NULL)
-    n++;
-  closedir(d);
-  return n;
-}
 
 static long meminfo(const char *key) {
   FILE *f = fopen("/proc/meminfo", "r");
@@ -163,14 +130,6 @@ static int vma_has_flag(const void *addr, const char *flag) {
   return found;
 }
 
-static int shm_exists(const char *name) {
-  int fd = shm_open(name, O_RDONLY, 0);
-  if (fd >= 0) {
-    close(fd);
-    return 1;
-  }
-  return 0;
-}
 
 static wrt_linux_allocator_config_t cfg_with(wrt_placement_t p) {
   wrt_linux_allocator_config_t c = wrt_linux_allocator_config_default();
@@ -315,10 +274,10 @@ static void explicit_hugetlb(void **state) {
   if (free_pages < 2) {
     /* No pool: a clean NO_MEMORY that leaves nothing behind. */
     size_t mapped = wrt_fi_mapped_bytes();
-    int fds = open_fds();
+    int fds = wrt_pt_open_fds();
     assert_int_equal(wrt_page_allocator_allocate(pa, 1, 64, &base, &size), WRT_E_NO_MEMORY);
     assert_int_equal(wrt_fi_mapped_bytes(), mapped);
-    assert_int_equal(open_fds(), fds);
+    assert_int_equal(wrt_pt_open_fds(), fds);
     assert_false(a.allocated);
     /* ...or the fallback, which says what it gave instead. */
     c.placement.huge_fallback = true;
@@ -375,25 +334,25 @@ static void shared_memfd_second_process(void **state) {
   assert_true(fcntl(fd, F_GETFD) & FD_CLOEXEC);
   fill(base, 0, size, 9);
   (void)snprintf(num, sizeof num, "%zu", size);
-  assert_int_equal(spawn("child-read", fd, num, "9", NULL), 0);
+  assert_int_equal(wrt_pt_spawn("child-read", fd, num, "9", NULL), 0);
   assert_int_equal(base[size - 1], 0xA5); /* the child's write, seen here */
   /* grow keeps the base; the child sees the grown bytes */
   assert_int_equal(wrt_page_allocator_grow(pa, 2, 3, &b2, &s2), WRT_OK);
   assert_ptr_equal(b2, base);
   fill(base, 0, s2, 4);
   (void)snprintf(num, sizeof num, "%zu", s2);
-  assert_int_equal(spawn("child-read", fd, num, "4", NULL), 0);
+  assert_int_equal(wrt_pt_spawn("child-read", fd, num, "4", NULL), 0);
   assert_int_equal(base[s2 - 1], 0xA5);
   /* no peer can shrink the object or freeze it */
-  assert_int_equal(spawn("child-shrink", fd, NULL, NULL, NULL), 0);
+  assert_int_equal(wrt_pt_spawn("child-shrink", fd, NULL, NULL, NULL), 0);
   /* past the reservation: LIMIT, nothing moved */
   assert_int_equal(wrt_page_allocator_grow(pa, 5, 4, &b2, &s2), WRT_E_LIMIT);
   assert_int_equal(a.mem_size, 5u * WRT_WASM_PAGE_SIZE);
   /* the trap past the end holds: the next page is not accessible */
   assert_int_equal(vma_has_flag(base + 5u * WRT_WASM_PAGE_SIZE, "rd"), 0);
-  int fds = open_fds();
+  int fds = wrt_pt_open_fds();
   assert_int_equal(wrt_page_allocator_deallocate(pa, base, 5u * WRT_WASM_PAGE_SIZE), WRT_OK);
-  assert_int_equal(open_fds(), fds - 1); /* the object's descriptor closed */
+  assert_int_equal(wrt_pt_open_fds(), fds - 1); /* the object's descriptor closed */
   assert_int_equal(wrt_linux_allocator_shared_fd(&a, &fd), WRT_E_STATE);
   wrt_linux_allocator_destroy(&a);
 }
@@ -425,25 +384,25 @@ static void shared_named_permissions(void **state) {
   fill(base, 0, size, 2);
   (void)snprintf(num, sizeof num, "%zu", size);
   /* the owner opens it by name in another process and sees the bytes */
-  assert_int_equal(spawn("child-open-name", -1, name, num, "2"), 0);
+  assert_int_equal(wrt_pt_spawn("child-open-name", -1, name, num, "2"), 0);
   assert_int_equal(base[size - 1], 0xA5);
   /* a second creator of the same name: STATE, nothing changed */
   assert_int_equal(wrt_linux_allocator_init(&b, &c), WRT_OK);
   size_t mapped = wrt_fi_mapped_bytes();
-  int fds = open_fds();
+  int fds = wrt_pt_open_fds();
   assert_int_equal(wrt_page_allocator_allocate(wrt_linux_allocator_base(&b), 1, 8, &bb, &bs),
                    WRT_E_STATE);
   assert_int_equal(b.last_os_error, EEXIST);
   assert_int_equal(wrt_fi_mapped_bytes(), mapped);
-  assert_int_equal(open_fds(), fds);
-  assert_true(shm_exists(name)); /* the loser did not unlink the winner's object */
+  assert_int_equal(wrt_pt_open_fds(), fds);
+  assert_true(wrt_pt_shm_exists(name)); /* the loser did not unlink the winner's object */
   if (geteuid() == 0)
-    assert_int_equal(spawn("child-open-nobody", -1, name, NULL, NULL), 0);
+    assert_int_equal(wrt_pt_spawn("child-open-nobody", -1, name, NULL, NULL), 0);
   else
     print_message("not root: the other-user check needs setuid, skipped\n");
   assert_int_equal(wrt_page_allocator_deallocate(wrt_linux_allocator_base(&a), base, size),
                    WRT_OK);
-  assert_false(shm_exists(name)); /* unlinked with the region */
+  assert_false(wrt_pt_shm_exists(name)); /* unlinked with the region */
   wrt_linux_allocator_destroy(&a);
   wrt_linux_allocator_destroy(&b);
 }
@@ -510,7 +469,7 @@ static void one_failure_leaves_nothing(const wrt_linux_allocator_config_t *c, in
   size_t size;
   assert_int_equal(wrt_linux_allocator_init(&a, c), WRT_OK);
   size_t mapped = wrt_fi_mapped_bytes();
-  int fds = open_fds();
+  int fds = wrt_pt_open_fds();
   wrt_fi_reset();
   wrt_pi_reset();
   if (is_fi)
@@ -525,10 +484,10 @@ static void one_failure_leaves_nothing(const wrt_linux_allocator_config_t *c, in
     assert_int_equal(wrt_page_allocator_deallocate(wrt_linux_allocator_base(&a), base, size),
                      WRT_OK);
   } else {
-    if (wrt_fi_mapped_bytes() != mapped || open_fds() != fds || a.allocated)
+    if (wrt_fi_mapped_bytes() != mapped || wrt_pt_open_fds() != fds || a.allocated)
       fail_msg("%s: call %d #%u left something behind", label, call, nth);
     if (c->placement.shm_name != NULL)
-      assert_false(shm_exists(c->placement.shm_name));
+      assert_false(wrt_pt_shm_exists(c->placement.shm_name));
     /* the allocator is still usable */
     assert_int_equal(wrt_page_allocator_allocate(wrt_linux_allocator_base(&a), 2, 16, &base, &size),
                      WRT_OK);
@@ -536,7 +495,7 @@ static void one_failure_leaves_nothing(const wrt_linux_allocator_config_t *c, in
   }
   wrt_linux_allocator_destroy(&a);
   assert_int_equal(wrt_fi_mapped_bytes(), mapped);
-  assert_int_equal(open_fds(), fds);
+  assert_int_equal(wrt_pt_open_fds(), fds);
 }
 
 static void every_call_failed(void **state) {

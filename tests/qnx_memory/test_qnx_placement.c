@@ -26,6 +26,7 @@
 #include <cmocka.h>
 
 #include "fault_inject.h"
+#include "placement_support.h"
 #include "nto_sim_shm.h"
 #include "wrt/qnx_memory.h"
 
@@ -82,47 +83,8 @@ static int child_main(int argc, char **argv) {
   return 99;
 }
 
-static int spawn(const char *cmd, int fd, const char *a1, const char *a2, const char *a3) {
-  fflush(NULL);
-  pid_t pid = fork();
-  if (pid == 0) {
-    if (fd >= 0 && (fd == 3 ? fcntl(3, F_SETFD, 0) != 0 : dup2(fd, 3) != 3))
-      _exit(97);
-    char *args[] = {(char *)"test_qnx_placement", (char *)cmd, (char *)"3", (char *)a1,
-                    (char *)a2, NULL};
-    if (fd < 0) {
-      args[2] = (char *)a1;
-      args[3] = (char *)a2;
-      args[4] = (char *)a3;
-    }
-    execv("/proc/self/exe", args);
-    _exit(98);
-  }
-  int status = 0;
-  if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
-    return -1;
-  return WEXITSTATUS(status);
-}
 
-static int open_fds(void) {
-  int n = 0;
-  DIR *d = opendir("/proc/self/fd");
-  if (d == NULL)
-    return -1;
-  while (readdir(d) != NULL)
-    n++;
-  closedir(d);
-  return n;
-}
 
-static int shm_exists(const char *name) {
-  int fd = shm_open(name, O_RDONLY, 0);
-  if (fd >= 0) {
-    close(fd);
-    return 1;
-  }
-  return 0;
-}
 
 static wrt_qnx_allocator_config_t shared_cfg(const char *name) {
   wrt_qnx_allocator_config_t c = wrt_qnx_allocator_config_default();
@@ -180,15 +142,15 @@ static void shared_anon_second_process(void **state) {
   assert_int_equal(wrt_qnx_allocator_shared_fd(&a, &fd), WRT_OK);
   fill(base, 0, size, 1);
   (void)snprintf(num, sizeof num, "%zu", size);
-  assert_int_equal(spawn("child-read", fd, num, "1", NULL), 0);
+  assert_int_equal(wrt_pt_spawn("child-read", fd, num, "1", NULL), 0);
   assert_int_equal(base[size - 1], 0xA5);
   assert_int_equal(wrt_page_allocator_grow(pa, 2, 4, &b2, &s2), WRT_OK);
   assert_ptr_equal(b2, base); /* grow keeps the base */
   fill(base, 0, s2, 7);
   (void)snprintf(num, sizeof num, "%zu", s2);
-  assert_int_equal(spawn("child-read", fd, num, "7", NULL), 0);
+  assert_int_equal(wrt_pt_spawn("child-read", fd, num, "7", NULL), 0);
   assert_int_equal(base[s2 - 1], 0xA5);
-  assert_int_equal(spawn("child-resize", fd, NULL, NULL, NULL), 0); /* sealed */
+  assert_int_equal(wrt_pt_spawn("child-resize", fd, NULL, NULL, NULL), 0); /* sealed */
   /* past the reservation: LIMIT, nothing moved */
   assert_int_equal(wrt_page_allocator_grow(pa, 6, 3, &b2, &s2), WRT_E_LIMIT);
   assert_int_equal(a.mem_size, 6 * WP);
@@ -196,9 +158,9 @@ static void shared_anon_second_process(void **state) {
   assert_int_equal(wrt_page_allocator_query(pa, &info), WRT_OK);
   assert_ptr_equal(info.base, base);
   assert_int_equal(info.accessible, 6 * WP);
-  int fds = open_fds();
+  int fds = wrt_pt_open_fds();
   assert_int_equal(wrt_page_allocator_deallocate(pa, base, 6 * WP), WRT_OK);
-  assert_int_equal(open_fds(), fds - 1);
+  assert_int_equal(wrt_pt_open_fds(), fds - 1);
   assert_int_equal(wrt_qnx_allocator_shared_fd(&a, &fd), WRT_E_STATE);
   wrt_qnx_allocator_destroy(&a);
 }
@@ -220,20 +182,20 @@ static void shared_named_permissions(void **state) {
   umask(old);
   fill(base, 0, size, 3);
   (void)snprintf(num, sizeof num, "%zu", size);
-  assert_int_equal(spawn("child-open-name", -1, name, num, "3"), 0);
+  assert_int_equal(wrt_pt_spawn("child-open-name", -1, name, num, "3"), 0);
   assert_int_equal(base[size - 1], 0xA5);
   assert_int_equal(wrt_qnx_allocator_init(&b, &c), WRT_OK);
   size_t mapped = wrt_fi_mapped_bytes();
-  int fds = open_fds();
+  int fds = wrt_pt_open_fds();
   assert_int_equal(wrt_page_allocator_allocate(wrt_qnx_allocator_base(&b), 1, 8, &bb, &bs),
                    WRT_E_STATE); /* the name exists: O_EXCL */
   assert_int_equal(wrt_fi_mapped_bytes(), mapped);
-  assert_int_equal(open_fds(), fds);
-  assert_true(shm_exists(name));
+  assert_int_equal(wrt_pt_open_fds(), fds);
+  assert_true(wrt_pt_shm_exists(name));
   if (geteuid() == 0)
-    assert_int_equal(spawn("child-open-nobody", -1, name, NULL, NULL), 0);
+    assert_int_equal(wrt_pt_spawn("child-open-nobody", -1, name, NULL, NULL), 0);
   assert_int_equal(wrt_page_allocator_deallocate(wrt_qnx_allocator_base(&a), base, size), WRT_OK);
-  assert_false(shm_exists(name));
+  assert_false(wrt_pt_shm_exists(name));
   wrt_qnx_allocator_destroy(&a);
   wrt_qnx_allocator_destroy(&b);
 }
@@ -248,7 +210,7 @@ static void one_failure(const wrt_qnx_allocator_config_t *c0, int kind, int call
   size_t size;
   assert_int_equal(wrt_qnx_allocator_init(&a, &c), WRT_OK);
   size_t mapped = wrt_fi_mapped_bytes();
-  int fds = open_fds();
+  int fds = wrt_pt_open_fds();
   wrt_fi_reset();
   nto_sim_shm_reset();
   if (kind == 0)
@@ -259,15 +221,15 @@ static void one_failure(const wrt_qnx_allocator_config_t *c0, int kind, int call
   wrt_fi_reset();
   nto_sim_shm_reset();
   assert_int_not_equal(st, WRT_OK);
-  if (wrt_fi_mapped_bytes() != mapped || open_fds() != fds || a.allocated ||
+  if (wrt_fi_mapped_bytes() != mapped || wrt_pt_open_fds() != fds || a.allocated ||
       wrt_qnx_partition_used(&part) != 0)
     fail_msg("kind %d call %d #%u left something behind", kind, call, nth);
   if (c.placement.shm_name != NULL)
-    assert_false(shm_exists(c.placement.shm_name));
+    assert_false(wrt_pt_shm_exists(c.placement.shm_name));
   assert_int_equal(wrt_page_allocator_allocate(wrt_qnx_allocator_base(&a), 2, 8, &base, &size),
                    WRT_OK);
   wrt_qnx_allocator_destroy(&a);
-  assert_int_equal(open_fds(), fds);
+  assert_int_equal(wrt_pt_open_fds(), fds);
   assert_int_equal(wrt_qnx_partition_used(&part), 0);
 }
 
