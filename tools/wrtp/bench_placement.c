@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "bench_method.h"
+#include "placement_probe.h"
 #include "wrt/status.h"
 
 void bench_placement(const bm_env_t *env);
@@ -151,18 +152,6 @@ static double commit_trial(void *p) {
   return ms * (double)GIB / (double)c->bytes;
 }
 
-static long hugetlb_free(void) {
-  FILE *f = fopen("/proc/meminfo", "r");
-  char line[128];
-  long v = 0;
-  if (f == NULL)
-    return 0;
-  while (fgets(line, sizeof line, f) != NULL)
-    if (strncmp(line, "HugePages_Free:", 15) == 0)
-      v = atol(line + 15);
-  fclose(f);
-  return v;
-}
 
 void bench_placement(const bm_env_t *env) {
   (void)env;
@@ -229,7 +218,7 @@ void bench_placement(const bm_env_t *env) {
   size_t cbytes = bm_quick ? GIB / 16u : GIB;
   commit_ctx cc[3] = {{WRT_HUGE_NONE, cbytes}, {WRT_HUGE_TRANSPARENT, cbytes},
                       {WRT_HUGE_EXPLICIT, cbytes}};
-  bool pool = (size_t)hugetlb_free() * (2u << 20) >= cbytes;
+  bool pool = (size_t)wrtp_hugetlb_free() * (2u << 20) >= cbytes;
   bm_contender_t e[3] = {{commit_trial, &cc[0], {0}, 0, {0, 0, 0}},
                          {commit_trial, &cc[1], {0}, 0, {0, 0, 0}},
                          {pool ? commit_trial : NULL, &cc[2], {0}, 0, {0, 0, 0}}};

@@ -21,6 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "placement_probe.h"
 #include "selftest.h"
 #if defined(__linux__)
 #include <sys/syscall.h>
@@ -86,7 +87,7 @@ static wrt_status shared_fd(const st_mem_backend *b, int *fd) {
 #endif
 }
 
-static long hugetlb_free(void) {
+long wrtp_hugetlb_free(void) {
   FILE *f = fopen("/proc/meminfo", "r");
   char line[128];
   long v = 0;
@@ -139,7 +140,7 @@ static void huge_explicit_no_pool(const void *bk) {
   if (!is_linux(b))
     st_skip("Neutrino: large pages cannot be requested (HUGE-001 checks UNSUPPORTED)");
 #if defined(__linux__)
-  if (hugetlb_free() > 0)
+  if (wrtp_hugetlb_free() > 0)
     st_skip("this host has reserved hugetlb pages: HUGE-003 runs instead");
   wrt_placement_t p = wrt_placement_default();
   p.huge = WRT_HUGE_EXPLICIT;
@@ -169,7 +170,7 @@ static void huge_explicit_pool(const void *bk) {
   if (!is_linux(b))
     st_skip("Neutrino: large pages cannot be requested (HUGE-001 checks UNSUPPORTED)");
 #if defined(__linux__)
-  if (hugetlb_free() < 2)
+  if (wrtp_hugetlb_free() < 2)
     st_skip("no reserved hugetlb pages (/proc/sys/vm/nr_hugepages; HugePages_Free < 2)");
   wrt_placement_t p = wrt_placement_default();
   p.huge = WRT_HUGE_EXPLICIT;
