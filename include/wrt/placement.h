@@ -31,7 +31,8 @@
  *   wrt_region_info_t.accessible and the size handed back stay the Wasm
  *   size, but up to 2 MiB - 64 KiB past it is also read-write (hugetlb
  *   mappings cannot be protected in smaller units), so a runtime that relies
- *   on the trap past the end must not use EXPLICIT. Requires growth RESERVE
+ *   on the trap past the end must not use EXPLICIT; protect() needs ranges
+ *   on 2 MiB boundaries there (others fail with OS: EINVAL). Requires growth RESERVE
  *   (the region never moves; a grow past the reservation is LIMIT).
  *   huge_fallback: when the pool is empty (HugePages_Free 0 or no hugetlbfs)
  *   at allocate, the region is made with TRANSPARENT instead (or 4 KiB pages
