@@ -32,7 +32,7 @@
 #define WRT_PROVIDER_ALIGN 8u
 #define WRT_PROVIDER_SIZE 72u
 #define WRT_QNX_ALLOCATOR_ALIGN 8u
-#define WRT_QNX_ALLOCATOR_SIZE 248u
+#define WRT_QNX_ALLOCATOR_SIZE 288u
 #define WRT_QNX_FUTEX_ALIGN 8u
 #define WRT_QNX_FUTEX_SIZE 80u
 #define WRT_QNX_PARTITION_ALIGN 8u
@@ -46,7 +46,7 @@
 #define WRT_PROVIDER_ALIGN 8u
 #define WRT_PROVIDER_SIZE 72u
 #define WRT_QNX_ALLOCATOR_ALIGN 8u
-#define WRT_QNX_ALLOCATOR_SIZE 248u
+#define WRT_QNX_ALLOCATOR_SIZE 288u
 #define WRT_QNX_FUTEX_ALIGN 8u
 #define WRT_QNX_FUTEX_SIZE 80u
 #define WRT_QNX_PARTITION_ALIGN 8u
@@ -56,7 +56,7 @@
 #elif (defined(__linux__) || defined(NTO_SIM_PROFILE)) && defined(__x86_64__)
 /* Linux x86_64, and QNX code built against the Neutrino host model (QNX_*: the model's glibc types) */
 #define WRT_LINUX_ALLOCATOR_ALIGN 8u
-#define WRT_LINUX_ALLOCATOR_SIZE 216u
+#define WRT_LINUX_ALLOCATOR_SIZE 280u
 #define WRT_LINUX_FUTEX_ALIGN 8u
 #define WRT_LINUX_FUTEX_SIZE 24u
 #define WRT_MUTEX_ALIGN 8u
@@ -64,7 +64,7 @@
 #define WRT_PROVIDER_ALIGN 8u
 #define WRT_PROVIDER_SIZE 72u
 #define WRT_QNX_ALLOCATOR_ALIGN 8u
-#define WRT_QNX_ALLOCATOR_SIZE 248u
+#define WRT_QNX_ALLOCATOR_SIZE 288u
 #define WRT_QNX_FUTEX_ALIGN 8u
 #define WRT_QNX_FUTEX_SIZE 112u
 #define WRT_QNX_PARTITION_ALIGN 8u
@@ -74,7 +74,7 @@
 #elif (defined(__linux__) || defined(NTO_SIM_PROFILE)) && defined(__aarch64__)
 /* Linux aarch64, and QNX code built against the Neutrino host model (QNX_*: the model's glibc types) */
 #define WRT_LINUX_ALLOCATOR_ALIGN 8u
-#define WRT_LINUX_ALLOCATOR_SIZE 216u
+#define WRT_LINUX_ALLOCATOR_SIZE 280u
 #define WRT_LINUX_FUTEX_ALIGN 8u
 #define WRT_LINUX_FUTEX_SIZE 24u
 #define WRT_MUTEX_ALIGN 8u
@@ -82,7 +82,7 @@
 #define WRT_PROVIDER_ALIGN 8u
 #define WRT_PROVIDER_SIZE 72u
 #define WRT_QNX_ALLOCATOR_ALIGN 8u
-#define WRT_QNX_ALLOCATOR_SIZE 248u
+#define WRT_QNX_ALLOCATOR_SIZE 288u
 #define WRT_QNX_FUTEX_ALIGN 8u
 #define WRT_QNX_FUTEX_SIZE 120u
 #define WRT_QNX_PARTITION_ALIGN 8u

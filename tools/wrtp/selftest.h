@@ -165,5 +165,7 @@ extern const size_t st_cpu_partition_check_count;
 extern const void *const st_cpu_backends[];
 extern const size_t st_cpu_backend_count;
 const char *st_cpu_backend_name(const void *backend);
+extern const st_check st_placement_checks[]; /* checks_placement.c */
+extern const size_t st_placement_check_count;
 
 #endif

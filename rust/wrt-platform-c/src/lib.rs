@@ -26,6 +26,7 @@ pub mod cpu_partition;
 mod error;
 pub mod memory;
 pub mod mutex;
+pub mod placement;
 pub mod provider;
 pub mod sync;
 
@@ -38,6 +39,7 @@ pub use cpu_partition::{CpuPartition, CpuPartitionBackend, CpuPartitionBuilder, 
 pub use error::{Error, Result};
 pub use memory::{Access, AllocationId, AllocatorBackend, AllocatorHandle, AllocatorSlot, Growth, Region, RegionInfo, WASM_PAGE_SIZE};
 pub use mutex::{FutexMutex, FutexMutexGuard};
+pub use placement::{HugePages, NumaPolicy, Placement, PlacementInfo};
 pub use provider::ChecksumProvider;
 pub use sync::{FutexBackend, FutexHandle, FutexSlot};
 

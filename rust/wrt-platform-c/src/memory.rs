@@ -523,7 +523,6 @@ impl<'a, B: AllocatorBackend> AllocatorHandle<'a, B> {
     }
 
     /// Runs `f` on the backend's C object while holding the allocator.
-    #[cfg(any(target_os = "nto", feature = "qnx-model"))]
     pub(crate) fn with_raw<R>(&self, f: impl FnOnce(*mut B::Raw) -> R) -> Result<R> {
         let busy = self.take()?;
         Ok(f(busy.slot.raw.get()))
