@@ -1,7 +1,7 @@
 //! Where a linear memory lives (`wrt/placement.h`): huge pages, a shared
 //! memory object, a NUMA node. Set through [`LinuxAllocatorConfig::placement`]
-//! (crate::linux) or `QnxAllocatorBuilder::with_placement`; read back what a
-//! region got with [`PageAllocator::placement_info`] (Linux) and the shared
+//! (crate::linux) or `QnxAllocatorConfigBuilder::with_placement`; read back what a
+//! region got with [`AllocatorHandle::placement_info`] (Linux) and the shared
 //! object's descriptor with `shared_fd`. What each OS guarantees, and what
 //! QNX refuses (huge pages and NUMA nodes: `Error::Unsupported`), is in
 //! docs/placement.md.
@@ -114,13 +114,13 @@ mod linux_queries {
     use super::{HugePages, PlacementInfo};
     use crate::error::check;
     use crate::linux::Linux;
-    use crate::memory::PageAllocator;
+    use crate::memory::AllocatorHandle;
     use crate::Result;
     use core::ffi::c_int;
     use core::mem::MaybeUninit;
     use wrt_platform_sys as sys;
 
-    impl PageAllocator<'_, Linux> {
+    impl AllocatorHandle<'_, Linux> {
         /// What the region got (`wrt_linux_allocator_placement_info`):
         /// reads /proc/self/smaps. `Error::State` with no region.
         pub fn placement_info(&self) -> Result<PlacementInfo> {
@@ -164,13 +164,13 @@ mod linux_queries {
 #[cfg(any(target_os = "nto", feature = "qnx-model"))]
 mod qnx_queries {
     use crate::error::check;
-    use crate::memory::PageAllocator;
+    use crate::memory::AllocatorHandle;
     use crate::qnx::Qnx;
     use crate::Result;
     use core::ffi::c_int;
     use wrt_platform_sys as sys;
 
-    impl PageAllocator<'_, Qnx> {
+    impl AllocatorHandle<'_, Qnx> {
         /// The shared region's object descriptor (`wrt_qnx_allocator_shared_fd`).
         pub fn shared_fd(&self) -> Result<c_int> {
             let mut fd: c_int = -1;

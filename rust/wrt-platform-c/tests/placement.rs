@@ -91,20 +91,20 @@ mod linux {
 #[cfg(any(target_os = "nto", feature = "qnx-model"))]
 mod qnx {
     use super::*;
-    use wrt_platform_c::{Qnx, QnxAllocatorBuilder};
+    use wrt_platform_c::{Qnx, QnxAllocatorConfigBuilder};
 
     #[test]
     fn huge_and_numa_refused_shared_built() {
         let slot = pin!(AllocatorSlot::<Qnx>::new());
-        let huge = QnxAllocatorBuilder::new()
+        let huge = QnxAllocatorConfigBuilder::new()
             .with_placement(Placement { huge: HugePages::Transparent, ..Placement::default() })
             .build();
         assert_eq!(slot.as_ref().init(&huge).err(), Some(Error::Unsupported));
-        let numa = QnxAllocatorBuilder::new()
+        let numa = QnxAllocatorConfigBuilder::new()
             .with_placement(Placement { numa_node: Some(0), ..Placement::default() })
             .build();
         assert_eq!(slot.as_ref().init(&numa).err(), Some(Error::Unsupported));
-        let shared = QnxAllocatorBuilder::new()
+        let shared = QnxAllocatorConfigBuilder::new()
             .with_max_pages(16)
             .with_reserve_pages(4)
             .with_placement(Placement { shared: true, ..Placement::default() })

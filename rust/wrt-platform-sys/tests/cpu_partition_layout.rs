@@ -6,6 +6,9 @@
 use core::mem::{align_of, offset_of, size_of};
 use wrt_platform_sys::*;
 
+// The probe is linked only by the tests that name it (build.rs: never into
+// a consumer), as tests/layout.rs does.
+#[link(name = "wrt_rs_probe", kind = "static")]
 extern "C" {
     fn wrt_rs_size_wrt_cpu_partition_t() -> usize;
     fn wrt_rs_align_wrt_cpu_partition_t() -> usize;
