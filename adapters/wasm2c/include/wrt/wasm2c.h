@@ -17,7 +17,9 @@
  *
  * Bounds checks. Build the adapter and the generated code with the same
  * WASM_RT_MEMCHECK_SIGNAL_HANDLER (the CMake targets wrt_wasm2c and
- * wrt_wasm2c_bounds set it for their users):
+ * wrt_wasm2c_bounds set it for their users); a mismatch does not link, and
+ * code compiled without this directory's wasm-rt.h ahead of wabt's stops at
+ * its first instantiate (see wasm-rt.h here):
  *  1 (wabt's default on 64-bit hosts): no checks in the generated code; each
  *    memory is a no-move reservation of its maximum followed by an
  *    inaccessible guard, 8 GiB from the base in all (the farthest a 32-bit
