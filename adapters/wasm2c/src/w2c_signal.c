@@ -20,6 +20,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,10 +117,26 @@ static void sent_to_previous(int sig, siginfo_t *si, void *ctx) {
   (void)sigaction(sig, &ours, NULL);
 }
 
-static void on_fault(int sig, siginfo_t *si, void *ctx) {
+/* Whether si reports a fault of the thread's own access, with si_addr the
+ * address. POSIX: si_code <= 0 is a signal someone sent (SI_USER, SI_QUEUE,
+ * SI_TKILL, ...), and si_addr then overlays the sender's pid and uid. QNX
+ * says the same (SI_FROMUSER(sip) is si_code <= 0, SI_FROMKERNEL is > 0:
+ * vocho/openqnx trunk/lib/c/public/sys/siginfo.h:222-223) and adds
+ * SI_NOINFO (127, ibid. :247), with only si_signo valid. */
+static bool is_fault(const siginfo_t *si) {
   if (si == NULL || si->si_code <= 0) {
-    /* Sent, not a fault: si_addr is not an address (it overlays the
-     * sender's pid and uid). */
+    return false;
+  }
+#ifdef SI_NOINFO
+  if (si->si_code == SI_NOINFO) {
+    return false;
+  }
+#endif
+  return true;
+}
+
+static void on_fault(int sig, siginfo_t *si, void *ctx) {
+  if (!is_fault(si)) {
     sent_to_previous(sig, si, ctx);
     return;
   }
