@@ -64,7 +64,7 @@ typedef struct {
 
 /* How many times run() has returned: a jump into a run() frame that has
  * returned (the bug of issue 26) returns from it once more. */
-static volatile unsigned g_run_returns;
+static _Thread_local volatile unsigned g_run_returns; /* per thread */
 /* Set by a forked child before a fault or trap that no try may catch: a
  * jump into run() then exits 3 at once (returning through the dead frame
  * could crash in any way). */
