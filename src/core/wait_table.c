@@ -319,10 +319,8 @@ static wrt_status park_linked(const wrt_wait_backend_t *be, wrt_wait_bucket_t *b
 
 static wrt_status wait_any(wrt_wait_table_t *t, const wait_key *k, size_t align,
                            uint64_t timeout_ns) {
-  if (t == NULL || k->addr == NULL || (addr_bits(k->addr) & (align - 1u)) != 0u) {
-    return WRT_E_INVALID_ARG;
-  }
-  if (!table_live(t)) {
+  if (t == NULL || k->addr == NULL || (addr_bits(k->addr) & (align - 1u)) != 0u ||
+      !table_live(t)) {
     return WRT_E_INVALID_ARG;
   }
   /* The probe: the first access to *addr, before any lock, count or
