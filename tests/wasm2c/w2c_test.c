@@ -24,6 +24,7 @@
 
 #include "wasm-rt-impl.h"
 
+#include "exc.h"
 #include "growloop.h"
 #include "limits.h"
 #include "mem.h"
@@ -511,6 +512,41 @@ static void test_threads(void) {
 }
 #endif
 
+/* --- exc.wat: exceptions and the try ---------------------------------------- */
+
+typedef struct {
+  Z_exc_instance_t *m;
+  u32 result;
+} exc_t;
+static void do_catch_it(void *p) {
+  exc_t *e = p;
+  e->result = Z_excZ_catch_it(e->m, 41);
+}
+static void do_throw_uncaught(void *p) { Z_excZ_throw_uncaught(((exc_t *)p)->m, 1); }
+static void do_trap_in_try(void *p) {
+  exc_t *e = p;
+  e->result = Z_excZ_trap_in_try(e->m);
+}
+
+/* A throw caught in Wasm returns normally; one that no Wasm catch takes
+ * ends the call as WASM_RT_TRAP_UNCAUGHT_EXCEPTION at the caller's try; a
+ * trap inside a Wasm try is not caught by it; and after each the next
+ * calls behave (the unwind target was put back). */
+static void test_exceptions(void) {
+  Z_exc_instance_t m;
+  Z_exc_instantiate(&m);
+  exc_t e = {&m, 0};
+  for (int round = 0; round < 2; round++) {
+    CHECK_TRAP(run(do_catch_it, &e), WASM_RT_TRAP_NONE);
+    CHECK(e.result == 42);
+    CHECK_TRAP(run(do_throw_uncaught, &e), WASM_RT_TRAP_UNCAUGHT_EXCEPTION);
+    e.result = 0;
+    CHECK_TRAP(run(do_trap_in_try, &e), WASM_RT_TRAP_UNREACHABLE);
+    CHECK(e.result == 0);
+  }
+  Z_exc_free(&m);
+}
+
 #if defined(W2C_TEST_ADAPTER)
 /* --- issue 26: the try is armed exactly while its call runs ------------------ */
 
@@ -765,6 +801,7 @@ int main(void) {
   Z_multi_init_module();
   Z_limits_init_module();
   Z_growloop_init_module();
+  Z_exc_init_module();
 #if defined(W2C_TEST_ADAPTER)
   printf("runtime: wrt-platform adapter, %s backend, %s\n",
          wrt_w2c_backend_name(wrt_w2c_get_backend()),
@@ -777,6 +814,7 @@ int main(void) {
   test_multi_memory();
   test_limits_and_tables();
   test_cycles();
+  test_exceptions();
 #if defined(W2C_TEST_ADAPTER) && WASM_RT_MEMCHECK_SIGNAL_HANDLER
   test_threads();
   test_foreign_fault_is_not_a_trap();
