@@ -1,6 +1,6 @@
 /*
- * w2c_test.c - wasm2c modules (mem.wat, multi.wat, limits.wat, growloop.wat, exc.wat,
- * compiled in the build by wat2wasm and wasm2c) run against a runtime: the
+ * w2c_test.c - wasm2c modules (mem.wat, multi.wat, limits.wat, growloop.wat,
+ * exc.wat, compiled in the build by wat2wasm and wasm2c) run against a runtime: the
  * wrt-platform adapter (W2C_TEST_ADAPTER; backend from WRT_W2C_BACKEND) or
  * wabt's stock wasm-rt-impl.c, in the bounds-check mode the build chose.
  * The same checks run against both, so a behaviour asserted here is Wasm's,
