@@ -40,6 +40,10 @@
  * number of times: here any interleaving of that); otherwise it takes the
  * lock: CHOSEN there means woken, else it re-parks with a fresh token or,
  * timed out, unlinks itself.
+ * Waiter, first: the probe, a read of the value before the lock and the
+ * count (a fault there must hold nothing); a differing value returns
+ * not-equal at once, an equal one goes on to the protocol above, whose read
+ * after the count decides.
  * Checked:
  *   - no lost wake-up: an untimed waiter on A never stays parked forever
  *     (no invalid end state) although notify(A, all) follows the store;
@@ -54,6 +58,8 @@
  *     store (no fence): a lost wake-up.
  *   MUTANT_CHECK_BEFORE_COUNT: the waiter reads the value before raising
  *     the count: a lost wake-up.
+ *   MUTANT_PROBE_DECIDES: the probe's equal value alone sends the waiter
+ *     to sleep (no read after the count): a lost wake-up.
  *   MUTANT_CHOSEN_BEFORE_UNPARK: the protocol before the review fix: the
  *     node is marked CHOSEN (leavable) before unpark: a waiter whose park
  *     ended early (forged pulse, or a failed unpark's CAS) leaves while its
@@ -180,6 +186,12 @@ proctype Waiter(byte i; byte a; bool timed) {
   byte tok;
   byte st;
   byte seen;
+  /* the probe (issue 26): the value read before any lock or count, so a
+   * fault there holds nothing; a differing value is "not-equal" at once */
+  if
+  :: val[a] != 0 -> result[i] = R_AGAIN; goto done
+  :: else -> skip
+  fi;
   lock();
 #ifdef MUTANT_CHECK_BEFORE_COUNT
   if
@@ -189,10 +201,12 @@ proctype Waiter(byte i; byte a; bool timed) {
   count++;
 #else
   count++;               /* atomic_fetch_add, then the fence */
+#ifndef MUTANT_PROBE_DECIDES
   if
   :: val[a] != 0 -> atomic { count--; unlock(); result[i] = R_AGAIN }; goto done
   :: else -> skip
   fi;
+#endif
 #endif
   atomic {
     addr_of[i] = a;

@@ -13,6 +13,12 @@
  * is updated from the changed bytes, not re-read), never to the size of the
  * block array or the region. Includes only mutex.h, crc32c.h, status.h and the C library.
  *
+ * Faults: wrt_atomic_write / wrt_atomic_read copy while holding the mutex,
+ * so a fault on src / dst, or in a region that is not accessible in full,
+ * must not be unwound from (siglongjmp would leave the mutex held): pass
+ * accessible buffers and a size within the memory's accessible bytes.
+ * docs/unwinding.md lists every call.
+ *
  * Not covered: accesses that bypass the provider (the runtime's own loads
  * and stores into base) are neither locked nor checked; they are exactly
  * what verify detects. Concurrent provider calls are safe with each other.

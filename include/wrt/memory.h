@@ -19,6 +19,11 @@
  * wrt_page_allocator_query may run at any time, from any thread and from a
  * signal handler, concurrently with one of those (not with init or
  * destroy). Different objects are independent.
+ *
+ * Faults and unwinding (docs/unwinding.md): a signal handler may leave
+ * wrt_page_allocator_query / wrt_region_info_in_guard by siglongjmp (they
+ * hold nothing); never leave allocate, grow, protect, deallocate, init or
+ * destroy that way (the object would be half-updated).
  */
 #ifndef WRT_MEMORY_H
 #define WRT_MEMORY_H

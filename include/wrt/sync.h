@@ -31,7 +31,10 @@ typedef struct {
   wrt_status (*wake)(wrt_futex_t *self, uint32_t count); /* UINT32_MAX: all */
 } wrt_futex_ops_t;
 
-/* Thread safety: load, set, compare_exchange, wait and wake may run on any
+/* Faults and unwinding (docs/unwinding.md): load, set and compare_exchange
+ * hold nothing; wait and wake must not be left by siglongjmp (backend
+ * state). The word is the futex object's own, never a guest's address.
+ * Thread safety: load, set, compare_exchange, wait and wake may run on any
  * number of threads at once; the backend's init and destroy must not run
  * concurrently with any of them. */
 struct wrt_futex {

@@ -10,7 +10,7 @@
  *
  * Semantics (threads proposal, "wait" and "notify"):
  *  - wait32/wait64 read the value at addr and compare it with expected under
- *    the bucket's lock; a notify that runs after that check finds the waiter
+ *    the bucket's lock (after a first read without it: see Faults below); a notify that runs after that check finds the waiter
  *    (the check and the enqueue are one step with respect to notify).
  *    Results: WRT_OK ("ok": woken by notify), WRT_E_AGAIN ("not-equal": the
  *    value differed, nothing waited), WRT_E_TIMEOUT ("timed-out").
@@ -52,6 +52,27 @@
  *    node or parker, whatever ended its park (on QNX a WAKE pulse can be
  *    forged by any thread of the process, or by another process where
  *    _NTO_CHF_PRIVATE is absent).
+ *
+ * Faults and unwinding (issue 26: a guard-page runtime turns an
+ * out-of-bounds memory.atomic.wait into a fault inside wait32/wait64, and
+ * its SIGSEGV handler siglongjmps out of the call):
+ *  - wait32/wait64 read *addr first, before any lock, count, parker call
+ *    or link (the probe); a value that differs is "not-equal" at once. A
+ *    fault at that read holds nothing: unwinding out of it (siglongjmp from
+ *    the SIGSEGV/SIGBUS handler) is safe, and the table and every bucket
+ *    stay usable. When the value is equal the word is read again under the
+ *    bucket lock after the waiter count is raised (the read that decides,
+ *    the order notify relies on): the word must stay readable until the
+ *    call returns. Wasm memories never shrink, so an address the probe
+ *    could read stays readable; a runtime that unmaps or protects memory
+ *    a thread is waiting on breaks this, and a fault then is not safe.
+ *  - notify never reads *addr (only compares the address): an inaccessible
+ *    address cannot fault in it.
+ *  - Any other interruption of wait32, wait64 or notify that does not
+ *    return into the call (siglongjmp or thread exit from a handler of an
+ *    asynchronous signal, or a fault in the table or bucket storage) is not
+ *    safe: it can leave a bucket lock held, the count raised or a node of a
+ *    dead stack frame linked. init and destroy: not safe to unwind from.
  *
  * Thread-safety: init and destroy are NOT thread-safe (no other call on the
  * table may run during them); wait32, wait64 and notify are safe from any

@@ -67,7 +67,7 @@ fi
 # The wait table (verify/wait_table.pml): no lost wake-up, no touch of a returned waiter; every mutant caught.
 # Once with the Linux kick (default), once with -DNO_KICK (QNX: the unpark is the wake).
 read -r eq sq tq < <(spin_run wait_table_nokick wait_table.pml -DNO_KICK); [ "$eq" = "0" ] || { echo "20-spin: wait_table.pml -DNO_KICK: $eq error(s); trail in build/spin/wait_table_nokick" >&2; fail=1; }; echo "20-spin: wait_table.pml -DNO_KICK: $eq errors, $sq states, ${tq}s"
-read -r ew sw tw < <(spin_run wait_table wait_table.pml); mw=""; for m in MUTANT_NO_FENCE MUTANT_CHECK_BEFORE_COUNT MUTANT_CHOSEN_BEFORE_UNPARK MUTANT_LEAVE_ON_SENDING MUTANT_KICK_BEFORE_UNPARK; do read -r em _ _ < <(spin_run "wt_$m" wait_table.pml "-D$m"); mw="$mw $m:$em"; case $em in 0|incomplete) echo "20-spin: wait_table.pml $m was NOT caught" >&2; fail=1;; esac; done; [ "$ew" = "0" ] || { echo "20-spin: wait_table.pml: $ew error(s); trail in build/spin/wait_table" >&2; fail=1; }; echo "20-spin: wait_table.pml: $ew errors, $sw states, ${tw}s; mutants caught:$mw"
+read -r ew sw tw < <(spin_run wait_table wait_table.pml); mw=""; for m in MUTANT_NO_FENCE MUTANT_CHECK_BEFORE_COUNT MUTANT_PROBE_DECIDES MUTANT_CHOSEN_BEFORE_UNPARK MUTANT_LEAVE_ON_SENDING MUTANT_KICK_BEFORE_UNPARK; do read -r em _ _ < <(spin_run "wt_$m" wait_table.pml "-D$m"); mw="$mw $m:$em"; case $em in 0|incomplete) echo "20-spin: wait_table.pml $m was NOT caught" >&2; fail=1;; esac; done; [ "$ew" = "0" ] || { echo "20-spin: wait_table.pml: $ew error(s); trail in build/spin/wait_table" >&2; fail=1; }; echo "20-spin: wait_table.pml: $ew errors, $sw states, ${tw}s; mutants caught:$mw"
 
 status=PASS
 [ $fail -eq 0 ] || status=FAIL

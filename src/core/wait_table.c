@@ -319,11 +319,18 @@ static wrt_status park_linked(const wrt_wait_backend_t *be, wrt_wait_bucket_t *b
 
 static wrt_status wait_any(wrt_wait_table_t *t, const wait_key *k, size_t align,
                            uint64_t timeout_ns) {
-  if (t == NULL || k->addr == NULL || (addr_bits(k->addr) & (align - 1u)) != 0u) {
+  if (t == NULL || k->addr == NULL || (addr_bits(k->addr) & (align - 1u)) != 0u ||
+      !table_live(t)) {
     return WRT_E_INVALID_ARG;
   }
-  if (!table_live(t)) {
-    return WRT_E_INVALID_ARG;
+  /* The probe: the first access to *addr, before any lock, count or
+   * backend call, so that a fault here (a guard-page runtime's out-of-bounds
+   * memory.atomic.wait) can be unwound with nothing held (wait_table.h). A
+   * differing value is the answer at once ("not-equal", decided by this one
+   * read); an equal one is read again below, after the count is raised,
+   * and that read decides whether to sleep (the order notify relies on). */
+  if (!value_equals(k)) {
+    return WRT_E_AGAIN;
   }
   const wrt_wait_backend_t *be = t->backend;
   wrt_parker_t *self = NULL;
@@ -347,7 +354,8 @@ static wrt_status wait_any(wrt_wait_table_t *t, const wait_key *k, size_t align,
   atomic_fetch_add(&b->waiters, 1u);
   atomic_thread_fence(memory_order_seq_cst);
   /* One read decides: a second one could see the value changed back and
-   * report "timed-out" for a wait that has no timeout. */
+   * report "timed-out" for a wait that has no timeout. (The probe above
+   * proved the word readable; it must stay so for the call, wait_table.h.) */
   const bool equal = value_equals(k);
   if (!equal || timeout_ns == 0u) {
     st = equal ? WRT_E_TIMEOUT : WRT_E_AGAIN;

@@ -20,6 +20,8 @@
 
 #include <cmocka.h>
 
+#include "wait_table_fault.h"
+
 /* The backend interface is internal to the library (src/core); the suite
  * needs its layout to put the shim in between. */
 #include "../../src/core/wait_backend.h"
@@ -779,6 +781,16 @@ static void a_failed_unpark_keeps_the_place_in_line(void **state) {
   done();
 }
 
+/* A fault inside wait32/wait64 (an inaccessible word, as a guard-page
+ * runtime's out-of-bounds atomic.wait), left by siglongjmp, holds nothing:
+ * the bucket then waits, notifies and destroys (wait_table_fault.c). */
+static void a_fault_in_wait_holds_nothing(void **state) {
+  (void)state;
+  shim_reset();
+  wrt_wait_fault_unwinds(&g_shim, false);
+  wrt_wait_fault_unwinds(&g_shim, true);
+}
+
 static int setup(void **state) {
   (void)state;
   memset(&g_table, 0, sizeof g_table);
@@ -804,6 +816,7 @@ int wrt_wait_table_suite_run(const wrt_wait_suite_backend_t *b) {
       cmocka_unit_test_setup(a_waiter_never_leaves_while_its_notifier_is_in_unpark, setup),
       cmocka_unit_test_setup(a_failed_lock_after_the_park_is_retried, setup),
       cmocka_unit_test_setup(a_failed_unpark_keeps_the_place_in_line, setup),
+      cmocka_unit_test_setup(a_fault_in_wait_holds_nothing, setup),
   };
   return cmocka_run_group_tests_name(b->name, tests, NULL, NULL);
 }

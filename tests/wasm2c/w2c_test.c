@@ -1,6 +1,6 @@
 /*
  * w2c_test.c - wasm2c modules (mem.wat, multi.wat, limits.wat, growloop.wat,
- * compiled in the build by wat2wasm and wasm2c) run against a runtime: the
+ * exc.wat, compiled in the build by wat2wasm and wasm2c) run against a runtime: the
  * wrt-platform adapter (W2C_TEST_ADAPTER; backend from WRT_W2C_BACKEND) or
  * wabt's stock wasm-rt-impl.c, in the bounds-check mode the build chose.
  * The same checks run against both, so a behaviour asserted here is Wasm's,
@@ -18,11 +18,13 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "wasm-rt-impl.h"
 
+#include "exc.h"
 #include "growloop.h"
 #include "limits.h"
 #include "mem.h"
@@ -61,14 +63,39 @@ typedef struct {
   void *ctx;
 } call_t;
 
+/* How many times run() has returned: a jump into a run() frame that has
+ * returned (the bug of issue 26) returns from it once more. */
+static _Thread_local volatile unsigned g_run_returns; /* per thread */
+/* Set by a forked child before a fault or trap that no try may catch: a
+ * jump into run() then exits 3 at once (returning through the dead frame
+ * could crash in any way). */
+static volatile int g_no_try_armed;
+
 /* The trap the call ended with, WASM_RT_TRAP_NONE if it returned. */
 static wasm_rt_trap_t run(void (*thunk)(void *), void *ctx) {
+#if defined(wasm_rt_impl_try_call)
+  /* The adapter's try: armed for the call only. */
+  wasm_rt_trap_t code = WASM_RT_TRAP_NONE;
+  wasm_rt_impl_try_call(code, thunk(ctx));
+  if (code != WASM_RT_TRAP_NONE && g_no_try_armed) {
+    _exit(3);
+  }
+  g_run_returns++;
+  return code;
+#else
+  /* wabt's stock wasm-rt-impl.h (and the adapter before issue 26). */
   wasm_rt_trap_t code = (wasm_rt_trap_t)wasm_rt_impl_try();
   if (code != WASM_RT_TRAP_NONE) {
+    if (g_no_try_armed) {
+      _exit(3);
+    }
+    g_run_returns++;
     return code;
   }
   thunk(ctx);
+  g_run_returns++;
   return WASM_RT_TRAP_NONE;
+#endif
 }
 
 typedef struct {
@@ -442,8 +469,10 @@ static void *trap_thread(void *arg) {
   return (void *)(intptr_t)wrong;
 }
 
+static void do_read_byte(void *p) { (void)*(volatile u8 *)p; }
+
 /* A fault outside every Wasm memory is not a trap, even inside
- * wasm_rt_impl_try(): the process dies of it (or the sanitizer's handler,
+ * wasm_rt_impl_try_call(): the process dies of it (or the sanitizer's handler,
  * installed before ours, reports it), as it would without the runtime. */
 static void test_foreign_fault_is_not_a_trap(void) {
   fflush(stdout);
@@ -455,10 +484,9 @@ static void test_foreign_fault_is_not_a_trap(void) {
     if (p == MAP_FAILED) {
       _exit(5);
     }
-    if (wasm_rt_impl_try() != 0) {
+    if (run(do_read_byte, (void *)p) != WASM_RT_TRAP_NONE) {
       _exit(3); /* turned into a trap: wrong */
     }
-    (void)*p;
     _exit(4); /* the access went through: wrong */
   }
   int st = 0;
@@ -484,12 +512,292 @@ static void test_threads(void) {
 }
 #endif
 
+/* --- exc.wat: exceptions and the try ---------------------------------------- */
+
+typedef struct {
+  Z_exc_instance_t *m;
+  u32 result;
+} exc_t;
+static void do_catch_it(void *p) {
+  exc_t *e = p;
+  e->result = Z_excZ_catch_it(e->m, 41);
+}
+static void do_throw_uncaught(void *p) { Z_excZ_throw_uncaught(((exc_t *)p)->m, 1); }
+static void do_trap_in_try(void *p) {
+  exc_t *e = p;
+  e->result = Z_excZ_trap_in_try(e->m);
+}
+
+/* A throw caught in Wasm returns normally; one that no Wasm catch takes
+ * ends the call as WASM_RT_TRAP_UNCAUGHT_EXCEPTION at the caller's try; a
+ * trap inside a Wasm try is not caught by it; and after each the next
+ * calls behave (the unwind target was put back). */
+static void test_exceptions(void) {
+  Z_exc_instance_t m;
+  Z_exc_instantiate(&m);
+  exc_t e = {&m, 0};
+  for (int round = 0; round < 2; round++) {
+    CHECK_TRAP(run(do_catch_it, &e), WASM_RT_TRAP_NONE);
+    CHECK(e.result == 42);
+    CHECK_TRAP(run(do_throw_uncaught, &e), WASM_RT_TRAP_UNCAUGHT_EXCEPTION);
+    e.result = 0;
+    CHECK_TRAP(run(do_trap_in_try, &e), WASM_RT_TRAP_UNREACHABLE);
+    CHECK(e.result == 0);
+  }
+  Z_exc_free(&m);
+}
+
+#if defined(W2C_TEST_ADAPTER)
+/* --- issue 26: the try is armed exactly while its call runs ------------------ */
+
+/* Runs fn in a forked child (no core files); returns its wait status. */
+static int in_child(int (*fn)(void)) {
+  fflush(stdout);
+  fflush(stderr);
+  pid_t pid = fork();
+  if (pid == 0) {
+    struct rlimit no_core = {0, 0};
+    (void)setrlimit(RLIMIT_CORE, &no_core);
+    _exit(fn());
+  }
+  int st = 0;
+  CHECK(pid > 0 && waitpid(pid, &st, 0) == pid);
+  return st;
+}
+
+/* The child ended by signal sig (or, under a sanitizer whose handler was
+ * installed before ours, by its report: a non-zero exit that is none of the
+ * children's own codes 3..9). */
+static bool died_of(int st, int sig) {
+  if (WIFSIGNALED(st)) {
+    return WTERMSIG(st) == sig;
+  }
+  return WIFEXITED(st) && WEXITSTATUS(st) != 0 && (WEXITSTATUS(st) < 3 || WEXITSTATUS(st) > 9);
+}
+
+static void do_nothing(void *p) { (void)p; }
+
+/* A child's last step: an out-of-bounds load still traps (0, m freed), or
+ * the child's exit code fail. */
+static int oob_still_traps(Z_mem_instance_t *m, int fail) {
+  access_t a = {m, Z_memZ_i32_load_o0, NULL, 0xFFFFFFF0u, 0};
+  if (run(do_load, &a) != WASM_RT_TRAP_OOB) {
+    return fail;
+  }
+  Z_mem_free(m);
+  return 0;
+}
+
+/* A trap after the try's call returned: no try is armed, so the process
+ * ends (a message and abort), where wabt's try would jump into run()'s
+ * returned frame (run() "returning" a second time: exit 3). */
+static int child_trap_without_try(void) {
+  Z_mem_instance_t m;
+  Z_mem_instantiate(&m);
+  unsigned before = g_run_returns;
+  if (run(do_nothing, &m) != WASM_RT_TRAP_NONE) {
+    return 5;
+  }
+  if (g_run_returns != before + 1u) {
+    return 3; /* a jump into the returned run() */
+  }
+  g_no_try_armed = 1;
+  Z_memZ_trap_unreachable(&m);
+  return 4; /* the trap returned */
+}
+
+/* Tries nest: a trap goes to the innermost armed one; once the inner call
+ * returned, a trap goes to the outer one (not to the inner, returned frame). */
+typedef struct {
+  Z_mem_instance_t *m;
+  wasm_rt_trap_t inner;
+} nest_t;
+static void do_inner_then_trap(void *p) {
+  nest_t *n = p;
+  n->inner = run(do_nothing, n->m);
+  Z_memZ_trap_unreachable(n->m);
+}
+static void do_inner_trap_then_return(void *p) {
+  nest_t *n = p;
+  n->inner = run(do_unreachable, n->m);
+}
+static int child_nested_tries(void) {
+  Z_mem_instance_t m;
+  Z_mem_instantiate(&m);
+  unsigned before = g_run_returns;
+  nest_t n = {&m, WASM_RT_TRAP_OOB};
+  wasm_rt_trap_t outer = run(do_inner_then_trap, &n);
+  if (g_run_returns != before + 2u) {
+    return 3; /* the outer trap went to the inner, returned try */
+  }
+  if (n.inner != WASM_RT_TRAP_NONE || outer != WASM_RT_TRAP_UNREACHABLE) {
+    return 6;
+  }
+  n.inner = WASM_RT_TRAP_NONE;
+  outer = run(do_inner_trap_then_return, &n);
+  if (n.inner != WASM_RT_TRAP_UNREACHABLE || outer != WASM_RT_TRAP_NONE) {
+    return 7;
+  }
+  return oob_still_traps(&m, 8);
+}
+
+static void test_try_is_exact(void) {
+  int st = in_child(child_trap_without_try);
+  CHECK(died_of(st, SIGABRT));
+  st = in_child(child_nested_tries);
+  CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+}
+
+#if WASM_RT_MEMCHECK_SIGNAL_HANDLER
+/* A host access beyond a live memory's size (in its reservation: a fault in
+ * its span) after the try's call returned is not a Wasm trap: the process
+ * dies of it, as it would without the runtime. wabt's sticky try turned it
+ * into WASM_RT_TRAP_OOB and jumped into run()'s returned frame. */
+static int child_host_fault_in_span(void) {
+  Z_mem_instance_t m;
+  Z_mem_instantiate(&m);
+  if (run(do_nothing, &m) != WASM_RT_TRAP_NONE) {
+    return 5;
+  }
+  unsigned before = g_run_returns;
+  wasm_rt_memory_t *mem = Z_memZ_mem(&m);
+  volatile u8 *past = mem->data + mem->size + 4096u;
+  g_no_try_armed = 1;
+  (void)*past;
+  if (g_run_returns != before) {
+    return 3;
+  }
+  return 4;
+}
+
+/* A fault next to the stack (a host stack overflow) after the try's call
+ * returned is not WASM_RT_TRAP_EXHAUSTION: the process dies of it. Run on a
+ * thread whose stack we made, with an inaccessible page just below it. */
+#define STACK_BYTES ((size_t)1 << 20)
+static void *stack_fault_main(void *arg) {
+  volatile u8 *guard = arg;
+  Z_mem_instance_t m;
+  Z_mem_instantiate(&m);
+  if (run(do_nothing, &m) != WASM_RT_TRAP_NONE) {
+    _exit(5);
+  }
+  unsigned before = g_run_returns;
+  g_no_try_armed = 1;
+  (void)guard[100];
+  if (g_run_returns != before) {
+    _exit(3);
+  }
+  _exit(4);
+}
+static int child_stack_fault(void) {
+  u8 *map = mmap(NULL, STACK_BYTES + 4096u, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (map == MAP_FAILED || mprotect(map, 4096u, PROT_NONE) != 0) {
+    return 9;
+  }
+  pthread_attr_t attr;
+  pthread_t t;
+  if (pthread_attr_init(&attr) != 0 || pthread_attr_setstack(&attr, map + 4096u, STACK_BYTES) != 0 ||
+      pthread_create(&t, &attr, stack_fault_main, map) != 0) {
+    return 9;
+  }
+  (void)pthread_join(t, NULL);
+  return 9;
+}
+
+/* A sent SIGSEGV (si_code <= 0) is not a fault. With the default action
+ * before the adapter, it ends the process (it was swallowed). */
+static int child_raise_default(void) {
+  (void)raise(SIGSEGV);
+  return 3; /* swallowed */
+}
+
+/* With SIGSEGV/SIGBUS ignored before the adapter, sent ones are ignored,
+ * and the adapter stays installed: an OOB access still traps (it was
+ * uninstalled by the first signal, and the OOB access killed the process). */
+static int child_sent_ignored(void) {
+  wasm_rt_free();
+  (void)signal(SIGSEGV, SIG_IGN);
+  (void)signal(SIGBUS, SIG_IGN);
+  wasm_rt_init();
+  Z_mem_init_module();
+  Z_mem_instance_t m;
+  Z_mem_instantiate(&m);
+  (void)raise(SIGSEGV);
+  (void)kill(getpid(), SIGSEGV);
+  (void)pthread_kill(pthread_self(), SIGBUS);
+  (void)raise(SIGSEGV);
+  return oob_still_traps(&m, 6);
+}
+
+/* A sent signal whose siginfo names an address inside a live memory (its
+ * si_addr overlays the sender's pid and uid; sigqueueinfo to oneself can
+ * set any) is still not a fault: it reaches the previous handler, and the
+ * call it interrupted goes on (it was taken for an OOB trap). */
+static volatile sig_atomic_t g_prev_calls;
+static void prev_handler(int sig, siginfo_t *si, void *ctx) {
+  (void)sig;
+  (void)si;
+  (void)ctx;
+  g_prev_calls++;
+}
+typedef struct {
+  void *addr;
+} forge_t;
+static void do_forged_sigsegv(void *p) {
+  forge_t *f = p;
+  siginfo_t si;
+  memset(&si, 0, sizeof si);
+  si.si_signo = SIGSEGV;
+  si.si_code = SI_QUEUE;
+  si.si_addr = f->addr;
+  (void)syscall(SYS_rt_tgsigqueueinfo, getpid(), (pid_t)syscall(SYS_gettid), SIGSEGV, &si);
+}
+static int child_forged_address(void) {
+  wasm_rt_free();
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_sigaction = prev_handler;
+  sa.sa_flags = SA_SIGINFO;
+  (void)sigemptyset(&sa.sa_mask);
+  (void)sigaction(SIGSEGV, &sa, NULL);
+  wasm_rt_init();
+  Z_mem_init_module();
+  Z_mem_instance_t m;
+  Z_mem_instantiate(&m);
+  wasm_rt_memory_t *mem = Z_memZ_mem(&m);
+  forge_t f = {mem->data + mem->size + 4096u};
+  if (run(do_forged_sigsegv, &f) != WASM_RT_TRAP_NONE) {
+    return 6; /* taken for a trap */
+  }
+  if (g_prev_calls != 1) {
+    return 7;
+  }
+  return oob_still_traps(&m, 8);
+}
+
+static void test_faults_outside_a_try(void) {
+  CHECK(died_of(in_child(child_host_fault_in_span), SIGSEGV));
+  CHECK(died_of(in_child(child_stack_fault), SIGSEGV));
+}
+
+static void test_sent_signals(void) {
+  CHECK(died_of(in_child(child_raise_default), SIGSEGV));
+  int st = in_child(child_sent_ignored);
+  CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  st = in_child(child_forged_address);
+  CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+}
+#endif
+#endif
+
 int main(void) {
   wasm_rt_init();
   Z_mem_init_module();
   Z_multi_init_module();
   Z_limits_init_module();
   Z_growloop_init_module();
+  Z_exc_init_module();
 #if defined(W2C_TEST_ADAPTER)
   printf("runtime: wrt-platform adapter, %s backend, %s\n",
          wrt_w2c_backend_name(wrt_w2c_get_backend()),
@@ -502,9 +810,15 @@ int main(void) {
   test_multi_memory();
   test_limits_and_tables();
   test_cycles();
+  test_exceptions();
 #if defined(W2C_TEST_ADAPTER) && WASM_RT_MEMCHECK_SIGNAL_HANDLER
   test_threads();
   test_foreign_fault_is_not_a_trap();
+  test_faults_outside_a_try();
+  test_sent_signals();
+#endif
+#if defined(W2C_TEST_ADAPTER)
+  test_try_is_exact();
 #endif
 #if defined(W2C_TEST_ADAPTER)
   CHECK(wrt_w2c_live_memories() == 0);

@@ -8,7 +8,7 @@
  * src/core makes no system call of its own, so "no backend call" is "no
  * system call") and tells when a waiter is linked (it has entered park).
  * Requirement texts: docs/requirements.md. May include: the public headers,
- * src/core/wait_backend.h, POSIX threads.
+ * src/core/wait_backend.h, POSIX threads, signals and mmap.
  */
 #if defined(__QNX__) || defined(__QNXNTO__)
 /* qcc in strict -std=c11 hides POSIX and QNX names unless asked (QNX 7.1
@@ -18,8 +18,12 @@
 #endif
 #endif
 #include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "selftest.h"
 #include "wait_backend.h"
@@ -317,6 +321,48 @@ static void notify_without_waiters_is_free(const void *bk) {
   ST_REQUIRE_ST(wrt_wait_table_destroy(&g_t), WRT_OK);
 }
 
+/* WAIT-012: a fault at wait's read of the word (an inaccessible page, as a
+ * guard-page runtime's out-of-bounds atomic.wait), left by siglongjmp from
+ * the SIGSEGV handler, holds nothing: the one bucket then times a wait out
+ * and the table is destroyed. (The check runs in a child of its own; the
+ * alarm ends a hang on a bucket left locked.) */
+static sigjmp_buf g_fault_jump;
+static volatile sig_atomic_t g_fault_count;
+static void on_wait_fault(int sig) {
+  (void)sig;
+  g_fault_count++;
+  siglongjmp(g_fault_jump, 1);
+}
+
+static void fault_holds_nothing(const void *bk) {
+  static uint32_t word = 3u;
+  make(bk, 1u);
+  void *page = mmap(NULL, 65536u, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  ST_REQUIRE(page != MAP_FAILED);
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_wait_fault;
+  ST_REQUIRE(sigemptyset(&sa.sa_mask) == 0);
+  ST_REQUIRE(sigaction(SIGSEGV, &sa, NULL) == 0 && sigaction(SIGBUS, &sa, NULL) == 0);
+  (void)alarm(20u);
+  if (sigsetjmp(g_fault_jump, 1) == 0) {
+    (void)wrt_wait_table_wait32(&g_t, page, 0u, WRT_WAIT_FOREVER);
+    st_fail(__FILE__, __LINE__, "wait32 on an inaccessible word returned");
+  }
+  if (sigsetjmp(g_fault_jump, 1) == 0) {
+    (void)wrt_wait_table_wait64(&g_t, page, 0u, WRT_WAIT_FOREVER);
+    st_fail(__FILE__, __LINE__, "wait64 on an inaccessible word returned");
+  }
+  ST_REQUIRE(g_fault_count == 2);
+  ST_REQUIRE_ST(wrt_wait_table_wait32(&g_t, &word, 3u, 2u * MS), WRT_E_TIMEOUT);
+  uint32_t woken = 1u;
+  ST_REQUIRE_ST(wrt_wait_table_notify(&g_t, &word, 1u, &woken), WRT_OK);
+  ST_REQUIRE(woken == 0u);
+  ST_REQUIRE_ST(wrt_wait_table_destroy(&g_t), WRT_OK);
+  (void)alarm(0u);
+  (void)munmap(page, 65536u);
+}
+
 const st_check st_wait_checks[] = {
     {"WAIT-001", "wait: value differs -> AGAIN at once (32 and 64 bits)", ST_ON_FUTEX,
      not_equal_is_again},
@@ -329,5 +375,7 @@ const st_check st_wait_checks[] = {
     {"WAIT-006", "no lost wake-up (10000-round ping-pong)", ST_ON_FUTEX, no_lost_wake_up},
     {"WAIT-007", "notify without waiters: no lock, no system call", ST_ON_FUTEX,
      notify_without_waiters_is_free},
+    {"WAIT-012", "a fault at wait's read, left by siglongjmp, holds nothing", ST_ON_FUTEX,
+     fault_holds_nothing},
 };
 const size_t st_wait_check_count = sizeof st_wait_checks / sizeof st_wait_checks[0];

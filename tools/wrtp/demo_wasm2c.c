@@ -29,12 +29,9 @@ static int expect(const char *what, unsigned long got, unsigned long want) {
 
 /* The trap code of load(addr), or WASM_RT_TRAP_NONE. */
 static wasm_rt_trap_t try_load(Z_w2c_demo_instance_t *m, u32 addr, u32 *out) {
-  wasm_rt_trap_t code = (wasm_rt_trap_t)wasm_rt_impl_try();
-  if (code != WASM_RT_TRAP_NONE) {
-    return code;
-  }
-  *out = Z_w2c_demoZ_load(m, addr);
-  return WASM_RT_TRAP_NONE;
+  wasm_rt_trap_t code;
+  wasm_rt_impl_try_call(code, *out = Z_w2c_demoZ_load(m, addr));
+  return code;
 }
 
 static int run_on(wrt_w2c_backend backend) {

@@ -8,10 +8,10 @@
 #include "bgrow_wrt.h"
 
 static long guarded_grow(Z_bgrow_wrt_instance_t *g, uint32_t n) {
-  if (wasm_rt_impl_try() != 0) {
-    return -1;
-  }
-  return (long)(int32_t)Z_bgrow_wrtZ_grow_loop(g, n);
+  wasm_rt_trap_t code;
+  long pages = -1;
+  wasm_rt_impl_try_call(code, pages = (long)(int32_t)Z_bgrow_wrtZ_grow_loop(g, n));
+  return code != WASM_RT_TRAP_NONE ? -1 : pages;
 }
 
 long w2c_bench_wrt_grow(uint32_t n) {

@@ -23,8 +23,8 @@ void w2c_memory_init(void);
  * calling thread's signal stack. */
 void w2c_signal_install(void);
 void w2c_signal_remove(void);
-/* The calling thread is about to run Wasm (wasm_rt_set_unwind_target):
- * give it a signal stack and note its stack bounds, once per thread. */
+/* The calling thread is about to run Wasm (wrt_w2c_try_prepare): give it a
+ * signal stack and note its stack bounds, once per thread. */
 void w2c_signal_thread_enter(void);
 
 /* w2c_placement.c: the placement for new memories. w2c_memory.c: the
@@ -33,6 +33,9 @@ void w2c_signal_thread_enter(void);
 #include "wrt/placement.h"
 wrt_placement_t w2c_placement_current(void);
 const void *w2c_allocator_of(const wasm_rt_memory_t *memory, wrt_w2c_backend *backend);
+/* Async-signal-safe: whether a wasm_rt_impl_try_call() is armed on the
+ * calling thread (its call has neither returned nor trapped). */
+bool w2c_try_active(void);
 
 /* Prints "wrt_wasm2c: what: status" on stderr and aborts. */
 _Noreturn void w2c_die(const char *what, wrt_status st);

@@ -26,7 +26,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "wasm-rt.h"
+#include <wasm-rt.h> /* the adapter's: see include/wasm-rt.h */
 #include "w2c_internal.h"
 #include "wrt/memory.h"
 #if defined(WRT_W2C_HAVE_LINUX)
@@ -405,4 +405,21 @@ void wasm_rt_free_memory(wasm_rt_memory_t *memory) {
   if (st != WRT_OK) {
     w2c_die("wasm_rt_free_memory: deallocate", st);
   }
+}
+
+/* Generated code compiled against wabt's wasm-rt.h alone calls the plain
+ * name (include/wasm-rt.h renames it by mode): its bounds-check mode is
+ * unknown, and running guard-page code without guard pages, or the
+ * reverse, is unsafe or crashes. So its first instantiate ends here. */
+#undef wasm_rt_allocate_memory
+void wasm_rt_allocate_memory(wasm_rt_memory_t *memory, uint32_t initial_pages,
+                             uint32_t max_pages) {
+  (void)memory;
+  (void)initial_pages;
+  (void)max_pages;
+  w2c_die("generated code was compiled without the adapter's include directory ahead of "
+          "wabt's (its wasm-rt.h checks the bounds-check mode): compile it with "
+          "-I<prefix>/include/wrt-wasm2c and the same WASM_RT_MEMCHECK_SIGNAL_HANDLER as "
+          "the library (wrt_wasm2c: 1, wrt_wasm2c_bounds: 0)",
+          WRT_E_STATE);
 }

@@ -28,13 +28,17 @@
 /* The most bytes an exception may carry (as wabt: one Wasm page). */
 #define EXCEPTION_MAX 65536u
 
-_Thread_local jmp_buf wasm_rt_jmp_buf;
 #if WASM_RT_USE_STACK_DEPTH_COUNT
 /* Declared by <wasm-rt.h> (a plain global there, so a plain global here). */
 uint32_t wasm_rt_call_stack_depth;
-uint32_t wasm_rt_saved_call_stack_depth;
 #endif
 
+/* The thread's innermost armed try (wasm-rt-impl.h), NULL when none: set
+ * once its setjmp is in place, put back to the outer one when its call
+ * returns or traps. The fault handler reads it (w2c_try_active). */
+static _Thread_local wrt_w2c_try_t *volatile t_try;
+/* The trap the innermost try's call ended with, read by try_caught. */
+static _Thread_local wasm_rt_trap_t t_trap_code;
 static _Thread_local WASM_RT_UNWIND_TARGET *t_unwind_target;
 static _Thread_local uint32_t t_exception_tag;
 static _Thread_local uint32_t t_exception_size;
@@ -88,15 +92,73 @@ void wasm_rt_free(void) {
   atomic_store(&g_initialized, false);
 }
 
-_Noreturn void wasm_rt_trap(wasm_rt_trap_t code) {
-#if WASM_RT_USE_STACK_DEPTH_COUNT
-  wasm_rt_call_stack_depth = wasm_rt_saved_call_stack_depth;
+/* --- the try (wasm-rt-impl.h) ---------------------------------------------- */
+
+void wrt_w2c_try_prepare(wrt_w2c_try_t *t) {
+#if WASM_RT_MEMCHECK_SIGNAL_HANDLER
+  w2c_signal_thread_enter(); /* the signal stack, before anything can fault */
 #endif
+  t->outer = t_try;
+  t->outer_unwind = t_unwind_target;
+#if WASM_RT_USE_STACK_DEPTH_COUNT
+  t->saved_depth = wasm_rt_call_stack_depth;
+#else
+  t->saved_depth = 0u;
+#endif
+}
+
+void wrt_w2c_try_arm(wrt_w2c_try_t *t) {
+  t_unwind_target = &t->buf; /* an exception no Wasm catch takes ends here */
+  atomic_signal_fence(memory_order_seq_cst);
+  t_try = t; /* from here a trap or a Wasm fault on this thread jumps to t */
+  atomic_signal_fence(memory_order_seq_cst);
+}
+
+/* Disarms t, the innermost try: the outer one (or none) is armed again. */
+static void try_pop(wrt_w2c_try_t *t) {
+  atomic_signal_fence(memory_order_seq_cst);
+  t_try = t->outer;
+  atomic_signal_fence(memory_order_seq_cst);
+  t_unwind_target = t->outer_unwind;
+}
+
+void wrt_w2c_try_done(wrt_w2c_try_t *t) {
+  if (t_try != t) {
+    w2c_die("wasm_rt_impl_try_call: a nested try was left without returning", WRT_E_STATE);
+  }
+  try_pop(t);
+}
+
+wasm_rt_trap_t wrt_w2c_try_caught(wrt_w2c_try_t *t) {
+  if (t_try == t) { /* an uncaught exception (wasm_rt_throw) jumped here */
+    try_pop(t);
+  }
+  return t_trap_code;
+}
+
+bool w2c_try_active(void) { return t_try != NULL; }
+
+/* Ends the call of the innermost try with code: disarms it first, so that
+ * nothing can jump to it again, then jumps. No try: the process ends. */
+static _Noreturn void trap_to_innermost(wasm_rt_trap_t code) {
+  wrt_w2c_try_t *t = t_try;
+  if (t == NULL) {
+    w2c_die("Wasm trap with no wasm_rt_impl_try_call() armed on this thread", WRT_E_STATE);
+  }
+#if WASM_RT_USE_STACK_DEPTH_COUNT
+  wasm_rt_call_stack_depth = t->saved_depth;
+#endif
+  t_trap_code = code;
+  try_pop(t);
+  WASM_RT_LONGJMP(t->buf, (int)code == 0 ? 1 : (int)code);
+}
+
+_Noreturn void wasm_rt_trap(wasm_rt_trap_t code) {
 #ifdef WASM_RT_TRAP_HANDLER
   WASM_RT_TRAP_HANDLER(code);
   abort();
 #else
-  WASM_RT_LONGJMP(wasm_rt_jmp_buf, (int)code);
+  trap_to_innermost(code);
 #endif
 }
 
@@ -190,9 +252,12 @@ void wasm_rt_load_exception(uint32_t tag, uint32_t size, const void *values) {
 }
 
 _Noreturn void wasm_rt_throw(void) {
-  if (t_unwind_target == NULL) {
-    w2c_die("wasm_rt_throw: no unwind target (no wasm_rt_impl_try)", WRT_E_STATE);
+  wrt_w2c_try_t *t = t_try;
+  if (t_unwind_target == NULL || (t != NULL && t_unwind_target == &t->buf)) {
+    /* No Wasm catch between here and the try: the call ends with a trap. */
+    trap_to_innermost(WASM_RT_TRAP_UNCAUGHT_EXCEPTION);
   }
+  /* A catch of the generated code: its jmp_buf is in a live frame of it. */
   WASM_RT_LONGJMP(*t_unwind_target, WASM_RT_TRAP_UNCAUGHT_EXCEPTION);
 }
 
@@ -201,9 +266,6 @@ WASM_RT_UNWIND_TARGET *wasm_rt_get_unwind_target(void) {
 }
 
 void wasm_rt_set_unwind_target(WASM_RT_UNWIND_TARGET *target) {
-#if WASM_RT_MEMCHECK_SIGNAL_HANDLER
-  w2c_signal_thread_enter();
-#endif
   t_unwind_target = target;
 }
 

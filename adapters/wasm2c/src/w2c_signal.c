@@ -4,12 +4,16 @@
  * WASM_RT_TRAP_OOB and a fault next to the stack of a thread running Wasm
  * into WASM_RT_TRAP_EXHAUSTION, and the per-thread signal stacks it runs on.
  *
- * The handler takes no lock and allocates nothing: it asks the registry
- * (w2c_registry_covers, lock-free, through the allocators' async-signal-safe
- * region query) and siglongjmps to the thread's wasm_rt_impl_try(). Any
- * other fault is not ours: it goes to the handler installed before ours, or
- * to the default action (the process dies with the signal, as it would
- * have), unlike wabt's runtime, which turns every fault into a trap.
+ * The handler takes no lock and allocates nothing. Only a real fault
+ * (si_code > 0) on a thread with a wasm_rt_impl_try_call() armed can be a
+ * trap: it asks the registry (w2c_registry_covers, lock-free, through the
+ * allocators' async-signal-safe region query) and the stack bounds, and
+ * wasm_rt_trap() disarms the try and siglongjmps to it. Any other fault is
+ * not ours: it goes to the handler installed before ours, or to the default
+ * action (the process dies with the signal, as it would have), unlike
+ * wabt's runtime, which turns every fault into a trap. A sent SIGSEGV or
+ * SIGBUS (si_code <= 0) goes to the previous disposition at once, and the
+ * handler stays installed (issue 26).
  * May include: <wasm-rt.h>, our wasm-rt-impl.h, the C library, POSIX.
  */
 #if defined(__linux__)
@@ -24,6 +28,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +61,7 @@ static pthread_once_t g_key_once = PTHREAD_ONCE_INIT;
 #pragma GCC diagnostic pop
 #endif
 
+/* Whether this thread's signal stack and stack bounds are set up (once). */
 static _Thread_local bool t_entered;
 static _Thread_local void *t_alt_stack; /* ours to free, NULL if none */
 static _Thread_local uintptr_t t_stack_lo;
@@ -69,8 +75,17 @@ static bool near_stack(uintptr_t addr) {
   return addr >= lo && addr < t_stack_lo + 65536u;
 }
 
-static void pass_on(int sig, siginfo_t *si, void *ctx) {
-  const struct sigaction *old = sig == SIGBUS ? &g_old_bus : &g_old_segv;
+static const struct sigaction *previous(int sig) {
+  return sig == SIGBUS ? &g_old_bus : &g_old_segv;
+}
+
+/* A fault (si_code > 0) that is not a Wasm trap: to the previous handler;
+ * with none, the default action: reinstated, and returning re-runs the
+ * faulting access, which now ends the process with this signal (and a
+ * core, if enabled), as it would have without the adapter. An ignored
+ * SIGSEGV/SIGBUS cannot ignore a fault (POSIX: undefined; Linux kills). */
+static void fault_to_previous(int sig, siginfo_t *si, void *ctx) {
+  const struct sigaction *old = previous(sig);
   if ((old->sa_flags & SA_SIGINFO) != 0) {
     old->sa_sigaction(sig, si, ctx);
     return;
@@ -79,8 +94,6 @@ static void pass_on(int sig, siginfo_t *si, void *ctx) {
     old->sa_handler(sig);
     return;
   }
-  /* Default action: reinstate it; returning re-runs the faulting access,
-   * which now ends the process with this signal (and a core, if enabled). */
   struct sigaction dfl;
   (void)memset(&dfl, 0, sizeof dfl);
   dfl.sa_handler = SIG_DFL;
@@ -88,8 +101,66 @@ static void pass_on(int sig, siginfo_t *si, void *ctx) {
   (void)sigaction(sig, &dfl, NULL);
 }
 
+/* A sent signal (raise, kill, pthread_kill, sigqueue: si_code <= 0) has no
+ * access to run again: it goes to the previous disposition now, and the
+ * adapter stays installed. Ignored: nothing. Default (terminate + core):
+ * the default action is put back for as long as it takes the same signal,
+ * sent again to this thread, to be delivered once unblocked - it ends the
+ * process; should it not (a debugger), our handler is reinstated. */
+static void sent_to_previous(int sig, siginfo_t *si, void *ctx) {
+  const struct sigaction *old = previous(sig);
+  if ((old->sa_flags & SA_SIGINFO) != 0) {
+    old->sa_sigaction(sig, si, ctx);
+    return;
+  }
+  if (old->sa_handler == SIG_IGN) {
+    return;
+  }
+  if (old->sa_handler != SIG_DFL) {
+    old->sa_handler(sig);
+    return;
+  }
+  struct sigaction dfl;
+  struct sigaction ours;
+  (void)memset(&dfl, 0, sizeof dfl);
+  dfl.sa_handler = SIG_DFL;
+  (void)sigemptyset(&dfl.sa_mask);
+  if (sigaction(sig, &dfl, &ours) != 0) {
+    return;
+  }
+  sigset_t just;
+  (void)sigemptyset(&just);
+  (void)sigaddset(&just, sig);
+  (void)raise(sig); /* pending: sig is blocked while its handler runs */
+  (void)pthread_sigmask(SIG_UNBLOCK, &just, NULL);
+  (void)sigaction(sig, &ours, NULL);
+}
+
+/* Whether si reports a fault of the thread's own access, with si_addr the
+ * address. POSIX: si_code <= 0 is a signal someone sent (SI_USER, SI_QUEUE,
+ * SI_TKILL, ...), and si_addr then overlays the sender's pid and uid. QNX
+ * says the same (SI_FROMUSER(sip) is si_code <= 0, SI_FROMKERNEL is > 0:
+ * vocho/openqnx trunk/lib/c/public/sys/siginfo.h:222-223) and adds
+ * SI_NOINFO (127, ibid. :247), with only si_signo valid. */
+static bool is_fault(const siginfo_t *si) {
+  if (si == NULL || si->si_code <= 0) {
+    return false;
+  }
+#ifdef SI_NOINFO
+  if (si->si_code == SI_NOINFO) {
+    return false;
+  }
+#endif
+  return true;
+}
+
 static void on_fault(int sig, siginfo_t *si, void *ctx) {
-  if (t_entered) {
+  if (!is_fault(si)) {
+    sent_to_previous(sig, si, ctx);
+    return;
+  }
+  /* A trap only while a try is armed on this thread: its frame is live. */
+  if (w2c_try_active()) {
     if (w2c_registry_covers(si->si_addr)) {
       wasm_rt_trap(WASM_RT_TRAP_OOB);
     }
@@ -97,7 +168,7 @@ static void on_fault(int sig, siginfo_t *si, void *ctx) {
       wasm_rt_trap(WASM_RT_TRAP_EXHAUSTION);
     }
   }
-  pass_on(sig, si, ctx);
+  fault_to_previous(sig, si, ctx);
 }
 
 static void drop_alt_stack(void) {

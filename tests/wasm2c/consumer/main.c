@@ -11,10 +11,8 @@ int main(void) {
   Z_hello_instantiate(&m);
   Z_helloZ_poke(&m, 8, 1234);
   int ok = Z_helloZ_peek(&m, 8) == 1234;
-  wasm_rt_trap_t trap = (wasm_rt_trap_t)wasm_rt_impl_try();
-  if (trap == WASM_RT_TRAP_NONE) {
-    Z_helloZ_peek(&m, 65536); /* out of bounds: traps */
-  }
+  wasm_rt_trap_t trap;
+  wasm_rt_impl_try_call(trap, Z_helloZ_peek(&m, 65536)); /* out of bounds: traps */
   ok = ok && trap == WASM_RT_TRAP_OOB;
   printf("hello: peek 1234, then %s (%s)\n", wasm_rt_strerror(trap), ok ? "ok" : "WRONG");
   Z_hello_free(&m);

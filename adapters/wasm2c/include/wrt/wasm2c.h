@@ -17,18 +17,39 @@
  *
  * Bounds checks. Build the adapter and the generated code with the same
  * WASM_RT_MEMCHECK_SIGNAL_HANDLER (the CMake targets wrt_wasm2c and
- * wrt_wasm2c_bounds set it for their users):
+ * wrt_wasm2c_bounds set it for their users); a mismatch does not link, and
+ * code compiled without this directory's wasm-rt.h ahead of wabt's stops at
+ * its first instantiate (see wasm-rt.h here):
  *  1 (wabt's default on 64-bit hosts): no checks in the generated code; each
  *    memory is a no-move reservation of its maximum followed by an
  *    inaccessible guard, 8 GiB from the base in all (the farthest a 32-bit
  *    address plus a 32-bit offset reaches), and a SIGSEGV/SIGBUS handler
- *    turns a fault inside a live memory's span into WASM_RT_TRAP_OOB. A
- *    fault anywhere else is not a Wasm trap: it goes to the handler that was
- *    installed before (or kills the process as it would have), except a
- *    fault next to the thread's stack while a wasm_rt_impl_try() is active,
- *    which is WASM_RT_TRAP_EXHAUSTION.
+ *    turns a fault into a trap only while a wasm_rt_impl_try_call() is
+ *    armed on the faulting thread (see "Traps and the try"): a fault inside
+ *    a live memory's span is then WASM_RT_TRAP_OOB, and one next to the
+ *    thread's stack WASM_RT_TRAP_EXHAUSTION. Every other fault - anywhere
+ *    when no try is armed, including inside a memory's span or next to the
+ *    stack - is not a Wasm trap: it goes to the handler that was installed
+ *    before (or kills the process as it would have). (While a try is armed,
+ *    a fault of host code called from Wasm at such an address is taken for
+ *    a trap too: the handler cannot tell whose instruction faulted.)
+ *    A SIGSEGV or SIGBUS that was sent (raise, kill, pthread_kill,
+ *    sigqueue: si_code <= 0) is never a trap and its si_addr is not read:
+ *    it goes to the previous disposition at once - its handler, ignored, or
+ *    the default action (the process ends with the signal) - and the
+ *    adapter's handler stays installed.
  *  0: wasm2c's own checks; the memory still grows in place in a reservation
  *    of its maximum, with one Wasm page of guard on each side.
+ *
+ * Traps and the try (issue 26). wabt's wasm_rt_impl_try() arms a jump
+ * buffer and returns, and nothing says when the call it guards is over; a
+ * trap or a fault after that would jump into a frame that has returned.
+ * This adapter's wasm-rt-impl.h has wasm_rt_impl_try_call(code, call)
+ * instead: the try is armed from the moment its setjmp is in place until
+ * the call returns or traps, on the calling thread only; tries nest, and a
+ * trap goes to the innermost armed one. A trap (wasm_rt_trap, an uncaught
+ * exception) with no try armed ends the process with a message (abort),
+ * never a jump. wasm_rt_impl_try() itself is refused at compile time.
  *
  * Failures wasm2c cannot report: wasm_rt_allocate_memory() and the table
  * allocators return nothing, so when the backend refuses (address space,
@@ -39,7 +60,7 @@
  * a memory holds at most 65535 pages (a grow to 65536 fails); there is no
  * memory64 and no shared memory in that header, so none here.
  *
- * Threads: wasm_rt_jmp_buf, the unwind target and the active exception are
+ * Threads: the armed try, the unwind target and the active exception are
  * per thread; wasm_rt_call_stack_depth (bounds-check builds) is a plain
  * global because <wasm-rt.h> declares it so: one thread at a time runs Wasm
  * in such builds. A memory must not be freed while another thread uses it.
