@@ -28,7 +28,10 @@ endif()
 if(TARGET wrt_wasm2c_model AND WRT_WAT2WASM AND WRT_WASM2C)
   wrt_wasm2c_generate(OUT_C pmem_c OUT_DIR pmem_dir MODULE_NAME pmem
     SOURCE ${CMAKE_CURRENT_SOURCE_DIR}/wasm2c/mem.wat FLAGS --enable-multi-memory)
-  set_source_files_properties(${pmem_c} PROPERTIES COMPILE_OPTIONS "-w")
+  # -w: generated code; OBJECT_DEPENDS: recompile when the adapter's
+  # wasm-rt.h (which shadows wabt's) appears or changes (tests/wasm2c).
+  set_source_files_properties(${pmem_c} PROPERTIES COMPILE_OPTIONS "-w"
+    OBJECT_DEPENDS ${PROJECT_SOURCE_DIR}/adapters/wasm2c/include/wasm-rt.h)
   wrt_add_test(NAME test_wasm2c_partition
     SOURCES cpu_partition/test_wasm2c_partition.c ${pmem_c}
     LIBS wrt_wasm2c_model m LABELS wasm2c cpu_partition)
