@@ -7,6 +7,7 @@
 #define WRT_W2C_INTERNAL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "wrt/status.h"
@@ -26,6 +27,11 @@ void w2c_signal_remove(void);
 /* The calling thread is about to run Wasm (wasm_rt_set_unwind_target):
  * give it a signal stack and note its stack bounds, once per thread. */
 void w2c_signal_thread_enter(void);
+
+/* Pools (issue 25): the guards every memory of this build gets (the pool's
+ * slots must have the same), and WRT_W2C_POOL read by w2c_memory_init. */
+void w2c_memory_guards(size_t *before, size_t *after, size_t *reach);
+void w2c_pool_env_init(void);
 
 /* Prints "wrt_wasm2c: what: status" on stderr and aborts. */
 _Noreturn void w2c_die(const char *what, wrt_status st);
