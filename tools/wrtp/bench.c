@@ -49,6 +49,7 @@ void bench_atomic(const bm_env_t *env);
 void bench_wait(const bm_env_t *env); /* bench_wait.c */
 void bench_qnx_calls(const bm_env_t *env); /* bench_qnx_calls.c */
 void bench_wasm2c(const bm_env_t *env); /* bench_wasm2c.c */
+void bench_pool(const bm_env_t *env); /* bench_pool.c */
 static void bench_mutex(const bm_env_t *env);
 static void bench_wake(const bm_env_t *env);
 
@@ -76,6 +77,7 @@ static const section_t sections[] = {
     {"wait", bench_wait, "wait table: ping-pong vs raw futex; notify w/o waiter vs lock+unlock"},
     {"qnxcalls", bench_qnx_calls, "QNX futex: kernel calls per blocking wait (model counters)"},
     {"wasm2c", bench_wasm2c, "wasm2c code: 16,384-grow loop and 10,000 instantiate/grow/free cycles,\n             adapter vs wabt's stock runtime; address space returned"},
+    {"pool", bench_pool, "slot pool: wasm2c cycles with a pool vs stock / not pooled, mmap+munmap\n             per cycle; acquire+release p99.9/median at 1, 2, 8 threads"},
     /* Other files' sections: one line each, e.g.
      * {"wait", bench_wait, "..."}, with its declaration above. */
 };
