@@ -50,6 +50,7 @@ void bench_wait(const bm_env_t *env); /* bench_wait.c */
 void bench_qnx_calls(const bm_env_t *env); /* bench_qnx_calls.c */
 void bench_wasm2c(const bm_env_t *env); /* bench_wasm2c.c */
 void bench_pool(const bm_env_t *env); /* bench_pool.c */
+void bm_print_cpu(void); /* bench_cpu.c */
 static void bench_mutex(const bm_env_t *env);
 static void bench_wake(const bm_env_t *env);
 
@@ -607,6 +608,7 @@ int wrtp_bench(int argc, char **argv) {
          "threads), not a QNX kernel.\n\n",
          bm_quick ? " --quick" : "", bm_cpus(), nspc > 0 ? 1.0 / nspc : 0.0, bm_trials(),
          (double)bm_trial_ns() / 1e6, QNX_TAG);
+  bm_print_cpu(); /* bench_cpu.c: family / model, CRC-32C tier */
   bm_header();
   for (size_t k = 0; k < NSECTIONS; k++)
     if (!any || want[k])
