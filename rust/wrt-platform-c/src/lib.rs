@@ -24,6 +24,7 @@
 mod error;
 pub mod memory;
 pub mod mutex;
+pub mod pool; // issue 25: the slot pool
 pub mod provider;
 pub mod sync;
 
@@ -35,6 +36,7 @@ pub mod qnx;
 pub use error::{Error, Result};
 pub use memory::{Access, AllocatorBackend, AllocatorSlot, Growth, PageAllocator, Region, RegionInfo, WASM_PAGE_SIZE};
 pub use mutex::{Mutex, MutexGuard};
+pub use pool::{Pool, PoolConfig, PoolStorage, PooledMemory};
 pub use provider::Provider;
 pub use sync::{Futex, FutexBackend, FutexSlot};
 

@@ -87,7 +87,7 @@ pub enum Access {
 }
 
 impl Access {
-    const fn raw(self) -> sys::wrt_mem_access {
+    pub(crate) const fn raw(self) -> sys::wrt_mem_access {
         match self {
             Self::None => sys::WRT_MEM_NONE,
             Self::Read => sys::WRT_MEM_READ,

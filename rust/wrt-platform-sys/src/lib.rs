@@ -20,6 +20,8 @@ use core::sync::atomic::AtomicU32;
 
 pub mod layout;
 pub use layout::*;
+pub mod pool; // issue 25: the slot pool (include/wrt/pool.h)
+pub use pool::*;
 
 // ---- wrt/status.h ---------------------------------------------------------
 
