@@ -36,6 +36,9 @@
  * folding ceiling the bench measures). When something outside the VM
  * shares the core (the bench's crc32 ceiling row then reads below ~17.5
  * B/cycle) the margin shrinks to ~1.0-1.2x: the hybrid needs both units.
+ * Issue 25: only on cores that issue two crc32 a cycle (x86_hybrid,
+ * decided from cpuid); a Zen 4 issues one, and there folding alone (the
+ * same kernel ISA-L uses) beats the hybrid two to one.
  * From DRAM, the nine streams of a hybrid block confuse the prefetchers
  * (about half of ISA-L's rate), so a buffer of 8 MiB or more is folded
  * alone, in two streams (its two halves): 1.09x ISA-L (one stream: 1.0x;
