@@ -31,6 +31,7 @@
  * checked_math.h, region_latch.h, the C library.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "checked_math.h"
@@ -39,9 +40,8 @@
 #include "region_latch.h"
 #include "wrt/pool.h"
 
-#if ATOMIC_LLONG_LOCK_FREE != 2 || ATOMIC_INT_LOCK_FREE != 2
-#error "the pool's free list needs lock-free 32- and 64-bit atomics"
-#endif
+_Static_assert((ATOMIC_LLONG_LOCK_FREE == 2) && (ATOMIC_INT_LOCK_FREE == 2),
+               "the pool's free list needs lock-free 32- and 64-bit atomics");
 
 enum { SLOT_FREE = 0u, SLOT_ACQUIRED = 1u, SLOT_RELEASING = 2u };
 #define NO_SLOT UINT32_MAX
@@ -55,8 +55,6 @@ static wrt_status slot_protect(wrt_page_allocator_t *self, size_t offset, size_t
 static wrt_status slot_deallocate(wrt_page_allocator_t *self, uint8_t *base, size_t size);
 static wrt_status slot_query(const wrt_page_allocator_t *self, wrt_region_info_t *out);
 
-static const wrt_page_allocator_ops_t slot_ops = {slot_allocate, slot_grow, slot_protect,
-                                                  slot_deallocate, slot_query};
 
 /* base is the first member of wrt_pool_slot_t. */
 static wrt_pool_slot_t *slot_of(wrt_page_allocator_t *self) {
@@ -125,6 +123,9 @@ static wrt_status layout(const wrt_pool_config_t *c, uint32_t count, size_t os_p
 wrt_status wrt_pool_init_os(wrt_pool_t *p, wrt_pool_slot_t *slots, uint32_t slot_count,
                             const wrt_pool_config_t *cfg, const struct wrt_pool_os *os,
                             size_t os_page) {
+  /* a slot's allocator calls (the only user of this table) */
+  static const wrt_page_allocator_ops_t slot_ops = {slot_allocate, slot_grow, slot_protect,
+                                                    slot_deallocate, slot_query};
   if (p == NULL || slots == NULL || cfg == NULL || os == NULL) {
     return WRT_E_INVALID_ARG;
   }
@@ -219,8 +220,9 @@ static uint32_t pop(wrt_pool_t *p) {
     /* May be stale if slot i was popped meanwhile: then the generation
      * moved and the compare-exchange fails. */
     uint32_t next = atomic_load_explicit(&p->slots[i].next, memory_order_relaxed);
-    if (atomic_compare_exchange_weak_explicit(&p->head, &h, pack(h, next), memory_order_acq_rel,
-                                              memory_order_acquire)) {
+    bool swapped = atomic_compare_exchange_weak_explicit(&p->head, &h, pack(h, next),
+                                                         memory_order_acq_rel, memory_order_acquire);
+    if (swapped) {
       return i;
     }
   }
@@ -250,7 +252,7 @@ wrt_status wrt_pool_acquire(wrt_pool_t *p, wrt_page_allocator_t **out) {
 
 /* ---- commit and decommit ------------------------------------------------ */
 
-static void publish(wrt_pool_slot_t *s) {
+static void slot_publish(wrt_pool_slot_t *s) {
   wrt_pool_t *p = s->pool;
   wrt_region_latch_publish_mapping(&s->latch, s->allocated, s->mem_base - p->lead, p->stride,
                                    s->mem_base, s->mem_size, p->slot_bytes);
@@ -265,6 +267,8 @@ static wrt_status set_rw(wrt_pool_slot_t *s, size_t want) {
     err = p->os->protect(s->mem_base + s->rw_bytes, want - s->rw_bytes, WRT_MEM_READ_WRITE);
   } else if (want < s->rw_bytes) {
     err = p->os->protect(s->mem_base + want, s->rw_bytes - want, WRT_MEM_NONE);
+  } else {
+    /* already so: no call */
   }
   if (err != 0) {
     return os_fail(p, err);
@@ -332,11 +336,11 @@ wrt_status wrt_pool_release(wrt_pool_t *p, wrt_page_allocator_t *a) {
   if (s->allocated) {
     bool was = s->allocated;
     s->allocated = false;
-    publish(s); /* a query never reports a region being decommitted */
+    slot_publish(s); /* a query never reports a region being decommitted */
     wrt_status st = decommit(s);
     if (st != WRT_OK) {
       s->allocated = was;
-      publish(s);
+      slot_publish(s);
       atomic_store_explicit(&s->state, SLOT_ACQUIRED, memory_order_release);
       return st;
     }
@@ -389,7 +393,7 @@ static wrt_status slot_allocate(wrt_page_allocator_t *self, uint32_t initial_pag
   s->mem_size = want;
   s->protect_changed = false;
   s->allocated = true;
-  publish(s);
+  slot_publish(s);
   *base = s->mem_base;
   *size = s->mem_size;
   return WRT_OK;
@@ -418,7 +422,7 @@ static wrt_status slot_grow(wrt_page_allocator_t *self, uint32_t current_pages,
     }
     s->pages = pages;
     s->mem_size = want;
-    publish(s);
+    slot_publish(s);
   }
   *base = s->mem_base;
   *size = s->mem_size;
@@ -457,11 +461,11 @@ static wrt_status slot_deallocate(wrt_page_allocator_t *self, uint8_t *base, siz
     return WRT_E_STATE;
   }
   s->allocated = false;
-  publish(s);
+  slot_publish(s);
   wrt_status st = decommit(s);
   if (st != WRT_OK) {
     s->allocated = true;
-    publish(s);
+    slot_publish(s);
     return st;
   }
   clear_region(s);

@@ -4,19 +4,17 @@
  * wrt-platform-sys/src/pool.rs holds the same numbers. A change of
  * include/wrt/pool.h that alters them fails here until both are updated.
  * 64-bit targets only (the Rust crates support no other). OS-free:
- * includes only the public header.
+ * includes only the public header. The static asserts are the file's
+ * declarations (ISO C wants at least one).
  */
-#include <stdint.h>
-
 #include "wrt/pool.h"
 
-#if UINTPTR_MAX == UINT64_MAX
-_Static_assert(sizeof(wrt_pool_t) == 128u && _Alignof(wrt_pool_t) == 8u,
+/* On a target whose pointers are not 8 bytes each assert holds trivially. */
+_Static_assert((sizeof(void *) != 8u) ||
+                   ((sizeof(wrt_pool_t) == 128u) && (_Alignof(wrt_pool_t) == 8u)),
                "wrt_pool_t changed: update rust/wrt-platform-sys/src/pool.rs");
-_Static_assert(sizeof(wrt_pool_slot_t) == 152u && _Alignof(wrt_pool_slot_t) == 8u,
+_Static_assert((sizeof(void *) != 8u) ||
+                   ((sizeof(wrt_pool_slot_t) == 152u) && (_Alignof(wrt_pool_slot_t) == 8u)),
                "wrt_pool_slot_t changed: update rust/wrt-platform-sys/src/pool.rs");
-_Static_assert(sizeof(wrt_pool_config_t) == 40u,
+_Static_assert((sizeof(void *) != 8u) || (sizeof(wrt_pool_config_t) == 40u),
                "wrt_pool_config_t changed: update rust/wrt-platform-sys/src/pool.rs");
-#endif
-/* ISO C wants at least one declaration in a translation unit. */
-typedef int wrt_pool_object_sizes_checked;

@@ -22,37 +22,44 @@
 
 static int lp_reserve(size_t len, uint8_t **out) {
   /* PROT_NONE + MAP_NORESERVE: address space only, nothing committed. */
+  int err = 0;
   void *p = mmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (p == MAP_FAILED) {
-    return errno;
+    err = errno;
+  } else {
+    *out = (uint8_t *)p;
   }
-  *out = (uint8_t *)p;
-  return 0;
+  return err;
 }
 
 static int lp_unreserve(uint8_t *addr, size_t len) {
-  return munmap(addr, len) == 0 ? 0 : errno;
+  return (munmap(addr, len) == 0) ? 0 : errno;
 }
 
 static int lp_protect(uint8_t *addr, size_t len, wrt_mem_access access) {
-  int prot = access == WRT_MEM_NONE   ? PROT_NONE
-             : access == WRT_MEM_READ ? PROT_READ
-                                      : PROT_READ | PROT_WRITE;
-  return mprotect(addr, len, prot) == 0 ? 0 : errno;
+  int prot = PROT_READ | PROT_WRITE;
+  if (access == WRT_MEM_NONE) {
+    prot = PROT_NONE;
+  } else if (access == WRT_MEM_READ) {
+    prot = PROT_READ;
+  } else {
+    /* read-write */
+  }
+  return (mprotect(addr, len, prot) == 0) ? 0 : errno;
 }
 
 static int lp_discard(uint8_t *addr, size_t len) {
-  return madvise(addr, len, MADV_DONTNEED) == 0 ? 0 : errno;
+  return (madvise(addr, len, MADV_DONTNEED) == 0) ? 0 : errno;
 }
-
-static const struct wrt_pool_os linux_pool_os = {lp_reserve, lp_unreserve, lp_protect,
-                                                 lp_discard};
 
 wrt_status wrt_linux_pool_init(wrt_pool_t *p, wrt_pool_slot_t *slots, uint32_t slot_count,
                                const wrt_pool_config_t *cfg) {
+  static const struct wrt_pool_os linux_pool_os = {lp_reserve, lp_unreserve, lp_protect,
+                                                   lp_discard};
   long page = sysconf(_SC_PAGESIZE);
-  if (page <= 0) {
-    return WRT_E_OS;
+  wrt_status st = WRT_E_OS;
+  if (page > 0) {
+    st = wrt_pool_init_os(p, slots, slot_count, cfg, &linux_pool_os, (size_t)page);
   }
-  return wrt_pool_init_os(p, slots, slot_count, cfg, &linux_pool_os, (size_t)page);
+  return st;
 }

@@ -55,23 +55,30 @@
 #define QP_NOFD (-1)
 
 static int qp_reserve(size_t len, uint8_t **out) {
+  int err = 0;
   void *p = mmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANON | MAP_LAZY, QP_NOFD, 0);
   if (p == MAP_FAILED) {
-    return errno;
+    err = errno;
+  } else {
+    *out = (uint8_t *)p;
   }
-  *out = (uint8_t *)p;
-  return 0;
+  return err;
 }
 
 static int qp_unreserve(uint8_t *addr, size_t len) {
-  return munmap(addr, len) == 0 ? 0 : errno;
+  return (munmap(addr, len) == 0) ? 0 : errno;
 }
 
 static int qp_protect(uint8_t *addr, size_t len, wrt_mem_access access) {
-  int prot = access == WRT_MEM_NONE   ? PROT_NONE
-             : access == WRT_MEM_READ ? PROT_READ
-                                      : PROT_READ | PROT_WRITE;
-  return mprotect(addr, len, prot) == 0 ? 0 : errno;
+  int prot = PROT_READ | PROT_WRITE;
+  if (access == WRT_MEM_NONE) {
+    prot = PROT_NONE;
+  } else if (access == WRT_MEM_READ) {
+    prot = PROT_READ;
+  } else {
+    /* read-write */
+  }
+  return (mprotect(addr, len, prot) == 0) ? 0 : errno;
 }
 
 static int qp_discard(uint8_t *addr, size_t len) {
@@ -79,18 +86,19 @@ static int qp_discard(uint8_t *addr, size_t len) {
   if (rc == EINVAL) {
     /* 6.x memory manager: no discard (see the top). */
     (void)memset(addr, 0, len);
-    return 0;
+    rc = 0;
   }
   return rc;
 }
 
-static const struct wrt_pool_os qnx_pool_os = {qp_reserve, qp_unreserve, qp_protect, qp_discard};
-
 wrt_status wrt_qnx_pool_init(wrt_pool_t *p, wrt_pool_slot_t *slots, uint32_t slot_count,
                              const wrt_pool_config_t *cfg) {
+  static const struct wrt_pool_os qnx_pool_os = {qp_reserve, qp_unreserve, qp_protect,
+                                                 qp_discard};
   long page = sysconf(_SC_PAGESIZE);
-  if (page <= 0) {
-    return WRT_E_OS;
+  wrt_status st = WRT_E_OS;
+  if (page > 0) {
+    st = wrt_pool_init_os(p, slots, slot_count, cfg, &qnx_pool_os, (size_t)page);
   }
-  return wrt_pool_init_os(p, slots, slot_count, cfg, &qnx_pool_os, (size_t)page);
+  return st;
 }
