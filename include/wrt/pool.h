@@ -24,6 +24,10 @@
  * PROT_NONE again. So a slot handed out again reads as zero and every byte
  * outside [base, base + size) of a live region is inaccessible. Release
  * time is bounded by the bytes the region had committed.
+ * Commit is lazy on both backends: a committed page takes memory at its
+ * first touch (Linux MAP_NORESERVE; QNX MAP_LAZY, unlike the QNX
+ * allocator's default, which touches every page it commits), so an
+ * out-of-memory shows as a fault at that access, not as a status.
  * While a slot is free, its zeroed keep-resident bytes stay read-write (no
  * system call on the next acquire of the same size): a stale pointer into a
  * released slot is the runtime's use-after-free, as with any allocator.

@@ -99,7 +99,8 @@ size_t wrt_w2c_memory_span(unsigned max_pages);
  * wasm_rt_allocate_memory aborts, as it does when the pool is full. NULL:
  * back to one allocator per memory of wrt_w2c_set_backend's backend
  * (memories already allocated keep theirs). -1 for a pool that is not
- * initialised, else 0. From one thread, while no memory is allocated. */
+ * initialised, else 0. From one thread, while no other thread allocates
+ * or frees a memory. */
 struct wrt_pool;
 int wrt_w2c_set_pool(struct wrt_pool *pool);
 struct wrt_pool *wrt_w2c_get_pool(void);
