@@ -36,6 +36,9 @@
  * folding ceiling the bench measures). When something outside the VM
  * shares the core (the bench's crc32 ceiling row then reads below ~17.5
  * B/cycle) the margin shrinks to ~1.0-1.2x: the hybrid needs both units.
+ * Issue 25: only on cores that issue two crc32 a cycle (x86_hybrid,
+ * decided from cpuid); a Zen 4 issues one, and there folding alone (the
+ * same kernel ISA-L uses) beats the hybrid two to one.
  * From DRAM, the nine streams of a hybrid block confuse the prefetchers
  * (about half of ISA-L's rate), so a buffer of 8 MiB or more is folded
  * alone, in two streams (its two halves): 1.09x ISA-L (one stream: 1.0x;
@@ -96,6 +99,41 @@ const uint32_t wrt_crc32c_x86_shift[WRT_CRC32C_X86_TIERS][7] = {
  */
 static _Atomic int x86_state;
 
+/* Whether the hybrid blocks (folding beside eight crc32 streams) pay on
+ * this core: 1 no, 2 yes (0: not decided yet). Decided from the CPU's
+ * identity, never by timing (the choice must be the same every run): only
+ * cores that issue two crc32 a cycle gain from the hybrid. On a Zen 4
+ * (AMD family 0x19; the bench's crc32 row reads 8 B/cycle, one a cycle)
+ * the hybrid ran 7.1-7.5 B/cycle, half of folding alone and of ISA-L's
+ * crc32_iscsi (13-15 B/cycle; issue 25), so there, and on every core not
+ * known to issue two (Intel's crc32 issues one a cycle), the AVX-512 path
+ * folds alone. Known to issue two: AMD family 0x1A (Zen 5), where the
+ * hybrid measured 1.47-1.51x ISA-L (issue 14). Global mutable state, like
+ * x86_state: a cache of what cpuid says, the same value from every thread. */
+static _Atomic int x86_hybrid;
+
+/* AMD family 0x1A or later: two crc32 a cycle (see x86_hybrid). The family
+ * is the base family plus the extended family when the base is 0xF
+ * (CPUID Fn0000_0001_EAX, AMD APM vol. 3). */
+static bool x86_dual_crc32(void) {
+  unsigned int eax = 0, ebx = 0, ecx = 0, edx = 0;
+  if (__get_cpuid(0u, &eax, &ebx, &ecx, &edx) == 0) {
+    return false;
+  }
+  /* "AuthenticAMD" in EBX, EDX, ECX */
+  if (ebx != 0x68747541u || edx != 0x69746e65u || ecx != 0x444d4163u) {
+    return false;
+  }
+  if (__get_cpuid(1u, &eax, &ebx, &ecx, &edx) == 0) {
+    return false;
+  }
+  unsigned int family = (eax >> 8) & 0xFu;
+  if (family == 0xFu) {
+    family += (eax >> 20) & 0xFFu;
+  }
+  return family >= 0x1Au;
+}
+
 /* cpuid leaf 7 (subleaf 0) bits and the XCR0 bits this file needs, spelled
  * out rather than taken from <cpuid.h>, whose names differ between
  * compilers: EBX bit 5 AVX2, EBX bit 16 AVX512F, ECX bit 10 VPCLMULQDQ;
@@ -141,6 +179,7 @@ static int x86_features(void) {
       state = (ecx & bit_PCLMUL) != 0u ? 3 : 2;
       if (state == 3 && x86_avx512_usable(ecx)) {
         state = 4;
+        atomic_store_explicit(&x86_hybrid, x86_dual_crc32() ? 2 : 1, memory_order_relaxed);
       }
     }
     atomic_store_explicit(&x86_state, state, memory_order_relaxed);
@@ -527,8 +566,10 @@ hybrid(uint64_t reg, const unsigned char *p, size_t chunk, const uint32_t k[8]) 
   }
 }
 
-WRT_CRC32C_AVX512 uint32_t wrt_crc32c_x86_avx512(uint32_t crc, const void *data,
-                                                 size_t len) {
+/* with_hybrid: whether the cached-buffer case takes hybrid blocks (see
+ * x86_hybrid) or folds alone. */
+WRT_CRC32C_AVX512 static uint32_t avx512_crc(uint32_t crc, const void *data, size_t len,
+                                             bool with_hybrid) {
   const unsigned char *p = data;
   uint64_t reg = (uint32_t)~crc;
   /* Short buffers (wrt_atomic_write's 64 bytes) keep the eight-stream
@@ -540,7 +581,7 @@ WRT_CRC32C_AVX512 uint32_t wrt_crc32c_x86_avx512(uint32_t crc, const void *data,
    * streams of a hybrid block defeat the prefetchers (12-17 GB/s measured
    * against 24-29 GB/s for one folding stream), so a buffer of at least
    * WRT_CRC32C_PREFETCH_LEN is folded alone, in two streams. */
-  if (len < WRT_CRC32C_PREFETCH_LEN) {
+  if (len < WRT_CRC32C_PREFETCH_LEN && with_hybrid) {
     while (len >= (size_t)16 * 16448u) {
       reg = hybrid(reg, p, 16448u, wrt_crc32c_x86_hybrid_shift[0]);
       p += (size_t)16 * 16448u;
@@ -562,6 +603,15 @@ WRT_CRC32C_AVX512 uint32_t wrt_crc32c_x86_avx512(uint32_t crc, const void *data,
     reg = fold_run(reg, &p, &len);
   }
   return finish(reg, p, len);
+}
+
+uint32_t wrt_crc32c_x86_avx512(uint32_t crc, const void *data, size_t len) {
+  (void)x86_features(); /* decides x86_hybrid */
+  return avx512_crc(crc, data, len, atomic_load_explicit(&x86_hybrid, memory_order_relaxed) == 2);
+}
+
+uint32_t wrt_crc32c_x86_avx512_hybrid(uint32_t crc, const void *data, size_t len) {
+  return avx512_crc(crc, data, len, true);
 }
 
 /*

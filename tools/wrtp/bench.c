@@ -57,6 +57,8 @@ void bench_qnx_calls(const bm_env_t *env); /* bench_qnx_calls.c */
 void bench_wasm2c(const bm_env_t *env); /* bench_wasm2c.c */
 void bench_cpu_partition(const bm_env_t *env); /* bench_cpu_partition.c */
 void bench_placement(const bm_env_t *env); /* bench_placement.c */
+void bench_pool(const bm_env_t *env); /* bench_pool.c */
+void bm_print_cpu(void); /* bench_cpu.c */
 static void bench_mutex(const bm_env_t *env);
 static void bench_wake(const bm_env_t *env);
 
@@ -86,6 +88,7 @@ static const section_t sections[] = {
     {"wasm2c", bench_wasm2c, "wasm2c code: 16,384-grow loop and 10,000 instantiate/grow/free cycles,\n             adapter vs wabt's stock runtime; address space returned"},
     {"cpupart", bench_cpu_partition, "CPU partitions 20 % / 80 %, two CPU-bound threads pinned to one CPU:\n             each one's share, and the 20 % one alone (linux cgroup; model APS)"},
     {"huge", bench_placement, "huge pages: dependent walk and independent reads over 1 GiB, THP vs 4 KiB;\n             share on huge pages (smaps); commit cost per GiB"},
+    {"pool", bench_pool, "slot pool: wasm2c cycles with a pool vs stock / not pooled, mmap+munmap\n             per cycle; acquire+release p99.9/median at 1, 2, 8 threads"},
     /* Other files' sections: one line each, e.g.
      * {"wait", bench_wait, "..."}, with its declaration above. */
 };
@@ -615,6 +618,7 @@ int wrtp_bench(int argc, char **argv) {
          "threads), not a QNX kernel.\n\n",
          bm_quick ? " --quick" : "", bm_cpus(), nspc > 0 ? 1.0 / nspc : 0.0, bm_trials(),
          (double)bm_trial_ns() / 1e6, QNX_TAG);
+  bm_print_cpu(); /* bench_cpu.c: family / model, CRC-32C tier */
   bm_header();
   for (size_t k = 0; k < NSECTIONS; k++)
     if (!any || want[k])

@@ -372,6 +372,11 @@ void bench_crc(const bm_env_t *env) {
       if (k == 0 && icrc != NULL) {
         snprintf(text, sizeof text, "CRC-32C %s >= 0.9x ISA-L crc32_iscsi", sizes[i].name);
         bm_target(text, r.ratio, false, 0.9, &load);
+        /* issue 25: at least ISA-L's speed at every size, on the CPU the
+         * header names */
+        snprintf(text, sizeof text, "CRC-32C %s >= 1.0x ISA-L crc32_iscsi (this CPU)",
+                 sizes[i].name);
+        bm_target(text, r.ratio, false, 1.0, &load);
       }
     }
   }

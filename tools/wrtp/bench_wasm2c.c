@@ -32,20 +32,33 @@
 #include "bench_method.h"
 
 void bench_wasm2c(const bm_env_t *env);
+void bench_wasm2c_pool(const bm_env_t *env); /* `wrtp bench pool` (bench_pool.c) */
+bool bm_syscount_available(void);              /* bench_syscount.c */
+void bm_syscount(uint64_t *mmaps, uint64_t *munmaps);
 
 #if defined(WRTP_HAVE_WASM2C)
 #include "w2c_bench.h"
+#include "wrt/pool.h"
+#include "wrt/wasm2c.h"
 
 #define GROWS 16384u
 #define CYCLES 10000u
 
-typedef enum { RT_STOCK, RT_WRT_LINUX, RT_WRT_QNX } runtime_t;
+/* The _POOL kinds: the adapter with every memory in a slot of a pool
+ * (wrt_w2c_set_pool), made in the child before its warm-up cycles. */
+typedef enum { RT_STOCK, RT_WRT_LINUX, RT_WRT_QNX, RT_WRT_LINUX_POOL, RT_WRT_QNX_POOL } runtime_t;
 
 typedef struct {
   runtime_t rt;
   long vm_delta_kib; /* the adapter's worst VmSize change over a trial's cycles */
   int failed;
+  size_t keep_resident; /* _POOL kinds: the pool's keep_resident */
+  double calls_per_cycle; /* the worst trial's mmap + munmap per timed cycle */
 } w2c_ctx_t;
+
+static int rt_backend(runtime_t rt) {
+  return rt == RT_WRT_LINUX || rt == RT_WRT_LINUX_POOL ? 1 : 2;
+}
 
 static long vm_size_kib(void) {
   FILE *f = fopen("/proc/self/status", "r");
@@ -85,12 +98,13 @@ typedef struct {
   double ms;
   long delta_kib;
   int ok;
+  uint64_t calls; /* mmap + munmap during the timed cycles */
 } cycle_result_t;
 
 static double cycles_trial(void *p) {
   w2c_ctx_t *c = p;
   int fd[2];
-  cycle_result_t r = {0, 0, 0};
+  cycle_result_t r = {0, 0, 0, 0};
   if (pipe(fd) != 0) {
     c->failed++;
     return 0;
@@ -103,15 +117,28 @@ static double cycles_trial(void *p) {
     if (c->rt == RT_STOCK) {
       st = w2c_bench_stock_cycles(10); /* first-use allocations */
     } else {
-      (void)w2c_bench_wrt_init(c->rt == RT_WRT_LINUX ? 1 : 2);
-      st = w2c_bench_wrt_cycles(10);
+      (void)w2c_bench_wrt_init(rt_backend(c->rt));
+      if (c->rt == RT_WRT_LINUX_POOL || c->rt == RT_WRT_QNX_POOL) {
+        struct wrt_pool *pool =
+            wrt_w2c_pool_new((wrt_w2c_backend)rt_backend(c->rt), 4u, c->keep_resident);
+        st = pool != NULL ? wrt_w2c_set_pool(pool) : -1;
+      } else {
+        st = wrt_w2c_set_pool(NULL);
+      }
+      if (st == 0) {
+        st = w2c_bench_wrt_cycles(10);
+      }
     }
     long before = vm_size_kib();
+    uint64_t m0, u0, m1, u1;
+    bm_syscount(&m0, &u0);
     uint64_t t0 = bm_now_ns();
     if (st == 0) {
       st = c->rt == RT_STOCK ? w2c_bench_stock_cycles(CYCLES) : w2c_bench_wrt_cycles(CYCLES);
     }
     r.ms = (double)(bm_now_ns() - t0) / 1e6;
+    bm_syscount(&m1, &u1);
+    r.calls = (m1 - m0) + (u1 - u0);
     r.delta_kib = vm_size_kib() - before;
     r.ok = st == 0 && (c->rt == RT_STOCK || w2c_bench_wrt_live() == 0);
     ssize_t w = write(fd[1], &r, sizeof r);
@@ -131,6 +158,9 @@ static double cycles_trial(void *p) {
   if (labs(r.delta_kib) > labs(c->vm_delta_kib)) {
     c->vm_delta_kib = r.delta_kib; /* the worst trial */
   }
+  if ((double)r.calls / CYCLES > c->calls_per_cycle) {
+    c->calls_per_cycle = (double)r.calls / CYCLES;
+  }
   return r.ms;
 }
 
@@ -139,7 +169,7 @@ void bench_wasm2c(const bm_env_t *env) {
     bm_error("wasm2c", "runtime init failed");
     return;
   }
-  w2c_ctx_t ctx[3] = {{RT_STOCK, 0, 0}, {RT_WRT_LINUX, 0, 0}, {RT_WRT_QNX, 0, 0}};
+  w2c_ctx_t ctx[3] = {{RT_STOCK, 0, 0, 0, 0}, {RT_WRT_LINUX, 0, 0, 0, 0}, {RT_WRT_QNX, 0, 0, 0, 0}};
   bool have_qnx = w2c_bench_wrt_init(2) == 0;
   (void)w2c_bench_wrt_init(1);
   char what[96];
@@ -191,7 +221,100 @@ void bench_wasm2c(const bm_env_t *env) {
     }
   }
 }
+/*
+ * `wrtp bench pool`'s cycle rows (issue 25): the same 10,000-cycle child as
+ * above, the adapter with a pool of 4 slots (the 32-bit guard layout, 65535
+ * pages each) against wabt's stock runtime on Linux, and against the
+ * adapter's own non-pooled cycle on the QNX backend over the host model.
+ * Two pools: keep_resident 0 (every committed page decommitted at release)
+ * and one Wasm page (the cycle's page zeroed in place). The mmap + munmap
+ * calls of the timed cycles are counted (bench_syscount.c) and printed per
+ * cycle, the stock runtime's too.
+ */
+void bench_wasm2c_pool(const bm_env_t *env) {
+  if (w2c_bench_stock_init() != 0 || w2c_bench_wrt_init(1) != 0) {
+    bm_error("pool", "runtime init failed");
+    return;
+  }
+  bool have_qnx = w2c_bench_wrt_init(2) == 0;
+  (void)w2c_bench_wrt_init(1);
+  char what[128];
+  w2c_ctx_t st = {RT_STOCK, 0, 0, 0, 0};
+  w2c_ctx_t lp0 = {RT_WRT_LINUX_POOL, 0, 0, 0, 0};
+  w2c_ctx_t lp1 = {RT_WRT_LINUX_POOL, 0, 0, WRT_WASM_PAGE_SIZE, 0};
+  unsigned trials = bm_trials() > 9u ? 9u : bm_trials();
+  bm_progress("pool: 10,000 wasm2c cycles, adapter with a pool vs stock (a child per trial)");
+  bm_contender_t cy[3] = {{cycles_trial, &st, {0}, 0, {0, 0, 0}},
+                          {cycles_trial, &lp0, {0}, 0, {0, 0, 0}},
+                          {cycles_trial, &lp1, {0}, 0, {0, 0, 0}}};
+  bm_load_t load;
+  bm_interleave(cy, 3, trials, &load);
+  bm_row("pool: wasm2c 10,000 instantiate/grow/free cycles (stock wabt)", cy[0].s, "ms", NULL,
+         NULL);
+  bm_ratio_t r0 = bm_ratio(&cy[1], &cy[0]);
+  bm_ratio_t r1 = bm_ratio(&cy[2], &cy[0]);
+  bm_row("pool: the same, adapter + pool, linux, keep_resident 0", cy[1].s, "ms",
+         "pooled / stock", &r0);
+  bm_row("pool: the same, adapter + pool, linux, keep_resident 64 KiB", cy[2].s, "ms",
+         "pooled / stock", &r1);
+  bm_target("pool: wasm2c cycle, adapter + pool (keep 64 KiB) on linux <= 0.25x stock", r1.ratio,
+            true, 0.25, &load);
+  if (bm_syscount_available()) {
+    (void)snprintf(what, sizeof what, "stock: %.2f, keep 0: %.2f, keep 64 KiB: %.2f",
+                   st.calls_per_cycle, lp0.calls_per_cycle, lp1.calls_per_cycle);
+    bm_row_text("pool: mmap + munmap calls per cycle after init (worst trial)",
+                lp0.calls_per_cycle > lp1.calls_per_cycle ? lp0.calls_per_cycle
+                                                          : lp1.calls_per_cycle,
+                "calls", what);
+    bm_target("pool: mmap + munmap calls per pooled cycle after init (linux)",
+              lp0.calls_per_cycle > lp1.calls_per_cycle ? lp0.calls_per_cycle
+                                                        : lp1.calls_per_cycle,
+              true, 0.0, NULL);
+  } else {
+    bm_row_text("pool: mmap + munmap calls per cycle: not counted on this OS", 0, "", "");
+  }
+  if (have_qnx) {
+    w2c_ctx_t qn = {RT_WRT_QNX, 0, 0, 0, 0};
+    w2c_ctx_t qp = {RT_WRT_QNX_POOL, 0, 0, WRT_WASM_PAGE_SIZE, 0};
+    bm_progress("pool: 10,000 cycles on the QNX backend (host model), pooled vs not");
+    bm_contender_t q[2] = {{cycles_trial, &qn, {0}, 0, {0, 0, 0}},
+                           {cycles_trial, &qp, {0}, 0, {0, 0, 0}}};
+    bm_load_t load2;
+    bm_interleave(q, 2, trials, &load2);
+    (void)snprintf(what, sizeof what, "pool: wasm2c 10,000 cycles (adapter, %s, no pool)",
+                   env->qnx_tag);
+    bm_row(what, q[0].s, "ms", NULL, NULL);
+    bm_ratio_t rq = bm_ratio(&q[1], &q[0]);
+    (void)snprintf(what, sizeof what, "pool: the same, adapter + pool (%s, keep 64 KiB)",
+                   env->qnx_tag);
+    bm_row(what, q[1].s, "ms", "pooled / not", &rq);
+    (void)snprintf(what, sizeof what,
+                   "pool: wasm2c cycle on the QNX backend (%s): pooled <= 0.5x not pooled",
+                   env->qnx_tag);
+    bm_target(what, rq.ratio, true, 0.5, &load2);
+    if (bm_syscount_available()) {
+      (void)snprintf(what, sizeof what, "%s; not pooled: %.2f", env->qnx_tag,
+                     qn.calls_per_cycle);
+      bm_row_text("pool: mmap + munmap calls per pooled cycle (QNX backend)", qp.calls_per_cycle,
+                  "calls", what);
+      bm_target("pool: mmap + munmap calls per pooled cycle after init (QNX backend, model)",
+                qp.calls_per_cycle, true, 0.0, NULL);
+    }
+    if (qn.failed != 0 || qp.failed != 0) {
+      bm_error("pool", "a QNX-backend trial failed");
+    }
+  }
+  (void)wrt_w2c_set_pool(NULL);
+  if (st.failed != 0 || lp0.failed != 0 || lp1.failed != 0) {
+    bm_error("pool", "a cycle trial failed");
+  }
+}
 #else
+void bench_wasm2c_pool(const bm_env_t *env) {
+  (void)env;
+  bm_row_text("pool: wasm2c cycles not built (needs wabt)", 0, "", "");
+}
+
 void bench_wasm2c(const bm_env_t *env) {
   (void)env;
   bm_row_text("wasm2c: not built (needs wabt: wat2wasm, wasm2c, wasm-rt.h)", 0, "", "");

@@ -518,6 +518,7 @@ int wrtp_selftest(int argc, char **argv) {
       list_requirements(st_wait_checks, st_wait_check_count);
       list_requirements(st_core_checks, st_core_check_count);
       list_requirements(st_cpu_partition_checks, st_cpu_partition_check_count);
+      list_requirements(st_pool_checks, st_pool_check_count);
       return 0;
     } else {
       return usage(stderr, 2);
@@ -547,6 +548,7 @@ int wrtp_selftest(int argc, char **argv) {
   run_list(&s, st_wait_checks, st_wait_check_count);
   run_list(&s, st_core_checks, st_core_check_count);
   run_list(&s, st_cpu_partition_checks, st_cpu_partition_check_count);
+  run_list(&s, st_pool_checks, st_pool_check_count);
   double secs = (double)(st_now_ns() - t0) / 1e9;
   unsigned total = s.pass + s.fail + s.skip;
   printf("selftest: %u checks, %u passed, %u failed, %u skipped in %.1f s: %s\n", total, s.pass,

@@ -151,6 +151,8 @@ extern const st_check st_sync_checks[];
 extern const size_t st_sync_check_count;
 extern const st_check st_core_checks[];
 extern const size_t st_core_check_count;
+extern const st_check st_pool_checks[]; /* checks_pool.c (issue 25) */
+extern const size_t st_pool_check_count;
 extern const st_check st_qnx_checks[];
 extern const size_t st_qnx_check_count;
 extern const st_check st_qnx_parker_checks[];

@@ -7,6 +7,7 @@
 #define WRT_W2C_INTERNAL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "wrt/status.h"
@@ -36,6 +37,10 @@ const void *w2c_allocator_of(const wasm_rt_memory_t *memory, wrt_w2c_backend *ba
 /* Async-signal-safe: whether a wasm_rt_impl_try_call() is armed on the
  * calling thread (its call has neither returned nor trapped). */
 bool w2c_try_active(void);
+/* Pools (issue 25): the guards every memory of this build gets (the pool's
+ * slots must have the same), and WRT_W2C_POOL read by w2c_memory_init. */
+void w2c_memory_guards(size_t *before, size_t *after, size_t *reach);
+void w2c_pool_env_init(void);
 
 /* Prints "wrt_wasm2c: what: status" on stderr and aborts. */
 _Noreturn void w2c_die(const char *what, wrt_status st);

@@ -29,6 +29,7 @@
 #include <wasm-rt.h> /* the adapter's: see include/wasm-rt.h */
 #include "w2c_internal.h"
 #include "wrt/memory.h"
+#include "wrt/pool.h"
 #if defined(WRT_W2C_HAVE_LINUX)
 #include "wrt/linux_memory.h"
 #endif
@@ -82,6 +83,7 @@ typedef struct {
     char none;
   } u;
   wrt_w2c_backend backend;
+  wrt_pool_t *pool; /* non-NULL: pa is a slot acquired from this pool */
 } slot_t;
 
 /* Global mutable state, on purpose: wasm2c's interface passes nothing but a
@@ -89,6 +91,8 @@ typedef struct {
 static slot_t g_slots[WRT_W2C_MAX_MEMORIES];
 static _Atomic size_t g_high_water; /* slots [0, g_high_water) were ever used */
 static _Atomic size_t g_live;
+/* wrt_w2c_set_pool(): memories allocated from now on come from this pool. */
+static _Atomic(wrt_pool_t *) g_pool;
 #if defined(WRT_W2C_HAVE_LINUX)
 static _Atomic int g_backend = WRT_W2C_BACKEND_LINUX;
 #else
@@ -149,6 +153,7 @@ size_t wrt_w2c_live_memories(void) {
 void w2c_memory_init(void) {
   const char *env = getenv("WRT_W2C_BACKEND");
   if (env == NULL) {
+    w2c_pool_env_init();
     return;
   }
   if (strcmp(env, "linux") == 0) {
@@ -162,6 +167,24 @@ void w2c_memory_init(void) {
   } else {
     w2c_die("WRT_W2C_BACKEND: expected linux or qnx", WRT_E_INVALID_ARG);
   }
+  w2c_pool_env_init();
+}
+
+void w2c_pool_env_init(void) {
+  const char *env = getenv("WRT_W2C_POOL");
+  if (env == NULL || atomic_load(&g_pool) != NULL) {
+    return;
+  }
+  char *end = NULL;
+  unsigned long n = strtoul(env, &end, 10);
+  if (end == env || *end != '\0' || n == 0u || n > WRT_W2C_MAX_MEMORIES) {
+    w2c_die("WRT_W2C_POOL: expected a slot count, 1..WRT_W2C_MAX_MEMORIES", WRT_E_INVALID_ARG);
+  }
+  wrt_pool_t *pool = wrt_w2c_pool_new(wrt_w2c_get_backend(), (unsigned)n, (size_t)PAGE);
+  if (pool == NULL) {
+    w2c_die("WRT_W2C_POOL: the pool could not be made", WRT_E_NO_MEMORY);
+  }
+  (void)wrt_w2c_set_pool(pool);
 }
 
 /* The pages a memory with this declared maximum may ever have. */
@@ -185,6 +208,10 @@ static void guards_for(size_t *before, size_t *after, size_t *reach) {
 #endif
 }
 
+void w2c_memory_guards(size_t *before, size_t *after, size_t *reach) {
+  guards_for(before, after, reach);
+}
+
 size_t wrt_w2c_memory_span(unsigned max_pages) {
   size_t before = 0;
   size_t after = 0;
@@ -195,8 +222,31 @@ size_t wrt_w2c_memory_span(unsigned max_pages) {
   return before + (size_t)(bytes > reach ? bytes : reach);
 }
 
+int wrt_w2c_set_pool(wrt_pool_t *pool) {
+  if (pool != NULL && wrt_pool_slot_count(pool) == 0u) {
+    return -1;
+  }
+  atomic_store(&g_pool, pool);
+  return 0;
+}
+
+wrt_pool_t *wrt_w2c_get_pool(void) {
+  return atomic_load(&g_pool);
+}
+
 /* Makes slot s's allocator for a memory of at most cap pages. */
 static wrt_status slot_init(slot_t *s, wrt_w2c_backend backend, uint32_t cap) {
+  wrt_pool_t *pool = atomic_load(&g_pool);
+  s->pool = NULL;
+  if (pool != NULL) {
+    /* The pool's slots are its backend's and have its guards: a memory
+     * whose maximum exceeds the slot fails at allocate (LIMIT). */
+    wrt_status st = wrt_pool_acquire(pool, &s->pa);
+    if (st == WRT_OK) {
+      s->pool = pool;
+    }
+    return st;
+  }
   size_t before = 0;
   size_t after = 0;
   size_t reach = 0;
@@ -250,6 +300,15 @@ static wrt_status slot_init(slot_t *s, wrt_w2c_backend backend, uint32_t cap) {
 }
 
 static void slot_destroy(slot_t *s) {
+  if (s->pool != NULL) {
+    wrt_status st = wrt_pool_release(s->pool, s->pa);
+    s->pool = NULL;
+    s->pa = NULL;
+    if (st != WRT_OK) {
+      w2c_die("wasm_rt_free_memory: pool release", st);
+    }
+    return;
+  }
 #if defined(WRT_W2C_HAVE_LINUX)
   if (s->backend == WRT_W2C_BACKEND_LINUX) {
     wrt_linux_allocator_destroy(&s->u.lx);

@@ -27,6 +27,7 @@ mod error;
 pub mod memory;
 pub mod mutex;
 pub mod placement;
+pub mod pool; // issue 25: the slot pool
 pub mod provider;
 pub mod sync;
 
@@ -40,6 +41,7 @@ pub use error::{Error, Result};
 pub use memory::{Access, AllocationId, AllocatorBackend, AllocatorHandle, AllocatorSlot, Growth, Region, RegionInfo, WASM_PAGE_SIZE};
 pub use mutex::{FutexMutex, FutexMutexGuard};
 pub use placement::{HugePages, NumaPolicy, Placement, PlacementInfo};
+pub use pool::{Pool, PoolConfig, PoolStorage, PooledMemory};
 pub use provider::ChecksumProvider;
 pub use sync::{FutexBackend, FutexHandle, FutexSlot};
 

@@ -97,7 +97,7 @@ pub enum Access {
 }
 
 impl Access {
-    const fn raw(self) -> sys::wrt_mem_access {
+    pub(crate) const fn raw(self) -> sys::wrt_mem_access {
         match self {
             Self::None => sys::WRT_MEM_NONE,
             Self::Read => sys::WRT_MEM_READ,
@@ -158,12 +158,23 @@ unsafe impl Sync for Region {}
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct AllocationId(u64);
 
+impl AllocationId {
+    pub(crate) const fn raw(self) -> u64 {
+        self.0
+    }
+}
+
 /// The last [`AllocationId`] given. Process-wide mutable state, on purpose:
 /// ids must differ across slots too (a `Region` of one slot handed to
 /// another slot's `release`, after the first region was unmapped and the
 /// second got its base). One relaxed increment per allocate; a u64 counted
 /// that way does not wrap.
 static LAST_ALLOCATION_ID: AtomicU64 = AtomicU64::new(0);
+
+/// A new allocation id (1, 2, ...), for every kind of slot (the pool's too).
+pub(crate) fn next_allocation_id() -> u64 {
+    LAST_ALLOCATION_ID.fetch_add(1, Ordering::Relaxed) + 1
+}
 
 mod sealed {
     pub trait Sealed {}
@@ -357,7 +368,7 @@ impl<B: AllocatorBackend> Busy<'_, B> {
     }
 }
 
-fn region(base: *mut u8, size: usize, id: u64) -> Result<Region> {
+pub(crate) fn region(base: *mut u8, size: usize, id: u64) -> Result<Region> {
     NonNull::new(base).map(|base| Region { base, size, id: AllocationId(id) }).ok_or(Error::State)
 }
 
@@ -392,7 +403,7 @@ impl<'a, B: AllocatorBackend> AllocatorHandle<'a, B> {
         }
         // SAFETY: the allocator is initialised; out-pointers are locals.
         check(unsafe { sys::wrt_page_allocator_allocate(busy.base(), initial_pages, max, &mut base, &mut size) })?;
-        let id = LAST_ALLOCATION_ID.fetch_add(1, Ordering::Relaxed) + 1;
+        let id = next_allocation_id();
         *busy.tracked() = Tracked { base: base as usize, size, initial_size: size, id };
         region(base, size, id)
     }

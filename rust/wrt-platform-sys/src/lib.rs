@@ -22,6 +22,8 @@ pub mod layout;
 pub use layout::*;
 mod cpu_partition;
 pub use cpu_partition::*;
+pub mod pool; // issue 25: the slot pool (include/wrt/pool.h)
+pub use pool::*;
 
 // ---- wrt/status.h ---------------------------------------------------------
 

@@ -110,6 +110,33 @@ size_t wrt_w2c_live_memories(void);
  * (less than one Wasm page). */
 size_t wrt_w2c_memory_span(unsigned max_pages);
 
+/* Pooled memories (issue 25): from now on every memory allocated takes a
+ * slot of pool (wrt/pool.h, made by the caller with wrt_linux_pool_init or
+ * wrt_qnx_pool_init and alive until every such memory is freed) instead of
+ * its own allocator: no mmap/munmap per instance. The pool's slots must
+ * hold each memory's maximum (slot_pages >= the memory's maximum, 65535
+ * for memories without one) and, for guard-page builds, have the 32-bit
+ * guard layout (guard_reach = WRT_WASM32_GUARD_REACH); otherwise
+ * wasm_rt_allocate_memory aborts, as it does when the pool is full. NULL:
+ * back to one allocator per memory of wrt_w2c_set_backend's backend
+ * (memories already allocated keep theirs). -1 for a pool that is not
+ * initialised, else 0. From one thread, while no other thread allocates
+ * or frees a memory. */
+struct wrt_pool;
+int wrt_w2c_set_pool(struct wrt_pool *pool);
+struct wrt_pool *wrt_w2c_get_pool(void);
+/* A pool for this build's memories, on the heap: slots slots of 65535
+ * pages with this build's guards (the 32-bit guard layout in guard-page
+ * builds), keep_resident bytes of each zeroed in place at release, on
+ * backend's calls (Linux, or QNX). NULL if the backend is not built in or
+ * init failed. The environment's WRT_W2C_POOL=<slots> makes one (keep
+ * resident: one Wasm page) at wasm_rt_init and sets it. */
+struct wrt_pool *wrt_w2c_pool_new(wrt_w2c_backend backend, unsigned slots,
+                                  size_t keep_resident);
+/* Destroys and frees a pool from wrt_w2c_pool_new; -1 while a memory
+ * still holds one of its slots (nothing changed), else 0. */
+int wrt_w2c_pool_delete(struct wrt_pool *pool);
+
 #ifdef __cplusplus
 }
 #endif
