@@ -44,6 +44,7 @@ static bool is_linux(const st_mem_backend *b) { return strcmp(b->name, "linux") 
 /* Initialises the backend's allocator with placement p, reserve_pages and
  * max 64 pages; returns init's status. */
 static wrt_status make(const st_mem_backend *b, wrt_placement_t p, wrt_page_allocator_t **out) {
+  (void)b; /* only the Linux branch asks which backend (a QNX build has one) */
   *out = NULL;
 #if defined(__linux__)
   if (is_linux(b)) {
@@ -75,6 +76,7 @@ static wrt_status make(const st_mem_backend *b, wrt_placement_t p, wrt_page_allo
 }
 
 static wrt_status shared_fd(const st_mem_backend *b, int *fd) {
+  (void)b; /* as in make() */
 #if defined(__linux__)
   if (is_linux(b))
     return wrt_linux_allocator_shared_fd((const wrt_linux_allocator_t *)(void *)g_store, fd);
@@ -82,7 +84,7 @@ static wrt_status shared_fd(const st_mem_backend *b, int *fd) {
 #if defined(PL_HAVE_QNX)
   return wrt_qnx_allocator_shared_fd((const wrt_qnx_allocator_t *)(void *)g_store, fd);
 #else
-  (void)b, (void)fd;
+  (void)fd;
   return WRT_E_UNSUPPORTED;
 #endif
 }

@@ -49,3 +49,5 @@ impl CType for sys::wrt_qnx_allocator_t {}
 impl CType for sys::wrt_qnx_futex_t {}
 impl CType for sys::wrt_mutex_t {}
 impl CType for sys::wrt_provider_t {}
+impl CType for sys::wrt_pool_t {}
+impl<const N: usize> CType for [sys::wrt_pool_slot_t; N] {}

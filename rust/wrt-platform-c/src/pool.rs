@@ -1,7 +1,7 @@
 //! The slot pool (`include/wrt/pool.h`, issue 25): N linear-memory slots
 //! reserved in one mapping at init, so that instantiating a Wasm memory
 //! makes no mmap/munmap. A [`PooledMemory`] is one acquired slot: a page
-//! allocator with the same calls as [`crate::PageAllocator`] (allocate,
+//! allocator with the same calls as [`crate::AllocatorHandle`] (allocate,
 //! grow, protect, deallocate, query, `as_raw` for C code), given back to
 //! the pool when dropped. A released slot is zeroed (its keep-resident
 //! bytes in place, the rest decommitted) and its pages beyond a new
@@ -13,7 +13,6 @@
 //! thread at once; one `PooledMemory` is used by one thread at a time
 //! (`&mut self`).
 
-use core::cell::UnsafeCell;
 use core::fmt;
 use core::marker::PhantomPinned;
 use core::pin::Pin;
@@ -22,6 +21,7 @@ use core::sync::atomic::{AtomicU8, Ordering};
 
 use wrt_platform_sys as sys;
 
+use crate::cobject::CObject;
 use crate::error::{check, Error, Result};
 use crate::memory::{next_allocation_id, region, Access, Region, RegionInfo};
 
@@ -75,8 +75,8 @@ const READY: u8 = 2;
 
 /// Storage for a pool of `N` slots (the pool object and its slot table).
 pub struct PoolStorage<const N: usize> {
-    pool: UnsafeCell<sys::wrt_pool_t>,
-    slots: UnsafeCell<[sys::wrt_pool_slot_t; N]>,
+    pool: CObject<sys::wrt_pool_t>,
+    slots: CObject<[sys::wrt_pool_slot_t; N]>,
     state: AtomicU8,
     _pin: PhantomPinned,
 }
@@ -85,9 +85,8 @@ pub struct PoolStorage<const N: usize> {
 // thread, destroy needs &mut); everything else is the C pool's lock-free
 // acquire/release and per-slot calls made through a PooledMemory, which is
 // used by one thread at a time (&mut self).
+// (Send comes from CObject: see src/cobject.rs.)
 unsafe impl<const N: usize> Sync for PoolStorage<N> {}
-// SAFETY: as for Sync; an unpinned storage is never initialised.
-unsafe impl<const N: usize> Send for PoolStorage<N> {}
 
 impl<const N: usize> Default for PoolStorage<N> {
     fn default() -> Self {
@@ -100,8 +99,8 @@ impl<const N: usize> PoolStorage<N> {
     #[must_use]
     pub const fn new() -> Self {
         Self {
-            pool: UnsafeCell::new(sys::wrt_pool_t::ZEROED),
-            slots: UnsafeCell::new([const { sys::wrt_pool_slot_t::ZEROED }; N]),
+            pool: CObject::new(sys::wrt_pool_t::ZEROED),
+            slots: CObject::new([const { sys::wrt_pool_slot_t::ZEROED }; N]),
             state: AtomicU8::new(EMPTY),
             _pin: PhantomPinned,
         }
