@@ -81,8 +81,15 @@ void bench_pool(const bm_env_t *env) {
   static wrt_pool_slot_t slots[POOL_SLOTS];
   wrt_pool_config_t cfg = wrt_pool_config_default();
   cfg.slot_pages = 1;
-  if (wrt_linux_pool_init(&pool, slots, POOL_SLOTS, &cfg) != WRT_OK) {
-    bm_error("pool", "wrt_linux_pool_init failed");
+  /* The free list is OS-free; the native backend's pool is measured (a
+   * QNX build has only wrt_qnx_pool_init). */
+#if defined(__linux__)
+  wrt_status init = wrt_linux_pool_init(&pool, slots, POOL_SLOTS, &cfg);
+#else
+  wrt_status init = wrt_qnx_pool_init(&pool, slots, POOL_SLOTS, &cfg);
+#endif
+  if (init != WRT_OK) {
+    bm_error("pool", "wrt_pool init failed");
     return;
   }
   static const unsigned counts[3] = {1, 2, 8};
