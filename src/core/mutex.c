@@ -16,10 +16,13 @@
 
 /* Futex word values (uint32_t, like the word: MISRA 10.4). The low two
  * bits are Drepper's three states. Above them, the handoff request (see
- * lock_slow): bits 2-7 count the acquisitions by threads that had not asked
- * (BYPASS) since a thread that had asked last took the lock, bits 8-31 count
- * the waiters that have asked (REQ: registered until they take the lock or
- * give up). BYPASS is 0 whenever REQ is. 24 bits of REQ outnumber the
+ * lock_slow): bits 2-6 count the acquisitions by threads that had not asked
+ * (BYPASS) since a thread that had asked last took the lock; bit 7 (PARKED)
+ * says a thread that had not asked sleeps on the free word, its passes used
+ * up (the asker that takes the lock takes it CONTENDED, so that its unlock
+ * wakes it); bits 8-31 count the waiters that have asked (REQ: registered
+ * until they take the lock or give up). BYPASS and PARKED are 0 whenever
+ * REQ is. 24 bits of REQ outnumber the
  * threads of any process (Linux caps thread ids at 2^22, QNX a process's
  * threads at 32767), so the count cannot overflow. */
 #define UNLOCKED 0u
@@ -27,7 +30,8 @@
 #define CONTENDED 2u
 #define HELD_MASK 3u
 #define BYPASS_ONE 4u
-#define BYPASS_MASK 0xFCu
+#define BYPASS_MASK 0x7Cu
+#define PARKED 0x80u
 #define REQ_ONE 0x100u
 #define REQ_MASK 0xFFFFFF00u
 _Static_assert(WRT_MUTEX_BYPASS_MAX <= (BYPASS_MASK / BYPASS_ONE), "BYPASS field width");
@@ -86,6 +90,7 @@ static bool is_held(uint32_t v) { return (v & HELD_MASK) != UNLOCKED; }
 static bool asked(uint32_t v) { return (v & REQ_MASK) != 0u; }
 
 static uint32_t bypasses(uint32_t v) { return (v & BYPASS_MASK) / BYPASS_ONE; }
+
 
 /* The fast path: only a word that is 0 (free, nobody asked) is taken. */
 static bool try_take(wrt_futex_t *f) {
@@ -252,8 +257,32 @@ static wrt_status sleep_marked(wrt_futex_t *f, uint32_t marked, uint64_t deadlin
   return wrt_futex_wait(f, marked, timeout);
 }
 
+/* How long a thread that may not pass spins on the free word before it
+ * parks: an asker that runs takes the lock within HANDOFF_POLL units, so a
+ * lock still free after two of the widest polling steps waits for askers
+ * that are asleep or preempted, and spinning on would keep one of them off
+ * its CPU when threads outnumber CPUs (a whole timeslice per pass count:
+ * contended throughput at 4 threads on 2 vCPUs fell to ~0.6x pthread when
+ * such a thread spun on). The spin budget caps it. */
+static uint32_t park_after(const wrt_mutex_t *m) {
+  return (m->spin < (2u * POLL_MAX)) ? m->spin : (2u * POLL_MAX);
+}
+
 /* Registers the calling waiter as one that asked for the lock. */
 static void ask(wrt_futex_t *f) { (void)atomic_fetch_add(&f->value, REQ_ONE); }
+
+/* The word an asker leaves when it takes the free word v: its request
+ * gone, BYPASS cleared, held as take, or CONTENDED if a thread is PARKED
+ * (its unlock then wakes one). */
+static uint32_t taken_by_asker(uint32_t v, uint32_t take) {
+  return ((v - REQ_ONE) & REQ_MASK) | (((v & PARKED) != 0u) ? CONTENDED : take);
+}
+
+/* Whether a thread that has not asked may not take the free word v: asked
+ * for, and its passes used up. */
+static bool passes_used_up(uint32_t v) {
+  return asked(v) && (bypasses(v) >= WRT_MUTEX_BYPASS_MAX);
+}
 
 /* A waiter leaving without the lock: if it was woken (or its wait failed)
  * it may have consumed the wake another sleeper needs, so it passes it on;
@@ -268,9 +297,14 @@ static wrt_status give_up(wrt_futex_t *f, bool pass_on, bool has_asked, wrt_stat
     uint32_t v = peek(f);
     uint32_t left = v - REQ_ONE;
     if (!asked(left)) {
-      left &= ~BYPASS_MASK;
+      left &= ~(BYPASS_MASK | PARKED);
     }
     registered = !wrt_futex_compare_exchange(f, v, left);
+    if (!registered && !asked(left) && ((v & PARKED) != 0u)) {
+      /* Threads parked for the askers, who are gone: the lock is anyone's
+       * now, and no asker will take it CONTENDED to wake them. */
+      (void)wrt_futex_wake_all(f);
+    }
   }
   return st;
 }
@@ -325,7 +359,7 @@ static wrt_status lock_slow(wrt_mutex_t *m, uint64_t deadline) {
     uint32_t v = peek(f);
     if (!is_held(v)) {
       if (has_asked) {
-        if (wrt_futex_compare_exchange(f, v, ((v - REQ_ONE) & REQ_MASK) | take)) {
+        if (wrt_futex_compare_exchange(f, v, taken_by_asker(v, take))) {
           return WRT_OK;
         }
         continue;
@@ -334,13 +368,27 @@ static wrt_status lock_slow(wrt_mutex_t *m, uint64_t deadline) {
         if (take_if_free(f)) {
           return WRT_OK;
         }
-        /* taken meanwhile, or the BYPASS count is full: wait a step */
+        /* taken meanwhile, or the passes are used up: wait a step */
       }
-    } else if (clk.spent >= m->spin) {
+    }
+    if (is_held(v) ? (clk.spent >= m->spin)
+                   : (passes_used_up(v) && (clk.spent >= park_after(m)))) {
+      /* Sleep: on a held word marked CONTENDED (its unlock wakes), or on a
+       * free word the askers are to take, marked PARKED (the asker takes
+       * it CONTENDED; the last asker to give up wakes). Either way the
+       * CPU goes to the threads that are to run, an asker among them. */
       uint32_t marked;
       wrt_status st;
-      if (!mark_contended(f, v, &marked)) {
-        continue; /* the word changed: look again */
+      bool parking = !is_held(v);
+      if (!parking) {
+        if (!mark_contended(f, v, &marked)) {
+          continue; /* the word changed: look again */
+        }
+      } else {
+        marked = v | PARKED;
+        if ((v != marked) && !wrt_futex_compare_exchange(f, v, marked)) {
+          continue;
+        }
       }
       st = sleep_marked(f, marked, deadline);
       /* OK (woken or spurious), AGAIN (word changed) and TIMEOUT all spin
@@ -349,15 +397,24 @@ static wrt_status lock_slow(wrt_mutex_t *m, uint64_t deadline) {
       if ((st != WRT_OK) && (st != WRT_E_AGAIN) && (st != WRT_E_TIMEOUT)) {
         return give_up(f, true, has_asked, st);
       }
-      take = CONTENDED;
-      if (!has_asked) {
-        ask(f);
-        has_asked = true;
+      if (!parking || (st == WRT_OK)) {
+        /* woken (or, on a held word, timed out or changed): it may have
+         * consumed a wake, and it waited through a hold (a parked thread is
+         * woken by the unlock of an asker that took the lock CONTENDED, or
+         * when the askers are all gone). A parking that timed out or found
+         * the word changed did neither: it looks again, unasked. */
+        take = CONTENDED;
+        if (!has_asked) {
+          ask(f);
+          has_asked = true;
+        }
+        step = HANDOFF_POLL;
+        clock_start(&clk);
       }
-      step = HANDOFF_POLL;
-      clock_start(&clk);
-    } else {
+    } else if (is_held(v)) {
       saw_held = true; /* held, and still within the budget: spin on */
+    } else {
+      /* free: the askers' turn, or about to be taken: spin on */
     }
     if ((deadline != UINT64_MAX) && (wrt_clock_monotonic_ns() >= deadline)) {
       return give_up(f, take == CONTENDED, has_asked, WRT_E_TIMEOUT);

@@ -20,13 +20,15 @@ static wrt_status g_wait_status, g_wake_status;
 static uint32_t g_word_after_wait;
 static unsigned g_waits, g_wakes;
 static uint32_t g_word_at_wait; /* what the word said when wait was called */
+static bool g_replace_word;     /* wait stores g_word_after_wait whole */
 
 static wrt_status stub_wait(wrt_futex_t *self, uint32_t expected, uint64_t timeout_ns) {
   (void)expected;
   (void)timeout_ns;
   g_waits++;
   g_word_at_wait = atomic_load(&self->value);
-  atomic_store(&self->value, (g_word_at_wait & ~3u) | g_word_after_wait);
+  atomic_store(&self->value,
+               g_replace_word ? g_word_after_wait : ((g_word_at_wait & ~3u) | g_word_after_wait));
   return g_wait_status;
 }
 
@@ -39,9 +41,10 @@ static wrt_status stub_wake(wrt_futex_t *self, uint32_t count) {
 
 static const wrt_futex_ops_t stub_ops = {stub_wait, stub_wake};
 
-/* The word (mutex.c): held bits, a count of passes (bits 2-7), a count of
- * the waiters that asked (bits 8-31). */
-enum { UNLOCKED = 0, LOCKED = 1, CONTENDED = 2, PASS = 4, ASKER = 0x100 };
+/* The word (mutex.c): held bits, a count of passes (bits 2-6), PARKED (bit
+ * 7: a thread sleeps on the free word for the askers), a count of the
+ * waiters that asked (bits 8-31). */
+enum { UNLOCKED = 0, LOCKED = 1, CONTENDED = 2, PASS = 4, PARKED = 0x80, ASKER = 0x100 };
 #define K ((uint32_t)WRT_MUTEX_BYPASS_MAX)
 
 static void reset(wrt_futex_t *f, wrt_mutex_t *m) {
@@ -50,6 +53,7 @@ static void reset(wrt_futex_t *f, wrt_mutex_t *m) {
   g_wait_status = WRT_OK;
   g_wake_status = WRT_OK;
   g_word_after_wait = CONTENDED;
+  g_replace_word = false;
   g_waits = g_wakes = 0;
 }
 
@@ -186,9 +190,37 @@ static void request_rules(void **state) {
   /* the count is full: free, but the asker's */
   assert_int_equal(wrt_mutex_trylock(&m), WRT_E_AGAIN);
   assert_int_equal(wrt_mutex_lock_timeout(&m, 0), WRT_E_TIMEOUT);
+  assert_int_equal(atomic_load(&f.value), ASKER | (K * PASS));
+  /* a timed lock spins its budget, then sleeps PARKED on the free word (the
+   * asker that takes it will take it CONTENDED, to wake it); its waits
+   * time out (nobody took the lock): it never asked */
+  g_wait_status = WRT_E_TIMEOUT;
+  g_word_after_wait = UNLOCKED;
   assert_int_equal(wrt_mutex_lock_timeout(&m, 2000000u), WRT_E_TIMEOUT);
-  assert_int_equal(atomic_load(&f.value), ASKER | (K * PASS)); /* it never asked */
-  assert_int_equal(g_waits, 0);
+  assert_true(g_waits >= 1);
+  assert_int_equal(g_word_at_wait, ASKER | (K * PASS) | PARKED);
+  assert_int_equal(atomic_load(&f.value), ASKER | (K * PASS) | PARKED);
+  /* woken there (by an asker's unlock: the asker took the lock and left
+   * the word asked for by the other), it has waited through a hold: it
+   * asks, and takes the lock as contended */
+  g_waits = 0;
+  g_wait_status = WRT_OK;
+  atomic_store(&f.value, (2u * ASKER) | (K * PASS));
+  assert_int_equal(wrt_mutex_set_spin(&m, 0u), WRT_OK);
+  /* while it sleeps: an asker takes the lock (PARKED and the passes
+   * cleared, CONTENDED), leaves, and its unlock wakes it */
+  g_replace_word = true;
+  g_word_after_wait = ASKER;
+  assert_int_equal(wrt_mutex_lock(&m), WRT_OK);
+  g_replace_word = false;
+  assert_int_equal(g_waits, 1);
+  assert_int_equal(g_word_at_wait, (2u * ASKER) | (K * PASS) | PARKED);
+  assert_int_equal(atomic_load(&f.value), ASKER | CONTENDED);
+  assert_int_equal(wrt_mutex_unlock(&m), WRT_OK);
+  assert_int_equal(atomic_load(&f.value), ASKER);
+  assert_int_equal(wrt_mutex_set_spin(&m, WRT_MUTEX_SPIN_PAUSES), WRT_OK);
+  g_waits = 0;
+  g_wakes = 0;
   /* a woken waiter asks, takes it as contended, clears the passes; the
    * other asker stays */
   assert_int_equal(wrt_mutex_set_spin(&m, 0u), WRT_OK);
