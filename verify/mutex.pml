@@ -13,6 +13,12 @@
  *             bypass = 0); a thread that has not asked takes it if req is
  *             0, or if bypass < BYPASS_MAX (bypass + 1); else waits;
  *           held -> this thread has seen it held (may now ask);
+ *           free, asked for, bypass == BYPASS_MAX, this thread has not
+ *             asked, its budget spent -> park: set parked, futex wait(word
+ *             == that value); woken -> as below; timed out or AGAIN -> look
+ *             again, unasked; an asker takes a parked word as 2 (parked
+ *             cleared), so that its unlock wakes; the last asker to give
+ *             up clears parked and wakes all;
  *           held and the budget spent -> mark: CAS (st 1 -> 2) keeping
  *             req and bypass; futex wait(word == the marked value): sleeps
  *             until a wake, or returns at once (word changed), at its
@@ -63,6 +69,10 @@
  *   MUTANT_NO_WITHDRAW: an asker that gives up stays registered, so the
  *     others wait for it forever on a free word; caught by the
  *     non-progress search (pan -l -f);
+ *   MUTANT_PARKED_TAKEN_LOCKED: an asker takes a word a thread is parked
+ *     on as 1, so its unlock wakes nobody: an invalid end state;
+ *   MUTANT_NO_WAKE_PARKED_ON_WITHDRAW: the last asker to give up does not
+ *     wake the parked: an invalid end state;
  *   MUTANT_TAKE_LOCKED_AFTER_WAKE: a woken thread takes the lock as 1, so
  *     the sleeper whose wake it consumed is never woken;
  *   MUTANT_NO_PASS_ON: a thread that leaves on a backend error does not pass
@@ -89,6 +99,7 @@
 byte st = UNLOCKED;
 byte req = 0;
 byte bypass = 0;
+bool parked = false;
 bool sleeping[N];
 /* ghosts of the bound (see the header comment) */
 bool asking[N];
@@ -110,6 +121,19 @@ inline wake_one() {
 #endif
     :: else -> skip
     fi
+  }
+}
+
+inline wake_all() {
+  atomic {
+    sleeping[0] = false;
+    sleeping[1] = false;
+#if N > 2
+    sleeping[2] = false;
+#endif
+#if N > 3
+    sleeping[3] = false;
+#endif
   }
 }
 
@@ -147,7 +171,14 @@ inline withdraw() {
       asking[me] = false;
       n_asking--;
       if
-      :: req == 0 -> bypass = 0
+      :: req == 0 ->
+        bypass = 0;
+        if
+#ifndef MUTANT_NO_WAKE_PARKED_ON_WITHDRAW
+        :: parked -> parked = false; wake_all()
+#endif
+        :: else -> parked = false
+        fi
       :: else -> skip
       fi
 #endif
@@ -157,8 +188,8 @@ inline withdraw() {
 }
 
 proctype thread(byte me; byte rounds) {
-  byte take, old, looks, mark_req, mark_bypass;
-  bool timed, has_asked, saw_held, waited, held;
+  byte take, old, looks, mark_st, mark_req, mark_bypass;
+  bool timed, has_asked, saw_held, waited, held, mark_parked, parking, slept, woken;
 again:
   take = LOCKED;
   has_asked = false;
@@ -184,7 +215,13 @@ again:
     atomic {
       if
       :: st == UNLOCKED && has_asked ->
-        st = take; req--; bypass = 0; asking[me] = false; n_asking--;
+#ifndef MUTANT_PARKED_TAKEN_LOCKED
+        st = (parked -> CONTENDED : take);
+#else
+        st = take;
+#endif
+        parked = false;
+        req--; bypass = 0; asking[me] = false; n_asking--;
         held = true;
         count_pass()
       :: st == UNLOCKED && !has_asked && req == 0 ->
@@ -231,29 +268,34 @@ again:
     :: true -> skip
     fi;
     looks = 0;
-    /* mark contended, keeping req and bypass; only a held word */
+    /* mark: a held word contended (keeping req, bypass, parked), or a free
+     * word this thread may not pass PARKED; else look again */
     atomic {
       if
-      :: st == LOCKED -> st = CONTENDED; mark_req = req; mark_bypass = bypass
-      :: st == CONTENDED -> mark_req = req; mark_bypass = bypass
+      :: st == LOCKED -> st = CONTENDED; parking = false
+      :: st == CONTENDED -> parking = false
+      :: st == UNLOCKED && !has_asked && req > 0 && bypass >= BYPASS_MAX ->
+        parked = true; parking = true
       :: else -> goto next_look_atomic /* changed: look again */
-      fi
+      fi;
+      mark_st = st; mark_req = req; mark_bypass = bypass; mark_parked = parked
     };
     /* futex wait(word == the marked value) */
     atomic {
       if
-      :: st == CONTENDED && req == mark_req && bypass == mark_bypass ->
-        sleeping[me] = true
-      :: else -> skip /* AGAIN */
+      :: st == mark_st && req == mark_req && bypass == mark_bypass &&
+         parked == mark_parked -> sleeping[me] = true; slept = true
+      :: else -> slept = false /* AGAIN */
       fi
     };
+    woken = slept;
     if
     :: atomic { !sleeping[me] -> skip } /* woken (or never slept) */
     /* A timed wait may return at its timeout. Spurious returns of untimed
      * waits are allowed by the futex API but not modelled: they would let
      * every sleeper escape and hide the lost wake-ups this model looks for
      * (a spurious return only retries, which the timed case covers). */
-    :: atomic { timed && sleeping[me] -> sleeping[me] = false }
+    :: atomic { timed && sleeping[me] -> sleeping[me] = false; woken = false }
     /* The backend fails after the thread was woken (so it may have consumed
      * a wake meant for nobody else) or without sleeping; not while asleep,
      * which would let a forgotten sleeper escape. */
@@ -263,6 +305,11 @@ again:
 #endif
       withdraw();
       goto gave_up
+    fi;
+    /* a parking that timed out or never slept looks again, unasked */
+    if
+    :: parking && !woken -> goto next_look
+    :: else -> skip
     fi;
 #ifndef MUTANT_TAKE_LOCKED_AFTER_WAKE
     take = CONTENDED;

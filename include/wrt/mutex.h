@@ -4,24 +4,26 @@
  * One concept: wrt_mutex_t, the three-state futex mutex of U. Drepper,
  * "Futexes Are Tricky" (mutex 3), with a handoff request. The word's low
  * two bits are 0 unlocked, 1 locked with no waiter, 2 locked and maybe
- * contended; bits 2-7 count bypasses and bits 8-31 the waiters that asked
- * (see "The bound" below). An uncontended lock and unlock are one atomic
- * each and never enter the futex backend; unlock calls the backend's wake
- * only when the word said 2. A contended lock spins first, reading only
- * and ever more sparsely (each read costs the holder a cache miss). A
- * waiter that has spun ~1 us of x86 pauses on the development host while
- * another thread held the lock, or that was woken from the futex, asks
- * for the lock: it registers in the word until it takes the lock or gives
- * up, and a freed lock then goes to a thread that asked, not to the holder
- * coming back; so a holder keeps the lock (and its cache line) for a
- * bounded run. A thread that finds the lock free but asked for (typically
- * the displaced holder) starts its wait at the sparsest polling, to leave
- * the new holder its line, and after that first step (~2.5 us) may take
- * the lock past the askers, at most WRT_MUTEX_BYPASS_MAX times in a row
- * (for when the askers are asleep and slow to run); then it waits for
- * them. After the spin budget (wrt_mutex_set_spin, WRT_MUTEX_SPIN_PAUSES)
- * a waiter marks the word 2 and sleeps; woken, it spins again. Includes
- * only sync.h, status.h and the C library.
+ * contended; bits 2-6 count passes, bit 7 marks a thread parked on the free
+ * word, bits 8-31 count the waiters that asked (see "The bound"). An
+ * uncontended lock and unlock are one atomic each and never enter the futex
+ * backend; unlock calls the backend's wake only when the word said 2. A
+ * contended lock spins first, reading only and ever more sparsely (each
+ * read costs the holder a cache miss). A waiter that has spun ~1 us of x86
+ * pauses on the development host while another thread held the lock, or
+ * that was woken from the futex, asks for the lock: it registers in the
+ * word until it takes the lock or gives up, and a freed lock then goes to a
+ * thread that asked, not to the holder coming back; so a holder keeps the
+ * lock (and its cache line) for a bounded run. A thread that finds the lock
+ * free but asked for (typically the displaced holder) starts its wait at
+ * the sparsest polling, to leave the new holder its line, and after that
+ * first step (~2.5 us) may take the lock past the askers, at most
+ * WRT_MUTEX_BYPASS_MAX times in a row (for when the askers are asleep and
+ * slow to run); then it waits for them, and after ~5 us parks in the futex
+ * (the asker that takes the lock then takes it as 2, so its unlock wakes
+ * the parked). After the spin budget (wrt_mutex_set_spin,
+ * WRT_MUTEX_SPIN_PAUSES) a waiter marks the word 2 and sleeps; woken, it
+ * spins again. Includes only sync.h, status.h and the C library.
  *
  * The bound (what a caller may rely on): once a waiter in lock or
  * lock_timeout has asked (as above: ~1 us spent while another thread
@@ -101,7 +103,7 @@ extern "C" {
 #endif
 
 /* The bound above: how many acquisitions in a row may pass the waiters that
- * asked for the lock (0..63; 0: none, a strict handoff, which makes a
+ * asked for the lock (0..31; 0: none, a strict handoff, which makes a
  * releasing thread wait for a woken asker to run each time the askers
  * sleep). Why 4: passing lets the lock work on while a woken asker is
  * still on its way to a CPU (a futex wake and a reschedule, tens of us on

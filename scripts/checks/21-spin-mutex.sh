@@ -16,8 +16,11 @@
 #      waits forever on a free lock the askers were to take), and the
 #      mutants MUTANT_ASK_ON_FREE (the rule before the bound: waiting on a
 #      free word made a thread an asker), MUTANT_PASS_UNCOUNTED (a pass not
-#      counted) and MUTANT_NO_WITHDRAW (an asker that gives up stays
-#      registered: non-progress) must each be caught.
+#      counted), MUTANT_NO_WITHDRAW (an asker that gives up stays
+#      registered: non-progress), MUTANT_PARKED_TAKEN_LOCKED (an asker takes
+#      a word a thread is parked on without marking it contended: a lost
+#      wake-up) and MUTANT_NO_WAKE_PARKED_ON_WITHDRAW (the last asker to give
+#      up leaves the parked asleep) must each be caught.
 # Prints one summary line; exits non-zero on any unexpected result.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -85,8 +88,18 @@ if [ "$e9" = "0" ] || [ "$e9" = "incomplete" ]; then
   echo "21-spin-mutex: the no-withdraw mutant was NOT caught" >&2
   fail=1
 fi
+read -r e10 s10 t10 < <(spin_run mutant7 mutex.pml $B -DMUTANT_PARKED_TAKEN_LOCKED)
+if [ "$e10" = "0" ] || [ "$e10" = "incomplete" ]; then
+  echo "21-spin-mutex: the parked-taken-locked mutant was NOT caught" >&2
+  fail=1
+fi
+read -r e11 s11 t11 < <(spin_run mutant8 mutex.pml $B -DMUTANT_NO_WAKE_PARKED_ON_WITHDRAW)
+if [ "$e11" = "0" ] || [ "$e11" = "incomplete" ]; then
+  echo "21-spin-mutex: the no-wake-parked-on-withdraw mutant was NOT caught" >&2
+  fail=1
+fi
 
 status=PASS
 [ $fail -eq 0 ] || status=FAIL
-echo "21-spin-mutex: $status - mutex.pml N=3: $e1 errors, $s1 states, ${t1}s; mutants caught (take-locked-after-wake: $e2, no-pass-on: $e3, no-pass-on-timeout: $e4); bound N=2: $e5 errors, $s5 states, $e6 non-progress cycles; mutants caught (ask-on-free: $e7, pass-uncounted: $e8, no-withdraw: $e9)"
+echo "21-spin-mutex: $status - mutex.pml N=3: $e1 errors, $s1 states, ${t1}s; mutants caught (take-locked-after-wake: $e2, no-pass-on: $e3, no-pass-on-timeout: $e4); bound N=2: $e5 errors, $s5 states, $e6 non-progress cycles; mutants caught (ask-on-free: $e7, pass-uncounted: $e8, no-withdraw: $e9, parked-taken-locked: $e10, no-wake-parked-on-withdraw: $e11)"
 exit $fail

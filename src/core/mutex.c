@@ -44,9 +44,9 @@ _Static_assert(WRT_MUTEX_BYPASS_MAX <= (BYPASS_MASK / BYPASS_ONE), "BYPASS field
  * throughput from ~1.1x to ~1.5x pthread, 128 to ~1.9x; scratch runs, the
  * README has the bench). After WANT_UNITS (~1 us of x86 pauses) spent
  * while another thread held the lock, the waiter asks for the lock (REQ)
- * and reads every HANDOFF_POLL units, so the handoff is prompt. Bounding the holder's run this way is what keeps the
- * worst thread's share near fair while the holder keeps its cache line
- * between handoffs. The bound was ~8 us (400 units) while a displaced
+ * and reads every HANDOFF_POLL units, so the handoff is prompt. Bounding
+ * the holder's run this way is what keeps the worst thread's share near
+ * fair while the holder keeps its cache line between handoffs. The bound was ~8 us (400 units) while a displaced
  * holder polled densely (see first_step); with one CPU slower than the
  * other, a waiter with work outside the lock then rarely waited that long
  * and got as little as 0.6 of its fair share. */
@@ -310,8 +310,8 @@ static wrt_status give_up(wrt_futex_t *f, bool pass_on, bool has_asked, wrt_stat
 }
 
 /* The spacing of a waiter's first polls. A word that is free but asked for
- * means a waiter that asked is about to take the lock (within
- * HANDOFF_POLL units, if it spins) and hold it for a run; typically this thread held it
+ * means a waiter that asked is about to take the lock (within HANDOFF_POLL
+ * units, if it spins) and hold it for a run; typically this thread held it
  * last and was just displaced. Polling densely (1, 2, 4 ... units) at the
  * start of that run would pull the line from the new holder at every read,
  * and that, not the handoff itself, made a handoff cost ~0.6 us: so this
