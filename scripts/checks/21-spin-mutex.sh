@@ -36,70 +36,51 @@ PAN_DEPTH=400000
 . "$root/scripts/checks/spin-run.sh"
 
 fail=0
+caught=""
+# mutant DIR LABEL [flags...]: spin must find an error in the model built
+# with flags (a mutant); appends "LABEL: errors" to $caught.
+mutant() {
+  local dir=$1 label=$2 e
+  shift 2
+  read -r e _ < <(spin_run "$dir" mutex.pml "$@")
+  if [ "$e" = "0" ] || [ "$e" = "incomplete" ]; then
+    echo "21-spin-mutex: the $label mutant was NOT caught" >&2
+    fail=1
+  fi
+  caught="$caught${caught:+, }$label: $e"
+}
+
 read -r e1 s1 t1 < <(spin_run design mutex.pml)
 if [ "$e1" != "0" ]; then
   echo "21-spin-mutex: mutex.pml: $e1 error(s); trail in build/spin-mutex/design" >&2
   (cd design && spin -t -p mutex.pml | tail -40) >&2 || true
   fail=1
 fi
-read -r e2 s2 t2 < <(spin_run mutant1 mutex.pml -DMUTANT_TAKE_LOCKED_AFTER_WAKE)
-if [ "$e2" = "0" ] || [ "$e2" = "incomplete" ]; then
-  echo "21-spin-mutex: the take-locked-after-wake mutant was NOT caught" >&2
-  fail=1
-fi
-read -r e3 s3 t3 < <(spin_run mutant2 mutex.pml -DMUTANT_NO_PASS_ON)
-if [ "$e3" = "0" ] || [ "$e3" = "incomplete" ]; then
-  echo "21-spin-mutex: the no-pass-on mutant was NOT caught" >&2
-  fail=1
-fi
-
-read -r e4 s4 t4 < <(spin_run mutant3 mutex.pml -DMUTANT_NO_PASS_ON_TIMEOUT)
-if [ "$e4" = "0" ] || [ "$e4" = "incomplete" ]; then
-  echo "21-spin-mutex: the no-pass-on-timeout mutant was NOT caught" >&2
-  fail=1
-fi
+mutant mutant1 take-locked-after-wake -DMUTANT_TAKE_LOCKED_AFTER_WAKE
+mutant mutant2 no-pass-on -DMUTANT_NO_PASS_ON
+mutant mutant3 no-pass-on-timeout -DMUTANT_NO_PASS_ON_TIMEOUT
 
 # 3. the bound: 2 threads, thread 0 locks 4 times (so it can come back past
 # the cap), BYPASS_MAX 1
-B="-DN=2 -DROUNDS0=4"
-read -r e5 s5 t5 < <(spin_run bound mutex.pml $B)
+B=(-DN=2 -DROUNDS0=4)
+read -r e5 s5 _ < <(spin_run bound mutex.pml "${B[@]}")
 if [ "$e5" != "0" ]; then
   echo "21-spin-mutex: mutex.pml (bound, 2 threads): $e5 error(s); trail in build/spin-mutex/bound" >&2
-  (cd bound && spin -t -p $B mutex.pml | tail -40) >&2 || true
+  (cd bound && spin -t -p "${B[@]}" mutex.pml | tail -40) >&2 || true
   fail=1
 fi
-read -r e6 s6 t6 < <(PAN_NP=1 spin_run bound-np mutex.pml $B)
+read -r e6 _ < <(PAN_NP=1 spin_run bound-np mutex.pml "${B[@]}")
 if [ "$e6" != "0" ]; then
   echo "21-spin-mutex: mutex.pml (bound, 2 threads): $e6 non-progress cycle(s); trail in build/spin-mutex/bound-np" >&2
   fail=1
 fi
-read -r e7 s7 t7 < <(spin_run mutant4 mutex.pml $B -DMUTANT_ASK_ON_FREE)
-if [ "$e7" = "0" ] || [ "$e7" = "incomplete" ]; then
-  echo "21-spin-mutex: the ask-on-free mutant was NOT caught" >&2
-  fail=1
-fi
-read -r e8 s8 t8 < <(spin_run mutant5 mutex.pml $B -DMUTANT_PASS_UNCOUNTED)
-if [ "$e8" = "0" ] || [ "$e8" = "incomplete" ]; then
-  echo "21-spin-mutex: the pass-uncounted mutant was NOT caught" >&2
-  fail=1
-fi
-read -r e9 s9 t9 < <(PAN_NP=1 spin_run mutant6 mutex.pml $B -DMUTANT_NO_WITHDRAW)
-if [ "$e9" = "0" ] || [ "$e9" = "incomplete" ]; then
-  echo "21-spin-mutex: the no-withdraw mutant was NOT caught" >&2
-  fail=1
-fi
-read -r e10 s10 t10 < <(spin_run mutant7 mutex.pml $B -DMUTANT_PARKED_TAKEN_LOCKED)
-if [ "$e10" = "0" ] || [ "$e10" = "incomplete" ]; then
-  echo "21-spin-mutex: the parked-taken-locked mutant was NOT caught" >&2
-  fail=1
-fi
-read -r e11 s11 t11 < <(spin_run mutant8 mutex.pml $B -DMUTANT_NO_WAKE_PARKED_ON_WITHDRAW)
-if [ "$e11" = "0" ] || [ "$e11" = "incomplete" ]; then
-  echo "21-spin-mutex: the no-wake-parked-on-withdraw mutant was NOT caught" >&2
-  fail=1
-fi
+mutant mutant4 ask-on-free "${B[@]}" -DMUTANT_ASK_ON_FREE
+mutant mutant5 pass-uncounted "${B[@]}" -DMUTANT_PASS_UNCOUNTED
+PAN_NP=1 mutant mutant6 no-withdraw "${B[@]}" -DMUTANT_NO_WITHDRAW
+mutant mutant7 parked-taken-locked "${B[@]}" -DMUTANT_PARKED_TAKEN_LOCKED
+mutant mutant8 no-wake-parked-on-withdraw "${B[@]}" -DMUTANT_NO_WAKE_PARKED_ON_WITHDRAW
 
 status=PASS
 [ $fail -eq 0 ] || status=FAIL
-echo "21-spin-mutex: $status - mutex.pml N=3: $e1 errors, $s1 states, ${t1}s; mutants caught (take-locked-after-wake: $e2, no-pass-on: $e3, no-pass-on-timeout: $e4); bound N=2: $e5 errors, $s5 states, $e6 non-progress cycles; mutants caught (ask-on-free: $e7, pass-uncounted: $e8, no-withdraw: $e9, parked-taken-locked: $e10, no-wake-parked-on-withdraw: $e11)"
+echo "21-spin-mutex: $status - mutex.pml N=3: $e1 errors, $s1 states, ${t1}s; bound N=2: $e5 errors, $s5 states, $e6 non-progress cycles; mutants caught ($caught)"
 exit $fail

@@ -49,12 +49,13 @@ static int g_other_pid;
  * while the exiting thread is between the model's destructor and the
  * parker's. */
 static _Atomic int g_go, g_newcomer_in, g_newcomer_stop;
+static int g_newcomer_result; /* nto_sim_set_thread_process's, read after join */
 
 static void *newcomer_main(void *arg) {
   (void)arg;
   while (!atomic_load(&g_go))
     sched_yield();
-  assert_int_equal(nto_sim_set_thread_process(g_other_pid), 0);
+  g_newcomer_result = nto_sim_set_thread_process(g_other_pid);
   atomic_store(&g_newcomer_in, 1);
   while (!atomic_load(&g_newcomer_stop))
     sched_yield();
@@ -70,6 +71,7 @@ static void between_destructors(void *value) {
 
 typedef struct {
   wrt_qnx_futex_t *f;
+  int key_set; /* pthread_setspecific's result */
   wrt_status status;
 } waiter_t;
 
@@ -77,7 +79,7 @@ typedef struct {
  * connection), then exits through the destructors. */
 static void *waiter_main(void *arg) {
   waiter_t *w = arg;
-  assert_int_equal(pthread_setspecific(g_between_key, w), 0);
+  w->key_set = pthread_setspecific(g_between_key, w);
   w->status = wrt_futex_wait(&w->f->base, 0u, 1u * MS); /* times out */
   return NULL;
 }
@@ -98,6 +100,7 @@ static void exiting_thread_releases_its_channel(void **state) {
     assert_int_equal(pthread_create(&nt, NULL, newcomer_main, NULL), 0);
     assert_int_equal(pthread_create(&wt, NULL, waiter_main, &w), 0);
     assert_int_equal(pthread_join(wt, NULL), 0);
+    assert_int_equal(w.key_set, 0);
     assert_int_equal(w.status, WRT_E_TIMEOUT);
     /* The waiter is gone, its destructors all run: nothing of it is live,
      * while the newcomer (another process now) still is. */
@@ -105,6 +108,7 @@ static void exiting_thread_releases_its_channel(void **state) {
     assert_int_equal(nto_sim_live_connections(), 0);
     atomic_store(&g_newcomer_stop, 1);
     assert_int_equal(pthread_join(nt, NULL), 0);
+    assert_int_equal(g_newcomer_result, 0);
     wrt_qnx_futex_destroy(&f);
   }
 }
