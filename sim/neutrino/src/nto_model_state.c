@@ -114,8 +114,11 @@ void nto_locked_id_free(nto_process *p, int id) {
  * destructors of later keys, the QNX parker's among them (ConnectDetach,
  * ChannelDestroy), run after this one in the same round. On QNX a thread is
  * the kernel's until it is gone, its last destructors included: so this
- * destructor sets its value again until the last round and only then
- * frees the entry. (Freed in the first round, the entry was taken over by
+ * destructor sets its value again until the round before the last and
+ * only then frees the entry (the last round is left to runtimes that end
+ * the thread there: ThreadSanitizer's destructor re-arms itself to the
+ * last round and finalises the thread, after which a lock here fails its
+ * interceptor's check). (Freed in the first round, the entry was taken over by
  * a thread starting meanwhile, and the exiting thread's ChannelDestroy ran
  * as that thread, of another process: EINVAL, a channel leaked;
  * tests/qnx_sync/test_qnx_parker_exit.c.) The exiting thread then forgets
@@ -127,7 +130,7 @@ void nto_locked_id_free(nto_process *p, int id) {
 static void thread_exit_destructor(void *arg) {
   nto_thread *t = arg;
   nto_lock();
-  if (t->exit_rounds + 1u < (unsigned)PTHREAD_DESTRUCTOR_ITERATIONS) {
+  if (t->exit_rounds + 2u < (unsigned)PTHREAD_DESTRUCTOR_ITERATIONS) {
     t->exit_rounds++;
     nto_unlock();
     (void)pthread_setspecific(thread_key, t);
