@@ -91,6 +91,11 @@ static bool asked(uint32_t v) { return (v & REQ_MASK) != 0u; }
 
 static uint32_t bypasses(uint32_t v) { return (v & BYPASS_MASK) / BYPASS_ONE; }
 
+/* Whether a thread that has not asked may not take the free word v: asked
+ * for, and its passes used up. */
+static bool passes_used_up(uint32_t v) {
+  return asked(v) && (bypasses(v) >= WRT_MUTEX_BYPASS_MAX);
+}
 
 /* The fast path: only a word that is 0 (free, nobody asked) is taken. */
 static bool try_take(wrt_futex_t *f) {
@@ -211,18 +216,10 @@ wrt_status wrt_mutex_init(wrt_mutex_t *m, wrt_futex_t *futex) {
 static bool take_if_free(wrt_futex_t *f) {
   for (;;) {
     uint32_t v = peek(f);
-    uint32_t taken;
-    if (is_held(v)) {
+    if (is_held(v) || passes_used_up(v)) {
       return false;
     }
-    if (!asked(v)) {
-      taken = v | LOCKED;
-    } else if (bypasses(v) < WRT_MUTEX_BYPASS_MAX) {
-      taken = (v + BYPASS_ONE) | LOCKED;
-    } else {
-      return false;
-    }
-    if (wrt_futex_compare_exchange(f, v, taken)) {
+    if (wrt_futex_compare_exchange(f, v, (asked(v) ? (v + BYPASS_ONE) : v) | LOCKED)) {
       return true;
     }
   }
@@ -276,12 +273,6 @@ static void ask(wrt_futex_t *f) { (void)atomic_fetch_add(&f->value, REQ_ONE); }
  * (its unlock then wakes one). */
 static uint32_t taken_by_asker(uint32_t v, uint32_t take) {
   return ((v - REQ_ONE) & REQ_MASK) | (((v & PARKED) != 0u) ? CONTENDED : take);
-}
-
-/* Whether a thread that has not asked may not take the free word v: asked
- * for, and its passes used up. */
-static bool passes_used_up(uint32_t v) {
-  return asked(v) && (bypasses(v) >= WRT_MUTEX_BYPASS_MAX);
 }
 
 /* A waiter leaving without the lock: if it was woken (or its wait failed)
