@@ -14,17 +14,17 @@
 
 #include "clock.h"
 
-/* Futex word values (uint32_t, like the word: MISRA 10.4). The low two
- * bits are Drepper's three states. Above them, the handoff request (see
+/* Futex word values (uint32_t, like the word: MISRA 10.4). The low two bits
+ * are Drepper's three states. Above them, the handoff request (see
  * lock_slow): bits 2-6 count the acquisitions by threads that had not asked
  * (BYPASS) since a thread that had asked last took the lock; bit 7 (PARKED)
  * says a thread that had not asked sleeps on the free word, its passes used
  * up (the asker that takes the lock takes it CONTENDED, so that its unlock
  * wakes it); bits 8-31 count the waiters that have asked (REQ: registered
  * until they take the lock or give up). BYPASS and PARKED are 0 whenever
- * REQ is. 24 bits of REQ outnumber the
- * threads of any process (Linux caps thread ids at 2^22, QNX a process's
- * threads at 32767), so the count cannot overflow. */
+ * REQ is. 24 bits of REQ outnumber the threads of any process (Linux caps
+ * thread ids at 2^22, QNX a process's threads at 32767), so the count
+ * cannot overflow. */
 #define UNLOCKED 0u
 #define LOCKED 1u
 #define CONTENDED 2u
@@ -42,14 +42,14 @@ _Static_assert(WRT_MUTEX_BYPASS_MAX <= (BYPASS_MASK / BYPASS_ONE), "BYPASS field
  * miss on its next lock, so reads are kept sparse (with 2 vCPUs of an AMD
  * EPYC, spacing them 64 instead of 16 pauses apart raised contended
  * throughput from ~1.1x to ~1.5x pthread, 128 to ~1.9x; scratch runs, the
- * README has the bench). After WANT_UNITS (~1 us of x86 pauses) spent
- * while another thread held the lock, the waiter asks for the lock (REQ)
- * and reads every HANDOFF_POLL units, so the handoff is prompt. Bounding
- * the holder's run this way is what keeps the worst thread's share near
- * fair while the holder keeps its cache line between handoffs. The bound was ~8 us (400 units) while a displaced
- * holder polled densely (see first_step); with one CPU slower than the
- * other, a waiter with work outside the lock then rarely waited that long
- * and got as little as 0.6 of its fair share. */
+ * README has the bench). After WANT_UNITS (~1 us of x86 pauses) spent while
+ * another thread held the lock, the waiter asks for the lock (REQ) and
+ * reads every HANDOFF_POLL units, so the handoff is prompt. Bounding the
+ * holder's run this way is what keeps the worst thread's share near fair
+ * while the holder keeps its cache line between handoffs. The bound was ~8
+ * us (400 units) while a displaced holder polled densely (see first_step);
+ * with one CPU slower than the other, a waiter with work outside the lock
+ * then rarely waited that long and got as little as 0.6 of its fair share. */
 #define POLL_MAX 128u
 #define WANT_UNITS 50u
 #define HANDOFF_POLL 4u
@@ -259,8 +259,10 @@ static wrt_status sleep_marked(wrt_futex_t *f, uint32_t marked, uint64_t deadlin
  * lock still free after two of the widest polling steps waits for askers
  * that are asleep or preempted, and spinning on would keep one of them off
  * its CPU when threads outnumber CPUs (a whole timeslice per pass count:
- * contended throughput at 4 threads on 2 vCPUs fell to ~0.6x pthread when
- * such a thread spun on). The spin budget caps it. */
+ * in one run on a busy host, contended throughput at 4 and 8 threads on 2
+ * vCPUs fell to 0.64x and 0.31x pthread when such a thread spun on, from
+ * 1.15x and 1.09x before the bound, and came back to 1.16x and 0.89x with
+ * parking; README). The spin budget caps it. */
 static uint32_t park_after(const wrt_mutex_t *m) {
   return (m->spin < (2u * POLL_MAX)) ? m->spin : (2u * POLL_MAX);
 }
