@@ -49,7 +49,9 @@ impl<'a> Mutex<'a> {
         Ok(MutexGuard { m: self })
     }
 
-    /// Takes the mutex if free now; `Error::Again` if held.
+    /// Takes the mutex if free now; `Error::Again` if held, or if free but
+    /// the waiters that asked for it have been passed the most times in a
+    /// row that `wrt/mutex.h` allows (`WRT_MUTEX_BYPASS_MAX`, its bound).
     pub fn try_lock(&self) -> Result<MutexGuard<'_, 'a>> {
         // SAFETY: initialised by new.
         check(unsafe { sys::wrt_mutex_trylock(self.raw.get()) })?;
