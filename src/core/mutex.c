@@ -92,9 +92,11 @@ static bool asked(uint32_t v) { return (v & REQ_MASK) != 0u; }
 static uint32_t bypasses(uint32_t v) { return (v & BYPASS_MASK) / BYPASS_ONE; }
 
 /* Whether a thread that has not asked may not take the free word v: asked
- * for, and its passes used up. */
+ * for, and its passes used up. (bypasses + 1 > MAX, not bypasses >= MAX:
+ * with WRT_MUTEX_BYPASS_MAX 0 the latter is a comparison with 0 that
+ * -Wtype-limits rejects; bypasses is at most 31, so no wrap.) */
 static bool passes_used_up(uint32_t v) {
-  return asked(v) && (bypasses(v) >= WRT_MUTEX_BYPASS_MAX);
+  return asked(v) && ((bypasses(v) + 1u) > WRT_MUTEX_BYPASS_MAX);
 }
 
 /* The fast path: only a word that is 0 (free, nobody asked) is taken. */
