@@ -17,3 +17,10 @@ if(TARGET wrt_platform_qnx_model)
     LIBS wrt_platform_qnx_model LABELS qnx threads TIMEOUT 120)
   target_include_directories(test_qnx_futex_forged PRIVATE ${PROJECT_SOURCE_DIR}/src/qnx)
 endif()
+# Issue 26 (B): an exiting thread releases its parker's channel while
+# another thread makes its first kernel call (the window between the model's
+# and the parker's thread-exit destructors, made every time).
+if(TARGET wrt_platform_qnx_model)
+  wrt_add_test(NAME test_qnx_parker_exit SOURCES qnx_sync/test_qnx_parker_exit.c
+    LIBS wrt_platform_qnx_model LABELS qnx threads TIMEOUT 60)
+endif()

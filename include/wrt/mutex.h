@@ -4,32 +4,54 @@
  * One concept: wrt_mutex_t, the three-state futex mutex of U. Drepper,
  * "Futexes Are Tricky" (mutex 3), with a handoff request. The word's low
  * two bits are 0 unlocked, 1 locked with no waiter, 2 locked and maybe
- * contended; bit 2 (4) is HANDOFF, set by a waiter that has waited long.
- * An uncontended lock and unlock are one atomic each and never enter the
- * futex backend; unlock calls the backend's wake only when the word said 2.
- * A contended lock spins first, reading only and ever more sparsely (each
- * read costs the holder a cache miss). A waiter that has spun ~1 us of
- * x86 pauses on the development host (or was woken) is entitled: it sets
- * HANDOFF, after which a freed lock can be taken only by an entitled
- * waiter, not by the holder coming back; so a holder keeps the lock (and
- * its cache line) for a bounded run, and the lock then goes to a waiter.
- * A thread that finds the lock free but asked for (typically the displaced
- * holder) starts its wait at the sparsest polling, to leave the new holder
- * its line, and is entitled after that first step (~2.5 us). After the
- * spin budget (wrt_mutex_set_spin, WRT_MUTEX_SPIN_PAUSES) a waiter marks
- * the word 2 and sleeps; woken, it spins again. Includes only sync.h,
- * status.h and the C library.
+ * contended; bits 2-6 count passes, bit 7 marks a thread parked on the free
+ * word, bits 8-31 count the waiters that asked (see "The bound"). An
+ * uncontended lock and unlock are one atomic each and never enter the futex
+ * backend; unlock calls the backend's wake only when the word said 2. A
+ * contended lock spins first, reading only and ever more sparsely (each
+ * read costs the holder a cache miss). A waiter that has spun ~1 us of x86
+ * pauses on the development host while another thread held the lock, or
+ * that was woken from the futex, asks for the lock: it registers in the
+ * word until it takes the lock or gives up, and a freed lock then goes to a
+ * thread that asked, not to the holder coming back; so a holder keeps the
+ * lock (and its cache line) for a bounded run. A thread that finds the lock
+ * free but asked for (typically the displaced holder) starts its wait at
+ * the sparsest polling, to leave the new holder its line, and after that
+ * first step (~2.5 us) may take the lock past the askers, at most
+ * WRT_MUTEX_BYPASS_MAX times in a row (for when the askers are asleep and
+ * slow to run); then it waits for them, and after ~5 us parks in the futex
+ * (the asker that takes the lock then takes it as 2, so its unlock wakes
+ * the parked). After the spin budget (wrt_mutex_set_spin,
+ * WRT_MUTEX_SPIN_PAUSES) a waiter marks the word 2 and sleeps; woken, it
+ * spins again. Includes only sync.h, status.h and the C library.
+ *
+ * The bound (what a caller may rely on): once a waiter in lock or
+ * lock_timeout has asked (as above: ~1 us spent while another thread
+ * held the lock, or woken from the futex once), at most
+ * WRT_MUTEX_BYPASS_MAX acquisitions in a row (by lock, lock_timeout or
+ * trylock) go to threads that have not asked; the next goes to a thread
+ * that has. So the lock goes to an asking waiter within
+ * WRT_MUTEX_BYPASS_MAX + 1 releases after the request, whether the askers
+ * spin or sleep, and however fast a releasing thread comes back. The bound
+ * counts releases, not time: how long those critical sections last is the
+ * holders' business, and how soon a woken asker runs is the scheduler's
+ * (with pulses at a priority, QNX's: see below). An asker that gives up
+ * (timeout, backend error) leaves the count of askers; the others stay.
+ * Model-checked (verify/mutex.pml, with a mutant that breaks it); the
+ * requirement is MTX-009.
  *
  * What it gives: mutual exclusion between threads of one process, with
  * acquire/release ordering (seq_cst atomics on the futex word); timed lock
  * bounded by one deadline over all retries; no allocation; caller-allocated.
  *
  * What it does not give:
- *  - no bounded wait, no FIFO: entitled waiters race among themselves for a
- *    handed-off lock, and a thread arriving while the lock is free (and no
- *    handoff asked) may take it before a woken waiter. `wrtp bench`
- *    measures the worst thread's share and the p99.99 wait, it does not
- *    promise them.
+ *  - no bounded wait for a given thread, no FIFO: the bound above is on
+ *    the threads that have not asked; the waiters that asked race among
+ *    themselves for a handed-off lock (with N of them, one may lose to the
+ *    other N-1 each time), and a thread arriving while the lock is free
+ *    and nobody asked may take it before a woken waiter (which then asks).
+ *    `wrtp bench` measures the worst thread's share and the p99.99 wait,
+ *    it does not promise them.
  *  - no owner: the mutex does not know which thread holds it, so it is not
  *    recursive, unlock from another thread is not detected (it unlocks),
  *    and relocking from the holder deadlocks (or times out).
@@ -80,6 +102,19 @@ extern "C" {
 #define WRT_MUTEX_SPIN_PAUSES 1024u
 #endif
 
+/* The bound above: how many acquisitions in a row may pass the waiters that
+ * asked for the lock (0..31; 0: none, a strict handoff, which makes a
+ * releasing thread wait for a woken asker to run each time the askers
+ * sleep). Why 4: passing lets the lock work on while a woken asker is
+ * still on its way to a CPU (a futex wake and a reschedule, tens of us on
+ * the development host, a timeslice when threads outnumber CPUs); more
+ * passes buy little once an asker spins, and each one is a release more
+ * that the askers wait. Set at build time with -DWRT_MUTEX_BYPASS_MAX=n
+ * (the same value for the library and its callers). */
+#ifndef WRT_MUTEX_BYPASS_MAX
+#define WRT_MUTEX_BYPASS_MAX 4u
+#endif
+
 typedef struct wrt_mutex {
   wrt_futex_t *futex; /* the word lives in the futex; NULL: not initialised */
   uint32_t spin;      /* spin budget, see WRT_MUTEX_SPIN_PAUSES */
@@ -105,13 +140,15 @@ bool wrt_mutex_is_initialised(const wrt_mutex_t *m);
 /* Blocks until m is held. INVALID_ARG on NULL or an uninitialised mutex;
  * another status only if the futex backend fails (its status is returned and
  * the mutex is not held; the word may be left at 2, which costs one spare
- * wake later and nothing else; a HANDOFF this thread asked for is
+ * wake later and nothing else; this thread's request, if it asked, is
  * withdrawn). */
 wrt_status wrt_mutex_lock(wrt_mutex_t *m);
 
 /* Takes m if no thread holds it now: WRT_OK, else WRT_E_AGAIN. Never
- * blocks. Unlike lock, it takes a free lock even when a waiter asked for
- * the handoff (the request stays, for the next unlock). */
+ * blocks. When waiters have asked for the lock, it counts as a pass of
+ * them (the bound above): it takes a free lock while fewer than
+ * WRT_MUTEX_BYPASS_MAX takes in a row have passed them, and reports
+ * WRT_E_AGAIN on a free lock once that many have, until an asker took it. */
 wrt_status wrt_mutex_trylock(wrt_mutex_t *m);
 
 /* As wrt_mutex_lock but gives up with WRT_E_TIMEOUT once timeout_ns
@@ -121,7 +158,7 @@ wrt_status wrt_mutex_trylock(wrt_mutex_t *m);
  * slept). 0: a trylock that reports WRT_E_TIMEOUT; WRT_WAIT_FOREVER: lock. */
 wrt_status wrt_mutex_lock_timeout(wrt_mutex_t *m, uint64_t timeout_ns);
 
-/* Releases m (a waiter's HANDOFF request stays set); wakes one waiter when
+/* Releases m (the waiters' requests stay); wakes one waiter when
  * the word said contended. WRT_E_STATE if m is not locked (the word is left
  * as it was). If the backend's wake fails (on
  * QNX: MsgSendPulse out of pulse objects, EAGAIN -> WRT_E_NO_MEMORY), m is

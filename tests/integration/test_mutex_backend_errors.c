@@ -13,19 +13,22 @@
 #include "wrt/atomic_memory.h"
 #include "wrt/mutex.h"
 
-/* What the next wait / wake returns, and what wait leaves in the word (as
- * another thread would have). */
+/* What the next wait / wake returns, and what wait leaves in the word's
+ * held bits (as another thread would have; the requests and their bypass
+ * count in the bits above stay: other threads never remove this one's). */
 static wrt_status g_wait_status, g_wake_status;
 static uint32_t g_word_after_wait;
 static unsigned g_waits, g_wakes;
 static uint32_t g_word_at_wait; /* what the word said when wait was called */
+static bool g_replace_word;     /* wait stores g_word_after_wait whole */
 
 static wrt_status stub_wait(wrt_futex_t *self, uint32_t expected, uint64_t timeout_ns) {
   (void)expected;
   (void)timeout_ns;
   g_waits++;
   g_word_at_wait = atomic_load(&self->value);
-  atomic_store(&self->value, g_word_after_wait);
+  atomic_store(&self->value,
+               g_replace_word ? g_word_after_wait : ((g_word_at_wait & ~3u) | g_word_after_wait));
   return g_wait_status;
 }
 
@@ -38,7 +41,11 @@ static wrt_status stub_wake(wrt_futex_t *self, uint32_t count) {
 
 static const wrt_futex_ops_t stub_ops = {stub_wait, stub_wake};
 
-enum { UNLOCKED = 0, LOCKED = 1, CONTENDED = 2, HANDOFF = 4 };
+/* The word (mutex.c): held bits, a count of passes (bits 2-6), PARKED (bit
+ * 7: a thread sleeps on the free word for the askers), a count of the
+ * waiters that asked (bits 8-31). */
+enum { UNLOCKED = 0, LOCKED = 1, CONTENDED = 2, PASS = 4, PARKED = 0x80, ASKER = 0x100 };
+#define K ((uint32_t)WRT_MUTEX_BYPASS_MAX)
 
 static void reset(wrt_futex_t *f, wrt_mutex_t *m) {
   f->ops = &stub_ops;
@@ -46,6 +53,7 @@ static void reset(wrt_futex_t *f, wrt_mutex_t *m) {
   g_wait_status = WRT_OK;
   g_wake_status = WRT_OK;
   g_word_after_wait = CONTENDED;
+  g_replace_word = false;
   g_waits = g_wakes = 0;
 }
 
@@ -97,7 +105,7 @@ static void lock_marks_contended_only_to_sleep(void **state) {
   assert_int_equal(wrt_mutex_lock(&m), WRT_OK);
   assert_int_equal(g_waits, 1);
   /* the budget outlasts the handoff threshold: it asked before it slept */
-  assert_int_equal(g_word_at_wait, CONTENDED | HANDOFF);
+  assert_int_equal(g_word_at_wait, CONTENDED | ASKER);
   assert_int_equal(atomic_load(&f.value), CONTENDED);
   assert_int_equal(wrt_mutex_unlock(&m), WRT_OK);
   assert_int_equal(g_wakes, 1);
@@ -150,50 +158,98 @@ static void timed_lock_gives_up_at_the_deadline(void **state) {
   assert_int_equal(wrt_mutex_lock_timeout(&m, 0), WRT_E_TIMEOUT);
 }
 
-/* The handoff request (bit 2): a free word with it is left to entitled
- * waiters by lock's fast path, taken by trylock (the request stays), cleared
- * by the entitled waiter that takes it, kept by unlock, and withdrawn by a
- * waiter that gives up. Its requester gone, a newcomer still gets the lock
- * once it has spun long enough to be entitled itself. */
-static void handoff_request_rules(void **state) {
+/* The requests (mutex.h, "The bound"): a free word some waiter asked for
+ * is not taken by lock's fast path; a thread that has not asked may take
+ * it (trylock, lock_timeout(0), lock after its first step) at most
+ * WRT_MUTEX_BYPASS_MAX times in a row, each counted, and is refused after
+ * (the lock is free but the askers' turn); unlock keeps the requests and
+ * the count; a waiter that asked (here: woken) takes it as contended,
+ * leaves the askers' count and clears the passes; one that gives up
+ * withdraws its own request only. */
+static void request_rules(void **state) {
   (void)state;
   wrt_futex_t f;
   wrt_mutex_t m;
   reset(&f, &m);
-  /* trylock takes a free lock whatever was asked; unlock keeps the ask */
-  atomic_store(&f.value, HANDOFF);
-  assert_int_equal(wrt_mutex_trylock(&m), WRT_OK);
-  assert_int_equal(atomic_load(&f.value), HANDOFF | LOCKED);
+  atomic_store(&f.value, ASKER); /* free; one waiter (elsewhere) asked */
+  for (uint32_t i = 0; i != K; i++) { /* != : K may be 0 (-Wtype-limits) */
+    if (i % 3u == 0u) {
+      assert_int_equal(wrt_mutex_trylock(&m), WRT_OK);
+    } else if (i % 3u == 1u) {
+      assert_int_equal(wrt_mutex_lock_timeout(&m, 0), WRT_OK);
+    } else {
+      assert_int_equal(wrt_mutex_lock(&m), WRT_OK); /* after its first step */
+    }
+    assert_int_equal(atomic_load(&f.value), ASKER | ((i + 1u) * PASS) | LOCKED);
+    assert_int_equal(wrt_mutex_trylock(&m), WRT_E_AGAIN);
+    assert_int_equal(wrt_mutex_unlock(&m), WRT_OK);
+    assert_int_equal(atomic_load(&f.value), ASKER | ((i + 1u) * PASS));
+    assert_int_equal(wrt_mutex_unlock(&m), WRT_E_STATE);
+    assert_int_equal(atomic_load(&f.value), ASKER | ((i + 1u) * PASS));
+  }
+  /* the count is full: free, but the asker's */
   assert_int_equal(wrt_mutex_trylock(&m), WRT_E_AGAIN);
-  assert_int_equal(wrt_mutex_unlock(&m), WRT_OK);
-  assert_int_equal(atomic_load(&f.value), HANDOFF);
-  assert_int_equal(wrt_mutex_unlock(&m), WRT_E_STATE);
-  assert_int_equal(atomic_load(&f.value), HANDOFF); /* nothing changed */
-  assert_int_equal(wrt_mutex_lock_timeout(&m, 0), WRT_OK); /* as trylock */
-  assert_int_equal(wrt_mutex_unlock(&m), WRT_OK);
-  /* nobody left to take it: lock waits until entitled, takes, clears */
-  atomic_store(&f.value, HANDOFF);
-  assert_int_equal(wrt_mutex_lock(&m), WRT_OK);
-  assert_int_equal(atomic_load(&f.value), LOCKED);
-  assert_int_equal(wrt_mutex_unlock(&m), WRT_OK);
-  assert_int_equal(g_waits, 0);
-  /* a woken waiter is entitled: it takes the requested lock as contended */
+  assert_int_equal(wrt_mutex_lock_timeout(&m, 0), WRT_E_TIMEOUT);
+  assert_int_equal(atomic_load(&f.value), ASKER | (K * PASS));
+  /* a timed lock spins its budget, then sleeps PARKED on the free word (the
+   * asker that takes it will take it CONTENDED, to wake it); its waits
+   * time out (nobody took the lock): it never asked */
+  g_wait_status = WRT_E_TIMEOUT;
+  g_word_after_wait = UNLOCKED;
+  assert_int_equal(wrt_mutex_lock_timeout(&m, 2000000u), WRT_E_TIMEOUT);
+  assert_true(g_waits >= 1);
+  assert_int_equal(g_word_at_wait, ASKER | (K * PASS) | PARKED);
+  assert_int_equal(atomic_load(&f.value), ASKER | (K * PASS) | PARKED);
+  /* woken there (by an asker's unlock: the asker took the lock and left
+   * the word asked for by the other), it has waited through a hold: it
+   * asks, and takes the lock as contended */
+  g_waits = 0;
+  g_wait_status = WRT_OK;
+  atomic_store(&f.value, (2u * ASKER) | (K * PASS));
   assert_int_equal(wrt_mutex_set_spin(&m, 0u), WRT_OK);
-  atomic_store(&f.value, LOCKED);
-  g_word_after_wait = HANDOFF; /* released while we slept, ask kept */
+  /* while it sleeps: an asker takes the lock (PARKED and the passes
+   * cleared, CONTENDED), leaves, and its unlock wakes it */
+  g_replace_word = true;
+  g_word_after_wait = ASKER;
+  assert_int_equal(wrt_mutex_lock(&m), WRT_OK);
+  g_replace_word = false;
+  assert_int_equal(g_waits, 1);
+  assert_int_equal(g_word_at_wait, (2u * ASKER) | (K * PASS) | PARKED);
+  assert_int_equal(atomic_load(&f.value), ASKER | CONTENDED);
+  assert_int_equal(wrt_mutex_unlock(&m), WRT_OK);
+  assert_int_equal(atomic_load(&f.value), ASKER);
+  assert_int_equal(wrt_mutex_set_spin(&m, WRT_MUTEX_SPIN_PAUSES), WRT_OK);
+  g_waits = 0;
+  g_wakes = 0;
+  /* a woken waiter asks, takes it as contended, clears the passes; the
+   * other asker stays */
+  assert_int_equal(wrt_mutex_set_spin(&m, 0u), WRT_OK);
+  atomic_store(&f.value, ASKER | (2u * PASS) | LOCKED);
+  g_word_after_wait = UNLOCKED; /* released while we slept */
   assert_int_equal(wrt_mutex_lock(&m), WRT_OK);
   assert_int_equal(g_waits, 1);
-  assert_int_equal(g_word_at_wait, CONTENDED);
-  assert_int_equal(atomic_load(&f.value), CONTENDED);
+  assert_int_equal(g_word_at_wait, ASKER | (2u * PASS) | CONTENDED);
+  assert_int_equal(atomic_load(&f.value), ASKER | CONTENDED);
   assert_int_equal(wrt_mutex_unlock(&m), WRT_OK);
   assert_int_equal(g_wakes, 1);
-  /* an entitled waiter that times out withdraws its ask and, woken
-   * before, passes the wake on: the held word is left marked */
-  atomic_store(&f.value, LOCKED);
+  assert_int_equal(atomic_load(&f.value), ASKER);
+  /* a waiter that asked (woken) and times out withdraws its own request,
+   * not the other's, and, woken before, passes the wake on: the held word
+   * is left marked */
+  atomic_store(&f.value, ASKER | (3u * PASS) | LOCKED);
   g_wait_status = WRT_E_TIMEOUT;
-  g_word_after_wait = HANDOFF | LOCKED; /* held still, by a barger */
+  g_word_after_wait = LOCKED; /* held still, by a thread that passed */
+  assert_int_equal(wrt_mutex_lock_timeout(&m, 2000000u), WRT_E_TIMEOUT);
+  assert_int_equal(atomic_load(&f.value), ASKER | (3u * PASS) | CONTENDED);
+  /* the last asker out clears the passes with its request */
+  atomic_store(&f.value, LOCKED);
+  g_word_after_wait = LOCKED | (2u * PASS); /* passed twice while it slept */
   assert_int_equal(wrt_mutex_lock_timeout(&m, 2000000u), WRT_E_TIMEOUT);
   assert_int_equal(atomic_load(&f.value), CONTENDED);
+  /* nobody asks: the fast path takes the free word */
+  assert_int_equal(wrt_mutex_unlock(&m), WRT_OK);
+  assert_int_equal(atomic_load(&f.value), UNLOCKED);
+  assert_int_equal(wrt_mutex_trylock(&m), WRT_OK);
 }
 
 /* A futex whose ops table lacks wait or wake cannot carry a mutex: init
@@ -276,7 +332,7 @@ int main(void) {
       cmocka_unit_test(lock_reports_a_failing_wait),
       cmocka_unit_test(lock_retries_after_ok_again_and_timeout),
       cmocka_unit_test(timed_lock_gives_up_at_the_deadline),
-      cmocka_unit_test(handoff_request_rules),
+      cmocka_unit_test(request_rules),
       cmocka_unit_test(futex_missing_an_op_is_refused),
       cmocka_unit_test(lock_marks_contended_only_to_sleep),
       cmocka_unit_test(failing_waiter_passes_its_wake_on),

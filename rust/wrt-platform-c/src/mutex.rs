@@ -121,7 +121,9 @@ impl<'a, T> FutexMutex<'a, T> {
         Ok(FutexMutexGuard { m: self, _data: PhantomData })
     }
 
-    /// Takes the mutex if free now; `Error::Again` if held.
+    /// Takes the mutex if free now; `Error::Again` if held, or if free but
+    /// the waiters that asked for it have been passed the most times in a
+    /// row that `wrt/mutex.h` allows (`WRT_MUTEX_BYPASS_MAX`, its bound).
     pub fn try_lock(&self) -> Result<FutexMutexGuard<'_, 'a, T>> {
         // SAFETY: initialised by with_data.
         check(unsafe { sys::wrt_mutex_trylock(self.raw.get()) })?;

@@ -43,6 +43,7 @@ typedef struct {
   int base;      /* the priority it set itself (nto_sim_set_thread_priority) */
   int last_chid; /* K/ker_fastmsg.c:832, -1 at creation (K/nano_thread.c:151) */
   long host_tid;
+  unsigned exit_rounds; /* destructor rounds seen at thread exit */
 } nto_thread;
 
 /* A modelled process: ours (index 0, pid getpid()) or a foreign one that a

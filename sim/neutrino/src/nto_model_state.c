@@ -16,6 +16,7 @@
 #endif
 #include "nto_model_internal.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +29,8 @@ nto_model_state nto_state = {.lock = PTHREAD_MUTEX_INITIALIZER,
                              .gate_cond = PTHREAD_COND_INITIALIZER};
 
 /* The calling thread's entry in nto_state.threads (registered at its first
- * model call, released by a pthread key destructor at thread exit). */
+ * model call, released by a pthread key destructor at thread exit, in the
+ * last round of destructors: see thread_exit_destructor). */
 static _Thread_local nto_thread *thread_self;
 static pthread_once_t thread_key_once = PTHREAD_ONCE_INIT;
 static pthread_key_t thread_key;
@@ -105,11 +107,38 @@ void nto_locked_id_free(nto_process *p, int id) {
 
 /* --- threads --- */
 
+/* POSIX runs an exiting thread's key destructors in rounds (at most
+ * PTHREAD_DESTRUCTOR_ITERATIONS; a round again while some value was set
+ * anew), and glibc, in each round, in the order the keys were made. The
+ * model's key is made at the process's first model call, so the
+ * destructors of later keys, the QNX parker's among them (ConnectDetach,
+ * ChannelDestroy), run after this one in the same round. On QNX a thread is
+ * the kernel's until it is gone, its last destructors included: so this
+ * destructor sets its value again until the round before the last and
+ * only then frees the entry (the last round is left to runtimes that end
+ * the thread there: ThreadSanitizer's destructor re-arms itself to the
+ * last round and finalises the thread, after which a lock here fails its
+ * interceptor's check). (Freed in the first round, the entry was taken over by
+ * a thread starting meanwhile, and the exiting thread's ChannelDestroy ran
+ * as that thread, of another process: EINVAL, a channel leaked;
+ * tests/qnx_sync/test_qnx_parker_exit.c.) The exiting thread then forgets
+ * the entry, so a model call after the last round registers anew instead
+ * of using an entry that may be another thread's. */
+#ifndef PTHREAD_DESTRUCTOR_ITERATIONS
+#define PTHREAD_DESTRUCTOR_ITERATIONS 4
+#endif
 static void thread_exit_destructor(void *arg) {
   nto_thread *t = arg;
   nto_lock();
+  if (t->exit_rounds + 2u < (unsigned)PTHREAD_DESTRUCTOR_ITERATIONS) {
+    t->exit_rounds++;
+    nto_unlock();
+    (void)pthread_setspecific(thread_key, t);
+    return;
+  }
   t->live = false;
   nto_unlock();
+  thread_self = NULL;
 }
 
 static void thread_key_create(void) {
@@ -133,6 +162,7 @@ nto_thread *nto_locked_self(void) {
       t->priority = NTO_PRIO_DEFAULT;
       t->base = NTO_PRIO_DEFAULT;
       t->last_chid = -1;
+      t->exit_rounds = 0u;
       t->host_tid = syscall(SYS_gettid);
       thread_self = t;
       (void)pthread_once(&thread_key_once, thread_key_create);
