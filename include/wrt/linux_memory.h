@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "wrt/memory.h"
+#include "wrt/placement.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -66,6 +67,10 @@ typedef struct wrt_linux_allocator_config {
    * more address space than the OS has (NO_MEMORY). Default false (32-bit
    * memories, at most 65536 pages). */
   bool memory64;
+  /* Where the memory lives: huge pages, a shared object, a NUMA node (see
+   * placement.h for what Linux guarantees of each). Default
+   * wrt_placement_default(): base pages, private, no node. */
+  wrt_placement_t placement;
 } wrt_linux_allocator_config_t;
 
 /* Caller-allocated; fields are private. Thread safety: see memory.h (one
@@ -89,6 +94,14 @@ typedef struct wrt_linux_allocator {
   bool protect_changed; /* protect() narrowed access since the last map */
   int last_os_error;    /* errno of the last failed system call, 0 if none */
   wrt_region_latch_t latch; /* what wrt_page_allocator_query reads */
+  /* Placement state (src/linux/linux_placement.c): the memory object behind
+   * a shared or hugetlb region (valid while has_object), its size, and what
+   * the region got. */
+  int object_fd;
+  bool has_object;
+  size_t object_size;
+  size_t huge_page; /* 2 MiB-class huge page size applied, 0 for none */
+  wrt_huge_pages huge_applied;
 } wrt_linux_allocator_t;
 
 wrt_linux_allocator_config_t wrt_linux_allocator_config_default(void);

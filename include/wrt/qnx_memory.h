@@ -48,6 +48,7 @@
 #include <stdint.h>
 
 #include "wrt/memory.h"
+#include "wrt/placement.h"
 
 #ifdef __cplusplus
 #include <atomic>
@@ -144,6 +145,13 @@ typedef struct wrt_qnx_allocator_config {
   size_t guard_reach;
   bool no_move;
   bool memory64;
+  /* Where the memory lives (placement.h). On QNX: shared (shm_open of
+   * SHM_ANON or shm_name, shm_ctl(SHMCTL_ANON | SHMCTL_LAZY) over the whole
+   * reservation, see qnx_shared_memory.c) is built; huge pages and NUMA
+   * nodes cannot be requested on Neutrino (UNSUPPORTED; locality is
+   * typed_memory above). shared with typed_memory is INVALID_ARG. Default
+   * wrt_placement_default(). */
+  wrt_placement_t placement;
 } wrt_qnx_allocator_config_t;
 
 /* Caller-allocated; fields are private. Thread safety: see memory.h (one
@@ -167,6 +175,9 @@ typedef struct wrt_qnx_allocator {
   bool protect_changed; /* protect() narrowed access since the last map */
   int last_os_error;    /* errno of the last failed system call, 0 if none */
   wrt_region_latch_t latch; /* what wrt_page_allocator_query reads */
+  /* The shared region's memory object (valid while has_shm). */
+  int shm_fd;
+  bool has_shm;
 } wrt_qnx_allocator_t;
 
 wrt_qnx_allocator_config_t wrt_qnx_allocator_config_default(void);
@@ -245,9 +256,20 @@ wrt_qnx_allocator_builder_t
 wrt_qnx_allocator_builder_with_no_move(wrt_qnx_allocator_builder_t b, bool no_move);
 wrt_qnx_allocator_builder_t
 wrt_qnx_allocator_builder_with_memory64(wrt_qnx_allocator_builder_t b, bool memory64);
+/* The placement (placement.h), checked by build. */
+wrt_qnx_allocator_builder_t
+wrt_qnx_allocator_builder_with_placement(wrt_qnx_allocator_builder_t b,
+                                         wrt_placement_t placement);
 /* wrt_qnx_allocator_init(out, &b->config); INVALID_ARG for NULL. */
 wrt_status wrt_qnx_allocator_build(const wrt_qnx_allocator_builder_t *b,
                                    wrt_qnx_allocator_t *out);
+
+/* The descriptor of a shared region's memory object (owned by the
+ * allocator, close-on-exec, valid until deallocate or destroy): another
+ * process maps [0, reservation) of it MAP_SHARED; the bytes below the
+ * region's size are the region's. INVALID_ARG: NULL / not initialised;
+ * STATE: no region, or not shared. */
+wrt_status wrt_qnx_allocator_shared_fd(const wrt_qnx_allocator_t *a, int *fd);
 
 /* "No cap": lifts the soft limit to the hard limit's value. */
 #define WRT_QNX_MEMORY_CAP_NONE UINT64_MAX

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "checked_math.h"
+#include "linux_placement.h"
 #include "page_rules.h"
 #include "region_latch.h"
 
@@ -99,6 +100,7 @@ wrt_linux_allocator_config_t wrt_linux_allocator_config_default(void) {
   c.reserve_pages = 0;
   c.no_move = false;
   c.memory64 = false;
+  c.placement = wrt_placement_default();
   return c;
 }
 
@@ -120,6 +122,9 @@ wrt_status wrt_linux_allocator_init(wrt_linux_allocator_t *a,
   wrt_linux_allocator_config_t config = *cfg;
   wrt_page_config_t rules = rules_config(&config);
   wrt_status st = wrt_page_check_config(&rules, os_page);
+  if (st == WRT_OK) {
+    st = wrt_linux_placement_check(&config);
+  }
   if (st != WRT_OK) {
     return st;
   }
@@ -139,6 +144,7 @@ void wrt_linux_allocator_destroy(wrt_linux_allocator_t *a) {
    * function cannot report it, and the header promises a zeroed object. */
   if (a->allocated) {
     (void)munmap(a->map_addr, a->map_len);
+    wrt_linux_placement_release(a);
   }
   (void)memset(a, 0, sizeof *a);
 }
@@ -165,6 +171,9 @@ static wrt_status map_region(wrt_linux_allocator_t *a, uint32_t reserve_pages,
   if (st == WRT_OK) {
     st = wrt_page_mapping_bytes(&rules, reserve_bytes, a->os_page, &len);
   }
+  if (st == WRT_OK) {
+    st = wrt_size_add(len, wrt_linux_placement_extra(&a->config), &len);
+  }
   if (st != WRT_OK) {
     return st;
   }
@@ -177,13 +186,13 @@ static wrt_status map_region(wrt_linux_allocator_t *a, uint32_t reserve_pages,
    * the leading guard, so the aligned base, its reservation (at least one
    * OS page) and the trailing guard all lie inside the mapping. */
   uintptr_t first = (uintptr_t)p + before;
-  const uintptr_t page_mask = (uintptr_t)WRT_WASM_PAGE_SIZE - 1u;
+  const uintptr_t page_mask = (uintptr_t)wrt_linux_placement_align(&a->config) - 1u;
   uintptr_t aligned = (first + page_mask) & ~page_mask;
   uint8_t *base = (uint8_t *)p + (aligned - (uintptr_t)p);
-  if (commit_bytes != 0u && mprotect(base, commit_bytes, PROT_READ | PROT_WRITE) != 0) {
-    int err = errno;
+  st = wrt_linux_placement_setup(a, p, len, base, reserve_bytes, commit_bytes);
+  if (st != WRT_OK) {
     (void)munmap(p, len);
-    return os_failure(a, err);
+    return st;
   }
   out->map_addr = (uint8_t *)p;
   out->map_len = len;
@@ -288,8 +297,9 @@ static wrt_status la_grow(wrt_page_allocator_t *self, uint32_t current_pages,
       return st;
     }
     if (new_size > a->reserved_size) {
-      /* Moving would change the base a runtime may have cached. */
-      if (a->config.no_move) {
+      /* Moving would change the base a runtime may have cached; a region
+       * whose memory is an object (shared, hugetlb) never moves. */
+      if (a->config.no_move || wrt_linux_placement_pinned(&a->config)) {
         return WRT_E_LIMIT;
       }
       st = relocate(a, new_pages);
@@ -297,9 +307,9 @@ static wrt_status la_grow(wrt_page_allocator_t *self, uint32_t current_pages,
         return st;
       }
     } else {
-      if (mprotect(a->mem_base + a->mem_size, new_size - a->mem_size,
-                   PROT_READ | PROT_WRITE) != 0) {
-        return os_failure(a, errno);
+      st = wrt_linux_placement_commit(a, a->mem_base, a->mem_size, new_size);
+      if (st != WRT_OK) {
+        return st;
       }
       a->pages = new_pages;
       a->mem_size = new_size;
@@ -355,6 +365,7 @@ static wrt_status la_deallocate(wrt_page_allocator_t *self, uint8_t *base, size_
     publish(a);
     return os_failure(a, err);
   }
+  wrt_linux_placement_release(a);
   a->map_addr = NULL;
   a->map_len = 0;
   a->mem_base = NULL;

@@ -28,6 +28,7 @@ wrt_qnx_allocator_config_t wrt_qnx_allocator_config_default(void) {
   c.guard_reach = 0u;
   c.no_move = false;
   c.memory64 = false;
+  c.placement = wrt_placement_default();
   return c;
 }
 

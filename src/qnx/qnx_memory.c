@@ -216,6 +216,9 @@ wrt_status wrt_qnx_allocator_init(wrt_qnx_allocator_t *a,
    * computable (OVERFLOW). */
   wrt_page_config_t rules = rules_config(cfg);
   wrt_status st = wrt_page_check_config(&rules, os_page);
+  if (st == WRT_OK) {
+    st = wrt_qnx_placement_check(cfg);
+  }
   if (st != WRT_OK) {
     return st;
   }
@@ -251,6 +254,7 @@ void wrt_qnx_allocator_destroy(wrt_qnx_allocator_t *a) {
     if (munmap(a->map_addr, a->map_len) != 0) {
       last = errno;
     }
+    wrt_qnx_shm_release(a);
     wrt_qnx_partition_refund(a->config.partition, a->charged);
   }
   (void)memset(a, 0, sizeof *a);
@@ -271,6 +275,12 @@ static wrt_qnx_allocator_t *self_of(wrt_page_allocator_t *self) {
   return (wrt_qnx_allocator_t *)(void *)self;
 }
 
+/* Gives a failed region's charge back and returns st. */
+static wrt_status refund_failed(wrt_qnx_allocator_t *a, size_t charge, wrt_status st) {
+  wrt_qnx_partition_refund(a->config.partition, charge);
+  return st;
+}
+
 /* A new region: reserve reserve_pages, commit `pages`, charge the partition
  * `charge` bytes. On error nothing is left mapped or charged. */
 static wrt_status region_create(wrt_qnx_allocator_t *a, uint32_t pages,
@@ -289,10 +299,19 @@ static wrt_status region_create(wrt_qnx_allocator_t *a, uint32_t pages,
     return st;
   }
   st = region_reserve(a, reserved, r);
+  if (st == WRT_OK && a->config.placement.shared) {
+    /* A shared region's reservation is its object (qnx_shared_memory.c). */
+    st = wrt_qnx_shm_attach(a, r->base, reserved);
+    if (st != WRT_OK) {
+      unmap_quietly(a, r);
+      return refund_failed(a, charge, st);
+    }
+  }
   if (st == WRT_OK) {
     st = commit(a, r->base, size);
     if (st != WRT_OK) {
       unmap_quietly(a, r);
+      wrt_qnx_shm_release(a);
     }
   }
   if (st != WRT_OK) {
@@ -373,8 +392,9 @@ static wrt_status qnx_grow(wrt_page_allocator_t *self, uint32_t current_pages,
   size_t delta = new_size - a->mem_size;
 
   bool in_place = a->config.growth == WRT_GROW_RESERVE && new_size <= a->reserved_size;
-  /* Moving would change the base a runtime may have cached. */
-  if (!in_place && a->config.no_move) {
+  /* Moving would change the base a runtime may have cached; a shared
+   * region (its object mapped by others) never moves. */
+  if (!in_place && (a->config.no_move || a->config.placement.shared)) {
     return WRT_E_LIMIT;
   }
   if (in_place) {
@@ -506,6 +526,7 @@ static wrt_status qnx_deallocate(wrt_page_allocator_t *self, uint8_t *base,
     publish(a);
     return st;
   }
+  wrt_qnx_shm_release(a);
   wrt_qnx_partition_refund(a->config.partition, a->charged);
   a->map_addr = NULL;
   a->map_len = 0u;

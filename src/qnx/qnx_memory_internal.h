@@ -34,4 +34,12 @@ void wrt_qnx_typed_close(wrt_qnx_allocator_t *a, int fd);
  * (qnx_typed_memory.c). */
 wrt_status wrt_qnx_commit_typed(wrt_qnx_allocator_t *a, uint8_t *addr, size_t len);
 
+/* Placement (qnx_shared_memory.c): checks config.placement at init; puts
+ * the shared object over [base, base+reserved) of a fresh reservation
+ * (closes it on failure; the caller unmaps); closes / unlinks it after the
+ * mapping is gone. */
+wrt_status wrt_qnx_placement_check(const wrt_qnx_allocator_config_t *cfg);
+wrt_status wrt_qnx_shm_attach(wrt_qnx_allocator_t *a, uint8_t *base, size_t reserved);
+void wrt_qnx_shm_release(wrt_qnx_allocator_t *a);
+
 #endif

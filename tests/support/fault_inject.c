@@ -108,7 +108,7 @@ int __wrap_posix_madvise(void *addr, size_t len, int advice) {
   return __real_posix_madvise(addr, len, advice);
 }
 
-/* The library calls syscall(SYS_futex, ...) always with all six arguments,
+/* The library calls syscall(SYS_futex / SYS_mbind, ...) always with all six arguments,
  * so reading six here is well defined. */
 long __wrap_syscall(long number, ...) {
   va_list ap;
@@ -119,6 +119,13 @@ long __wrap_syscall(long number, ...) {
   va_end(ap);
   if (number == SYS_futex) {
     int err = take_failure(WRT_FI_FUTEX);
+    if (err != 0) {
+      errno = err;
+      return -1;
+    }
+  }
+  if (number == SYS_mbind) {
+    int err = take_failure(WRT_FI_MBIND);
     if (err != 0) {
       errno = err;
       return -1;

@@ -18,6 +18,7 @@ typedef enum {
   WRT_FI_MUNMAP,
   WRT_FI_MADVISE, /* posix_madvise */
   WRT_FI_FUTEX,   /* syscall(SYS_futex, ...) */
+  WRT_FI_MBIND,   /* syscall(SYS_mbind, ...) (placement, issue 27) */
   WRT_FI_COUNT
 } wrt_fi_call;
 

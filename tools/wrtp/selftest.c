@@ -493,6 +493,7 @@ int wrtp_selftest(int argc, char **argv) {
     } else if (strcmp(argv[i], "--list") == 0) {
       list_requirements(st_memory_checks, st_memory_check_count);
       list_requirements(st_memapi_checks, st_memapi_check_count);
+      list_requirements(st_placement_checks, st_placement_check_count);
       list_requirements(st_qnx_checks, st_qnx_check_count);
       list_requirements(st_qnx_parker_checks, st_qnx_parker_check_count);
       list_requirements(st_sync_checks, st_sync_check_count);
@@ -520,6 +521,7 @@ int wrtp_selftest(int argc, char **argv) {
   uint64_t t0 = st_now_ns();
   run_list(&s, st_memory_checks, st_memory_check_count);
   run_list(&s, st_memapi_checks, st_memapi_check_count);
+  run_list(&s, st_placement_checks, st_placement_check_count);
   run_list(&s, st_qnx_checks, st_qnx_check_count);
   run_list(&s, st_qnx_parker_checks, st_qnx_parker_check_count);
   run_list(&s, st_sync_checks, st_sync_check_count);

@@ -153,5 +153,7 @@ extern const st_check st_wait_checks[]; /* checks_wait.c */
 extern const size_t st_wait_check_count;
 extern const st_check st_memapi_checks[];
 extern const size_t st_memapi_check_count;
+extern const st_check st_placement_checks[]; /* checks_placement.c */
+extern const size_t st_placement_check_count;
 
 #endif

@@ -27,6 +27,13 @@ void w2c_signal_remove(void);
  * give it a signal stack and note its stack bounds, once per thread. */
 void w2c_signal_thread_enter(void);
 
+/* w2c_placement.c: the placement for new memories. w2c_memory.c: the
+ * allocator behind a live memory (NULL if none) and its backend. */
+#include "wasm-rt.h"
+#include "wrt/placement.h"
+wrt_placement_t w2c_placement_current(void);
+const void *w2c_allocator_of(const wasm_rt_memory_t *memory, wrt_w2c_backend *backend);
+
 /* Prints "wrt_wasm2c: what: status" on stderr and aborts. */
 _Noreturn void w2c_die(const char *what, wrt_status st);
 

@@ -198,6 +198,7 @@ static wrt_status slot_init(slot_t *s, wrt_w2c_backend backend, uint32_t cap) {
     c.growth = WRT_GROW_RESERVE;
     c.reserve_pages = 0;
     c.no_move = true;
+    c.placement = w2c_placement_current();
     wrt_status st = wrt_linux_allocator_init(&s->u.lx, &c);
     if (st == WRT_OK) {
       s->pa = wrt_linux_allocator_base(&s->u.lx);
@@ -216,6 +217,7 @@ static wrt_status slot_init(slot_t *s, wrt_w2c_backend backend, uint32_t cap) {
     c.growth = WRT_GROW_RESERVE;
     c.reserve_pages = 0;
     c.no_move = true;
+    c.placement = w2c_placement_current();
     wrt_status st = wrt_qnx_allocator_init(&s->u.qx, &c);
     if (st == WRT_OK) {
       s->pa = wrt_qnx_allocator_base(&s->u.qx);
@@ -291,6 +293,18 @@ bool w2c_registry_covers(const void *addr) {
     }
   }
   return false;
+}
+
+const void *w2c_allocator_of(const wasm_rt_memory_t *memory, wrt_w2c_backend *backend) {
+  size_t n = atomic_load(&g_high_water);
+  for (size_t i = 0; i < n && memory != NULL; i++) {
+    slot_t *s = &g_slots[i];
+    if (atomic_load(&s->state) == SLOT_LIVE && atomic_load(&s->owner) == memory) {
+      *backend = s->backend;
+      return &s->u;
+    }
+  }
+  return NULL;
 }
 
 void wasm_rt_allocate_memory(wasm_rt_memory_t *memory, uint32_t initial_pages,

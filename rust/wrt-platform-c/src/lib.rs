@@ -24,6 +24,7 @@
 mod error;
 pub mod memory;
 pub mod mutex;
+pub mod placement;
 pub mod provider;
 pub mod sync;
 
@@ -35,6 +36,7 @@ pub mod qnx;
 pub use error::{Error, Result};
 pub use memory::{Access, AllocatorBackend, AllocatorSlot, Growth, PageAllocator, Region, RegionInfo, WASM_PAGE_SIZE};
 pub use mutex::{Mutex, MutexGuard};
+pub use placement::{HugePages, NumaPolicy, Placement, PlacementInfo};
 pub use provider::Provider;
 pub use sync::{Futex, FutexBackend, FutexSlot};
 

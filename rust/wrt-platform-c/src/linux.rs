@@ -41,6 +41,8 @@ pub struct LinuxAllocatorConfig {
     pub no_move: bool,
     /// 64-bit memories: page counts above 65536 allowed.
     pub memory64: bool,
+    /// Where the memory lives (crate::placement).
+    pub placement: crate::Placement,
 }
 
 impl Default for LinuxAllocatorConfig {
@@ -58,6 +60,7 @@ impl Default for LinuxAllocatorConfig {
             guard_reach: c.guard_reach,
             no_move: c.no_move,
             memory64: c.memory64,
+            placement: crate::Placement::default(),
         }
     }
 }
@@ -77,6 +80,7 @@ impl LinuxAllocatorConfig {
         c.guard_reach = self.guard_reach;
         c.no_move = self.no_move;
         c.memory64 = self.memory64;
+        c.placement = self.placement.to_c();
         c
     }
 }

@@ -436,7 +436,6 @@ impl<'a, B: AllocatorBackend> PageAllocator<'a, B> {
     }
 
     /// Runs `f` on the backend's C object while holding the allocator.
-    #[cfg(any(target_os = "nto", feature = "qnx-model"))]
     pub(crate) fn with_raw<R>(&self, f: impl FnOnce(*mut B::Raw) -> R) -> Result<R> {
         let busy = self.take()?;
         Ok(f(busy.slot.raw.get()))

@@ -95,6 +95,9 @@ pub struct QnxAllocatorConfig {
     pub no_move: bool,
     /// 64-bit memories: page counts above 65536 allowed.
     pub memory64: bool,
+    /// Where the memory lives (crate::placement; QNX builds shared regions,
+    /// refuses huge pages and NUMA nodes with `Unsupported`).
+    pub placement: crate::Placement,
 }
 
 impl Default for QnxAllocatorConfig {
@@ -115,6 +118,7 @@ impl Default for QnxAllocatorConfig {
             lazy: c.lazy,
             typed_memory: None,
             partition: None,
+            placement: crate::Placement::default(),
         }
     }
 }
@@ -136,6 +140,7 @@ impl QnxAllocatorConfig {
         c.lazy = self.lazy;
         c.typed_memory = self.typed_memory.map_or(ptr::null(), CStr::as_ptr);
         c.partition = self.partition.map_or(ptr::null_mut(), |p| p.raw.get());
+        c.placement = self.placement.to_c();
         c
     }
 }
@@ -187,6 +192,12 @@ impl QnxAllocatorBuilder {
     #[must_use]
     pub fn with_lazy(mut self, on: bool) -> Self {
         self.config.lazy = on;
+        self
+    }
+    /// Sets `placement`.
+    #[must_use]
+    pub fn with_placement(mut self, placement: crate::Placement) -> Self {
+        self.config.placement = placement;
         self
     }
     /// Sets `typed_memory`.

@@ -40,10 +40,10 @@ pub const WRT_OBJECT_ALIGN: usize = 8;
 
 #[cfg(all(target_os = "linux", any(target_arch = "x86_64", target_arch = "aarch64")))]
 mod sizes {
-    pub const WRT_LINUX_ALLOCATOR_SIZE: usize = 216;
+    pub const WRT_LINUX_ALLOCATOR_SIZE: usize = 280;
     pub const WRT_LINUX_FUTEX_SIZE: usize = 24;
     pub const WRT_PROVIDER_SIZE: usize = 72;
-    pub const WRT_QNX_ALLOCATOR_SIZE: usize = 248;
+    pub const WRT_QNX_ALLOCATOR_SIZE: usize = 288;
     #[cfg(target_arch = "x86_64")]
     pub const WRT_QNX_FUTEX_SIZE: usize = 112; // glibc pthread_mutex_t: 40
     #[cfg(target_arch = "aarch64")]
@@ -52,10 +52,10 @@ mod sizes {
 
 #[cfg(all(target_os = "nto", any(target_arch = "x86_64", target_arch = "aarch64")))]
 mod sizes {
-    pub const WRT_LINUX_ALLOCATOR_SIZE: usize = 216;
+    pub const WRT_LINUX_ALLOCATOR_SIZE: usize = 280;
     pub const WRT_LINUX_FUTEX_SIZE: usize = 24;
     pub const WRT_PROVIDER_SIZE: usize = 72;
-    pub const WRT_QNX_ALLOCATOR_SIZE: usize = 248;
+    pub const WRT_QNX_ALLOCATOR_SIZE: usize = 288;
     pub const WRT_QNX_FUTEX_SIZE: usize = 80; // sync_t: 8
 }
 

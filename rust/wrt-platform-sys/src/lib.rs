@@ -15,7 +15,7 @@
 // The items are documented in the C headers they mirror.
 #![allow(missing_docs)]
 
-use core::ffi::{c_char, c_void};
+use core::ffi::{c_char, c_int, c_void};
 use core::sync::atomic::AtomicU32;
 
 pub mod layout;
@@ -57,6 +57,48 @@ pub type wrt_mem_access = u32;
 pub const WRT_MEM_NONE: wrt_mem_access = 0;
 pub const WRT_MEM_READ: wrt_mem_access = 1;
 pub const WRT_MEM_READ_WRITE: wrt_mem_access = 2;
+
+// ---- wrt/placement.h -------------------------------------------------------
+
+pub type wrt_huge_pages = u32;
+pub const WRT_HUGE_NONE: wrt_huge_pages = 0;
+pub const WRT_HUGE_TRANSPARENT: wrt_huge_pages = 1;
+pub const WRT_HUGE_EXPLICIT: wrt_huge_pages = 2;
+pub type wrt_numa_policy = u32;
+pub const WRT_NUMA_STRICT: wrt_numa_policy = 0;
+pub const WRT_NUMA_PREFERRED: wrt_numa_policy = 1;
+pub const WRT_NUMA_ANY: c_int = -1;
+pub const WRT_NUMA_MAX_NODE: c_int = 1023;
+
+/// `wrt_placement_t` (appended to both allocator configs).
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct wrt_placement_t {
+    pub huge: wrt_huge_pages,
+    pub huge_fallback: bool,
+    pub shared: bool,
+    pub shm_name: *const c_char,
+    pub shm_mode: u32,
+    pub numa_node: c_int,
+    pub numa_policy: wrt_numa_policy,
+}
+
+/// `wrt_placement_info_t`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct wrt_placement_info_t {
+    pub huge: wrt_huge_pages,
+    pub shared: bool,
+    pub numa_node: c_int,
+    pub huge_bytes: usize,
+    pub resident_bytes: usize,
+    pub huge_known: bool,
+    pub huge_page_size: usize,
+}
+
+extern "C" {
+    pub fn wrt_placement_default() -> wrt_placement_t;
+}
 
 pub type wrt_growth_strategy = u32;
 pub const WRT_GROW_RESERVE: wrt_growth_strategy = 0;
@@ -196,10 +238,16 @@ mod linux {
         pub reserve_pages: u32,
         pub no_move: bool,
         pub memory64: bool,
+        pub placement: wrt_placement_t,
     }
 
     extern "C" {
         pub fn wrt_linux_allocator_config_default() -> wrt_linux_allocator_config_t;
+        pub fn wrt_linux_allocator_placement_info(
+            a: *const wrt_linux_allocator_t,
+            out: *mut wrt_placement_info_t,
+        ) -> wrt_status;
+        pub fn wrt_linux_allocator_shared_fd(a: *const wrt_linux_allocator_t, fd: *mut c_int) -> wrt_status;
         pub fn wrt_linux_allocator_init(
             a: *mut wrt_linux_allocator_t,
             cfg: *const wrt_linux_allocator_config_t,
@@ -306,6 +354,11 @@ mod qnx {
         pub guard_reach: usize,
         pub no_move: bool,
         pub memory64: bool,
+        pub placement: wrt_placement_t,
+    }
+
+    extern "C" {
+        pub fn wrt_qnx_allocator_shared_fd(a: *const wrt_qnx_allocator_t, fd: *mut c_int) -> wrt_status;
     }
 
     pub type wrt_qnx_sync_priority = u32;

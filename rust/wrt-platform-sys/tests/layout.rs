@@ -257,3 +257,27 @@ fn qnx_partition_matches_published_size() {
         );
     }
 }
+
+// wrt/placement.h (issue 27): the struct appended to both allocator configs.
+probe!(
+    wrt_rs_size_wrt_placement_t, wrt_rs_align_wrt_placement_t,
+    wrt_rs_size_wrt_placement_info_t, wrt_rs_align_wrt_placement_info_t,
+    wrt_rs_offset_wrt_linux_allocator_config_t_placement,
+    wrt_rs_offset_wrt_qnx_allocator_config_t_placement,
+);
+
+#[test]
+fn placement_types_match_c() {
+    same_layout! {
+        wrt_placement_t => wrt_rs_size_wrt_placement_t, wrt_rs_align_wrt_placement_t;
+        wrt_placement_info_t => wrt_rs_size_wrt_placement_info_t, wrt_rs_align_wrt_placement_info_t;
+    }
+    #[cfg(target_os = "linux")]
+    same_offset! {
+        wrt_linux_allocator_config_t, placement => wrt_rs_offset_wrt_linux_allocator_config_t_placement;
+    }
+    #[cfg(any(target_os = "nto", feature = "qnx-model"))]
+    same_offset! {
+        wrt_qnx_allocator_config_t, placement => wrt_rs_offset_wrt_qnx_allocator_config_t_placement;
+    }
+}

@@ -117,6 +117,11 @@ int nto_sim_posix_madvise(void *addr, size_t len, int advice);
 int posix_typed_mem_open(const char *name, int oflag, int tflag);
 #endif
 
+/* shm_ctl, SHM_ANON, SHMCTL_* (QNX extensions; issue 27). */
+#if defined(__EXT_QNX)
+#include "nto_sim_shm_api.h"
+#endif
+
 #ifdef __cplusplus
 }
 #endif

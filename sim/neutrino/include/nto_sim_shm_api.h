@@ -1,0 +1,37 @@
+/*
+ * nto_sim_shm_api.h (Neutrino host model) - QNX's shared memory object
+ * extensions: SHM_ANON, shm_ctl() and its SHMCTL_* flags, with the values
+ * of SDP 7.1 sys/mman.h (Spitzbube/qnx-sdp @ 8d745006,
+ * target/qnx7/usr/include/sys/mman.h; 8.0 keeps ANON/PHYS/SEAL/REVOCABLE/
+ * LAZY, docs/placement.md). Included by the model's <sys/mman.h> under
+ * __EXT_QNX, as QNX's header declares them. shm_open is routed through the
+ * model so that SHM_ANON works; what is modelled: sim/neutrino/src/shm_sim.c.
+ */
+#ifndef NTO_SIM_SHM_API_H
+#define NTO_SIM_SHM_API_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define SHM_ANON ((char *)-1)
+#define SHMCTL_ANON 0x00000001
+#define SHMCTL_PHYS 0x00000002
+#define SHMCTL_SEAL 0x00000004
+#define SHMCTL_REVOCABLE 0x00000008
+#define SHMCTL_LAZY 0x00000400
+#define SHMCTL_TYMEM 0x00002000
+#define SHMCTL_GET_FLAGS 0x00004000
+
+int nto_sim_shm_open(const char *name, int oflag, mode_t mode);
+int nto_sim_shm_ctl(int fd, int flags, uint64_t paddr, uint64_t size);
+#define shm_open(name, oflag, mode) nto_sim_shm_open((name), (oflag), (mode))
+#define shm_ctl(fd, flags, paddr, size) nto_sim_shm_ctl((fd), (flags), (paddr), (size))
+
+#ifdef __cplusplus
+}
+#endif
+#endif
