@@ -120,7 +120,7 @@ wrt_status wrt_qnx_allocator_shared_fd(const wrt_qnx_allocator_t *a, int *fd) {
       wrt_qnx_allocator_base((wrt_qnx_allocator_t *)(uintptr_t)a) == NULL) {
     return WRT_E_INVALID_ARG;
   }
-  if (!a->allocated || !a->has_shm) {
+  if (!a->allocated || !a->has_shm || !a->config.placement.shared) {
     return WRT_E_STATE;
   }
   *fd = a->shm_fd;
