@@ -50,6 +50,7 @@ void bench_wait(const bm_env_t *env); /* bench_wait.c */
 void bench_qnx_calls(const bm_env_t *env); /* bench_qnx_calls.c */
 void bench_wasm2c(const bm_env_t *env); /* bench_wasm2c.c */
 void bench_placement(const bm_env_t *env); /* bench_placement.c */
+void bench_qnx_grow(const bm_env_t *env);  /* bench_qnx_grow.c */
 static void bench_mutex(const bm_env_t *env);
 static void bench_wake(const bm_env_t *env);
 
@@ -78,6 +79,7 @@ static const section_t sections[] = {
     {"qnxcalls", bench_qnx_calls, "QNX futex: kernel calls per blocking wait (model counters)"},
     {"wasm2c", bench_wasm2c, "wasm2c code: 16,384-grow loop and 10,000 instantiate/grow/free cycles,\n             adapter vs wabt's stock runtime; address space returned"},
     {"huge", bench_placement, "huge pages: dependent walk and independent reads over 1 GiB, THP vs 4 KiB;\n             share on huge pages (smaps); commit cost per GiB"},
+    {"qnxgrow", bench_qnx_grow, "QNX eager grow (object + F_ALLOCSP) vs the linux path, like for like;\n             faults inside grow, F_ALLOCSP calls per grow"},
     /* Other files' sections: one line each, e.g.
      * {"wait", bench_wait, "..."}, with its declaration above. */
 };
