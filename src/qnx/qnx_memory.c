@@ -151,12 +151,13 @@ static void unmap_quietly(wrt_qnx_allocator_t *a, const qnx_region_t *r) {
  * was made). It allocates nothing (MR_NOINIT, vmm_mprotect.c:66): the pages
  * of a MAP_LAZY mapping take memory at first touch (mmap: MAP_LAZY; 7.1
  * System Architecture, "Locking memory"; mlock does not force them in
- * either, vmm_mlock.c:57-61). Not lazy: every page is touched here, so the
- * memory is taken during the grow, not at a later access by Wasm code;
- * the price is that a system out of memory then faults in the grow instead
- * of returning NO_MEMORY (documented in qnx_memory.h, lazy; the clean,
- * 2-call alternative found in the 6.4 memory manager is described in
- * docs/qnx-semantics.md, "Grow without a fault per page"). New anonymous
+ * either, vmm_mlock.c:57-61). Not lazy, anonymous, not a shared
+ * placement: the object commit of qnx_object_commit.c (F_ALLOCSP on the
+ * region's private object, then mprotect: memory held, clean NO_MEMORY, no
+ * page touched; docs/qnx-semantics.md "Grow without a fault per page").
+ * A shared placement that is not lazy still touches every page here, so
+ * its memory is taken during the grow (its object is sized SHMCTL_LAZY up
+ * front: qnx_shared_memory.c). New anonymous
  * memory is zero-filled (System Architecture, "Initializing allocated
  * memory"). A failed mprotect may have changed part of the range
  * (vmm_mprotect.c:54-89 stops at the failing entry): it is set back to
