@@ -496,6 +496,7 @@ int wrtp_selftest(int argc, char **argv) {
       list_requirements(st_memapi_checks, st_memapi_check_count);
       list_requirements(st_placement_checks, st_placement_check_count);
       list_requirements(st_qnx_checks, st_qnx_check_count);
+      list_requirements(st_qnx_commit_checks, st_qnx_commit_check_count);
       list_requirements(st_qnx_parker_checks, st_qnx_parker_check_count);
       list_requirements(st_sync_checks, st_sync_check_count);
       list_requirements(st_wait_checks, st_wait_check_count);
@@ -524,6 +525,7 @@ int wrtp_selftest(int argc, char **argv) {
   run_list(&s, st_memapi_checks, st_memapi_check_count);
   run_list(&s, st_placement_checks, st_placement_check_count);
   run_list(&s, st_qnx_checks, st_qnx_check_count);
+  run_list(&s, st_qnx_commit_checks, st_qnx_commit_check_count);
   run_list(&s, st_qnx_parker_checks, st_qnx_parker_check_count);
   run_list(&s, st_sync_checks, st_sync_check_count);
   run_list(&s, st_wait_checks, st_wait_check_count);
