@@ -15,7 +15,15 @@
  *   size unchanged (vmm_resize.c:183, fail2 before the size is set;
  *   mm_memobj.c: pq_insert returns ENOMEM before linking anything). Plain
  *   ftruncate() would do the same in two messages (lib/c/xopen/
- *   ftruncate64.c: an F_FREESP64 probe, then F_ALLOCSP64).
+ *   ftruncate64.c: an F_FREESP64 probe, then F_ALLOCSP64). SDP 8.0's
+ *   fcntl.h keeps F_ALLOCSP (110 with a 64-bit off_t), now described as
+ *   "posix_fallocate semantics" (allocate the range, growing the file),
+ *   next to a new F_GROWSP for ftruncate semantics
+ *   (gaurav-kumar-ltts/QNX8_Bazel_App @ dc03d2aa, target/qnx/usr/include/
+ *   fcntl.h); 6.6 has it too (fcntl.h:143). posix_fallocate() is the same
+ *   one message on 6.4 (lib/c/1d/posix_fallocate.c) but returns -1 and
+ *   errno there where POSIX says it returns the error number: fcntl is
+ *   used, whose convention is the same everywhere.
  * - The object is mapped MAP_SHARED | MAP_FIXED, PROT_NONE over the whole
  *   fresh reservation once, at allocate; a mapping may reach past the
  *   object's end and allocates nothing itself (vmm_mmap.c:871-874,
