@@ -66,6 +66,19 @@ static void make(wrt_qnx_allocator_t *a, wrt_growth_strategy g, bool lazy) {
   assert_int_equal(wrt_qnx_allocator_init(a, &c), WRT_OK);
 }
 
+/* make(), then allocate `pages` filled with `fill`: the region's base. */
+static uint8_t *start(wrt_qnx_allocator_t *a, wrt_growth_strategy g, bool lazy, uint32_t pages,
+                      int fill) {
+  make(a, g, lazy);
+  uint8_t *base;
+  size_t size;
+  assert_int_equal(wrt_page_allocator_allocate(wrt_qnx_allocator_base(a), pages,
+                                               WRT_MAX_PAGES_NONE, &base, &size),
+                   WRT_OK);
+  memset(base, fill, size);
+  return base;
+}
+
 static unsigned shm_total(void) {
   unsigned n = 0;
   for (int i = 0; i < NTO_SIM_SHM_CALLS; i++)
@@ -88,12 +101,9 @@ static int setup(void **state) {
 static void test_grow_is_two_calls_and_no_touch(void **state) {
   (void)state;
   wrt_qnx_allocator_t a;
-  make(&a, WRT_GROW_RESERVE, false);
+  uint8_t *base = start(&a, WRT_GROW_RESERVE, false, 1, 0x5A), *b;
   wrt_page_allocator_t *pa = wrt_qnx_allocator_base(&a);
-  uint8_t *base, *b;
-  size_t size, s;
-  assert_int_equal(wrt_page_allocator_allocate(pa, 1, WRT_MAX_PAGES_NONE, &base, &size), WRT_OK);
-  memset(base, 0x5A, size);
+  size_t s;
   wrt_fi_reset();
   nto_sim_shm_reset();
   long f0 = minor_faults();
@@ -122,13 +132,10 @@ static void test_grow_is_two_calls_and_no_touch(void **state) {
 static void test_enomem_is_no_memory_nothing_changed(void **state) {
   (void)state;
   wrt_qnx_allocator_t a;
-  make(&a, WRT_GROW_RESERVE, false);
-  wrt_page_allocator_t *pa = wrt_qnx_allocator_base(&a);
-  uint8_t *base, *b;
-  size_t size, s;
   nto_sim_mman_set_free_memory(4u * WP);
-  assert_int_equal(wrt_page_allocator_allocate(pa, 2, WRT_MAX_PAGES_NONE, &base, &size), WRT_OK);
-  memset(base, 0x33, size);
+  uint8_t *base = start(&a, WRT_GROW_RESERVE, false, 2, 0x33), *b;
+  wrt_page_allocator_t *pa = wrt_qnx_allocator_base(&a);
+  size_t size = 2u * WP, s;
   wrt_region_info_t before, after;
   assert_int_equal(wrt_page_allocator_query(pa, &before), WRT_OK);
   b = NULL;
@@ -255,12 +262,10 @@ static void test_each_call_fails_in_turn(void **state) {
 static void test_moving_grow_keeps_one_object(void **state) {
   (void)state;
   wrt_qnx_allocator_t a;
-  make(&a, WRT_GROW_EXACT, false);
+  (void)start(&a, WRT_GROW_EXACT, false, 1, 0x21);
   wrt_page_allocator_t *pa = wrt_qnx_allocator_base(&a);
-  uint8_t *base, *b;
-  size_t size, s;
-  assert_int_equal(wrt_page_allocator_allocate(pa, 1, WRT_MAX_PAGES_NONE, &base, &size), WRT_OK);
-  memset(base, 0x21, size);
+  uint8_t *b;
+  size_t s;
   int fds = open_fds();
   assert_int_equal(wrt_page_allocator_grow(pa, 1, 2, &b, &s), WRT_OK);
   assert_int_equal(open_fds(), fds);
@@ -276,12 +281,7 @@ static void test_fork_shares_eager_memory(void **state) {
   (void)state;
   for (int lazy = 0; lazy < 2; lazy++) {
     wrt_qnx_allocator_t a;
-    make(&a, WRT_GROW_RESERVE, lazy != 0);
-    wrt_page_allocator_t *pa = wrt_qnx_allocator_base(&a);
-    uint8_t *base;
-    size_t size;
-    assert_int_equal(wrt_page_allocator_allocate(pa, 1, WRT_MAX_PAGES_NONE, &base, &size), WRT_OK);
-    base[0] = 1;
+    uint8_t *base = start(&a, WRT_GROW_RESERVE, lazy != 0, 1, 1);
     fflush(NULL);
     pid_t pid = fork();
     assert_true(pid >= 0);
