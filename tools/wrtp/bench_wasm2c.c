@@ -172,8 +172,10 @@ void bench_wasm2c(const bm_env_t *env) {
     bm_ratio_t rl = bm_ratio(&ql[1], &ql[0]);
     (void)snprintf(what, sizeof what, "wasm2c grow loop (adapter, %s) vs linux", env->qnx_tag);
     bm_row(what, ql[1].s, "ms", "qnx / linux", &rl);
-    bm_target("wasm2c grow loop: QNX eager (host model) <= 1.2x the linux path", rl.ratio, true,
-              1.2, &lq);
+    /* No target here: the loop stores one byte per Wasm page, so the two
+     * do not hold the same memory (16x more for QNX eager); the like-for-
+     * like target is in `wrtp bench qnxgrow` (docs/evidence.md). */
+    (void)lq;
   }
 
   bm_progress("wasm2c: 10,000 instantiate/grow/free cycles (a child process per trial)");
