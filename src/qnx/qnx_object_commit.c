@@ -56,6 +56,10 @@
  * - protect: unchanged (mprotect of the shared mapping).
  * - release: close + munmap (wrt_qnx_shm_release with the mapping), every
  *   failure path below closes and unlinks what it made.
+ * - size: 6.4's devmem refuses an _IO_SPACE whose end passes UINT_MAX
+ *   with ENOMEM (pathmgr/devmem.c:358-371, "stop-gap"), so there an eager
+ *   region cannot grow to 4 GiB or past it (NO_MEMORY, nothing changed);
+ *   whether 7.1/8.0 lift that is not confirmed.
  * Typed memory keeps its own commit (qnx_typed_memory.c).
  * May include: QNX/POSIX headers, the public headers, qnx_memory_internal.h.
  */
