@@ -71,6 +71,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "qnx_memory_internal.h"
@@ -83,16 +84,15 @@ bool wrt_qnx_object_mode(const wrt_qnx_allocator_config_t *c) {
 /* "/wrt-<pid>-<base>" in hex: unique while this reservation exists. */
 static void unique_name(char out[48], const uint8_t *base) {
   static const char hex[] = "0123456789abcdef";
-  uintptr_t parts[2] = {(uintptr_t)getpid(), (uintptr_t)base};
-  size_t n = 0u;
-  out[n++] = '/';
-  out[n++] = 'w';
-  out[n++] = 'r';
-  out[n++] = 't';
+  const uintptr_t parts[2] = {(uintptr_t)getpid(), (uintptr_t)base};
+  size_t n = 4u;
+  (void)memcpy(out, "/wrt", 4u);
   for (size_t i = 0u; i < 2u; i++) {
-    out[n++] = '-';
+    out[n] = '-';
+    n++;
     for (size_t shift = sizeof(uintptr_t) * 8u; shift != 0u; shift -= 4u) {
-      out[n++] = hex[(parts[i] >> (shift - 4u)) & 0xfu];
+      out[n] = hex[(parts[i] >> (shift - 4u)) & 0xfu];
+      n++;
     }
   }
   out[n] = '\0';
@@ -103,11 +103,11 @@ static void unique_name(char out[48], const uint8_t *base) {
 static int open_private_object(const uint8_t *base) {
 #if defined(SHM_ANON)
   (void)base;
-  return shm_open(SHM_ANON, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  return shm_open(SHM_ANON, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, S_IRUSR | S_IWUSR);
 #else
   char name[48];
   unique_name(name, base);
-  int fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  int fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, S_IRUSR | S_IWUSR);
   if (fd >= 0 && shm_unlink(name) != 0) {
     int err = errno;
     (void)close(fd);
