@@ -94,22 +94,34 @@ typedef struct wrt_qnx_allocator_config {
    * 512 GB of address space (8.0 "Understanding System Limits"), so a
    * runtime with many instances sets this. Default 0. */
   uint32_t reserve_pages;
-  /* What a committed (accessible) anonymous page guarantees. Both modes
-   * commit by mprotect on the MAP_LAZY reservation, never by re-mapping, so
-   * a failed commit never leaves part of a reservation unmapped (QNX's
-   * MAP_FIXED re-map unmaps first and does not restore on failure) and a
-   * grow needs no RLIMIT headroom. QNX then takes the memory at first touch.
-   * true: pages take memory when Wasm code first touches them; an
+  /* What a committed (accessible) anonymous page guarantees: lazy vs
+   * eager, a choice (docs/qnx-semantics.md "Grow without a fault per
+   * page"). Neither mode ever re-maps inside a reservation, so a failed
+   * commit never leaves part of it unmapped (QNX's MAP_FIXED re-map unmaps
+   * first and does not restore on failure) and a grow needs no RLIMIT
+   * headroom.
+   * true: commit is mprotect on the MAP_LAZY reservation; pages take memory
+   *   when Wasm code first touches them (one fault per 4 KiB page); an
    *   out-of-memory then is a fault at that access, not a status.
-   * false (default): grow touches every new page, so the memory is held
-   *   when grow returns OK and later accesses never allocate; a system out
-   *   of memory faults inside grow (a commit that fails cleanly without
-   *   re-mapping exists - a shared-memory object grown with ftruncate, then
-   *   mprotect: docs/qnx-semantics.md "Grow without a fault per page" - but
-   *   is not implemented yet). Budgets (partition) and the
-   *   process cap still fail with LIMIT / NO_MEMORY before any touch.
+   * false (default, the Wasm-runtime choice: memory.grow either returns -1
+   *   or the memory is there): the region is backed by a private anonymous
+   *   shared-memory object (shm_open(SHM_ANON), or on 6.4/6.6 a unique name
+   *   unlinked at once) mapped once over the reservation; a grow is
+   *   fcntl(F_ALLOCSP) on the object (the memory, allocated at once) then
+   *   mprotect: 2 kernel calls whatever the size, no page touched inside
+   *   grow, and a system out of memory is NO_MEMORY with nothing changed.
+   *   The first touch faults in 64 KiB at a time (src/qnx/qnx_object_commit.c).
+   *   What it changes: the memory is MAP_SHARED, so a fork()ed child SHARES
+   *   it (exec and posix_spawn drop it; a runtime that forks and runs Wasm
+   *   on both sides sets lazy); one descriptor per allocator; allocate's
+   *   one MAP_FIXED of the object needs the reservation's length of
+   *   RLIMIT_AS headroom once, and the region no longer counts against
+   *   RLIMIT_DATA; wrt_qnx_allocator_discard zeroes in place (the memory
+   *   stays held). Budgets (partition) and the process cap still fail with
+   *   LIMIT / NO_MEMORY before the object grows.
    * Must be false with typed_memory (INVALID_ARG): QNX refuses MAP_LAZY on
-   * typed memory (EINVAL) and locks typed mappings. */
+   * typed memory (EINVAL) and locks typed mappings; typed memory keeps its
+   * own commit. A shared placement keeps its own object (placement.h). */
   bool lazy;
   /* NULL: anonymous memory. Otherwise the name of a typed-memory pool (e.g.
    * "/sysram" or a board's asinfo name) for the committed pages, opened with
@@ -204,14 +216,16 @@ wrt_page_allocator_t *wrt_qnx_allocator_base(wrt_qnx_allocator_t *a);
  * region back to the system; the bytes read as zero afterwards and stay
  * accessible and charged (use it to reset an instance's memory without
  * unmapping it). offset and len: multiples of the page size, len > 0,
- * inside the region. Both modes: posix_madvise(POSIX_MADV_DISCARD_NP), which
- * QNX documents for lazy private mappings, which every committed anonymous
- * page is (see lazy); nothing is re-mapped, protection is kept, and the
- * pages take memory again at their next touch (also when lazy is false).
+ * inside the region. lazy: posix_madvise(POSIX_MADV_DISCARD_NP), which
+ * QNX documents for lazy private mappings, which every committed lazy
+ * page is; nothing is re-mapped, protection is kept, and the pages take
+ * memory again at their next touch. Eager (lazy false): the bytes are
+ * zeroed in place and the memory stays held (no call; STATE while
+ * protect() has narrowed any access, as writing could fault).
  * What DISCARD_NP does to a range whose access protect() narrowed is not
  * documented for 7.1/8.0. On failure nothing changed. INVALID_ARG, STATE
- * (nothing allocated), UNSUPPORTED (typed memory; and on SDP 6.4/6.6, whose
- * headers have no POSIX_MADV_DISCARD_NP), OS. */
+ * (nothing allocated), UNSUPPORTED (typed memory; and, lazy, on SDP 6.4/6.6,
+ * whose headers have no POSIX_MADV_DISCARD_NP), OS. */
 wrt_status wrt_qnx_allocator_discard(wrt_qnx_allocator_t *a, size_t offset,
                                      size_t len);
 
@@ -292,6 +306,9 @@ wrt_status wrt_qnx_allocator_shared_fd(const wrt_qnx_allocator_t *a, int *fd);
  *   which is not checked), so leave the largest typed grow as headroom.
  * - a grow that moves the region (EXACT, or past the reservation) holds the
  *   old and the new mapping at once: leave the old mapping's size too.
+ * - eager (lazy false) allocators map their object over the reservation
+ *   with one MAP_FIXED at allocate: that needs the reservation's length of
+ *   headroom once (never at grow).
  * - anonymous private mappings, PROT_NONE reservations included, are also
  *   counted against RLIMIT_DATA (Linux counts only writable ones). A launcher's
  *   lower RLIMIT_DATA therefore caps this allocator's anonymous regions; this

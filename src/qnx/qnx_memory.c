@@ -151,22 +151,29 @@ static void unmap_quietly(wrt_qnx_allocator_t *a, const qnx_region_t *r) {
  * was made). It allocates nothing (MR_NOINIT, vmm_mprotect.c:66): the pages
  * of a MAP_LAZY mapping take memory at first touch (mmap: MAP_LAZY; 7.1
  * System Architecture, "Locking memory"; mlock does not force them in
- * either, vmm_mlock.c:57-61). Not lazy: every page is touched here, so the
- * memory is taken during the grow, not at a later access by Wasm code;
- * the price is that a system out of memory then faults in the grow instead
- * of returning NO_MEMORY (documented in qnx_memory.h, lazy; the clean,
- * 2-call alternative found in the 6.4 memory manager is described in
- * docs/qnx-semantics.md, "Grow without a fault per page"). New anonymous
+ * either, vmm_mlock.c:57-61). Not lazy, anonymous, not a shared
+ * placement: the object commit of qnx_object_commit.c (F_ALLOCSP on the
+ * region's private object, then mprotect: memory held, clean NO_MEMORY, no
+ * page touched; docs/qnx-semantics.md "Grow without a fault per page").
+ * A shared placement that is not lazy still touches every page here, so
+ * its memory is taken during the grow (its object is sized SHMCTL_LAZY up
+ * front: qnx_shared_memory.c). New anonymous
  * memory is zero-filled (System Architecture, "Initializing allocated
  * memory"). A failed mprotect may have changed part of the range
  * (vmm_mprotect.c:54-89 stops at the failing entry): it is set back to
  * PROT_NONE. */
-static wrt_status commit(wrt_qnx_allocator_t *a, uint8_t *addr, size_t len) {
+static wrt_status commit(wrt_qnx_allocator_t *a, uint8_t *addr, size_t obj_off,
+                         size_t len) {
   if (len == 0u) {
     return WRT_OK;
   }
   if (a->config.typed_memory != NULL) {
     return wrt_qnx_commit_typed(a, addr, len);
+  }
+  /* Eager anonymous memory: an object grown in 2 calls, no page touched
+   * (qnx_object_commit.c); obj_off is addr's offset in the region. */
+  if (wrt_qnx_object_mode(&a->config)) {
+    return wrt_qnx_object_commit(a, addr, obj_off, len);
   }
   if (mprotect(addr, len, PROT_READ | PROT_WRITE) != 0) {
     wrt_status failed = wrt_qnx_os_fail(a, errno);
@@ -299,16 +306,18 @@ static wrt_status region_create(wrt_qnx_allocator_t *a, uint32_t pages,
     return st;
   }
   st = region_reserve(a, reserved, r);
-  if (st == WRT_OK && a->config.placement.shared) {
-    /* A shared region's reservation is its object (qnx_shared_memory.c). */
-    st = wrt_qnx_shm_attach(a, r->base, reserved);
+  if (st == WRT_OK && (a->config.placement.shared || wrt_qnx_object_mode(&a->config))) {
+    /* A shared region's reservation is its object (qnx_shared_memory.c);
+     * so is an eager one's, a private object (qnx_object_commit.c). */
+    st = a->config.placement.shared ? wrt_qnx_shm_attach(a, r->base, reserved)
+                                    : wrt_qnx_object_attach(a, r->base, reserved);
     if (st != WRT_OK) {
       unmap_quietly(a, r);
       return refund_failed(a, charge, st);
     }
   }
   if (st == WRT_OK) {
-    st = commit(a, r->base, size);
+    st = commit(a, r->base, 0u, size);
     if (st != WRT_OK) {
       unmap_quietly(a, r);
       wrt_qnx_shm_release(a);
@@ -403,7 +412,7 @@ static wrt_status qnx_grow(wrt_page_allocator_t *self, uint32_t current_pages,
     if (st != WRT_OK) {
       return st;
     }
-    st = commit(a, a->mem_base + a->mem_size, delta);
+    st = commit(a, a->mem_base + a->mem_size, a->mem_size, delta);
     if (st != WRT_OK) {
       wrt_qnx_partition_refund(a->config.partition, delta);
       return st;
@@ -418,8 +427,12 @@ static wrt_status qnx_grow(wrt_page_allocator_t *self, uint32_t current_pages,
         a->config.growth, (uint32_t)(a->reserved_size / WRT_WASM_PAGE_SIZE), new_pages,
         a->max_pages);
     qnx_region_t r;
+    /* The new region gets its own object (eager mode); the old one's is
+     * kept aside until the old region is gone. */
+    wrt_qnx_object_saved_t old_obj = wrt_qnx_object_stash(a);
     st = region_create(a, new_pages, reserve, delta, &r);
     if (st != WRT_OK) {
+      wrt_qnx_object_restore(a, old_obj);
       return st;
     }
     if (a->mem_size != 0u) {
@@ -446,9 +459,11 @@ static wrt_status qnx_grow(wrt_page_allocator_t *self, uint32_t current_pages,
       a->reserved_size = old_reserved;
       publish(a);
       unmap_quietly(a, &r);
+      wrt_qnx_object_restore(a, old_obj);
       wrt_qnx_partition_refund(a->config.partition, delta);
       return st;
     }
+    wrt_qnx_object_drop(a, old_obj);
   }
   a->mem_size = new_size;
   a->charged += delta;
@@ -561,6 +576,9 @@ wrt_status wrt_qnx_allocator_discard(wrt_qnx_allocator_t *a, size_t offset,
   }
   if (a->config.typed_memory != NULL) {
     return WRT_E_UNSUPPORTED;
+  }
+  if (wrt_qnx_object_mode(&a->config)) {
+    return wrt_qnx_object_discard(a, offset, len); /* memory kept: zeroed */
   }
   /* Every anonymous committed page lies in the MAP_LAZY reservation
    * (commit() only mprotects it), in both modes. POSIX_MADV_DISCARD_NP

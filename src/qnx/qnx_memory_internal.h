@@ -7,6 +7,7 @@
 #ifndef WRT_QNX_MEMORY_INTERNAL_H
 #define WRT_QNX_MEMORY_INTERNAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -41,5 +42,26 @@ wrt_status wrt_qnx_commit_typed(wrt_qnx_allocator_t *a, uint8_t *addr, size_t le
 wrt_status wrt_qnx_placement_check(const wrt_qnx_allocator_config_t *cfg);
 wrt_status wrt_qnx_shm_attach(wrt_qnx_allocator_t *a, uint8_t *base, size_t reserved);
 void wrt_qnx_shm_release(wrt_qnx_allocator_t *a);
+
+/* The eager commit on an anonymous shared-memory object
+ * (qnx_object_commit.c): whether cfg uses it (not lazy, not typed, not a
+ * shared placement); attach puts a new private object over [base,
+ * base+reserved) of a fresh reservation (closes it on failure; the caller
+ * unmaps); commit allocates [obj_off, obj_off+len) of it and makes
+ * [addr, addr+len) accessible (nothing changed on failure); discard zeroes
+ * in place. A grow that moves stashes the old region's object, then drops
+ * it (success) or restores it (failure, closing the new one). */
+typedef struct {
+  int fd;
+  bool has;
+} wrt_qnx_object_saved_t;
+bool wrt_qnx_object_mode(const wrt_qnx_allocator_config_t *c);
+wrt_status wrt_qnx_object_attach(wrt_qnx_allocator_t *a, uint8_t *base, size_t reserved);
+wrt_status wrt_qnx_object_commit(wrt_qnx_allocator_t *a, uint8_t *addr, size_t obj_off,
+                                 size_t len);
+wrt_status wrt_qnx_object_discard(wrt_qnx_allocator_t *a, size_t offset, size_t len);
+wrt_qnx_object_saved_t wrt_qnx_object_stash(wrt_qnx_allocator_t *a);
+void wrt_qnx_object_restore(wrt_qnx_allocator_t *a, wrt_qnx_object_saved_t saved);
+void wrt_qnx_object_drop(wrt_qnx_allocator_t *a, wrt_qnx_object_saved_t saved);
 
 #endif

@@ -47,6 +47,14 @@ wrt_status wrt_qnx_placement_check(const wrt_qnx_allocator_config_t *cfg) {
       (p->shared && (cfg->growth != WRT_GROW_RESERVE || cfg->typed_memory != NULL))) {
     return WRT_E_INVALID_ARG;
   }
+#if !defined(SHM_ANON) || !defined(SHMCTL_SEAL)
+  /* SDP 6.4/6.6: no SHM_ANON and no SHMCTL_SEAL (6.4 lib/c/public/sys/
+   * mman.h; docs/qnx-semantics.md G8), so an anonymous region could be
+   * neither made nor sealed: only named shared regions. */
+  if (p->shared && p->shm_name == NULL) {
+    return WRT_E_UNSUPPORTED;
+  }
+#endif
   /* See the top of this file: not requestable on Neutrino. */
   if (p->huge != WRT_HUGE_NONE || p->numa_node != WRT_NUMA_ANY) {
     return WRT_E_UNSUPPORTED;
@@ -56,14 +64,22 @@ wrt_status wrt_qnx_placement_check(const wrt_qnx_allocator_config_t *cfg) {
 
 wrt_status wrt_qnx_shm_attach(wrt_qnx_allocator_t *a, uint8_t *base, size_t reserved) {
   const wrt_placement_t *p = &a->config.placement;
+#if defined(SHM_ANON)
   int fd = shm_open(p->shm_name != NULL ? p->shm_name : SHM_ANON,
                     O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, (mode_t)p->shm_mode);
+#else
+  int fd = shm_open(p->shm_name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, (mode_t)p->shm_mode);
+#endif
   if (fd < 0) {
     int err = errno;
     a->last_os_error = err;
     return err == EEXIST ? WRT_E_STATE : wrt_qnx_os_fail(a, err);
   }
+#if defined(SHMCTL_SEAL)
   int flags = SHMCTL_ANON | SHMCTL_LAZY | (p->shm_name == NULL ? SHMCTL_SEAL : 0);
+#else
+  int flags = SHMCTL_ANON | SHMCTL_LAZY;
+#endif
   wrt_status st = WRT_OK;
   /* A failed MAP_FIXED may leave a hole: the caller unmaps the whole
    * reservation anyway. */
@@ -102,7 +118,7 @@ wrt_status wrt_qnx_allocator_shared_fd(const wrt_qnx_allocator_t *a, int *fd) {
       wrt_qnx_allocator_base((wrt_qnx_allocator_t *)(uintptr_t)a) == NULL) {
     return WRT_E_INVALID_ARG;
   }
-  if (!a->allocated || !a->has_shm) {
+  if (!a->allocated || !a->has_shm || !a->config.placement.shared) {
     return WRT_E_STATE;
   }
   *fd = a->shm_fd;

@@ -59,6 +59,7 @@ void bench_cpu_partition(const bm_env_t *env); /* bench_cpu_partition.c */
 void bench_placement(const bm_env_t *env); /* bench_placement.c */
 void bench_pool(const bm_env_t *env); /* bench_pool.c */
 void bm_print_cpu(void); /* bench_cpu.c */
+void bench_qnx_grow(const bm_env_t *env);  /* bench_qnx_grow.c */
 static void bench_mutex(const bm_env_t *env);
 static void bench_wake(const bm_env_t *env);
 
@@ -89,6 +90,7 @@ static const section_t sections[] = {
     {"cpupart", bench_cpu_partition, "CPU partitions 20 % / 80 %, two CPU-bound threads pinned to one CPU:\n             each one's share, and the 20 % one alone (linux cgroup; model APS)"},
     {"huge", bench_placement, "huge pages: dependent walk and independent reads over 1 GiB, THP vs 4 KiB;\n             share on huge pages (smaps); commit cost per GiB"},
     {"pool", bench_pool, "slot pool: wasm2c cycles with a pool vs stock / not pooled, mmap+munmap\n             per cycle; acquire+release p99.9/median at 1, 2, 8 threads"},
+    {"qnxgrow", bench_qnx_grow, "QNX eager grow (object + F_ALLOCSP) vs the linux path, like for like;\n             faults inside grow, F_ALLOCSP calls per grow"},
     /* Other files' sections: one line each, e.g.
      * {"wait", bench_wait, "..."}, with its declaration above. */
 };

@@ -169,5 +169,7 @@ extern const size_t st_cpu_backend_count;
 const char *st_cpu_backend_name(const void *backend);
 extern const st_check st_placement_checks[]; /* checks_placement.c */
 extern const size_t st_placement_check_count;
+extern const st_check st_qnx_commit_checks[]; /* checks_qnx_commit.c */
+extern const size_t st_qnx_commit_check_count;
 
 #endif

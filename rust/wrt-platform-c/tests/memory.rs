@@ -38,7 +38,7 @@ macro_rules! memory_tests {
                 poke(r.base, 0, 1);
                 poke(r.base, r.size - 1, 2);
                 assert_eq!((peek(r.base, 0), peek(r.base, r.size - 1)), (1, 2));
-                assert_eq!(mapping_perms(r.base.as_ptr() as usize).as_deref(), Some("rw-p"));
+                assert_eq!(mapping_perms(r.base.as_ptr() as usize).as_deref(), Some("rw-"));
                 // SAFETY: no reference into the region.
                 unsafe { a.deallocate(r.base, r.size).unwrap() };
             }
@@ -160,14 +160,14 @@ macro_rules! memory_tests {
                 // SAFETY: no reference into the region exists; the test only
                 // reads /proc/self/maps.
                 unsafe { a.protect(PAGE, PAGE, Access::Read).unwrap() };
-                assert_eq!(mapping_perms(second).as_deref(), Some("r--p"));
+                assert_eq!(mapping_perms(second).as_deref(), Some("r--"));
                 // SAFETY: as above.
                 unsafe { a.protect(PAGE, PAGE, Access::None).unwrap() };
-                assert_eq!(mapping_perms(second).as_deref(), Some("---p"));
-                assert_eq!(mapping_perms(r.base.as_ptr() as usize).as_deref(), Some("rw-p"));
+                assert_eq!(mapping_perms(second).as_deref(), Some("---"));
+                assert_eq!(mapping_perms(r.base.as_ptr() as usize).as_deref(), Some("rw-"));
                 // SAFETY: as above.
                 unsafe { a.protect(0, 2 * PAGE, Access::ReadWrite).unwrap() };
-                assert_eq!(mapping_perms(second).as_deref(), Some("rw-p"));
+                assert_eq!(mapping_perms(second).as_deref(), Some("rw-"));
                 // SAFETY: no reference into the region.
                 unsafe { a.deallocate(r.base, r.size).unwrap() };
             }
@@ -195,9 +195,9 @@ macro_rules! memory_tests {
                 let a = slot.as_ref().init(&cfg(|c| c.guard_pages = true)).unwrap();
                 let r = a.allocate(1, Some(2)).unwrap();
                 let base = r.base.as_ptr() as usize;
-                assert_eq!(mapping_perms(base - 1).as_deref(), Some("---p"), "guard before the base");
-                assert_eq!(mapping_perms(base + r.size).as_deref(), Some("---p"), "reserved, not yet grown into");
-                assert_eq!(mapping_perms(base + 2 * PAGE).as_deref(), Some("---p"), "guard after the reservation");
+                assert_eq!(mapping_perms(base - 1).as_deref(), Some("---"), "guard before the base");
+                assert_eq!(mapping_perms(base + r.size).as_deref(), Some("---"), "reserved, not yet grown into");
+                assert_eq!(mapping_perms(base + 2 * PAGE).as_deref(), Some("---"), "guard after the reservation");
                 // SAFETY: no reference into the region.
                 unsafe { a.deallocate(r.base, r.size).unwrap() };
                 assert_eq!(mapping_perms(base), None, "deallocate unmapped the region");

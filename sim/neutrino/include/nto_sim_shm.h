@@ -10,7 +10,16 @@
 extern "C" {
 #endif
 
-typedef enum { NTO_SIM_SHM_OPEN, NTO_SIM_SHM_CTL, NTO_SIM_SHM_CALLS } nto_sim_shm_call;
+/* NTO_SIM_SHM_ALLOCSP: fcntl(F_ALLOCSP) on a shared memory object (the
+ * eager grow's allocation, src/qnx/qnx_object_commit.c); NTO_SIM_SHM_TRUNC:
+ * ftruncate through the model (the grow's undo). */
+typedef enum {
+  NTO_SIM_SHM_OPEN,
+  NTO_SIM_SHM_CTL,
+  NTO_SIM_SHM_ALLOCSP,
+  NTO_SIM_SHM_TRUNC,
+  NTO_SIM_SHM_CALLS
+} nto_sim_shm_call;
 
 /* Make the nth (1-based, from now) call of that kind fail with err
  * (-1 + errno) and no other effect. */

@@ -10,8 +10,10 @@
 #ifndef NTO_SIM_SHM_API_H
 #define NTO_SIM_SHM_API_H
 
+#include <fcntl.h> /* before the fcntl / ftruncate macros below */
 #include <stdint.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -30,6 +32,22 @@ int nto_sim_shm_open(const char *name, int oflag, mode_t mode);
 int nto_sim_shm_ctl(int fd, int flags, uint64_t paddr, uint64_t size);
 #define shm_open(name, oflag, mode) nto_sim_shm_open((name), (oflag), (mode))
 #define shm_ctl(fd, flags, paddr, size) nto_sim_shm_ctl((fd), (flags), (paddr), (size))
+
+/* fcntl(F_ALLOCSP) (QNX <fcntl.h>, ungated; 110 where off_t is 64 bits, as
+ * on every 64-bit target: 6.4 lib/c/public/fcntl.h:149-166): allocate
+ * [l_start, l_start + l_len) of a file; on a shared memory object one
+ * _IO_SPACE message that grows the object (6.4 lib/c/1/fcntl.c:100-125,
+ * pathmgr/devmem.c:335-395). Linux has no such command, so fcntl is routed
+ * through the model, which does F_ALLOCSP/F_FREESP itself and passes every
+ * other command to the host. ftruncate goes through the model too, so that
+ * an object's allocation is given back when it shrinks. What is modelled:
+ * sim/neutrino/src/shm_sim.c. */
+#define F_ALLOCSP 110
+#define F_FREESP 111
+int nto_sim_fcntl(int fd, int cmd, ...);
+int nto_sim_ftruncate(int fd, off_t length);
+#define fcntl(...) nto_sim_fcntl(__VA_ARGS__)
+#define ftruncate(fd, length) nto_sim_ftruncate((fd), (length))
 
 #ifdef __cplusplus
 }

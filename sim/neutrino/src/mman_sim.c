@@ -48,6 +48,7 @@
 #include <unistd.h>
 
 #include "nto_sim_mman.h"
+#include "nto_sim_mman_internal.h"
 
 #define NTO_SIM_POOLS 8
 #define NTO_SIM_POOL_NAME 64
@@ -213,6 +214,23 @@ void nto_sim_mman_set_free_memory(size_t bytes) {
   pthread_mutex_lock(&g_lock);
   g_free_mem = bytes;
   g_sys_used = 0;
+  pthread_mutex_unlock(&g_lock);
+}
+
+int nto_sim_mman_take(size_t bytes) {
+  int err = 0;
+  pthread_mutex_lock(&g_lock);
+  if (g_free_mem != SIZE_MAX && g_free_mem - g_sys_used < bytes)
+    err = ENOMEM; /* memobj_pmem_add -> pa_alloc failing (mm_memobj.c:199-271) */
+  else
+    g_sys_used += bytes;
+  pthread_mutex_unlock(&g_lock);
+  return err;
+}
+
+void nto_sim_mman_give(size_t bytes) {
+  pthread_mutex_lock(&g_lock);
+  g_sys_used = g_sys_used >= bytes ? g_sys_used - bytes : 0u;
   pthread_mutex_unlock(&g_lock);
 }
 

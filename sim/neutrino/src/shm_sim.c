@@ -20,7 +20,19 @@
  *   (another process's shm_ctl is not refused: not modelled).
  * - SHMCTL_GET_FLAGS returns the object's flags (7.1 sys/mman.h comment
  *   "Query existing flags").
- * Not modelled: SHMCTL_PHYS, SHMCTL_TYMEM, SHMCTL_REVOCABLE / shm_revoke,
+ * - fcntl(F_ALLOCSP) grows an object to l_start + l_len (one _IO_SPACE
+ *   message, 6.4 lib/c/1/fcntl.c:100-125, pathmgr/devmem.c:335-395);
+ *   unless the object is SHMCTL_LAZY the new range is allocated at once
+ *   (memmgr/vmm_resize.c:161-166, memobj_pmem_add), all or nothing: out of
+ *   the model's system memory (nto_sim_mman_set_free_memory) it is ENOMEM
+ *   with the size unchanged (vmm_resize.c:183, fail2 before the size is
+ *   set). The host object is sized and fallocate()d, so the host really
+ *   holds the pages (and pays for them) when the call returns.
+ * - ftruncate() below an object's allocation gives the memory back
+ *   (vmm_resize.c:167-171, memobj_pmem_del_end).
+ * Not modelled: an object's memory is not given back when its last
+ *   descriptor and mapping go (tests set the free memory afresh);
+ *   SHMCTL_PHYS, SHMCTL_TYMEM, SHMCTL_REVOCABLE / shm_revoke,
  * shm handles (ENOSYS), large-page placement (the host decides).
  * The table is global state by design (it stands for procnto's object
  * attributes), guarded by one mutex.
@@ -31,14 +43,18 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "nto_sim_mman_internal.h"
 #include "nto_sim_shm.h"
 
 #undef shm_open
 #undef shm_ctl
+#undef fcntl
+#undef ftruncate
 
 #define NTO_SIM_SHM_OBJECTS 64
 
@@ -47,6 +63,7 @@ typedef struct {
   ino_t ino;
   int flags;
   int used;
+  size_t alloc; /* bytes of model system memory the object holds */
 } shm_attr_t;
 
 static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -83,6 +100,20 @@ static int injected(nto_sim_shm_call call) {
   return err != 0;
 }
 
+static shm_attr_t *attr_of(const struct stat *st, int create);
+
+/* A new memfd may reuse the inode of a dead one: drop that one's slot. */
+static void forget_stale(int fd) {
+  struct stat st;
+  if (fstat(fd, &st) != 0)
+    return;
+  pthread_mutex_lock(&g_lock);
+  shm_attr_t *at = attr_of(&st, 0);
+  if (at != NULL)
+    at->used = 0;
+  pthread_mutex_unlock(&g_lock);
+}
+
 int nto_sim_shm_open(const char *name, int oflag, mode_t mode) {
   if (injected(NTO_SIM_SHM_OPEN))
     return -1;
@@ -99,6 +130,7 @@ int nto_sim_shm_open(const char *name, int oflag, mode_t mode) {
       errno = err;
       return -1;
     }
+    forget_stale(fd);
     return fd;
   }
   return shm_open(name, oflag, mode);
@@ -118,6 +150,7 @@ static shm_attr_t *attr_of(const struct stat *st, int create) {
     free_slot->dev = st->st_dev;
     free_slot->ino = st->st_ino;
     free_slot->flags = 0;
+    free_slot->alloc = 0u;
   }
   return create ? free_slot : NULL;
 }
@@ -170,4 +203,110 @@ int nto_sim_shm_ctl(int fd, int flags, uint64_t paddr, uint64_t size) {
     at->flags = flags & ~SHMCTL_GET_FLAGS;
   pthread_mutex_unlock(&g_lock);
   return 0;
+}
+
+/* F_ALLOCSP: grow the object behind fd to start + len (see the top). */
+static int allocsp(int fd, const struct flock *fl) {
+  if (injected(NTO_SIM_SHM_ALLOCSP))
+    return -1;
+  struct stat st;
+  if (fl == NULL) {
+    errno = EFAULT;
+    return -1;
+  }
+  if (fstat(fd, &st) != 0)
+    return -1;
+  if (fl->l_whence != SEEK_SET || fl->l_start < 0 || fl->l_len < 0 ||
+      fl->l_start > INT64_MAX - fl->l_len) {
+    errno = EINVAL; /* the model knows SEEK_SET only */
+    return -1;
+  }
+  off_t end = fl->l_start + fl->l_len;
+  if (end <= st.st_size)
+    return 0; /* devmem.c:376: nothing to grow */
+  size_t grow = (size_t)(end - st.st_size);
+  pthread_mutex_lock(&g_lock);
+  shm_attr_t *at = attr_of(&st, 1);
+  int lazy = at != NULL && (at->flags & SHMCTL_LAZY) != 0;
+  int sealed = host_sealed(fd) || (at != NULL && (at->flags & SHMCTL_SEAL) != 0);
+  pthread_mutex_unlock(&g_lock);
+  if (sealed) {
+    errno = EPERM;
+    return -1;
+  }
+  if (!lazy && nto_sim_mman_take(grow) != 0) {
+    errno = ENOMEM; /* nothing changed */
+    return -1;
+  }
+  if (ftruncate(fd, end) != 0 ||
+      (!lazy && fallocate(fd, 0, st.st_size, (off_t)grow) != 0)) {
+    int err = errno;
+    (void)ftruncate(fd, st.st_size);
+    if (!lazy)
+      nto_sim_mman_give(grow);
+    errno = err == ENOSPC ? ENOMEM : err;
+    return -1;
+  }
+  if (!lazy) {
+    pthread_mutex_lock(&g_lock);
+    if (at != NULL)
+      at->alloc += grow;
+    pthread_mutex_unlock(&g_lock);
+  }
+  return 0;
+}
+
+int nto_sim_ftruncate(int fd, off_t length) {
+  if (injected(NTO_SIM_SHM_TRUNC))
+    return -1;
+  if (ftruncate(fd, length) != 0) /* the library symbol */
+    return -1;
+  struct stat st;
+  if (length >= 0 && fstat(fd, &st) == 0) {
+    pthread_mutex_lock(&g_lock);
+    shm_attr_t *at = attr_of(&st, 0);
+    if (at != NULL && at->alloc > (size_t)length) {
+      nto_sim_mman_give(at->alloc - (size_t)length); /* memobj_pmem_del_end */
+      at->alloc = (size_t)length;
+    }
+    pthread_mutex_unlock(&g_lock);
+  }
+  return 0;
+}
+
+int nto_sim_fcntl(int fd, int cmd, ...) {
+  va_list ap;
+  va_start(ap, cmd);
+  int rc;
+  switch (cmd) {
+  case F_ALLOCSP:
+    rc = allocsp(fd, va_arg(ap, const struct flock *));
+    break;
+  case F_FREESP:
+    errno = ENOSYS; /* not modelled */
+    rc = -1;
+    break;
+  case F_GETLK:
+  case F_SETLK:
+  case F_SETLKW:
+  case F_OFD_GETLK:
+  case F_OFD_SETLK:
+  case F_OFD_SETLKW:
+    rc = fcntl(fd, cmd, va_arg(ap, void *));
+    break;
+  case F_GETFD:
+  case F_GETFL:
+  case F_GET_SEALS:
+  case F_GETOWN:
+  case F_GETSIG:
+  case F_GETLEASE:
+  case F_GETPIPE_SZ:
+    rc = fcntl(fd, cmd);
+    break;
+  default: /* the commands that take an int */
+    rc = fcntl(fd, cmd, va_arg(ap, int));
+    break;
+  }
+  va_end(ap);
+  return rc;
 }

@@ -4,8 +4,10 @@
 use std::fs;
 use std::ptr::NonNull;
 
-/// The permissions ("rw-p", "---p", ...) of the mapping that contains
-/// `addr`, from /proc/self/maps; None if no mapping does.
+/// The protection ("rw-", "---", ...) of the mapping that contains `addr`,
+/// from /proc/self/maps, without the private/shared letter (the QNX eager
+/// mode's memory is a MAP_SHARED object: src/qnx/qnx_object_commit.c);
+/// None if no mapping does.
 pub fn mapping_perms(addr: usize) -> Option<String> {
     let maps = fs::read_to_string("/proc/self/maps").expect("/proc/self/maps");
     for line in maps.lines() {
@@ -16,7 +18,7 @@ pub fn mapping_perms(addr: usize) -> Option<String> {
         let lo = usize::from_str_radix(lo, 16).ok()?;
         let hi = usize::from_str_radix(hi, 16).ok()?;
         if (lo..hi).contains(&addr) {
-            return Some(perms.to_owned());
+            return Some(perms.chars().take(3).collect());
         }
     }
     None
