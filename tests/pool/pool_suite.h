@@ -7,6 +7,7 @@
 #ifndef WRT_TEST_POOL_SUITE_H
 #define WRT_TEST_POOL_SUITE_H
 
+#include <stdbool.h>
 #include "wrt/pool.h"
 
 typedef struct pool_backend {
@@ -17,6 +18,9 @@ typedef struct pool_backend {
    * fail its nth call from now with err */
   unsigned (*discard_calls)(void);
   void (*fail_discard_nth)(unsigned nth, int err);
+  /* false where release zeroes in place instead of decommitting (the QNX
+   * backend built against SDP 6.4/6.6 headers: no POSIX_MADV_DISCARD_NP) */
+  bool decommits;
 } pool_backend_t;
 
 /* Runs every test; returns cmocka's failure count. */

@@ -39,6 +39,6 @@ static void fail_discard_nth(unsigned nth, int err) {
 
 int main(void) {
   static const pool_backend_t b = {"pool (linux)", wrt_linux_pool_init, discard_calls,
-                                   fail_discard_nth};
+                                   fail_discard_nth, true};
   return pool_suite_run(&b);
 }
