@@ -41,3 +41,13 @@ if(TARGET wrt_neutrino_sim)
             ${CMAKE_C_COMPILER} ${PROJECT_SOURCE_DIR}/sim/neutrino/include ${WRT_NTO_PROFILE})
   set_tests_properties(nto_profile_table PROPERTIES LABELS "nto_model" TIMEOUT 120)
 endif()
+
+# The model's prototypes are the SDP's of its profile (issue 24 item 2): each
+# QNX call the code uses, its address taken into a pointer of the SDP's
+# exact type (tests/nto_model/nto_prototypes.c; compile-only).
+if(TARGET wrt_neutrino_sim)
+  add_test(NAME nto_prototypes
+    COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/nto_model/nto_prototypes.sh
+            ${CMAKE_C_COMPILER} ${PROJECT_SOURCE_DIR}/sim/neutrino/include ${WRT_NTO_PROFILE})
+  set_tests_properties(nto_prototypes PROPERTIES LABELS "nto_model" TIMEOUT 60)
+endif()

@@ -7,7 +7,8 @@
 # _Uint32t, MsgSendPulse value long, ConnectAttach's reserved first
 # argument), with gcc and clang, at -O0 and -O2; the model's headers gate
 # names as the SDP headers do (tests/nto_model/header_gating.sh) and give
-# each SDP's constants (tests/nto_model/nto_profile_table.sh); and the
+# each SDP's constants (tests/nto_model/nto_profile_table.sh) and
+# prototypes (tests/nto_model/nto_prototypes.sh); and the
 # model and QNX tests build and pass in the 640 and 800 profiles (CTest,
 # -DWRT_NTO_PROFILE). This is the host model: it proves the code compiles
 # against the model's reading of each SDP's prototypes, not against the SDP.
@@ -44,6 +45,11 @@ for cc in gcc clang; do
     if ! out=$(sh tests/nto_model/nto_profile_table.sh "$cc" sim/neutrino/include "$p"); then
       printf '%s\n' "$out" | grep FAIL
       echo "15-qnx-profiles: FAIL: constants table, $cc profile $p"
+      fail=1
+    fi
+    if ! out=$(sh tests/nto_model/nto_prototypes.sh "$cc" sim/neutrino/include "$p" 2>&1); then
+      printf '%s\n' "$out" | grep -E 'error|FAIL' | head -5
+      echo "15-qnx-profiles: FAIL: prototypes, $cc profile $p"
       fail=1
     fi
   done

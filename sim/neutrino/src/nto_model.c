@@ -632,7 +632,7 @@ static int locked_receive(int chid, struct _pulse *out) {
   return w.result;
 }
 
-int MsgReceivePulse_r(int chid, void *pulse, size_t bytes, struct _msg_info *info) {
+int MsgReceivePulse_r(int chid, void *pulse, NTO_SIM_PULSE_BYTES_T bytes, struct _msg_info *info) {
   (void)info; /* "The function doesn't update this structure" */
   struct _pulse got;
   nto_lock();
@@ -650,7 +650,13 @@ int MsgReceivePulse_r(int chid, void *pulse, size_t bytes, struct _msg_info *inf
      * cleared (K/ker_fastmsg.c:832). */
     nto_locked_self()->last_chid = chid;
   }
-  if (r == 0 && (pulse == NULL || bytes < sizeof(struct _pulse))) {
+#if _NTO_VERSION == 640
+  /* 6.4's size is an int: a negative one is as short as 0. */
+  const bool short_buf = bytes < 0 || (size_t)bytes < sizeof(struct _pulse);
+#else
+  const bool short_buf = bytes < sizeof(struct _pulse);
+#endif
+  if (r == 0 && (pulse == NULL || short_buf)) {
     r = EFAULT; /* "If this buffer isn't big enough ... you'll get an EFAULT" */
   }
   if (r == 0) {
@@ -664,7 +670,7 @@ int MsgReceivePulse_r(int chid, void *pulse, size_t bytes, struct _msg_info *inf
   return -r;
 }
 
-int MsgReceivePulse(int chid, void *pulse, size_t bytes, struct _msg_info *info) {
+int MsgReceivePulse(int chid, void *pulse, NTO_SIM_PULSE_BYTES_T bytes, struct _msg_info *info) {
   return nto_plain_result(MsgReceivePulse_r(chid, pulse, bytes, info));
 }
 
