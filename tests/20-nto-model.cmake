@@ -51,3 +51,13 @@ if(TARGET wrt_neutrino_sim)
             ${CMAKE_C_COMPILER} ${PROJECT_SOURCE_DIR}/sim/neutrino/include ${WRT_NTO_PROFILE})
   set_tests_properties(nto_prototypes PROPERTIES LABELS "nto_model" TIMEOUT 60)
 endif()
+
+# The layouts of QNX's union sigval, struct sigevent, struct sched_param
+# and struct _pulse in the model are the SDP's of its profile (issue 24
+# item 2): tests/nto_model/nto_profile_layouts.txt.
+if(TARGET wrt_neutrino_sim)
+  add_test(NAME nto_layout_table
+    COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/nto_model/nto_layout_table.sh
+            ${CMAKE_C_COMPILER} ${PROJECT_SOURCE_DIR}/sim/neutrino/include ${WRT_NTO_PROFILE})
+  set_tests_properties(nto_layout_table PROPERTIES LABELS "nto_model" TIMEOUT 120)
+endif()

@@ -479,7 +479,7 @@ static struct _pulse make_pulse(int code, NTO_SIM_PULSE_VALUE_T value, int scoid
   p.subtype = _PULSE_SUBTYPE;
   p.code = (int8_t)(code & 0xff); /* "The 8-bit pulse code" */
 #if _NTO_VERSION >= 800
-  p.value.sival_ptr = (void *)(intptr_t)value; /* 8.0: a long; sival_int = low half */
+  p.value.sival_long = value; /* 8.0: a long (union sigval's sival_long); sival_int = low half */
 #else
   p.value.sival_int = value;
 #endif
@@ -767,6 +767,9 @@ int SchedGet_r(pid_t pid, int tid, struct sched_param *param) {
     if (param != NULL) {
       memset(param, 0, sizeof *param);
       param->sched_priority = priority;
+      /* QNX's sched_param also has the priority the thread runs at; the
+       * model has no temporary boosts, so the two are equal here. */
+      param->sched_curpriority = priority;
     }
     r = SCHED_RR; /* "The scheduling policy is returned on success" */
   }

@@ -35,21 +35,12 @@
 #include <time.h>      /* clockid_t (the model's <time.h>: TIMER_ABSTIME) */
 #include <signal.h>    /* union sigval, struct sigevent */
 #include <nto_sim_types.h> /* _Uint32t, _Uint64t, _Sizet (QNX <sys/platform.h>) */
-/* A strict host build hides clockid_t, union sigval and struct sigevent
- * (glibc: POSIX 199309 names) which QNX's <sys/neutrino.h> brings in any
- * mode: take glibc's own type headers. */
+/* A strict host build hides clockid_t (glibc: a POSIX 199309 name), which
+ * QNX's <sys/neutrino.h> brings in any mode: take glibc's own type header.
+ * union sigval, struct sigevent and struct sched_param are QNX's, in every
+ * mode, as on QNX (<nto_sim_layouts.h>). */
 #include <bits/types/clockid_t.h>
-#include <bits/types/sigevent_t.h>
-#include <bits/types/__sigval_t.h>
-#if !defined(__USE_POSIX199309)
-/* glibc names it union __sigval in strict mode; QNX's is union sigval in
- * every mode (the same two members first; 8.0 adds sival_long/sival_ulong
- * under __EXT_QNX, which the host's union cannot have: not modelled). */
-union sigval {
-  int sival_int;
-  void *sival_ptr;
-};
-#endif
+#include <nto_sim_layouts.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -235,10 +226,9 @@ struct _msg_info {
   uint32_t reserved;
 };
 
-/* The scheduling parameters SchedGet() fills: POSIX's struct sched_param
- * from <sched.h> (on QNX it also has sched_curpriority; the host's has only
- * sched_priority, the member code shared with the model may use). */
-struct sched_param;
+/* The scheduling parameters SchedGet() fills and SchedSet() takes: QNX's
+ * struct sched_param (sched_priority, sched_curpriority, the sporadic
+ * server's members), from <nto_sim_layouts.h>. */
 
 /* --- Kernel calls. The plain call returns -1 and sets errno on failure;
  * the _r call returns the negative errno and leaves errno alone ("This
