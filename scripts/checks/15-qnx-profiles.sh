@@ -38,26 +38,13 @@ for cc in gcc clang; do
         compiled=$((compiled + 1))
       done
     done
-    if ! out=$(sh tests/nto_model/header_gating.sh "$cc" sim/neutrino/include "$p"); then
-      printf '%s\n' "$out" | grep FAIL
-      echo "15-qnx-profiles: FAIL: header gating, $cc profile $p"
-      fail=1
-    fi
-    if ! out=$(sh tests/nto_model/nto_profile_table.sh "$cc" sim/neutrino/include "$p"); then
-      printf '%s\n' "$out" | grep FAIL
-      echo "15-qnx-profiles: FAIL: constants table, $cc profile $p"
-      fail=1
-    fi
-    if ! out=$(sh tests/nto_model/nto_prototypes.sh "$cc" sim/neutrino/include "$p" 2>&1); then
-      printf '%s\n' "$out" | grep -E 'error|FAIL' | head -5
-      echo "15-qnx-profiles: FAIL: prototypes, $cc profile $p"
-      fail=1
-    fi
-    if ! out=$(sh tests/nto_model/nto_layout_table.sh "$cc" sim/neutrino/include "$p"); then
-      printf '%s\n' "$out" | grep FAIL
-      echo "15-qnx-profiles: FAIL: layout table, $cc profile $p"
-      fail=1
-    fi
+    for check in header_gating nto_profile_table nto_prototypes nto_layout_table; do
+      if ! out=$(sh "tests/nto_model/$check.sh" "$cc" sim/neutrino/include "$p" 2>&1); then
+        printf '%s\n' "$out" | grep -E 'FAIL|error' | head -10
+        echo "15-qnx-profiles: FAIL: $check, $cc profile $p"
+        fail=1
+      fi
+    done
   done
 done
 
