@@ -14,13 +14,7 @@ bad=0 n=0
 while read -r key _ilp32 v640 v710 v800 used; do
   case "$key" in ''|'#'*) continue ;; esac
   case $col in 3) want=$v640 ;; 4) want=$v710 ;; *) want=$v800 ;; esac
-  kind=${key%%:*} rest=${key#*:}
-  tag=${rest%%.*} what=${rest#*.}
-  case $what in
-    size) expr="sizeof($kind $tag)" ;;
-    align) expr="_Alignof($kind $tag)" ;;
-    *) expr="__builtin_offsetof($kind $tag, $what)" ;;
-  esac
+  expr=$(sh "$here/layout_expr.sh" "$key")
   # CC unquoted on purpose: it may carry arguments.
   # shellcheck disable=SC2086
   got=$(sh "$here/probe_constant.sh" "$expr" $CC -DNTO_SIM_PROFILE="$PROFILE" -I"$INC")

@@ -20,6 +20,8 @@
  * in 8.0; TimerTimeout's flags an int up to 7.1 and a _Uint32t in 8.0.
  */
 #define _QNX_SOURCE 1
+#include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 #include <time.h>
 #include <sched.h>
@@ -27,7 +29,9 @@
 #include <sys/mman.h>
 #include <sys/neutrino.h>
 
-#if _NTO_VERSION == 640
+/* _NTO_VERSION: the model's profile, or the SDP's own (6.4.1: 641) when
+ * scripts/qnx-sdp-check.sh compiles this file against a real SDP. */
+#if _NTO_VERSION < 700
 typedef int pulse_bytes_t;
 #else
 typedef _Sizet pulse_bytes_t;
