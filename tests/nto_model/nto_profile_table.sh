@@ -19,9 +19,9 @@ bad=0 n=0
 while read -r name hdr v640 v710 v800 src; do
   case "$name" in ''|'#'*|'!'*) continue ;; esac
   case $col in 3) want=$v640 ;; 4) want=$v710 ;; *) want=$v800 ;; esac
+  case "$name" in *:*) expr=$(sh "$here/layout_expr.sh" "$name") ;; *) expr=$name ;; esac
   # CC unquoted on purpose: it may carry arguments (e.g. "clang --target=...").
   # shellcheck disable=SC2086
-  case "$name" in *:*) expr=$(sh "$here/layout_expr.sh" "$name") ;; *) expr=$name ;; esac
   got=$(sh "$here/probe_constant.sh" "$expr" $CC -DNTO_SIM_PROFILE="$PROFILE" -I"$INC")
   n=$((n + 1))
   if [ "$got" = "$want" ]; then
