@@ -31,7 +31,9 @@
 # for that SDP (_NTO_VERSION < 700: 640, < 800: 710, else 800) and printed
 # side by side with the table's entry. A difference is reported, not a
 # failure: the model is the one to fix (issue 24), and 6.6 is checked
-# against the 640 (6.4) column.
+# against the 640 (6.4) column. The same for the type layouts of
+# tests/nto_model/nto_profile_layouts.txt, and the prototypes stated by
+# tests/nto_model/nto_prototypes.c are compiled against the SDP.
 #
 # Exit status: 0 when every file compiled everywhere, 1 otherwise, 2 for a
 # usage error. Writes only under a mktemp -d directory, removed at exit.
@@ -148,6 +150,40 @@ while read -r name _hdr v640 v710 v800 _src; do
   printf '  %-26s %-14s %-14s %-14s %s\n' "$name" "$model" "$sdp" "$want" "$mark"
 done <"$table"
 
+# ---- layouts: model vs SDP (issue 24) -----------------------------------------
+# Sizes and offsets of tests/nto_model/nto_profile_layouts.txt, evaluated the
+# same way. An SDP without a 64-bit CPU (6.4, 6.6) is compared with the
+# table's ILP32 record; the model (an LP64 host) always gives LP64 values.
+ltable="$root/tests/nto_model/nto_profile_layouts.txt"
+case "$ref_cpu" in x86_64|aarch64) lcol=$col ;; *) lcol=2 ;; esac
 echo
-echo "qnx-sdp-check: $compiled compiles; passed: ${passed_cfgs[*]:-none}; failed: ${failed_cfgs[*]:-none}; $diffs constants where the model differs from this SDP"
+echo "layouts ($ref_cpu; model = sim/neutrino, profile $profile; table = $(basename "$ltable"))"
+printf '  %-36s %-8s %-8s %-8s %s\n' key model SDP table ""
+ldiffs=0
+while read -r key v32 v640 v710 v800 _used; do
+  case "$key" in ''|'#'*) continue ;; esac
+  case $lcol in 2) want=$v32 ;; 3) want=$v640 ;; 4) want=$v710 ;; *) want=$v800 ;; esac
+  expr=$(sh "$root/tests/nto_model/layout_expr.sh" "$key")
+  sdp=$(sh "$probe" "$expr" "${sdp_cc[@]}" -nostdinc "${qnx_inc[@]}" -isystem "$sdp_own" "${qnx_defs[@]}")
+  model=$(sh "$probe" "$expr" "$host_cc" -DNTO_SIM_PROFILE="$profile" -I"$root/sim/neutrino/include")
+  mark=""
+  if [ "$lcol" -ne 2 ] && [ "$model" != "$sdp" ]; then mark="model != SDP"; ldiffs=$((ldiffs + 1)); fi
+  if [ "$want" != "$sdp" ]; then mark="$mark${mark:+; }table != SDP"; fi
+  printf '  %-36s %-8s %-8s %-8s %s\n' "$key" "$model" "$sdp" "$want" "$mark"
+done <"$ltable"
+
+# ---- prototypes: the test's SDP types vs this SDP ------------------------------
+# tests/nto_model/nto_prototypes.c states each SDP's prototypes; compiled
+# against this SDP, a wrong statement fails here.
+if out=$("${sdp_cc[@]}" "${strict[@]}" -pedantic-errors -Werror=incompatible-pointer-types -nostdinc \
+         "${qnx_inc[@]}" -isystem "$sdp_own" "${qnx_defs[@]}" -c "$root/tests/nto_model/nto_prototypes.c" \
+         -o "$tmp/p.o" 2>&1); then
+  protos="prototypes as tests/nto_model/nto_prototypes.c states"
+else
+  protos="prototypes DIFFER from tests/nto_model/nto_prototypes.c"
+  printf '%s\n' "$out" | grep -E 'error' | head -6 | sed 's/^/  /'
+fi
+
+echo
+echo "qnx-sdp-check: $compiled compiles; passed: ${passed_cfgs[*]:-none}; failed: ${failed_cfgs[*]:-none}; $diffs constants where the model differs from this SDP; $ldiffs layouts where the model differs; $protos"
 exit $fail

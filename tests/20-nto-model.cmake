@@ -32,12 +32,18 @@ if(TARGET wrt_platform_qnx_model)
     LIBS wrt_platform_qnx_model LABELS nto_model qnx threads TIMEOUT 60)
 endif()
 
-# The model's constants are the SDP's of its profile (issue 24 item 2): the
-# table tests/nto_model/nto_profile_constants.txt, evaluated by this build's
-# compiler against the model's headers.
+# The model's profile headers are the SDP's of its profile (issue 24 item
+# 2), each checked by a script over sim/neutrino/include with this build's
+# compiler: nto_profile_table (the constants of
+# tests/nto_model/nto_profile_constants.txt), nto_prototypes (each QNX
+# call's address in a pointer of the SDP's exact type, compile-only),
+# nto_layout_table (sizes and offsets of tests/nto_model/
+# nto_profile_layouts.txt).
 if(TARGET wrt_neutrino_sim)
-  add_test(NAME nto_profile_table
-    COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/nto_model/nto_profile_table.sh
-            ${CMAKE_C_COMPILER} ${PROJECT_SOURCE_DIR}/sim/neutrino/include ${WRT_NTO_PROFILE})
-  set_tests_properties(nto_profile_table PROPERTIES LABELS "nto_model" TIMEOUT 120)
+  foreach(check nto_profile_table nto_prototypes nto_layout_table)
+    add_test(NAME ${check}
+      COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/nto_model/${check}.sh
+              ${CMAKE_C_COMPILER} ${PROJECT_SOURCE_DIR}/sim/neutrino/include ${WRT_NTO_PROFILE})
+    set_tests_properties(${check} PROPERTIES LABELS "nto_model" TIMEOUT 120)
+  endforeach()
 endif()

@@ -7,7 +7,9 @@
 # _Uint32t, MsgSendPulse value long, ConnectAttach's reserved first
 # argument), with gcc and clang, at -O0 and -O2; the model's headers gate
 # names as the SDP headers do (tests/nto_model/header_gating.sh) and give
-# each SDP's constants (tests/nto_model/nto_profile_table.sh); and the
+# each SDP's constants (tests/nto_model/nto_profile_table.sh) and
+# prototypes (tests/nto_model/nto_prototypes.sh) and type layouts
+# (tests/nto_model/nto_layout_table.sh); and the
 # model and QNX tests build and pass in the 640 and 800 profiles (CTest,
 # -DWRT_NTO_PROFILE). This is the host model: it proves the code compiles
 # against the model's reading of each SDP's prototypes, not against the SDP.
@@ -36,16 +38,13 @@ for cc in gcc clang; do
         compiled=$((compiled + 1))
       done
     done
-    if ! out=$(sh tests/nto_model/header_gating.sh "$cc" sim/neutrino/include "$p"); then
-      printf '%s\n' "$out" | grep FAIL
-      echo "15-qnx-profiles: FAIL: header gating, $cc profile $p"
-      fail=1
-    fi
-    if ! out=$(sh tests/nto_model/nto_profile_table.sh "$cc" sim/neutrino/include "$p"); then
-      printf '%s\n' "$out" | grep FAIL
-      echo "15-qnx-profiles: FAIL: constants table, $cc profile $p"
-      fail=1
-    fi
+    for check in header_gating nto_profile_table nto_prototypes nto_layout_table; do
+      if ! out=$(sh "tests/nto_model/$check.sh" "$cc" sim/neutrino/include "$p" 2>&1); then
+        printf '%s\n' "$out" | grep -E 'FAIL|error' | head -10
+        echo "15-qnx-profiles: FAIL: $check, $cc profile $p"
+        fail=1
+      fi
+    done
   done
 done
 
@@ -74,4 +73,4 @@ if [ "$fail" -ne 0 ]; then
   echo "15-qnx-profiles: FAIL ($((SECONDS - start)) s)"
   exit 1
 fi
-echo "15-qnx-profiles: OK: $compiled compiles of src/qnx (gcc+clang, -O0/-O2, profiles ${profiles[*]}), header gating, constants table, $tests_run CTest runs in profiles 640+800 ($((SECONDS - start)) s)"
+echo "15-qnx-profiles: OK: $compiled compiles of src/qnx (gcc+clang, -O0/-O2, profiles ${profiles[*]}), header gating, constants table, prototypes, layouts, $tests_run CTest runs in profiles 640+800 ($((SECONDS - start)) s)"

@@ -609,6 +609,10 @@ static void test_sched_get_reports_the_calling_threads_priority(void **state) {
   assert_int_equal(nto_sim_set_thread_priority(37), 0);
   assert_int_equal(SchedGet_r(0, 0, &sp), SCHED_RR);
   assert_int_equal(sp.sched_priority, 37);
+  /* QNX's sched_param also has sched_curpriority, the priority the thread
+   * runs at (SDP 7.1 sys/target_nto.h __SCHED_PARAM_DEF): with no boost
+   * in the model, the same value. */
+  assert_int_equal(sp.sched_curpriority, 37);
   /* the caller by its own ids: this process, this thread */
   int me = (int)syscall(SYS_gettid);
   sp.sched_priority = 0;

@@ -26,4 +26,14 @@
 #define pthread_once nto_sim_host_pthread_once
 #define pthread_atfork nto_sim_host_pthread_atfork
 #endif
+/* Every profile: glibc's union sigval, struct sigevent and struct
+ * sched_param get host names before glibc defines them, once per
+ * translation unit; <nto_sim_layouts.h> then gives the QNX names QNX's
+ * layouts (issue 24). */
+#if !defined(NTO_SIM_LAYOUTS_RENAMED)
+#define NTO_SIM_LAYOUTS_RENAMED 1
+#define sigval nto_sim_host_sigval
+#define sigevent nto_sim_host_sigevent
+#define sched_param nto_sim_host_sched_param
+#endif
 #include_next <features.h>

@@ -15,6 +15,8 @@
 #if !defined(NTO_SIM_TIME_H) && !defined(__need_time_t) && !defined(__need_clock_t) && \
     !defined(__need_timespec) && defined(_TIME_H)
 #define NTO_SIM_TIME_H
+/* timer_create's struct sigevent: QNX's (nto_sim_layouts.h). */
+#include <nto_sim_layouts.h>
 
 #ifdef __cplusplus
 extern "C" {

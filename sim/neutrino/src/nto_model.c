@@ -479,7 +479,7 @@ static struct _pulse make_pulse(int code, NTO_SIM_PULSE_VALUE_T value, int scoid
   p.subtype = _PULSE_SUBTYPE;
   p.code = (int8_t)(code & 0xff); /* "The 8-bit pulse code" */
 #if _NTO_VERSION >= 800
-  p.value.sival_ptr = (void *)(intptr_t)value; /* 8.0: a long; sival_int = low half */
+  p.value.sival_long = value; /* 8.0: a long (union sigval's sival_long); sival_int = low half */
 #else
   p.value.sival_int = value;
 #endif
@@ -632,7 +632,7 @@ static int locked_receive(int chid, struct _pulse *out) {
   return w.result;
 }
 
-int MsgReceivePulse_r(int chid, void *pulse, size_t bytes, struct _msg_info *info) {
+int MsgReceivePulse_r(int chid, void *pulse, NTO_SIM_PULSE_BYTES_T bytes, struct _msg_info *info) {
   (void)info; /* "The function doesn't update this structure" */
   struct _pulse got;
   nto_lock();
@@ -650,7 +650,13 @@ int MsgReceivePulse_r(int chid, void *pulse, size_t bytes, struct _msg_info *inf
      * cleared (K/ker_fastmsg.c:832). */
     nto_locked_self()->last_chid = chid;
   }
-  if (r == 0 && (pulse == NULL || bytes < sizeof(struct _pulse))) {
+#if _NTO_VERSION == 640
+  /* 6.4's size is an int: a negative one is as short as 0. */
+  const bool short_buf = bytes < 0 || (size_t)bytes < sizeof(struct _pulse);
+#else
+  const bool short_buf = bytes < sizeof(struct _pulse);
+#endif
+  if (r == 0 && (pulse == NULL || short_buf)) {
     r = EFAULT; /* "If this buffer isn't big enough ... you'll get an EFAULT" */
   }
   if (r == 0) {
@@ -664,7 +670,7 @@ int MsgReceivePulse_r(int chid, void *pulse, size_t bytes, struct _msg_info *inf
   return -r;
 }
 
-int MsgReceivePulse(int chid, void *pulse, size_t bytes, struct _msg_info *info) {
+int MsgReceivePulse(int chid, void *pulse, NTO_SIM_PULSE_BYTES_T bytes, struct _msg_info *info) {
   return nto_plain_result(MsgReceivePulse_r(chid, pulse, bytes, info));
 }
 
@@ -761,6 +767,9 @@ int SchedGet_r(pid_t pid, int tid, struct sched_param *param) {
     if (param != NULL) {
       memset(param, 0, sizeof *param);
       param->sched_priority = priority;
+      /* QNX's sched_param also has the priority the thread runs at; the
+       * model has no temporary boosts, so the two are equal here. */
+      param->sched_curpriority = priority;
     }
     r = SCHED_RR; /* "The scheduling policy is returned on success" */
   }

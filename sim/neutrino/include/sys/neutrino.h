@@ -34,21 +34,13 @@
 #include <sys/types.h> /* pid_t */
 #include <time.h>      /* clockid_t (the model's <time.h>: TIMER_ABSTIME) */
 #include <signal.h>    /* union sigval, struct sigevent */
-/* A strict host build hides clockid_t, union sigval and struct sigevent
- * (glibc: POSIX 199309 names) which QNX's <sys/neutrino.h> brings in any
- * mode: take glibc's own type headers. */
+#include <nto_sim_types.h> /* _Uint32t, _Uint64t, _Sizet (QNX <sys/platform.h>) */
+/* A strict host build hides clockid_t (glibc: a POSIX 199309 name), which
+ * QNX's <sys/neutrino.h> brings in any mode: take glibc's own type header.
+ * union sigval, struct sigevent and struct sched_param are QNX's, in every
+ * mode, as on QNX (<nto_sim_layouts.h>). */
 #include <bits/types/clockid_t.h>
-#include <bits/types/sigevent_t.h>
-#include <bits/types/__sigval_t.h>
-#if !defined(__USE_POSIX199309)
-/* glibc names it union __sigval in strict mode; QNX's is union sigval in
- * every mode (the same two members first; 8.0 adds sival_long/sival_ulong
- * under __EXT_QNX, which the host's union cannot have: not modelled). */
-union sigval {
-  int sival_int;
-  void *sival_ptr;
-};
-#endif
+#include <nto_sim_layouts.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -63,10 +55,18 @@ extern "C" {
  * flags an int up to 7.1 and a _Uint32t in 8.0 (qnx-facts.md, 8.0 SDP). */
 #if _NTO_VERSION >= 800
 #define NTO_SIM_PULSE_VALUE_T long
-#define NTO_SIM_TIMEOUT_FLAGS_T uint32_t
+#define NTO_SIM_TIMEOUT_FLAGS_T _Uint32t
 #else
 #define NTO_SIM_PULSE_VALUE_T int
 #define NTO_SIM_TIMEOUT_FLAGS_T int
+#endif
+/* MsgReceivePulse's buffer size: an int in 6.4 (vocho/openqnx @ cc95df3,
+ * trunk/services/system/public/sys/neutrino.h:478), a _Sizet in 7.1 and 8.0
+ * (SDP sys/neutrino.h, read for issue 24). */
+#if _NTO_VERSION == 640
+#define NTO_SIM_PULSE_BYTES_T int
+#else
+#define NTO_SIM_PULSE_BYTES_T _Sizet
 #endif
 
 /* QNX <errno.h> defines EOK (0) as the success value of the _r calls. */
@@ -226,10 +226,9 @@ struct _msg_info {
   uint32_t reserved;
 };
 
-/* The scheduling parameters SchedGet() fills: POSIX's struct sched_param
- * from <sched.h> (on QNX it also has sched_curpriority; the host's has only
- * sched_priority, the member code shared with the model may use). */
-struct sched_param;
+/* The scheduling parameters SchedGet() fills and SchedSet() takes: QNX's
+ * struct sched_param (sched_priority, sched_curpriority, the sporadic
+ * server's members), from <nto_sim_layouts.h>. */
 
 /* --- Kernel calls. The plain call returns -1 and sets errno on failure;
  * the _r call returns the negative errno and leaves errno alone ("This
@@ -248,11 +247,11 @@ int ChannelDestroy_r(int chid);
  * connection table is full. */
 #if _NTO_VERSION >= 800
 /* 8.0: the first argument is "reserved" (no remote nodes); pass 0. */
-int ConnectAttach(uint32_t reserved, pid_t pid, int chid, unsigned index, int flags);
+int ConnectAttach(_Uint32t reserved, pid_t pid, int chid, unsigned index, int flags);
 #else
-int ConnectAttach(uint32_t nd, pid_t pid, int chid, unsigned index, int flags);
+int ConnectAttach(_Uint32t nd, pid_t pid, int chid, unsigned index, int flags);
 #endif
-int ConnectAttach_r(uint32_t nd, pid_t pid, int chid, unsigned index, int flags);
+int ConnectAttach_r(_Uint32t nd, pid_t pid, int chid, unsigned index, int flags);
 
 /* ConnectDetach(): "EINVAL The connection specified by coid doesn't exist". */
 int ConnectDetach(int coid);
@@ -268,17 +267,17 @@ int MsgSendPulse_r(int coid, int priority, int code, NTO_SIM_PULSE_VALUE_T value
  * the channel is destroyed while the thread is blocked, EFAULT for a NULL or
  * too small buffer, ETIMEDOUT when a kernel timeout armed for
  * _NTO_TIMEOUT_RECEIVE expires. */
-int MsgReceivePulse(int chid, void *pulse, size_t bytes, struct _msg_info *info);
-int MsgReceivePulse_r(int chid, void *pulse, size_t bytes, struct _msg_info *info);
+int MsgReceivePulse(int chid, void *pulse, NTO_SIM_PULSE_BYTES_T bytes, struct _msg_info *info);
+int MsgReceivePulse_r(int chid, void *pulse, NTO_SIM_PULSE_BYTES_T bytes, struct _msg_info *info);
 
 /* TimerTimeout(): returns the previous timeout flags. id: CLOCK_MONOTONIC or
  * CLOCK_REALTIME; ntime NULL = immediate timeout; TIMER_ABSTIME in flags =
  * absolute ntime. otime is never written (the model does not model
  * _NTO_TIMEOUT_NANOSLEEP, which is rejected with EINVAL). */
 int TimerTimeout(clockid_t id, NTO_SIM_TIMEOUT_FLAGS_T flags, const struct sigevent *notify,
-                 const uint64_t *ntime, uint64_t *otime);
+                 const _Uint64t *ntime, _Uint64t *otime);
 int TimerTimeout_r(clockid_t id, NTO_SIM_TIMEOUT_FLAGS_T flags, const struct sigevent *notify,
-                   const uint64_t *ntime, uint64_t *otime);
+                   const _Uint64t *ntime, _Uint64t *otime);
 
 /* SchedGet(): "return the current scheduling policy and parameters for the
  * thread specified by tid in the process specified by pid ... If pid and tid
@@ -291,6 +290,23 @@ int TimerTimeout_r(clockid_t id, NTO_SIM_TIMEOUT_FLAGS_T flags, const struct sig
  * always SCHED_RR (the model has no SchedSet). Never blocks. */
 int SchedGet(pid_t pid, int tid, struct sched_param *param);
 int SchedGet_r(pid_t pid, int tid, struct sched_param *param);
+
+/* SchedCtl(): declared here as on every SDP (6.4 sys/neutrino.h:561-562;
+ * 7.1, 8.0). Modelled for the SCHED_APS_* commands only (profiles 640 and
+ * 710: src/sched_aps.c, <sys/sched_aps.h>). */
+int SchedCtl(int cmd, void *data, size_t length);
+int SchedCtl_r(int cmd, void *data, size_t length);
+
+/* Declared with the SDP's prototypes (6.4 sys/neutrino.h:537-538, :555-556,
+ * :605-606; 7.1 and 8.0 the same, read for issue 24) and NOT modelled: no
+ * src/qnx file or test calls them, and a program that does fails to link
+ * against the model instead of running on an invented behaviour. */
+int SchedSet(pid_t pid, int tid, int algorithm, const struct sched_param *param);
+int SchedSet_r(pid_t pid, int tid, int algorithm, const struct sched_param *param);
+int ThreadCtl(int cmd, void *data);
+int ThreadCtl_r(int cmd, void *data);
+int ClockTime(clockid_t id, const _Uint64t *new_time, _Uint64t *old_time);
+int ClockTime_r(clockid_t id, const _Uint64t *new_time, _Uint64t *old_time);
 
 #ifdef __cplusplus
 }

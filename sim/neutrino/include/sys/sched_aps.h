@@ -12,9 +12,10 @@
  * SCHED_EXT_APS 1 and SCHED_EXT_APS_CMD_BASE 200 only), so the 800 profile
  * fails the include, as an 8.0 build would.
  *
- * Deviation: on QNX, SchedCtl() is declared in <sys/neutrino.h> and the
- * SCHED_EXT_* values come from <sched.h>; the model declares them here so
- * that its APS part is one unit (src/qnx includes both headers anyway).
+ * Deviation: on QNX the SCHED_EXT_* values come from <sched.h>; the model
+ * declares them here so that its APS part is one unit (src/qnx includes
+ * both headers anyway). SchedCtl() is declared in the model's
+ * <sys/neutrino.h>, as on QNX (6.4, 7.1 and 8.0), and again here.
  */
 #ifndef NTO_SIM_SYS_SCHED_APS_H
 #define NTO_SIM_SYS_SCHED_APS_H
