@@ -91,8 +91,9 @@ int wrt_memory_limit_os_error(const wrt_memory_limit_t *l);
 
 /* Apply: l must not be live; on error l stays not live and the process's
  * limits, groups and membership are as before. WRT_E_LIMIT: the value is
- * above the hard limit. Release: restores the soft limit / moves the process
- * back to its group and removes the one made; on error l stays live. */
+ * above the hard limit. Release: restores the soft limit (at most the hard
+ * limit, should that have come down meanwhile) / moves the process back to
+ * its group and removes the one made; on error l stays live. */
 wrt_status wrt_linux_memory_limit_apply(wrt_memory_limit_t *l,
                                         const wrt_memory_limit_config_t *cfg);
 wrt_status wrt_linux_memory_limit_release(wrt_memory_limit_t *l);
