@@ -316,6 +316,49 @@ static void explicit_hugetlb(void **state) {
   assert_int_equal(meminfo("HugePages_Free"), free_pages); /* all given back */
 }
 
+/* EXPLICIT + huge_fallback + shared with no pool: the fallback must keep the
+ * region shared (a memory object a peer maps), not quietly hand back private
+ * anonymous memory while the query still says "shared". */
+static void explicit_fallback_stays_shared(void **state) {
+  (void)state;
+  if (meminfo("HugePages_Free") >= 2) {
+    skip(); /* a pool exists: no fallback to check */
+  }
+  wrt_placement_t p = wrt_placement_default();
+  p.huge = WRT_HUGE_EXPLICIT;
+  p.huge_fallback = true;
+  p.shared = true;
+  wrt_linux_allocator_config_t c = cfg_with(p);
+  c.reserve_pages = 8;
+  wrt_linux_allocator_t a;
+  uint8_t *base, *b2;
+  size_t size, s2;
+  int fd = -1;
+  char num[32];
+  assert_int_equal(wrt_linux_allocator_init(&a, &c), WRT_OK);
+  wrt_page_allocator_t *pa = wrt_linux_allocator_base(&a);
+  assert_int_equal(wrt_page_allocator_allocate(pa, 2, 64, &base, &size), WRT_OK);
+  wrt_placement_info_t info;
+  assert_int_equal(wrt_linux_allocator_placement_info(&a, &info), WRT_OK);
+  assert_true(info.shared);
+  assert_true(info.huge != WRT_HUGE_EXPLICIT);
+  assert_int_equal(wrt_linux_allocator_shared_fd(&a, &fd), WRT_OK);
+  assert_int_equal(vma_has_flag(base, "sh"), 1);
+  fill(base, 0, size, 9);
+  (void)snprintf(num, sizeof num, "%zu", size);
+  assert_int_equal(wrt_pt_spawn("child-read", fd, num, "9", NULL), 0);
+  assert_int_equal(base[size - 1], 0xA5); /* the peer's write, seen here */
+  assert_int_equal(wrt_pt_spawn("child-shrink", fd, NULL, NULL, NULL), 0); /* sealed */
+  assert_int_equal(wrt_page_allocator_grow(pa, 2, 3, &b2, &s2), WRT_OK);
+  assert_ptr_equal(b2, base);
+  fill(base, 0, s2, 4);
+  (void)snprintf(num, sizeof num, "%zu", s2);
+  assert_int_equal(wrt_pt_spawn("child-read", fd, num, "4", NULL), 0);
+  int fds = wrt_pt_open_fds();
+  wrt_linux_allocator_destroy(&a);
+  assert_int_equal(wrt_pt_open_fds(), fds - 1); /* the object's descriptor closed */
+}
+
 static void shared_memfd_second_process(void **state) {
   (void)state;
   wrt_placement_t p = wrt_placement_default();
@@ -586,6 +629,7 @@ int main(int argc, char **argv) {
       cmocka_unit_test(queries_validate),
       cmocka_unit_test(thp_region),
       cmocka_unit_test(explicit_hugetlb),
+      cmocka_unit_test(explicit_fallback_stays_shared),
       cmocka_unit_test(shared_memfd_second_process),
       cmocka_unit_test(shared_named_permissions),
       cmocka_unit_test(numa_binding),
