@@ -55,7 +55,11 @@
  *    WRT_E_STATE until someone removes it (rmdir).
  *
  * Threads: create/destroy from one owner thread; join/leave/query from any
- * thread once created (the OS serialises them).
+ * thread once created, but not at the same time on one object: join and
+ * leave record a failure's errno in p->os_error, so concurrent calls on
+ * one p are a data race unless the caller serialises them (the OS
+ * serialises the moves themselves; query only reads p and may run beside
+ * another query).
  */
 #ifndef WRT_CPU_PARTITION_H
 #define WRT_CPU_PARTITION_H
