@@ -210,8 +210,9 @@ wrt_page_allocator_t *wrt_qnx_allocator_base(wrt_qnx_allocator_t *a);
  * pages take memory again at their next touch (also when lazy is false).
  * What DISCARD_NP does to a range whose access protect() narrowed is not
  * documented for 7.1/8.0. On failure nothing changed. INVALID_ARG, STATE
- * (nothing allocated), UNSUPPORTED (typed memory; and on SDP 6.4/6.6, whose
- * headers have no POSIX_MADV_DISCARD_NP), OS. */
+ * (nothing allocated), UNSUPPORTED (typed memory; a shared region, whose
+ * pages are a shared object's, not a private mapping's; and on SDP 6.4/6.6,
+ * whose headers have no POSIX_MADV_DISCARD_NP), OS. */
 wrt_status wrt_qnx_allocator_discard(wrt_qnx_allocator_t *a, size_t offset,
                                      size_t len);
 
