@@ -545,17 +545,23 @@ static void every_call_failed(void **state) {
   (void)state;
   char name[64];
   (void)snprintf(name, sizeof name, "/wrt-test-fail-%d", (int)getpid());
-  fcase_t cases[5];
-  int ncases = meminfo("HugePages_Free") >= 2 ? 5 : 4; /* hugetlb only with a pool */
-  for (int i = 0; i < 5; i++)
+  fcase_t cases[6];
+  bool pool = meminfo("HugePages_Free") >= 2;
+  int ncases = 6;
+  for (int i = 0; i < 6; i++)
     cases[i].p = wrt_placement_default();
   cases[0].what = "memfd", cases[0].p.shared = true;
   cases[1].what = "named", cases[1].p.shared = true, cases[1].p.shm_name = name;
   cases[2].what = "numa0", cases[2].p.numa_node = 0;
   cases[3].what = "thp", cases[3].p.huge = WRT_HUGE_TRANSPARENT;
   cases[4].what = "hugetlb", cases[4].p.huge = WRT_HUGE_EXPLICIT, cases[4].p.shared = true;
+  /* without a pool: the fallback of a shared hugetlb region (a memfd) */
+  cases[5].what = "hugetlb-fallback", cases[5].p.huge = WRT_HUGE_EXPLICIT,
+  cases[5].p.shared = true, cases[5].p.huge_fallback = true;
   unsigned total = 0;
   for (int k = 0; k < ncases; k++) {
+    if ((k == 4 && !pool) || (k == 5 && pool))
+      continue; /* hugetlb only with a pool, its fallback only without */
     wrt_linux_allocator_config_t c = cfg_with(cases[k].p);
     wrt_linux_allocator_t a;
     if (wrt_linux_allocator_init(&a, &c) != WRT_OK)
