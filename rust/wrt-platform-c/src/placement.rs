@@ -1,7 +1,7 @@
 //! Where a linear memory lives (`wrt/placement.h`): huge pages, a shared
-//! memory object, a NUMA node. Set through [`LinuxAllocatorConfig::placement`]
+//! memory object, a NUMA node. Set through [`LinuxAllocatorConfig::placement`](crate::LinuxAllocatorConfig::placement)
 //! (crate::linux) or `QnxAllocatorConfigBuilder::with_placement`; read back what a
-//! region got with [`AllocatorHandle::placement_info`] (Linux) and the shared
+//! region got with [`AllocatorHandle::placement_info`](crate::AllocatorHandle::placement_info) (Linux) and the shared
 //! object's descriptor with `shared_fd`. What each OS guarantees, and what
 //! QNX refuses (huge pages and NUMA nodes: `Error::Unsupported`), is in
 //! docs/placement.md.
