@@ -316,6 +316,32 @@ static void explicit_hugetlb(void **state) {
   assert_int_equal(meminfo("HugePages_Free"), free_pages); /* all given back */
 }
 
+/* A shared region of 2 pages at base: a real second process sees its bytes
+ * (and we its write), grow to 5 pages keeps the base and the peer sees the
+ * grown bytes, and the peer can neither shrink nor re-seal the object. */
+static void peer_sees_region(wrt_linux_allocator_t *a, uint8_t *base, size_t size) {
+  wrt_page_allocator_t *pa = wrt_linux_allocator_base(a);
+  uint8_t *b2;
+  size_t s2;
+  int fd = -1;
+  char num[32];
+  assert_int_equal(wrt_linux_allocator_shared_fd(a, &fd), WRT_OK);
+  assert_true(fcntl(fd, F_GETFD) & FD_CLOEXEC);
+  fill(base, 0, size, 9);
+  (void)snprintf(num, sizeof num, "%zu", size);
+  assert_int_equal(wrt_pt_spawn("child-read", fd, num, "9", NULL), 0);
+  assert_int_equal(base[size - 1], 0xA5); /* the child's write, seen here */
+  /* grow keeps the base; the child sees the grown bytes */
+  assert_int_equal(wrt_page_allocator_grow(pa, 2, 3, &b2, &s2), WRT_OK);
+  assert_ptr_equal(b2, base);
+  fill(base, 0, s2, 4);
+  (void)snprintf(num, sizeof num, "%zu", s2);
+  assert_int_equal(wrt_pt_spawn("child-read", fd, num, "4", NULL), 0);
+  assert_int_equal(base[s2 - 1], 0xA5);
+  /* no peer can shrink the object or freeze it */
+  assert_int_equal(wrt_pt_spawn("child-shrink", fd, NULL, NULL, NULL), 0);
+}
+
 /* EXPLICIT + huge_fallback + shared with no pool: the fallback must keep the
  * region shared (a memory object a peer maps), not quietly hand back private
  * anonymous memory while the query still says "shared". */
@@ -331,29 +357,17 @@ static void explicit_fallback_stays_shared(void **state) {
   wrt_linux_allocator_config_t c = cfg_with(p);
   c.reserve_pages = 8;
   wrt_linux_allocator_t a;
-  uint8_t *base, *b2;
-  size_t size, s2;
-  int fd = -1;
-  char num[32];
-  assert_int_equal(wrt_linux_allocator_init(&a, &c), WRT_OK);
-  wrt_page_allocator_t *pa = wrt_linux_allocator_base(&a);
-  assert_int_equal(wrt_page_allocator_allocate(pa, 2, 64, &base, &size), WRT_OK);
+  uint8_t *base;
+  size_t size;
   wrt_placement_info_t info;
+  assert_int_equal(wrt_linux_allocator_init(&a, &c), WRT_OK);
+  assert_int_equal(wrt_page_allocator_allocate(wrt_linux_allocator_base(&a), 2, 64, &base, &size),
+                   WRT_OK);
   assert_int_equal(wrt_linux_allocator_placement_info(&a, &info), WRT_OK);
   assert_true(info.shared);
   assert_true(info.huge != WRT_HUGE_EXPLICIT);
-  assert_int_equal(wrt_linux_allocator_shared_fd(&a, &fd), WRT_OK);
   assert_int_equal(vma_has_flag(base, "sh"), 1);
-  fill(base, 0, size, 9);
-  (void)snprintf(num, sizeof num, "%zu", size);
-  assert_int_equal(wrt_pt_spawn("child-read", fd, num, "9", NULL), 0);
-  assert_int_equal(base[size - 1], 0xA5); /* the peer's write, seen here */
-  assert_int_equal(wrt_pt_spawn("child-shrink", fd, NULL, NULL, NULL), 0); /* sealed */
-  assert_int_equal(wrt_page_allocator_grow(pa, 2, 3, &b2, &s2), WRT_OK);
-  assert_ptr_equal(b2, base);
-  fill(base, 0, s2, 4);
-  (void)snprintf(num, sizeof num, "%zu", s2);
-  assert_int_equal(wrt_pt_spawn("child-read", fd, num, "4", NULL), 0);
+  peer_sees_region(&a, base, size);
   int fds = wrt_pt_open_fds();
   wrt_linux_allocator_destroy(&a);
   assert_int_equal(wrt_pt_open_fds(), fds - 1); /* the object's descriptor closed */
@@ -369,25 +383,10 @@ static void shared_memfd_second_process(void **state) {
   uint8_t *base, *b2;
   size_t size, s2;
   int fd;
-  char num[32];
   assert_int_equal(wrt_linux_allocator_init(&a, &c), WRT_OK);
   wrt_page_allocator_t *pa = wrt_linux_allocator_base(&a);
   assert_int_equal(wrt_page_allocator_allocate(pa, 2, 64, &base, &size), WRT_OK);
-  assert_int_equal(wrt_linux_allocator_shared_fd(&a, &fd), WRT_OK);
-  assert_true(fcntl(fd, F_GETFD) & FD_CLOEXEC);
-  fill(base, 0, size, 9);
-  (void)snprintf(num, sizeof num, "%zu", size);
-  assert_int_equal(wrt_pt_spawn("child-read", fd, num, "9", NULL), 0);
-  assert_int_equal(base[size - 1], 0xA5); /* the child's write, seen here */
-  /* grow keeps the base; the child sees the grown bytes */
-  assert_int_equal(wrt_page_allocator_grow(pa, 2, 3, &b2, &s2), WRT_OK);
-  assert_ptr_equal(b2, base);
-  fill(base, 0, s2, 4);
-  (void)snprintf(num, sizeof num, "%zu", s2);
-  assert_int_equal(wrt_pt_spawn("child-read", fd, num, "4", NULL), 0);
-  assert_int_equal(base[s2 - 1], 0xA5);
-  /* no peer can shrink the object or freeze it */
-  assert_int_equal(wrt_pt_spawn("child-shrink", fd, NULL, NULL, NULL), 0);
+  peer_sees_region(&a, base, size);
   /* past the reservation: LIMIT, nothing moved */
   assert_int_equal(wrt_page_allocator_grow(pa, 5, 4, &b2, &s2), WRT_E_LIMIT);
   assert_int_equal(a.mem_size, 5u * WRT_WASM_PAGE_SIZE);
