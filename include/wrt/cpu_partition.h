@@ -55,7 +55,11 @@
  *    WRT_E_STATE until someone removes it (rmdir).
  *
  * Threads: create/destroy from one owner thread; join/leave/query from any
- * thread once created (the OS serialises them).
+ * thread once created, but not at the same time on one object: join and
+ * leave record a failure's errno in p->os_error, so concurrent calls on
+ * one p are a data race unless the caller serialises them (the OS
+ * serialises the moves themselves; query only reads p and may run beside
+ * another query).
  */
 #ifndef WRT_CPU_PARTITION_H
 #define WRT_CPU_PARTITION_H
@@ -122,7 +126,10 @@ int wrt_cpu_partition_os_error(const wrt_cpu_partition_t *p);
 /* Each backend: create (p must not be live; on error p stays not live and
  * nothing is left in the OS), join / leave a thread (tid 0: the calling
  * thread; otherwise the OS thread id: gettid() on Linux, the QNX tid
- * (pthread_self()) on QNX), query, destroy. */
+ * (pthread_self()) on QNX), query, destroy. join / leave: INVALID_ARG for
+ * NULL, a negative tid or no such thread (ESRCH); PERMISSION when the OS
+ * refuses the move (EACCES / EPERM, e.g. an APS security option); STATE
+ * when p is not live; the OS's errno is kept (os_error). */
 wrt_status wrt_linux_cpu_partition_create(wrt_cpu_partition_t *p,
                                           const wrt_cpu_partition_config_t *cfg);
 wrt_status wrt_linux_cpu_partition_join(wrt_cpu_partition_t *p, int32_t tid);

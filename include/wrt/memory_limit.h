@@ -29,7 +29,12 @@
  *    counts memory really used (pages touched, page cache), not address
  *    space, but it does NOT fail mmap: past the limit the kernel reclaims
  *    and then OOM-kills the process at a page fault, so a guest's touch,
- *    not an allocation, is where it bites. Needs write access to the
+ *    not an allocation, is where it bites. It counts only memory the
+ *    process touches after apply: pages it already had stay charged to
+ *    its old group (cgroup-v2.rst, "Memory Ownership": migrating a process
+ *    does not move the usage it made before; v1 the same unless
+ *    memory.move_charge_at_immigrate is set, which is not done here), so
+ *    apply it before the instances' memory is touched. Needs write access to the
  *    memory hierarchy (WRT_E_PERMISSION otherwise). QNX has no memory
  *    cgroup: WRT_E_UNSUPPORTED there. QNX's nearest things are
  *    RLIMIT_FREEMEM (10: a floor of free system memory, in 0.1 % of RAM,
@@ -91,8 +96,9 @@ int wrt_memory_limit_os_error(const wrt_memory_limit_t *l);
 
 /* Apply: l must not be live; on error l stays not live and the process's
  * limits, groups and membership are as before. WRT_E_LIMIT: the value is
- * above the hard limit. Release: restores the soft limit / moves the process
- * back to its group and removes the one made; on error l stays live. */
+ * above the hard limit. Release: restores the soft limit (at most the hard
+ * limit, should that have come down meanwhile) / moves the process back to
+ * its group and removes the one made; on error l stays live. */
 wrt_status wrt_linux_memory_limit_apply(wrt_memory_limit_t *l,
                                         const wrt_memory_limit_config_t *cfg);
 wrt_status wrt_linux_memory_limit_release(wrt_memory_limit_t *l);

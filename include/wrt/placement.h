@@ -36,8 +36,9 @@
  *   (the region never moves; a grow past the reservation is LIMIT).
  *   huge_fallback: when the pool is empty (HugePages_Free 0 or no hugetlbfs)
  *   at allocate, the region is made with TRANSPARENT instead (or 4 KiB pages
- *   where THP is off) and the info says so; without it allocate fails with
- *   NO_MEMORY.
+ *   where THP is off) and the info says so (a shared region stays shared:
+ *   an anonymous memfd instead of the hugetlb one); without it allocate
+ *   fails with NO_MEMORY.
  *   QNX: a process cannot request large pages. procnto uses larger page
  *   sizes by itself where physically contiguous, suitably aligned memory
  *   backs a mapping (7.1 declares getpagesizes() to list the sizes the
@@ -58,9 +59,12 @@
  *   the base never moves, a grow past the reservation is LIMIT (a Wasm
  *   shared memory must never move). Deallocate unmaps, closes and (named)
  *   unlinks; processes that mapped it keep their mapping.
- *   QNX: not built yet on the QNX backend (UNSUPPORTED); the facts for
- *   shm_open + shm_ctl(SHMCTL_ANON | SHMCTL_LAZY, SHMCTL_SEAL) are in
- *   docs/placement.md.
+ *   QNX (src/qnx/qnx_shared_memory.c): shm_open of SHM_ANON or shm_name
+ *   (O_EXCL, shm_mode; the umask applies there), shm_ctl(SHMCTL_ANON |
+ *   SHMCTL_LAZY, and SHMCTL_SEAL for anonymous objects) sized to the whole
+ *   reservation at once, mapped over it; grow commits in place, RESERVE
+ *   only, never moves; not with typed_memory (INVALID_ARG). Descriptor:
+ *   wrt_qnx_allocator_shared_fd. Sources in docs/placement.md.
  *
  * numa_node >= 0
  *   Linux: mbind(2) of the whole reservation before any page is committed,

@@ -224,7 +224,9 @@ wrt_page_allocator_t *wrt_qnx_allocator_base(wrt_qnx_allocator_t *a);
  * protect() has narrowed any access, as writing could fault).
  * What DISCARD_NP does to a range whose access protect() narrowed is not
  * documented for 7.1/8.0. On failure nothing changed. INVALID_ARG, STATE
- * (nothing allocated), UNSUPPORTED (typed memory; and, lazy, on SDP 6.4/6.6,
+ * (nothing allocated), UNSUPPORTED (typed memory; a shared region, whose
+ * pages are a shared object's, not a private mapping's; and, lazy, on SDP
+ * 6.4/6.6,
  * whose headers have no POSIX_MADV_DISCARD_NP), OS. */
 wrt_status wrt_qnx_allocator_discard(wrt_qnx_allocator_t *a, size_t offset,
                                      size_t len);

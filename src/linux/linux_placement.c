@@ -152,6 +152,22 @@ static wrt_status make_hugetlb(wrt_linux_allocator_t *a, uint8_t *base, size_t r
     return wrt_linux_placement_os_fail(a, errno);
   }
   *fd = -1;
+  if (p->shared) {
+    /* The fallback changes the page size, never the sharing: a shared
+     * region stays an object a peer can map (an anonymous memfd; EXPLICIT
+     * with a name is refused at init), sealed by the caller as any. */
+    int f = -1;
+    st = wrt_linux_shm_create(a, &f);
+    if (st != WRT_OK) {
+      return st;
+    }
+    st = map_object(a, f, base, reserve);
+    if (st != WRT_OK) {
+      wrt_linux_shm_destroy(a, f);
+      return st;
+    }
+    *fd = f;
+  }
   *applied = wrt_linux_thp_available() == WRT_OK ? WRT_HUGE_TRANSPARENT : WRT_HUGE_NONE;
   return WRT_OK;
 }

@@ -574,7 +574,10 @@ wrt_status wrt_qnx_allocator_discard(wrt_qnx_allocator_t *a, size_t offset,
   if (st != WRT_OK) {
     return st;
   }
-  if (a->config.typed_memory != NULL) {
+  /* Typed memory, and a shared region: its pages are a shared object's
+   * (qnx_shared_memory.c), not the lazy private mapping DISCARD_NP is
+   * documented for, and a peer may be using them. */
+  if (a->config.typed_memory != NULL || a->config.placement.shared) {
     return WRT_E_UNSUPPORTED;
   }
   if (wrt_qnx_object_mode(&a->config)) {

@@ -39,6 +39,10 @@ wrt_status wrt_qnx_memory_limit_apply(wrt_memory_limit_t *l,
     l->os_error = errno;
     return WRT_E_OS;
   }
+  /* errno is cleared first: the cap also returns LIMIT (a value above the
+   * hard limit) and INVALID_ARG without any OS call failing, and then the
+   * caller must see 0, not an older call's errno. */
+  errno = 0;
   wrt_status st = wrt_qnx_set_process_memory_cap(cfg->bytes);
   if (st != WRT_OK) {
     l->os_error = st == WRT_E_OS || st == WRT_E_LIMIT ? errno : 0;
@@ -63,11 +67,23 @@ wrt_status wrt_qnx_memory_limit_release(wrt_memory_limit_t *l) {
   if (!l->live) {
     return WRT_E_STATE;
   }
-  /* CAP_NONE puts the soft limit at the hard one: what "infinite" was. */
-  wrt_status st = wrt_qnx_set_process_memory_cap(l->saved_infinite ? WRT_QNX_MEMORY_CAP_NONE
-                                                                   : l->saved);
-  if (st != WRT_OK) {
+  /* CAP_NONE puts the soft limit at the hard one: what "infinite" was,
+   * and the most there is when the hard limit came down below the saved
+   * soft one meanwhile (as the Linux backend clamps; without this, release
+   * would fail with LIMIT for good and the limit could never be let go). */
+  struct rlimit rl;
+  if (getrlimit(RLIMIT_AS, &rl) != 0) {
     l->os_error = errno;
+    return WRT_E_OS;
+  }
+  uint64_t want = l->saved_infinite ? WRT_QNX_MEMORY_CAP_NONE : l->saved;
+  if (rl.rlim_max != RLIM_INFINITY && want > (uint64_t)rl.rlim_max) {
+    want = WRT_QNX_MEMORY_CAP_NONE;
+  }
+  errno = 0; /* see apply */
+  wrt_status st = wrt_qnx_set_process_memory_cap(want);
+  if (st != WRT_OK) {
+    l->os_error = st == WRT_E_OS || st == WRT_E_LIMIT ? errno : 0;
     return st;
   }
   l->live = false;

@@ -15,6 +15,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -67,10 +69,103 @@ static void test_address_space(void **state) {
   wrt_qnx_allocator_destroy(&a);
 }
 
+/* Release after the hard limit came down below the saved soft limit: it
+ * puts the soft limit as high as the hard one now allows and the limit is
+ * no longer live, as the Linux backend does (rlimit_release). Lowering a
+ * hard limit cannot be undone without privilege, so a child does it. */
+static int release_after_hard_lowered(void) {
+  uint64_t vm = cp_vm_size();
+  if (vm == 0u) {
+    return 10;
+  }
+  struct rlimit rl;
+  if (getrlimit(RLIMIT_AS, &rl) != 0) {
+    return 11;
+  }
+  rl.rlim_cur = (rlim_t)(vm + (3ull << 30)); /* a finite soft limit to restore */
+  if (setrlimit(RLIMIT_AS, &rl) != 0) {
+    return 12;
+  }
+  wrt_memory_limit_t l = {0};
+  wrt_memory_limit_config_t c = {.kind = WRT_MEMORY_LIMIT_ADDRESS_SPACE,
+                                 .bytes = vm + (1ull << 30)};
+  if (wrt_qnx_memory_limit_apply(&l, &c) != WRT_OK) {
+    return 13;
+  }
+  struct rlimit lower = {.rlim_cur = (rlim_t)c.bytes, .rlim_max = (rlim_t)(vm + (2ull << 30))};
+  if (setrlimit(RLIMIT_AS, &lower) != 0) {
+    return 14;
+  }
+  if (wrt_qnx_memory_limit_release(&l) != WRT_OK) {
+    return 15;
+  }
+  if (l.live || wrt_memory_limit_os_error(&l) != 0) {
+    return 16;
+  }
+  struct rlimit after;
+  if (getrlimit(RLIMIT_AS, &after) != 0 || after.rlim_cur != lower.rlim_max) {
+    return 17;
+  }
+  return 0;
+}
+
+
+/* A limit above the hard one is LIMIT with no OS call failed: os_error 0,
+ * not whatever errno a previous call left (child: a finite hard limit). */
+static int limit_without_stale_errno(void) {
+  struct rlimit rl;
+  if (getrlimit(RLIMIT_AS, &rl) != 0) {
+    return 20;
+  }
+  uint64_t hard = cp_vm_size() + (2ull << 30);
+  if (rl.rlim_max != RLIM_INFINITY && (uint64_t)rl.rlim_max < hard) {
+    hard = (uint64_t)rl.rlim_max;
+  }
+  rl.rlim_cur = (rlim_t)hard;
+  rl.rlim_max = (rlim_t)hard;
+  if (setrlimit(RLIMIT_AS, &rl) != 0) {
+    return 21;
+  }
+  wrt_memory_limit_t l = {0};
+  wrt_memory_limit_config_t c = {.kind = WRT_MEMORY_LIMIT_ADDRESS_SPACE, .bytes = hard + 4096u};
+  errno = EBADF;
+  if (wrt_qnx_memory_limit_apply(&l, &c) != WRT_E_LIMIT) {
+    return 22;
+  }
+  return l.live ? 23 : (wrt_memory_limit_os_error(&l) != 0 ? 24 : 0);
+}
+
+static void run_in_child(int (*fn)(void)) {
+  pid_t pid = fork();
+  assert_true(pid >= 0);
+  if (pid == 0) {
+    _exit(fn());
+  }
+  int status = 0;
+  assert_int_equal(waitpid(pid, &status, 0), pid);
+  assert_true(WIFEXITED(status));
+  assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+static void test_release_after_hard_limit_lowered(void **state) {
+  (void)state;
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  skip();
+#endif
+  run_in_child(release_after_hard_lowered);
+}
+
+static void test_limit_keeps_no_stale_errno(void **state) {
+  (void)state;
+  run_in_child(limit_without_stale_errno);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_unsupported_and_args),
       cmocka_unit_test(test_address_space),
+      cmocka_unit_test(test_release_after_hard_limit_lowered),
+      cmocka_unit_test(test_limit_keeps_no_stale_errno),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

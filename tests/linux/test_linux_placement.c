@@ -316,21 +316,16 @@ static void explicit_hugetlb(void **state) {
   assert_int_equal(meminfo("HugePages_Free"), free_pages); /* all given back */
 }
 
-static void shared_memfd_second_process(void **state) {
-  (void)state;
-  wrt_placement_t p = wrt_placement_default();
-  p.shared = true;
-  wrt_linux_allocator_config_t c = cfg_with(p);
-  c.reserve_pages = 8;
-  wrt_linux_allocator_t a;
-  uint8_t *base, *b2;
-  size_t size, s2;
-  int fd;
+/* A shared region of 2 pages at base: a real second process sees its bytes
+ * (and we its write), grow to 5 pages keeps the base and the peer sees the
+ * grown bytes, and the peer can neither shrink nor re-seal the object. */
+static void peer_sees_region(wrt_linux_allocator_t *a, uint8_t *base, size_t size) {
+  wrt_page_allocator_t *pa = wrt_linux_allocator_base(a);
+  uint8_t *b2;
+  size_t s2;
+  int fd = -1;
   char num[32];
-  assert_int_equal(wrt_linux_allocator_init(&a, &c), WRT_OK);
-  wrt_page_allocator_t *pa = wrt_linux_allocator_base(&a);
-  assert_int_equal(wrt_page_allocator_allocate(pa, 2, 64, &base, &size), WRT_OK);
-  assert_int_equal(wrt_linux_allocator_shared_fd(&a, &fd), WRT_OK);
+  assert_int_equal(wrt_linux_allocator_shared_fd(a, &fd), WRT_OK);
   assert_true(fcntl(fd, F_GETFD) & FD_CLOEXEC);
   fill(base, 0, size, 9);
   (void)snprintf(num, sizeof num, "%zu", size);
@@ -345,6 +340,53 @@ static void shared_memfd_second_process(void **state) {
   assert_int_equal(base[s2 - 1], 0xA5);
   /* no peer can shrink the object or freeze it */
   assert_int_equal(wrt_pt_spawn("child-shrink", fd, NULL, NULL, NULL), 0);
+}
+
+/* EXPLICIT + huge_fallback + shared with no pool: the fallback must keep the
+ * region shared (a memory object a peer maps), not quietly hand back private
+ * anonymous memory while the query still says "shared". */
+static void explicit_fallback_stays_shared(void **state) {
+  (void)state;
+  if (meminfo("HugePages_Free") >= 2) {
+    skip(); /* a pool exists: no fallback to check */
+  }
+  wrt_placement_t p = wrt_placement_default();
+  p.huge = WRT_HUGE_EXPLICIT;
+  p.huge_fallback = true;
+  p.shared = true;
+  wrt_linux_allocator_config_t c = cfg_with(p);
+  c.reserve_pages = 8;
+  wrt_linux_allocator_t a;
+  uint8_t *base;
+  size_t size;
+  wrt_placement_info_t info;
+  assert_int_equal(wrt_linux_allocator_init(&a, &c), WRT_OK);
+  assert_int_equal(wrt_page_allocator_allocate(wrt_linux_allocator_base(&a), 2, 64, &base, &size),
+                   WRT_OK);
+  assert_int_equal(wrt_linux_allocator_placement_info(&a, &info), WRT_OK);
+  assert_true(info.shared);
+  assert_true(info.huge != WRT_HUGE_EXPLICIT);
+  assert_int_equal(vma_has_flag(base, "sh"), 1);
+  peer_sees_region(&a, base, size);
+  int fds = wrt_pt_open_fds();
+  wrt_linux_allocator_destroy(&a);
+  assert_int_equal(wrt_pt_open_fds(), fds - 1); /* the object's descriptor closed */
+}
+
+static void shared_memfd_second_process(void **state) {
+  (void)state;
+  wrt_placement_t p = wrt_placement_default();
+  p.shared = true;
+  wrt_linux_allocator_config_t c = cfg_with(p);
+  c.reserve_pages = 8;
+  wrt_linux_allocator_t a;
+  uint8_t *base, *b2;
+  size_t size, s2;
+  int fd;
+  assert_int_equal(wrt_linux_allocator_init(&a, &c), WRT_OK);
+  wrt_page_allocator_t *pa = wrt_linux_allocator_base(&a);
+  assert_int_equal(wrt_page_allocator_allocate(pa, 2, 64, &base, &size), WRT_OK);
+  peer_sees_region(&a, base, size);
   /* past the reservation: LIMIT, nothing moved */
   assert_int_equal(wrt_page_allocator_grow(pa, 5, 4, &b2, &s2), WRT_E_LIMIT);
   assert_int_equal(a.mem_size, 5u * WRT_WASM_PAGE_SIZE);
@@ -502,17 +544,23 @@ static void every_call_failed(void **state) {
   (void)state;
   char name[64];
   (void)snprintf(name, sizeof name, "/wrt-test-fail-%d", (int)getpid());
-  fcase_t cases[5];
-  int ncases = meminfo("HugePages_Free") >= 2 ? 5 : 4; /* hugetlb only with a pool */
-  for (int i = 0; i < 5; i++)
+  fcase_t cases[6];
+  bool pool = meminfo("HugePages_Free") >= 2;
+  int ncases = 6;
+  for (int i = 0; i < 6; i++)
     cases[i].p = wrt_placement_default();
   cases[0].what = "memfd", cases[0].p.shared = true;
   cases[1].what = "named", cases[1].p.shared = true, cases[1].p.shm_name = name;
   cases[2].what = "numa0", cases[2].p.numa_node = 0;
   cases[3].what = "thp", cases[3].p.huge = WRT_HUGE_TRANSPARENT;
   cases[4].what = "hugetlb", cases[4].p.huge = WRT_HUGE_EXPLICIT, cases[4].p.shared = true;
+  /* without a pool: the fallback of a shared hugetlb region (a memfd) */
+  cases[5].what = "hugetlb-fallback", cases[5].p.huge = WRT_HUGE_EXPLICIT,
+  cases[5].p.shared = true, cases[5].p.huge_fallback = true;
   unsigned total = 0;
   for (int k = 0; k < ncases; k++) {
+    if ((k == 4 && !pool) || (k == 5 && pool))
+      continue; /* hugetlb only with a pool, its fallback only without */
     wrt_linux_allocator_config_t c = cfg_with(cases[k].p);
     wrt_linux_allocator_t a;
     if (wrt_linux_allocator_init(&a, &c) != WRT_OK)
@@ -586,6 +634,7 @@ int main(int argc, char **argv) {
       cmocka_unit_test(queries_validate),
       cmocka_unit_test(thp_region),
       cmocka_unit_test(explicit_hugetlb),
+      cmocka_unit_test(explicit_fallback_stays_shared),
       cmocka_unit_test(shared_memfd_second_process),
       cmocka_unit_test(shared_named_permissions),
       cmocka_unit_test(numa_binding),

@@ -165,6 +165,27 @@ static void shared_anon_second_process(void **state) {
   wrt_qnx_allocator_destroy(&a);
 }
 
+/* discard promises bytes that read as zero, through POSIX_MADV_DISCARD_NP,
+ * which QNX documents for lazy PRIVATE mappings only; a shared region's
+ * pages belong to an object a peer may be using. It is UNSUPPORTED there
+ * and the bytes (the peer's too) are untouched. */
+static void shared_discard_refused(void **state) {
+  (void)state;
+  wrt_qnx_allocator_config_t c = shared_cfg(NULL);
+  wrt_qnx_allocator_t a;
+  uint8_t *base;
+  size_t size;
+  assert_int_equal(wrt_qnx_allocator_init(&a, &c), WRT_OK);
+  wrt_page_allocator_t *pa = wrt_qnx_allocator_base(&a);
+  assert_int_equal(wrt_page_allocator_allocate(pa, 2, 64, &base, &size), WRT_OK);
+  fill(base, 0, size, 3);
+  assert_int_equal(wrt_qnx_allocator_discard(&a, 0, WP), WRT_E_UNSUPPORTED);
+  for (size_t i = 0; i < size; i += 4093)
+    assert_int_equal(base[i], pattern(i, 3));
+  assert_int_equal(wrt_page_allocator_deallocate(pa, base, size), WRT_OK);
+  wrt_qnx_allocator_destroy(&a);
+}
+
 static void shared_named_permissions(void **state) {
   (void)state;
   char name[64], num[32];
@@ -276,6 +297,7 @@ int main(int argc, char **argv) {
       cmocka_unit_test(config_checks),
       cmocka_unit_test(shared_anon_second_process),
       cmocka_unit_test(shared_named_permissions),
+      cmocka_unit_test(shared_discard_refused),
       cmocka_unit_test(every_call_failed),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -62,12 +62,14 @@ wrt_status wrt_w2c_instantiate_with(const wrt_w2c_instance_options *o, wrt_w2c_p
   if (st != WRT_OK) {
     return st;
   }
+  /* Recorded before the join: should the removal below fail too, p stays
+   * live and wrt_w2c_partition_release must find the backend to retry. */
+  p->backend = backend;
   st = ops->join(&p->part, 0);
   if (st != WRT_OK) {
     (void)ops->destroy(&p->part); /* nothing joined: removable */
     return st;
   }
-  p->backend = backend;
   instantiate(ctx);
   return WRT_OK;
 }

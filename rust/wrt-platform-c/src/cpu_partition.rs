@@ -193,8 +193,9 @@ impl CpuPartition {
 
     /// Releases the partition (Linux: removes the group, `State` while a
     /// thread is still in it; QNX: releases the handle, the APS partition
-    /// stays). After success the handle is inert (calls give `State`); on
-    /// error nothing changed and it may be retried (e.g. after `leave`).
+    /// stays). After success the handle is inert (join, leave and query
+    /// give `State`; another destroy is `Ok` and does nothing); on error
+    /// nothing changed and it may be retried (e.g. after `leave`).
     pub fn destroy(&mut self) -> Result<()> {
         self.destroy_raw()
     }

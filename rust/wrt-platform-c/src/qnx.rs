@@ -248,7 +248,8 @@ impl AllocatorBackend for Qnx {
 impl AllocatorHandle<'_, Qnx> {
     /// Gives the physical memory behind `[offset, offset + len)` back; the
     /// bytes read as zero afterwards and stay accessible
-    /// (`wrt_qnx_allocator_discard`).
+    /// (`wrt_qnx_allocator_discard`). `Error::Unsupported` on typed memory
+    /// and on a shared region (its pages are a shared object's).
     ///
     /// # Safety
     /// No Rust reference into the range may be used after this call: the

@@ -41,11 +41,17 @@ typedef struct wrt_w2c_partition {
 } wrt_w2c_partition;
 
 /* Creates the partition (or adopts it, see above), joins the calling thread
- * and calls instantiate(ctx). On a non-OK status nothing is left: no
- * partition made, the thread not moved, instantiate not called. */
+ * and calls instantiate(ctx). On a non-OK status the thread is not moved,
+ * instantiate is not called and p is not live. Linux: no group is left
+ * (unless its removal after a refused join failed too: then p stays live
+ * and wrt_w2c_partition_release retries it). QNX: a partition
+ * APS made before the join was refused stays (APS cannot delete one;
+ * adopt_existing finds it again). */
 wrt_status wrt_w2c_instantiate_with(const wrt_w2c_instance_options *o, wrt_w2c_partition *p,
                                     void (*instantiate)(void *ctx), void *ctx);
-/* Another thread that will run the instance joins (tid 0: the caller). */
+/* Another thread that will run the instance joins (tid 0: the caller).
+ * Not concurrently with another join or release of the same p (the
+ * caller serialises them; see wrt/cpu_partition.h, Threads). */
 wrt_status wrt_w2c_partition_join(wrt_w2c_partition *p, int32_t tid);
 /* After the instance is freed, from the thread that created it: it leaves
  * and the partition is released (Linux: the group removed; QNX: the handle,
