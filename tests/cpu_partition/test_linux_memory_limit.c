@@ -20,6 +20,7 @@
 
 #include <cmocka.h>
 
+#include "rlimit_probe.h"
 #include "cgroup_fault.h"
 #include "cp_test_util.h"
 #include "wrt/linux_memory.h"
@@ -62,6 +63,7 @@ static void test_arguments(void **state) {
  * release the same allocation succeeds. */
 static void test_address_space(void **state) {
   (void)state;
+  wrt_need_rlimit_as(); /* qemu-user: accepted, not applied */
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
   skip(); /* the sanitizers' own mappings need address space we would cap */
 #endif
@@ -98,6 +100,7 @@ static void test_address_space(void **state) {
  * whose hard limit we may lower for good). */
 static void test_above_hard_limit(void **state) {
   (void)state;
+  wrt_need_rlimit_as(); /* qemu-user: accepted, not applied */
   pid_t child = fork();
   assert_true(child >= 0);
   if (child == 0) {

@@ -129,6 +129,7 @@ static void config_checks(void **state) {
 
 static void shared_anon_second_process(void **state) {
   (void)state;
+  wrt_pt_need_exec(); /* a second process of this program, or a skip */
   wrt_qnx_allocator_config_t c = shared_cfg(NULL);
   wrt_qnx_allocator_t a;
   uint8_t *base, *b2;
@@ -188,6 +189,7 @@ static void shared_discard_refused(void **state) {
 
 static void shared_named_permissions(void **state) {
   (void)state;
+  wrt_pt_need_exec(); /* a second process of this program, or a skip */
   char name[64], num[32];
   (void)snprintf(name, sizeof name, "/wrt-qnx-placement-%d", (int)getpid());
   (void)shm_unlink(name);

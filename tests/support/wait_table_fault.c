@@ -69,7 +69,12 @@ static int child(const wrt_wait_backend_t *be, bool wide) {
     return 12;
   }
   (void)alarm(20u); /* a hang (a bucket left locked) ends with SIGALRM */
-  for (int round = 0; round < 2; round++) {
+  /* volatile: round changes between a sigsetjmp and its siglongjmp, so a
+   * plain local is indeterminate after the jump (C11 7.13.2.1p3). gcc for
+   * aarch64 at -O2 kept it on the stack and raised it right after each
+   * return of sigsetjmp, so one fault ended the loop with g_faults 1 (exit
+   * 14) and the bucket was never used again. */
+  for (volatile int round = 0; round < 2; round++) {
     if (sigsetjmp(g_trap, 1) == 0) {
       if (wide) {
         (void)wrt_wait_table_wait64(&table, page, 0u, WRT_WAIT_FOREVER);
@@ -122,5 +127,9 @@ void wrt_wait_fault_unwinds(const wrt_wait_backend_t *be, bool wide) {
                 WTERMSIG(status), SIGALRM);
   }
   assert_true(WIFEXITED(status));
+  if (WEXITSTATUS(status) != 0) {
+    print_error("child exited with %d: the step that failed (see child())\n",
+                WEXITSTATUS(status));
+  }
   assert_int_equal(WEXITSTATUS(status), 0);
 }
