@@ -63,8 +63,9 @@ unset QEMU_LD_PREFIX
 # the selftest's os_refusal_leaks_nothing).
 # The other qemu-user limits, each found by a probe in the test (try it on
 # this host and look) and skipped with the reason printed just before
-# cmocka's SKIPPED line: madvise is accepted and ignored (qemu 7.2:
-# MADV_DONTNEED leaves pages resident, MADV_HUGEPAGE sets no "hg"), and a
+# cmocka's SKIPPED line: madvise(MADV_HUGEPAGE) is accepted and not passed
+# on (no "hg" in smaps), mincore refuses a range holding a PROT_NONE page
+# (ENOMEM: qemu checks the guest can read it), and a
 # second process of an aarch64 test program cannot be exec'd (ENOEXEC: only
 # the first process is emulated, no binfmt_misc) (test_pool_*
 # release_decommits_beyond_keep_resident, test_linux_placement thp_region,

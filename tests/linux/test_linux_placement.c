@@ -234,7 +234,7 @@ static void thp_region(void **state) {
   }
   if (!wrt_probe_hugepage_applied()) {
     print_message("skipped: madvise(MADV_HUGEPAGE) accepted but not applied here (no \"hg\" "
-                  "in smaps VmFlags; qemu-user 7.2 ignores madvise)\n");
+                  "in smaps VmFlags; qemu-user does not pass MADV_HUGEPAGE on)\n");
     skip();
   }
   assert_int_equal(wrt_linux_allocator_init(&a, &c), WRT_OK);

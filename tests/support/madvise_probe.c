@@ -4,24 +4,29 @@
 #define _GNU_SOURCE
 #include "madvise_probe.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
-bool wrt_probe_dontneed_applied(void) {
+int wrt_probe_discard_seen(void) {
   size_t pg = (size_t)sysconf(_SC_PAGESIZE);
   unsigned char *p = mmap(NULL, pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (p == MAP_FAILED)
-    return false;
+    return errno;
   memset(p, 0x5a, pg);
-  unsigned char vec[1] = {0};
-  bool applied = madvise(p, pg, MADV_DONTNEED) == 0 && mincore(p, pg, vec) == 0 &&
-                 (vec[0] & 1u) == 0u;
-  applied = applied && p[0] == 0u; /* the read faults in a zero page */
+  unsigned char vec[1] = {1};
+  int rc = 0;
+  if (madvise(p, pg, MADV_DONTNEED) != 0 || mprotect(p, pg, PROT_NONE) != 0)
+    rc = errno;
+  else if (mincore(p, pg, vec) != 0)
+    rc = errno;
+  else if ((vec[0] & 1u) != 0u)
+    rc = -1;
   (void)munmap(p, pg);
-  return applied;
+  return rc;
 }
 
 bool wrt_probe_hugepage_applied(void) {
