@@ -86,7 +86,7 @@ if ctest "${ctest_args[@]}" >"$build/ctest.log" 2>&1; then
         name = t; sub(/^\[  SKIPPED \] /, "", name)
         if (!((n, name) in seen)) {
           seen[n, name] = 1
-          r = why[n]; if (r == "") r = "(no reason printed)"
+          r = why[n]; sub(/^skipped: /, "", r); if (r == "") r = "(no reason printed)"
           print name ": " r
         }
         next
