@@ -55,7 +55,7 @@ fi
 # list at the wrong offset and spun (the hangs once blamed on qemu). The
 # toolchain file's emulator is plain qemu-aarch64 for the same reason.
 unset QEMU_LD_PREFIX
-# Every program and case runs. The one qemu-user limit left: it accepts
+# Every program runs. One qemu-user limit: it accepts
 # setrlimit(RLIMIT_AS / RLIMIT_DATA) and applies nothing; the tests that
 # need a limit read it back, try a mapping past it, and skip themselves
 # with that reason printed (test_process_memory_cap,
