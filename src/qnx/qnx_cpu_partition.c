@@ -37,8 +37,10 @@
  * openqnx trunk/services/system/public/sys/sched_aps.h:128, :206-218,
  * :366-380). 6.4's header defines no macro that tells the layouts apart
  * (its commands are an enum), so the test is on _NTO_VERSION (641 in 6.4's
- * sys/neutrino.h:87, 710 in 7.1's). SDP 6.6 (660) and 7.0 take the 6.4
- * branch; their sched_aps.h was not compared. */
+ * sys/neutrino.h:87, 660 in 6.6's :84, 710 in 7.1's). SDP 6.6 has 6.4's
+ * window and stats members (unclassified-org/QNX-SDP, .../qnx6/usr/include/
+ * sys/sched_aps.h:128, :373-385) and no critical_priority; 7.0's header
+ * was not compared (it takes the 7.1 branch only if >= 710: the 6.x one). */
 #if _NTO_VERSION >= 710
 #define WRT_APS_71 1
 #else

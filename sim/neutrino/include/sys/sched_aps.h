@@ -13,7 +13,10 @@
  * :99-115) and no critical_priority, max_budget_percent,
  * budget_percent_scale, aid or dynamic_windowsize_cycles; 6.4 gives the
  * averaging window as windowsize_cycles in sched_aps_info. SDP 6.6's header
- * was not available to compare: the model gives it 6.4's layout.
+ * has the same window and statistics members and no critical_priority, but
+ * adds max_budget_percent (create, :213) and aid (join, :302), which the
+ * 640 profile, being 6.4's, leaves out (unclassified-org/QNX-SDP,
+ * trunk/opt/qnx660/target/qnx6/usr/include/sys/sched_aps.h).
  *
  * SDP 8.0 ships no <sys/sched_aps.h> (gaurav-kumar-ltts/QNX8_Bazel_App
  * @ dc03d2aa, target/qnx/usr/include/sys/ has none; its sched.h keeps
