@@ -13,7 +13,7 @@
  * WRT_E_UNSUPPORTED and nothing APS-specific is compiled.
  *
  * May include: <errno.h>, <string.h>, <sys/neutrino.h>, <sys/sched_aps.h>
- * (7.x only) and wrt headers.
+ * (6.x and 7.x only) and wrt headers.
  */
 #define _POSIX_C_SOURCE 200809L
 #define _QNX_SOURCE 1
@@ -31,6 +31,21 @@
 #if defined(_NTO_VERSION) && _NTO_VERSION < 800
 #include <sys/sched_aps.h>
 #define WRT_HAVE_APS 1
+/* The 7.1 layout (critical_priority in sched_aps_create_parms,
+ * dynamic_windowsize_cycles in sched_aps_partition_stats) versus QNX 6.4's
+ * (neither member; the window is sched_aps_info.windowsize_cycles: vocho/
+ * openqnx trunk/services/system/public/sys/sched_aps.h:128, :206-218,
+ * :366-380). 6.4's header defines no macro that tells the layouts apart
+ * (its commands are an enum), so the test is on _NTO_VERSION (641 in 6.4's
+ * sys/neutrino.h:87, 660 in 6.6's :84, 710 in 7.1's). SDP 6.6 has 6.4's
+ * window and stats members (unclassified-org/QNX-SDP, .../qnx6/usr/include/
+ * sys/sched_aps.h:128, :373-385) and no critical_priority; 7.0's header
+ * was not compared (it takes the 7.1 branch only if >= 710: the 6.x one). */
+#if _NTO_VERSION >= 710
+#define WRT_APS_71 1
+#else
+#define WRT_APS_71 0
+#endif
 #else
 #define WRT_HAVE_APS 0
 #endif
@@ -73,7 +88,12 @@ static wrt_status fill_from(wrt_cpu_partition_t *p, int id, int *err) {
   p->critical_budget_ms = parms.cycles_per_ms == 0u
                               ? 0u
                               : (uint32_t)(q.critical_budget_cycles / parms.cycles_per_ms);
-  size_t n = strnlen(q.name, sizeof q.name - 1u);
+  /* Bounded: strnlen is POSIX 2008, undeclared by 6.4's <string.h> in
+   * strict mode. */
+  size_t n = 0;
+  while (n < sizeof q.name - 1u && q.name[n] != '\0') {
+    n++;
+  }
   (void)memcpy(p->name, q.name, n);
   p->name[n] = '\0';
   return WRT_OK;
@@ -99,7 +119,9 @@ wrt_status wrt_qnx_cpu_partition_create(wrt_cpu_partition_t *p,
   c.budget_percent = (uint16_t)cfg->budget_percent;
   c.critical_budget_ms = (int16_t)cfg->critical_budget_ms;
   c.parent_id = -1;       /* from the calling thread's partition */
-  c.critical_priority = -1;
+#if WRT_APS_71
+  c.critical_priority = -1; /* no critical priority: keep the default */
+#endif
   int err = aps_ctl(SCHED_APS_CREATE_PARTITION, &c, sizeof c);
   if (err != 0) {
     p->os_error = err;
@@ -225,8 +247,12 @@ wrt_status wrt_qnx_cpu_partition_query(const wrt_cpu_partition_t *p,
     info.usage_known = true;
     info.usage_ns = (s.run_time_cycles / cpm) * 1000000u +
                     (s.run_time_cycles % cpm) * 1000000u / cpm;
-    info.usage_window_ns = (s.dynamic_windowsize_cycles / cpm) * 1000000u +
-                           (s.dynamic_windowsize_cycles % cpm) * 1000000u / cpm;
+#if WRT_APS_71
+    uint64_t window = s.dynamic_windowsize_cycles; /* the last window's length */
+#else
+    uint64_t window = parms.windowsize_cycles; /* 6.4: the nominal window */
+#endif
+    info.usage_window_ns = (window / cpm) * 1000000u + (window % cpm) * 1000000u / cpm;
   }
   *out = info;
   return WRT_OK;

@@ -86,6 +86,38 @@ static unsigned shm_total(void) {
   return n;
 }
 
+/* An empty object for the model tests below: SHM_ANON where the profile
+ * has it (7.1, 8.0); in profile 640 (6.4/6.6 have no SHM_ANON) a name
+ * created O_EXCL and unlinked at once, as the library's 6.x fallback does. */
+static int model_object(void) {
+#if defined(SHM_ANON)
+  return shm_open(SHM_ANON, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+#else
+  char name[64];
+  (void)snprintf(name, sizeof name, "/wrt-test-%ld", (long)getpid());
+  int fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd >= 0)
+    (void)shm_unlink(name);
+  return fd;
+#endif
+}
+
+/* How many shared memory names this process has left on the host: the
+ * library names its 6.x objects "/wrt-<pid in 16 hex digits>-<base>"
+ * (qnx_object_commit.c), which the model keeps as /dev/shm entries. */
+static int names_left(void) {
+  char prefix[40];
+  (void)snprintf(prefix, sizeof prefix, "wrt-%016lx-", (unsigned long)getpid());
+  DIR *d = opendir("/dev/shm");
+  assert_non_null(d);
+  int n = 0;
+  for (struct dirent *e = readdir(d); e != NULL; e = readdir(d))
+    if (strncmp(e->d_name, prefix, strlen(prefix)) == 0)
+      n++;
+  closedir(d);
+  return n;
+}
+
 static int setup(void **state) {
   (void)state;
   wrt_fi_reset();
@@ -297,11 +329,37 @@ static void test_fork_shares_eager_memory(void **state) {
   }
 }
 
+/* The eager commit's object is private to the region: in profile 640 (no
+ * SHM_ANON) the named fallback is used and its name is gone as soon as the
+ * object is open, while the memory keeps working; in 7.1/8.0 SHM_ANON never
+ * makes a name. Without the shm_unlink in open_private_object, profile 640
+ * leaves one name per region here. */
+static void test_private_object_leaves_no_name(void **state) {
+  (void)state;
+  int before = names_left();
+  wrt_qnx_allocator_t a[2];
+  uint8_t *b0 = start(&a[0], WRT_GROW_RESERVE, false, 1, 0x11);
+  uint8_t *b1 = start(&a[1], WRT_GROW_RESERVE, false, 1, 0x22);
+  assert_true(a[0].has_shm && a[1].has_shm); /* object mode, not the fallback */
+  assert_int_equal(names_left(), before);
+  uint8_t *g;
+  size_t s;
+  assert_int_equal(wrt_page_allocator_grow(wrt_qnx_allocator_base(&a[0]), 1, 2, &g, &s), WRT_OK);
+  assert_ptr_equal(g, b0);
+  assert_true(all_zero(g + WP, 2u * WP));
+  assert_int_equal(b0[0], 0x11);
+  assert_int_equal(b1[0], 0x22); /* two regions, two objects */
+  assert_int_equal(names_left(), before);
+  wrt_qnx_allocator_destroy(&a[1]);
+  wrt_qnx_allocator_destroy(&a[0]);
+  assert_int_equal(names_left(), before);
+}
+
 /* The model's F_ALLOCSP: all or nothing against its system memory; an
  * object made SHMCTL_LAZY grows without taking any. */
 static void test_model_allocsp(void **state) {
   (void)state;
-  int fd = shm_open(SHM_ANON, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  int fd = model_object();
   assert_true(fd >= 0);
   nto_sim_mman_set_free_memory(2u * WP);
   struct flock fl;
@@ -323,7 +381,7 @@ static void test_model_allocsp(void **state) {
   fl.l_len = (off_t)WP;
   assert_int_equal(fcntl(fd, F_ALLOCSP, &fl), 0);
   close(fd);
-  fd = shm_open(SHM_ANON, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  fd = model_object();
   assert_true(fd >= 0);
   assert_int_equal(shm_ctl(fd, SHMCTL_ANON | SHMCTL_LAZY, 0, 0), 0);
   fl.l_start = 0;
@@ -341,6 +399,7 @@ int main(void) {
       cmocka_unit_test_setup(test_moving_grow_keeps_one_object, setup),
       cmocka_unit_test_setup(test_fork_shares_eager_memory, setup),
       cmocka_unit_test_setup(test_model_allocsp, setup),
+      cmocka_unit_test_setup(test_private_object_leaves_no_name, setup),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

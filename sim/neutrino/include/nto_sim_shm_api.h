@@ -10,6 +10,7 @@
 #ifndef NTO_SIM_SHM_API_H
 #define NTO_SIM_SHM_API_H
 
+#include <nto_sim_platform.h>
 #include <fcntl.h> /* before the fcntl / ftruncate macros below */
 #include <stdint.h>
 #include <sys/types.h>
@@ -19,10 +20,20 @@
 extern "C" {
 #endif
 
-#define SHM_ANON ((char *)-1)
+/* SHM_ANON and SHMCTL_SEAL: 7.1 sys/mman.h (Spitzbube/qnx-sdp @ 8d745006,
+ * target/qnx7/usr/include/sys/mman.h, the __EXT_QNX block after
+ * TYPEMEM_DEVICE_ISA) and 8.0. QNX 6.4 has neither (vocho/openqnx
+ * trunk/lib/c/public/sys/mman.h:318-330: 0x4 is SHMCTL_ISADMA there), nor
+ * has SDP 6.6: not declared in profile 640. The model itself implements
+ * them under its own names in every profile (sim/neutrino/src/shm_sim.c). */
+#define NTO_SIM_SHM_ANON ((char *)-1)
+#define NTO_SIM_SHMCTL_SEAL 0x00000004
+#if NTO_SIM_PROFILE >= 710
+#define SHM_ANON NTO_SIM_SHM_ANON
+#define SHMCTL_SEAL NTO_SIM_SHMCTL_SEAL
+#endif
 #define SHMCTL_ANON 0x00000001
 #define SHMCTL_PHYS 0x00000002
-#define SHMCTL_SEAL 0x00000004
 #define SHMCTL_REVOCABLE 0x00000008
 #define SHMCTL_LAZY 0x00000400
 #define SHMCTL_TYMEM 0x00002000

@@ -275,7 +275,7 @@ static int locked_check_name(const char *name) {
 }
 
 static int do_create(sched_aps_create_parms *c, int caller_part) {
-  if (c->reserved1 != 0u || c->reserved2 != 0u) {
+  if (c->reserved1 != 0 || c->reserved2 != 0u) {
     return EDOM;
   }
   uint32_t sec = aps.sec_flags;
@@ -289,9 +289,15 @@ static int do_create(sched_aps_create_parms *c, int caller_part) {
        caller_part != 0)) {
     return EACCES;
   }
+#if NTO_SIM_PROFILE >= 710
   if (c->budget_percent > 100u || c->budget_percent_scale != 0u) {
     return EINVAL; /* model: only whole percents */
   }
+#else /* 6.4: whole percents only; no scale member */
+  if (c->budget_percent > 100u) {
+    return EINVAL;
+  }
+#endif
   int parent = caller_part;
   if ((c->aps_create_flags & APS_CREATE_FLAGS_USE_PARENT_ID) != 0u && c->parent_id != -1) {
     parent = c->parent_id;
@@ -370,7 +376,14 @@ static int do_join(const sched_aps_join_parms *j, int caller_part) {
   if (j->pid != 0 && j->pid != (int32_t)getpid()) {
     return ESRCH; /* model: one process */
   }
+#if NTO_SIM_PROFILE >= 710
   if (j->tid < 0 || j->aid != 0) {
+#else /* 6.4: no app ids; reserved2 must be zero (APS_INIT_DATA) */
+  if (j->reserved2 != 0) {
+    return EDOM;
+  }
+  if (j->tid < 0) {
+#endif
     return EINVAL; /* model: process / app joins are not modelled */
   }
   uint32_t sec = aps.sec_flags;
@@ -403,7 +416,11 @@ static int do_ctl(int cmd, void *data, size_t length) {
     i->sec_flags = aps.sec_flags;
     i->num_partitions = (uint16_t)locked_count();
     i->max_partitions = NTO_SIM_APS_MAX_PARTITIONS;
+#if NTO_SIM_PROFILE >= 710
     i->windowsize_ms = NTO_SIM_APS_WINDOW_TICKS;
+#else /* 6.4 gives the window in cycles (sched_aps.h:128) */
+    i->windowsize_cycles = (uint64_t)NTO_SIM_APS_WINDOW_TICKS * NTO_SIM_APS_CYCLES_PER_MS;
+#endif
     return 0;
   }
   case SCHED_APS_CREATE_PARTITION:
@@ -445,7 +462,14 @@ static int do_ctl(int cmd, void *data, size_t length) {
     q->budget_percent = (uint16_t)p->budget;
     q->pid_at_last_bankruptcy = -1;
     q->tid_at_last_bankruptcy = -1;
+#if NTO_SIM_PROFILE >= 710
     q->max_budget_percent = 100u; /* LIMIT_CPU_USAGE not set */
+#else
+    q->budget_cycles = (uint64_t)p->budget * NTO_SIM_APS_WINDOW_TICKS *
+                       NTO_SIM_APS_CYCLES_PER_MS / 100u;
+    q->notify_pid = -1; /* "-1 if unset" (6.4 sched_aps.h:236) */
+    q->notify_tid = -1;
+#endif
     return 0;
   }
   case SCHED_APS_JOIN_PARTITION:
@@ -469,8 +493,10 @@ static int do_ctl(int cmd, void *data, size_t length) {
       if (id < (int)NTO_SIM_APS_MAX_PARTITIONS && aps.parts[id].live) {
         s[k].id = (int16_t)id;
         s[k].run_time_cycles = (uint64_t)aps.parts[id].in_window * NTO_SIM_APS_CYCLES_PER_MS;
+#if NTO_SIM_PROFILE >= 710
         s[k].dynamic_windowsize_cycles =
             (uint64_t)NTO_SIM_APS_WINDOW_TICKS * NTO_SIM_APS_CYCLES_PER_MS;
+#endif
       }
     }
     return 0;

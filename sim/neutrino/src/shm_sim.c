@@ -117,7 +117,7 @@ static void forget_stale(int fd) {
 int nto_sim_shm_open(const char *name, int oflag, mode_t mode) {
   if (injected(NTO_SIM_SHM_OPEN))
     return -1;
-  if (name == SHM_ANON) {
+  if (name == NTO_SIM_SHM_ANON) {
     if ((oflag & O_ACCMODE) != O_RDWR) {
       errno = EINVAL; /* an anonymous object is only useful read-write */
       return -1;
@@ -169,11 +169,11 @@ int nto_sim_shm_ctl(int fd, int flags, uint64_t paddr, uint64_t size) {
     return -1; /* EBADF */
   pthread_mutex_lock(&g_lock);
   shm_attr_t *at = attr_of(&st, 0);
-  int sealed = host_sealed(fd) || (at != NULL && (at->flags & SHMCTL_SEAL) != 0);
+  int sealed = host_sealed(fd) || (at != NULL && (at->flags & NTO_SIM_SHMCTL_SEAL) != 0);
   int known = at != NULL ? at->flags : 0;
   pthread_mutex_unlock(&g_lock);
   if ((flags & SHMCTL_GET_FLAGS) != 0)
-    return known | (sealed ? SHMCTL_SEAL : 0);
+    return known | (sealed ? NTO_SIM_SHMCTL_SEAL : 0);
   if (sealed) {
     errno = EPERM;
     return -1;
@@ -194,7 +194,7 @@ int nto_sim_shm_ctl(int fd, int flags, uint64_t paddr, uint64_t size) {
     errno = err == ENOSPC ? ENOMEM : err;
     return -1;
   }
-  if ((flags & SHMCTL_SEAL) != 0 && fcntl(fd, F_GET_SEALS) >= 0 &&
+  if ((flags & NTO_SIM_SHMCTL_SEAL) != 0 && fcntl(fd, F_GET_SEALS) >= 0 &&
       fcntl(fd, F_ADD_SEALS, F_SEAL_GROW | F_SEAL_SHRINK | F_SEAL_SEAL) != 0)
     return -1;
   pthread_mutex_lock(&g_lock);
@@ -228,7 +228,7 @@ static int allocsp(int fd, const struct flock *fl) {
   pthread_mutex_lock(&g_lock);
   shm_attr_t *at = attr_of(&st, 1);
   int lazy = at != NULL && (at->flags & SHMCTL_LAZY) != 0;
-  int sealed = host_sealed(fd) || (at != NULL && (at->flags & SHMCTL_SEAL) != 0);
+  int sealed = host_sealed(fd) || (at != NULL && (at->flags & NTO_SIM_SHMCTL_SEAL) != 0);
   pthread_mutex_unlock(&g_lock);
   if (sealed) {
     errno = EPERM;

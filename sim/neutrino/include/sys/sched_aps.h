@@ -7,6 +7,17 @@
  * the security flags. Implemented by sim/neutrino/src/sched_aps.c; test
  * controls in <nto_sim_aps.h>.
  *
+ * Profile 640 (SDP 6.4/6.6): the structures of QNX 6.4's header instead
+ * (vocho/openqnx, trunk/services/system/public/sys/sched_aps.h; line
+ * numbers at each structure): the same commands 200..214 (an enum there,
+ * :99-115) and no critical_priority, max_budget_percent,
+ * budget_percent_scale, aid or dynamic_windowsize_cycles; 6.4 gives the
+ * averaging window as windowsize_cycles in sched_aps_info. SDP 6.6's header
+ * has the same window and statistics members and no critical_priority, but
+ * adds max_budget_percent (create, :213) and aid (join, :302), which the
+ * 640 profile, being 6.4's, leaves out (unclassified-org/QNX-SDP,
+ * trunk/opt/qnx660/target/qnx6/usr/include/sys/sched_aps.h).
+ *
  * SDP 8.0 ships no <sys/sched_aps.h> (gaurav-kumar-ltts/QNX8_Bazel_App
  * @ dc03d2aa, target/qnx/usr/include/sys/ has none; its sched.h keeps
  * SCHED_EXT_APS 1 and SCHED_EXT_APS_CMD_BASE 200 only), so the 800 profile
@@ -78,6 +89,7 @@ int SchedCtl_r(int cmd, void *data, size_t length);
 #define APS_SYSTEM_PARTITION_NAME "System"
 #define APS_CREATE_FLAGS_USE_PARENT_ID 0x01
 
+#if NTO_SIM_PROFILE >= 710
 typedef struct {
   uint64_t cycles_per_ms;
   uint64_t reserved1;
@@ -92,6 +104,20 @@ typedef struct {
   uint16_t reserved4;
   uint32_t reserved5;
   uint64_t reserved6;
+#else /* 6.4 sched_aps.h:125-138 */
+typedef struct {
+  uint64_t cycles_per_ms;
+  uint64_t windowsize_cycles;
+  uint64_t windowsize2_cycles;
+  uint64_t windowsize3_cycles;
+  uint32_t scheduling_policy_flags;
+  uint32_t sec_flags;
+  uint32_t bankruptcy_policy;
+  uint16_t num_partitions;
+  uint16_t max_partitions;
+  uint64_t reserved1;
+  uint64_t reserved2;
+#endif
 } sched_aps_info;
 
 typedef struct {
@@ -100,15 +126,21 @@ typedef struct {
   int16_t critical_budget_ms;
   uint8_t aps_create_flags;
   int8_t parent_id;
+#if NTO_SIM_PROFILE >= 710
   uint16_t max_budget_percent;
   int16_t critical_priority;
   uint16_t budget_percent_scale;
   uint64_t reserved1;
   uint32_t reserved2;
+#else /* 6.4 sched_aps.h:206-218 */
+  int16_t reserved1;
+  uint64_t reserved2;
+#endif
   int16_t id; /* out */
   int16_t reserved3;
 } sched_aps_create_parms;
 
+#if NTO_SIM_PROFILE >= 710
 typedef struct {
   int64_t reserved1;
   uint64_t critical_budget_cycles;
@@ -125,6 +157,22 @@ typedef struct {
   int16_t reserved4;
   int64_t reserved5;
   int16_t id; /* in */
+#else /* 6.4 sched_aps.h:229-245 */
+typedef struct {
+  uint64_t budget_cycles;
+  uint64_t critical_budget_cycles;
+  char name[APS_PARTITION_NAME_LENGTH + 1];
+  int16_t parent_id;
+  uint16_t budget_percent;
+  int32_t notify_pid;
+  int32_t notify_tid;
+  uint32_t pinfo_flags;
+  int32_t pid_at_last_bankruptcy;
+  int32_t tid_at_last_bankruptcy;
+  int64_t reserved1;
+  int64_t reserved2;
+  int16_t id; /* in */
+#endif
 } sched_aps_partition_info;
 
 typedef struct {
@@ -137,10 +185,16 @@ typedef struct {
   int16_t id;
   int16_t reserved1;
   int32_t pid; /* 0: self */
+#if NTO_SIM_PROFILE >= 710
   int32_t tid; /* 0: self; -1: the process; -2: all its threads */
   int32_t aid;
+#else /* 6.4 sched_aps.h:292-298 */
+  int32_t tid; /* 0: self; -1: the process */
+  int32_t reserved2;
+#endif
 } sched_aps_join_parms;
 
+#if NTO_SIM_PROFILE >= 710
 typedef struct {
   uint64_t run_time_cycles;
   uint64_t critical_time_cycles;
@@ -153,6 +207,20 @@ typedef struct {
   uint64_t dynamic_windowsize_cycles;
   uint64_t reserved6;
   int16_t id; /* in and out */
+#else /* 6.4 sched_aps.h:366-380 */
+typedef struct {
+  uint64_t run_time_cycles;
+  uint64_t critical_time_cycles;
+  uint64_t run_time_cycles_w2;
+  uint64_t critical_time_cycles_w2;
+  uint64_t run_time_cycles_w3;
+  uint64_t critical_time_cycles_w3;
+  uint32_t stats_flags;
+  uint32_t reserved1;
+  uint64_t reserved2;
+  uint64_t reserved3;
+  int16_t id; /* in and out */
+#endif
 } sched_aps_partition_stats;
 
 typedef struct {
