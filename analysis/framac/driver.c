@@ -540,6 +540,61 @@ static void wait_table(void) {
 }
 #endif
 
+/* CPU partitions and memory limits (issue 22): the shared name/budget
+ * checks, the errno mapping, the bounded string copy and the os_error
+ * getters. Strings are any bytes within their buffer (NUL-terminated: the
+ * internal helpers' precondition); the public getters also get NULL. */
+#include <limits.h>
+#include "cpu_partition_rules.h"
+#include "wrt/memory_limit.h"
+static char fc_str[24];
+/* Any NUL-terminated string of 0..23 bytes (any byte values). */
+static char *any_str(void) {
+  Frama_C_make_unknown(fc_str, sizeof fc_str);
+  fc_str[sizeof fc_str - 1u] = '\0';
+  return fc_str;
+}
+static void cpu_partition_and_limits(void) {
+  char dst[WRT_CPU_PARTITION_NAME_MAX + 1u];
+  (void)wrt_cpu_partition_name_ok(Frama_C_nondet_ptr(any_str(), NULL));
+  (void)wrt_copy_str(dst, Frama_C_size_t_interval(0u, sizeof dst), any_str());
+  wrt_cpu_partition_config_t cfg;
+  cfg.name = Frama_C_nondet_ptr(any_str(), NULL);
+  cfg.budget_percent = any_u32();
+  cfg.critical_budget_ms = any_u32();
+  cfg.cgroup_mount = NULL;
+  (void)wrt_cpu_partition_check_config(Frama_C_nondet_ptr(&cfg, NULL));
+  (void)wrt_cpu_partition_status_of(Frama_C_interval(INT_MIN, INT_MAX));
+  wrt_cpu_partition_t part;
+  Frama_C_make_unknown((char *)&part, sizeof part);
+  part.os_error = Frama_C_interval(INT_MIN, INT_MAX);
+  (void)wrt_cpu_partition_os_error(Frama_C_nondet_ptr(&part, NULL));
+  wrt_memory_limit_t lim;
+  Frama_C_make_unknown((char *)&lim, sizeof lim);
+  lim.os_error = Frama_C_interval(INT_MIN, INT_MAX);
+  (void)wrt_memory_limit_os_error(Frama_C_nondet_ptr(&lim, NULL));
+}
+
+/* Placement (issue 27): every enum value and one beyond on each side, any
+ * node number, any mode, and a shm name of any 257 bytes with no NUL
+ * guaranteed (the check's bound says it reads no further), a short
+ * NUL-terminated one, or NULL. The check's p is non-NULL by contract (the
+ * backends pass their own copy). */
+#include "placement_rules.h"
+static char fc_shm[257];
+static void placement(void) {
+  wrt_placement_t p = wrt_placement_default();
+  Frama_C_make_unknown(fc_shm, sizeof fc_shm);
+  p.huge = (wrt_huge_pages)Frama_C_interval(-1, 3);
+  p.numa_policy = (wrt_numa_policy)Frama_C_interval(-1, 2);
+  p.huge_fallback = Frama_C_nondet(0, 1) != 0;
+  p.shared = Frama_C_nondet(0, 1) != 0;
+  p.shm_mode = any_u32();
+  p.numa_node = Frama_C_interval(INT_MIN, INT_MAX);
+  p.shm_name = Frama_C_nondet(0, 1) ? NULL : (Frama_C_nondet(0, 1) ? fc_shm : any_str());
+  (void)wrt_placement_check(&p);
+}
+
 #ifdef WRT_FC_HAVE_CLOCK
 #include "clock.h"
 #endif
@@ -561,6 +616,8 @@ int main(void) {
   futex_dispatch();
 #endif
   page_allocator();
+  cpu_partition_and_limits();
+  placement();
 #ifdef WRT_FC_HAVE_WAIT_TABLE
   wait_table();
 #endif
