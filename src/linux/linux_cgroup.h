@@ -14,7 +14,7 @@
 #include "wrt/status.h"
 
 #define WRT_CG_PATH_MAX 256u
-enum { WRT_CG_V1 = 1, WRT_CG_V2 = 2 };
+enum wrt_cg_version { WRT_CG_V1 = 1, WRT_CG_V2 = 2 };
 
 uint64_t wrt_cg_now_ns(void);
 /* dst = a "/" b; false when it does not fit in cap. */

@@ -299,7 +299,7 @@ static wrt_status region_create(wrt_qnx_allocator_t *a, uint32_t pages,
     return st;
   }
   st = region_reserve(a, reserved, r);
-  if (st == WRT_OK && a->config.placement.shared) {
+  if ((st == WRT_OK) && a->config.placement.shared) {
     /* A shared region's reservation is its object (qnx_shared_memory.c). */
     st = wrt_qnx_shm_attach(a, r->base, reserved);
     if (st != WRT_OK) {
