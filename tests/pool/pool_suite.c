@@ -307,6 +307,32 @@ static void grow_past_the_slot_is_limit(void **state) {
   assert_int_equal(wrt_pool_release(&g_pool, a), WRT_OK);
 }
 
+/* A slot's ops check their arguments and the slot's state before any
+ * system call: NULL out-pointers (called through the ops table, as the
+ * dispatchers reject them first), grow and protect before allocate, a
+ * protect that is not page-aligned or runs past the region, and any op on
+ * a slot already released. */
+static void slot_ops_check_state_and_arguments(void **state) {
+  (void)state;
+  wrt_pool_config_t c = small_config(0);
+  assert_int_equal(g_b->init(&g_pool, g_slots, NSLOTS, &c), WRT_OK);
+  wrt_page_allocator_t *a = NULL;
+  uint8_t *base = NULL;
+  size_t size = 0;
+  assert_int_equal(wrt_pool_acquire(&g_pool, &a), WRT_OK);
+  assert_int_equal(a->ops->allocate(a, 1, 2, NULL, &size), WRT_E_INVALID_ARG);
+  assert_int_equal(a->ops->grow(a, 0, 1, NULL, &size), WRT_E_INVALID_ARG);
+  assert_int_equal(wrt_page_allocator_grow(a, 0, 1, &base, &size), WRT_E_STATE);
+  assert_int_equal(wrt_page_allocator_protect(a, 0, PG, WRT_MEM_READ), WRT_E_STATE);
+  assert_int_equal(wrt_page_allocator_allocate(a, 1, 2, &base, &size), WRT_OK);
+  assert_int_equal(wrt_page_allocator_protect(a, 1, PG, WRT_MEM_READ), WRT_E_INVALID_ARG);
+  assert_int_equal(wrt_page_allocator_protect(a, 0, 2 * PG, WRT_MEM_READ), WRT_E_INVALID_ARG);
+  base[size - 1] = 1; /* nothing was changed */
+  assert_int_equal(wrt_pool_release(&g_pool, a), WRT_OK);
+  assert_int_equal(a->ops->protect(a, 0, PG, WRT_MEM_READ), WRT_E_STATE);
+  assert_int_equal(wrt_pool_in_use(&g_pool), 0u);
+}
+
 static void bad_config_and_init(void **state) {
   (void)state;
   wrt_pool_config_t c = small_config(0);
@@ -425,6 +451,7 @@ int pool_suite_run(const pool_backend_t *b) {
       cmocka_unit_test_teardown(full_pool_is_limit, teardown),
       cmocka_unit_test_teardown(bad_release_changes_nothing, teardown),
       cmocka_unit_test_teardown(grow_past_the_slot_is_limit, teardown),
+      cmocka_unit_test_teardown(slot_ops_check_state_and_arguments, teardown),
       cmocka_unit_test_teardown(bad_config_and_init, teardown),
       cmocka_unit_test_teardown(each_system_call_fails_in_turn, teardown),
   };
