@@ -283,14 +283,20 @@ static void bad_release_changes_nothing(void **state) {
   wrt_linux_allocator_destroy(&lx);
 }
 
+/* g_pool with small_config(0), and one slot of it acquired. */
+static wrt_page_allocator_t *init_small_and_acquire(void) {
+  wrt_pool_config_t c = small_config(0);
+  wrt_page_allocator_t *a = NULL;
+  assert_int_equal(g_b->init(&g_pool, g_slots, NSLOTS, &c), WRT_OK);
+  assert_int_equal(wrt_pool_acquire(&g_pool, &a), WRT_OK);
+  return a;
+}
+
 static void grow_past_the_slot_is_limit(void **state) {
   (void)state;
-  wrt_pool_config_t c = small_config(0);
-  assert_int_equal(g_b->init(&g_pool, g_slots, NSLOTS, &c), WRT_OK);
-  wrt_page_allocator_t *a = NULL;
+  wrt_page_allocator_t *a = init_small_and_acquire();
   uint8_t *base = NULL;
   size_t size = 0;
-  assert_int_equal(wrt_pool_acquire(&g_pool, &a), WRT_OK);
   assert_int_equal(wrt_page_allocator_allocate(a, 1, 9, &base, &size), WRT_E_LIMIT);
   assert_int_equal(wrt_page_allocator_allocate(a, 9, WRT_MAX_PAGES_NONE, &base, &size),
                    WRT_E_LIMIT);
@@ -314,12 +320,9 @@ static void grow_past_the_slot_is_limit(void **state) {
  * a slot already released. */
 static void slot_ops_check_state_and_arguments(void **state) {
   (void)state;
-  wrt_pool_config_t c = small_config(0);
-  assert_int_equal(g_b->init(&g_pool, g_slots, NSLOTS, &c), WRT_OK);
-  wrt_page_allocator_t *a = NULL;
+  wrt_page_allocator_t *a = init_small_and_acquire();
   uint8_t *base = NULL;
   size_t size = 0;
-  assert_int_equal(wrt_pool_acquire(&g_pool, &a), WRT_OK);
   assert_int_equal(a->ops->allocate(a, 1, 2, NULL, &size), WRT_E_INVALID_ARG);
   assert_int_equal(a->ops->grow(a, 0, 1, NULL, &size), WRT_E_INVALID_ARG);
   assert_int_equal(wrt_page_allocator_grow(a, 0, 1, &base, &size), WRT_E_STATE);
@@ -349,10 +352,8 @@ static void not_a_pool_and_stale_slot(void **state) {
   assert_int_equal(wrt_pool_slot_count(&zero), 0u);
   assert_int_equal(wrt_pool_destroy(NULL), WRT_E_INVALID_ARG);
   assert_int_equal(wrt_pool_acquire(NULL, &a), WRT_E_INVALID_ARG);
-  wrt_pool_config_t c = small_config(0);
-  assert_int_equal(g_b->init(&g_pool, g_slots, NSLOTS, &c), WRT_OK);
+  a = init_small_and_acquire();
   assert_int_equal(wrt_pool_slot_count(&g_pool), NSLOTS);
-  assert_int_equal(wrt_pool_acquire(&g_pool, &a), WRT_OK);
   assert_int_equal(wrt_pool_release(&zero, a), WRT_E_INVALID_ARG);
   assert_int_equal(a->ops->allocate(a, 1, 2, &base, NULL), WRT_E_INVALID_ARG);
   assert_int_equal(a->ops->grow(a, 0, 1, &base, NULL), WRT_E_INVALID_ARG);
