@@ -540,6 +540,166 @@ static void wait_table(void) {
 }
 #endif
 
+/* CPU partitions and memory limits (issue 22): the shared name/budget
+ * checks, the errno mapping, the bounded string copy and the os_error
+ * getters. Strings are any bytes within their buffer (NUL-terminated: the
+ * internal helpers' precondition); the public getters also get NULL. */
+#include <limits.h>
+#include "cpu_partition_rules.h"
+#include "wrt/memory_limit.h"
+static char fc_str[24];
+/* Any NUL-terminated string of 0..23 bytes (any byte values). */
+static char *any_str(void) {
+  Frama_C_make_unknown(fc_str, sizeof fc_str);
+  fc_str[sizeof fc_str - 1u] = '\0';
+  return fc_str;
+}
+static void cpu_partition_and_limits(void) {
+  char dst[WRT_CPU_PARTITION_NAME_MAX + 1u];
+  (void)wrt_cpu_partition_name_ok(Frama_C_nondet_ptr(any_str(), NULL));
+  (void)wrt_copy_str(dst, Frama_C_size_t_interval(0u, sizeof dst), any_str());
+  wrt_cpu_partition_config_t cfg;
+  cfg.name = Frama_C_nondet_ptr(any_str(), NULL);
+  cfg.budget_percent = any_u32();
+  cfg.critical_budget_ms = any_u32();
+  cfg.cgroup_mount = NULL;
+  (void)wrt_cpu_partition_check_config(Frama_C_nondet_ptr(&cfg, NULL));
+  (void)wrt_cpu_partition_status_of(Frama_C_interval(INT_MIN, INT_MAX));
+  wrt_cpu_partition_t part;
+  Frama_C_make_unknown((char *)&part, sizeof part);
+  part.os_error = Frama_C_interval(INT_MIN, INT_MAX);
+  (void)wrt_cpu_partition_os_error(Frama_C_nondet_ptr(&part, NULL));
+  wrt_memory_limit_t lim;
+  Frama_C_make_unknown((char *)&lim, sizeof lim);
+  lim.os_error = Frama_C_interval(INT_MIN, INT_MAX);
+  (void)wrt_memory_limit_os_error(Frama_C_nondet_ptr(&lim, NULL));
+}
+
+/* Placement (issue 27): every enum value and one beyond on each side, any
+ * node number, any mode, and a shm name of any 257 bytes with no NUL
+ * guaranteed (the check's bound says it reads no further), a short
+ * NUL-terminated one, or NULL. The check's p is non-NULL by contract (the
+ * backends pass their own copy). */
+#include "placement_rules.h"
+static char fc_shm[257];
+static void placement(void) {
+  wrt_placement_t p = wrt_placement_default();
+  Frama_C_make_unknown(fc_shm, sizeof fc_shm);
+  p.huge = (wrt_huge_pages)Frama_C_interval(-1, 3);
+  p.numa_policy = (wrt_numa_policy)Frama_C_interval(-1, 2);
+  p.huge_fallback = Frama_C_nondet(0, 1) != 0;
+  p.shared = Frama_C_nondet(0, 1) != 0;
+  p.shm_mode = any_u32();
+  p.numa_node = Frama_C_interval(INT_MIN, INT_MAX);
+  p.shm_name = Frama_C_nondet(0, 1) ? NULL : (Frama_C_nondet(0, 1) ? fc_shm : any_str());
+  (void)wrt_placement_check(&p);
+}
+
+/* The slot pool (issue 25): any configuration and OS page size; a backend
+ * whose calls may each fail with any errno; its reservation a static
+ * buffer (or ENOMEM when the layout asks for more). A slot acquired is
+ * then driven through every page-allocator op with any arguments, and
+ * released; every call also with NULL. */
+#include <errno.h>
+#include "pool_os.h"
+#define FC_POOL_BYTES (4u * WRT_WASM_PAGE_SIZE)
+static uint8_t fc_pool_map[FC_POOL_BYTES] __attribute__((__aligned__(65536)));
+static int any_errno(void) { return Frama_C_nondet(0, 1) ? 0 : Frama_C_interval(1, 200); }
+static int fp_reserve(size_t len, uint8_t **out) {
+  if (len > sizeof fc_pool_map) {
+    return ENOMEM;
+  }
+  int err = any_errno();
+  if (err == 0) {
+    *out = fc_pool_map;
+  }
+  return err;
+}
+static int fp_unreserve(uint8_t *addr, size_t len) {
+  (void)addr;
+  (void)len;
+  return any_errno();
+}
+static int fp_protect(uint8_t *addr, size_t len, wrt_mem_access access) {
+  (void)addr;
+  (void)len;
+  (void)access;
+  return any_errno();
+}
+static int fp_discard(uint8_t *addr, size_t len) {
+  (void)addr;
+  (void)len;
+  return any_errno();
+}
+static const struct wrt_pool_os fc_pool_os = {fp_reserve, fp_unreserve, fp_protect, fp_discard};
+static wrt_pool_t fc_pool;
+static wrt_pool_t fc_pool_any;
+static wrt_pool_slot_t fc_slots[2];
+static wrt_pool_slot_t fc_slots_any[2];
+static void pool(void) {
+  /* Any configuration, count, OS page size and NULL for each pointer. */
+  wrt_pool_config_t c = wrt_pool_config_default();
+  c.slot_pages = Frama_C_nondet(0, 1) ? Frama_C_unsigned_int_interval(0u, 2u) : any_u32();
+  c.guard_before = Frama_C_nondet(0, 1) ? Frama_C_size_t_interval(0u, 8192u) : any_size();
+  c.guard_after = Frama_C_nondet(0, 1) ? Frama_C_size_t_interval(0u, 8192u) : any_size();
+  c.guard_reach = Frama_C_nondet(0, 1) ? Frama_C_size_t_interval(0u, 8192u) : any_size();
+  c.keep_resident = Frama_C_nondet(0, 1) ? Frama_C_size_t_interval(0u, 131072u) : any_size();
+  size_t os_page = Frama_C_nondet(0, 1) ? (size_t)4096u : any_size();
+  /* A pool that is no pool (zeroed storage) and NULL. */
+  wrt_page_allocator_t *a = NULL;
+  (void)wrt_pool_in_use(Frama_C_nondet_ptr(&fc_pool_any, NULL));
+  (void)wrt_pool_slot_count(Frama_C_nondet_ptr(&fc_pool_any, NULL));
+  (void)wrt_pool_acquire(Frama_C_nondet_ptr(&fc_pool_any, NULL), Frama_C_nondet_ptr(&a, NULL));
+  (void)wrt_pool_release(Frama_C_nondet_ptr(&fc_pool_any, NULL), NULL);
+  (void)wrt_pool_destroy(Frama_C_nondet_ptr(&fc_pool_any, NULL));
+  /* Init's answer kept apart (EVA would otherwise merge a live pool's
+   * fields with the zeroed ones, a relation it does not keep). */
+  if (wrt_pool_init_os(Frama_C_nondet_ptr(&fc_pool_any, NULL),
+                       Frama_C_nondet_ptr(fc_slots_any, NULL), Frama_C_unsigned_int_interval(0u, 2u),
+                       Frama_C_nondet_ptr(&c, NULL),
+                       Frama_C_nondet_ptr((void *)&fc_pool_os, NULL), os_page) == WRT_OK) {
+    (void)wrt_pool_in_use(&fc_pool_any);
+    (void)wrt_pool_slot_count(&fc_pool_any);
+    (void)wrt_pool_destroy(&fc_pool_any);
+  }
+  /* A pool that fits the reservation (2 slots of 1 page, guards of one OS
+   * page or none, any keep_resident within the slot), then driven. */
+  c = wrt_pool_config_default();
+  c.slot_pages = 1u;
+  c.guard_before = Frama_C_nondet(0, 1) ? 0u : (size_t)4096u;
+  c.guard_after = Frama_C_nondet(0, 1) ? 0u : (size_t)4096u;
+  c.guard_reach = Frama_C_nondet(0, 1) ? 0u : (size_t)4096u;
+  c.keep_resident = Frama_C_size_t_interval(0u, 16u) * 4096u;
+  if (wrt_pool_init_os(&fc_pool, fc_slots, 2u, &c, &fc_pool_os, 4096u) != WRT_OK) {
+    return;
+  }
+  (void)wrt_pool_in_use(&fc_pool);
+  (void)wrt_pool_slot_count(&fc_pool);
+  for (int round = 0; round < 2; round++) {
+    if (wrt_pool_acquire(&fc_pool, Frama_C_nondet_ptr(&a, NULL)) ==
+            WRT_OK &&
+        a != NULL) {
+      uint8_t *base = NULL;
+      size_t size = 0u;
+      wrt_region_info_t info;
+      (void)a->ops->allocate(a, any_u32(), any_u32(), Frama_C_nondet_ptr(&base, NULL),
+                             Frama_C_nondet_ptr(&size, NULL));
+      (void)a->ops->grow(a, any_u32(), any_u32(), Frama_C_nondet_ptr(&base, NULL),
+                         Frama_C_nondet_ptr(&size, NULL));
+      (void)a->ops->protect(a, any_size(), any_size(), (wrt_mem_access)Frama_C_interval(-1, 4));
+      (void)a->ops->query(a, &info);
+      if (Frama_C_nondet(0, 1)) {
+        (void)a->ops->deallocate(a, base, Frama_C_nondet(0, 1) ? size : any_size());
+      }
+      (void)wrt_pool_release(&fc_pool, a);
+    }
+  }
+  (void)wrt_pool_release(&fc_pool, NULL);
+  /* Not analysed: release of an allocator that is no slot of the pool
+   * (see alarms.md, "Slot pool"). */
+  (void)wrt_pool_destroy(&fc_pool);
+}
+
 #ifdef WRT_FC_HAVE_CLOCK
 #include "clock.h"
 #endif
@@ -561,6 +721,9 @@ int main(void) {
   futex_dispatch();
 #endif
   page_allocator();
+  cpu_partition_and_limits();
+  placement();
+  pool();
 #ifdef WRT_FC_HAVE_WAIT_TABLE
   wait_table();
 #endif

@@ -43,7 +43,7 @@
 _Static_assert((ATOMIC_LLONG_LOCK_FREE == 2) && (ATOMIC_INT_LOCK_FREE == 2),
                "the pool's free list needs lock-free 32- and 64-bit atomics");
 
-enum { SLOT_FREE = 0u, SLOT_ACQUIRED = 1u, SLOT_RELEASING = 2u };
+enum wrt_pool_slot_state { SLOT_FREE = 0u, SLOT_ACQUIRED = 1u, SLOT_RELEASING = 2u };
 #define NO_SLOT UINT32_MAX
 
 static wrt_status slot_allocate(wrt_page_allocator_t *self, uint32_t initial_pages,

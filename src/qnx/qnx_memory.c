@@ -306,7 +306,7 @@ static wrt_status region_create(wrt_qnx_allocator_t *a, uint32_t pages,
     return st;
   }
   st = region_reserve(a, reserved, r);
-  if (st == WRT_OK && (a->config.placement.shared || wrt_qnx_object_mode(&a->config))) {
+  if ((st == WRT_OK) && (a->config.placement.shared || wrt_qnx_object_mode(&a->config))) {
     /* A shared region's reservation is its object (qnx_shared_memory.c);
      * so is an eager one's, a private object (qnx_object_commit.c). */
     st = a->config.placement.shared ? wrt_qnx_shm_attach(a, r->base, reserved)

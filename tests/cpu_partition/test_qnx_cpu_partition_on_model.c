@@ -128,6 +128,13 @@ static void test_join_other_thread(void **state) {
 static void test_budget_and_names(void **state) {
   (void)state;
   wrt_cpu_partition_t a = {0}, b = {0};
+  wrt_cpu_partition_info_t none;
+  /* open and query check their arguments before any kernel call */
+  assert_int_equal(wrt_qnx_cpu_partition_open(NULL, "wasm"), WRT_E_INVALID_ARG);
+  assert_int_equal(wrt_qnx_cpu_partition_open(&a, "9wasm"), WRT_E_INVALID_ARG);
+  assert_int_equal(wrt_qnx_cpu_partition_query(NULL, &none), WRT_E_INVALID_ARG);
+  assert_int_equal(wrt_qnx_cpu_partition_query(&a, NULL), WRT_E_INVALID_ARG);
+  assert_false(a.live);
   wrt_cpu_partition_config_t c = cfg_of("big", 70);
   assert_int_equal(wrt_qnx_cpu_partition_create(&a, &c), WRT_OK);
   /* EDQUOT: System has 30 left. */

@@ -35,6 +35,11 @@ static void test_unsupported_and_args(void **state) {
   c.kind = WRT_MEMORY_LIMIT_ADDRESS_SPACE;
   c.bytes = 0;
   assert_int_equal(wrt_qnx_memory_limit_apply(&l, &c), WRT_E_INVALID_ARG);
+  c.bytes = WRT_QNX_MEMORY_CAP_NONE;
+  assert_int_equal(wrt_qnx_memory_limit_apply(&l, &c), WRT_E_INVALID_ARG);
+  c.bytes = 1u << 30;
+  assert_int_equal(wrt_qnx_memory_limit_apply(NULL, &c), WRT_E_INVALID_ARG);
+  assert_int_equal(wrt_qnx_memory_limit_apply(&l, NULL), WRT_E_INVALID_ARG);
   assert_int_equal(wrt_qnx_memory_limit_release(&l), WRT_E_STATE);
   assert_false(l.live);
 }

@@ -294,14 +294,20 @@ static void bad_release_changes_nothing(void **state) {
   wrt_linux_allocator_destroy(&lx);
 }
 
+/* g_pool with small_config(0), and one slot of it acquired. */
+static wrt_page_allocator_t *init_small_and_acquire(void) {
+  wrt_pool_config_t c = small_config(0);
+  wrt_page_allocator_t *a = NULL;
+  assert_int_equal(g_b->init(&g_pool, g_slots, NSLOTS, &c), WRT_OK);
+  assert_int_equal(wrt_pool_acquire(&g_pool, &a), WRT_OK);
+  return a;
+}
+
 static void grow_past_the_slot_is_limit(void **state) {
   (void)state;
-  wrt_pool_config_t c = small_config(0);
-  assert_int_equal(g_b->init(&g_pool, g_slots, NSLOTS, &c), WRT_OK);
-  wrt_page_allocator_t *a = NULL;
+  wrt_page_allocator_t *a = init_small_and_acquire();
   uint8_t *base = NULL;
   size_t size = 0;
-  assert_int_equal(wrt_pool_acquire(&g_pool, &a), WRT_OK);
   assert_int_equal(wrt_page_allocator_allocate(a, 1, 9, &base, &size), WRT_E_LIMIT);
   assert_int_equal(wrt_page_allocator_allocate(a, 9, WRT_MAX_PAGES_NONE, &base, &size),
                    WRT_E_LIMIT);
@@ -316,6 +322,60 @@ static void grow_past_the_slot_is_limit(void **state) {
   base[size - 1] = 1; /* still all there */
   assert_int_equal(wrt_page_allocator_deallocate(a, base, size - PG), WRT_E_STATE);
   assert_int_equal(wrt_pool_release(&g_pool, a), WRT_OK);
+}
+
+/* A slot's ops check their arguments and the slot's state before any
+ * system call: NULL out-pointers (called through the ops table, as the
+ * dispatchers reject them first), grow and protect before allocate, a
+ * protect that is not page-aligned or runs past the region, and any op on
+ * a slot already released. */
+static void slot_ops_check_state_and_arguments(void **state) {
+  (void)state;
+  wrt_page_allocator_t *a = init_small_and_acquire();
+  uint8_t *base = NULL;
+  size_t size = 0;
+  assert_int_equal(a->ops->allocate(a, 1, 2, NULL, &size), WRT_E_INVALID_ARG);
+  assert_int_equal(a->ops->grow(a, 0, 1, NULL, &size), WRT_E_INVALID_ARG);
+  assert_int_equal(wrt_page_allocator_grow(a, 0, 1, &base, &size), WRT_E_STATE);
+  assert_int_equal(wrt_page_allocator_protect(a, 0, PG, WRT_MEM_READ), WRT_E_STATE);
+  assert_int_equal(wrt_page_allocator_allocate(a, 1, 2, &base, &size), WRT_OK);
+  assert_int_equal(wrt_page_allocator_protect(a, 1, PG, WRT_MEM_READ), WRT_E_INVALID_ARG);
+  assert_int_equal(wrt_page_allocator_protect(a, 0, 2 * PG, WRT_MEM_READ), WRT_E_INVALID_ARG);
+  base[size - 1] = 1; /* nothing was changed */
+  assert_int_equal(wrt_pool_release(&g_pool, a), WRT_OK);
+  assert_int_equal(a->ops->protect(a, 0, PG, WRT_MEM_READ), WRT_E_STATE);
+  assert_int_equal(wrt_pool_in_use(&g_pool), 0u);
+}
+
+/* Every entry point on NULL and on storage that is no pool answers without
+ * touching it; a slot's ops on a NULL size, and deallocate of a released
+ * slot, before allocate, or with another base, change nothing. */
+static void not_a_pool_and_stale_slot(void **state) {
+  (void)state;
+  wrt_pool_t zero;
+  memset(&zero, 0, sizeof zero);
+  wrt_page_allocator_t *a = NULL;
+  uint8_t *base = NULL;
+  size_t size = 0;
+  assert_int_equal(wrt_pool_in_use(NULL), 0u);
+  assert_int_equal(wrt_pool_in_use(&zero), 0u);
+  assert_int_equal(wrt_pool_slot_count(NULL), 0u);
+  assert_int_equal(wrt_pool_slot_count(&zero), 0u);
+  assert_int_equal(wrt_pool_destroy(NULL), WRT_E_INVALID_ARG);
+  assert_int_equal(wrt_pool_acquire(NULL, &a), WRT_E_INVALID_ARG);
+  a = init_small_and_acquire();
+  assert_int_equal(wrt_pool_slot_count(&g_pool), NSLOTS);
+  assert_int_equal(wrt_pool_release(&zero, a), WRT_E_INVALID_ARG);
+  assert_int_equal(a->ops->allocate(a, 1, 2, &base, NULL), WRT_E_INVALID_ARG);
+  assert_int_equal(a->ops->grow(a, 0, 1, &base, NULL), WRT_E_INVALID_ARG);
+  assert_int_equal(a->ops->deallocate(a, base, size), WRT_E_STATE);
+  assert_int_equal(wrt_page_allocator_allocate(a, 1, 2, &base, &size), WRT_OK);
+  assert_int_equal(a->ops->deallocate(a, base + PG, size), WRT_E_STATE);
+  base[size - 1] = 1; /* still there */
+  assert_int_equal(wrt_pool_release(&g_pool, a), WRT_OK);
+  assert_int_equal(a->ops->deallocate(a, base, size), WRT_E_STATE);
+  assert_int_equal(a->ops->grow(a, 1, 1, &base, &size), WRT_E_STATE);
+  assert_int_equal(wrt_pool_in_use(&g_pool), 0u);
 }
 
 static void bad_config_and_init(void **state) {
@@ -436,6 +496,8 @@ int pool_suite_run(const pool_backend_t *b) {
       cmocka_unit_test_teardown(full_pool_is_limit, teardown),
       cmocka_unit_test_teardown(bad_release_changes_nothing, teardown),
       cmocka_unit_test_teardown(grow_past_the_slot_is_limit, teardown),
+      cmocka_unit_test_teardown(slot_ops_check_state_and_arguments, teardown),
+      cmocka_unit_test_teardown(not_a_pool_and_stale_slot, teardown),
       cmocka_unit_test_teardown(bad_config_and_init, teardown),
       cmocka_unit_test_teardown(each_system_call_fails_in_turn, teardown),
   };
