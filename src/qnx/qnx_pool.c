@@ -84,17 +84,18 @@ static int qp_protect(uint8_t *addr, size_t len, wrt_mem_access access) {
 static int qp_discard(uint8_t *addr, size_t len) {
 #if defined(POSIX_MADV_DISCARD_NP)
   int rc = posix_madvise(addr, len, POSIX_MADV_DISCARD_NP);
-#else
-  /* SDP 6.4/6.6 headers have no POSIX_MADV_DISCARD_NP (docs/qnx-semantics.md
-   * M12): zero in place, as for a 6.x memory manager's EINVAL below. */
-  int rc = EINVAL;
-#endif
   if (rc == EINVAL) {
     /* 6.x memory manager: no discard (see the top). */
     (void)memset(addr, 0, len);
     rc = 0;
   }
   return rc;
+#else
+  /* SDP 6.4/6.6 headers have no POSIX_MADV_DISCARD_NP (docs/qnx-semantics.md
+   * M12): zero in place, as for a 6.x memory manager's EINVAL above. */
+  (void)memset(addr, 0, len);
+  return 0;
+#endif
 }
 
 wrt_status wrt_qnx_pool_init(wrt_pool_t *p, wrt_pool_slot_t *slots, uint32_t slot_count,
