@@ -235,6 +235,13 @@ static void test_injected_failures(void **state) {
   nto_sim_aps_fail_nth(2, EIO);
   assert_int_equal(wrt_qnx_cpu_partition_open(&q, "wasm"), WRT_E_OS);
   assert_false(q.live);
+  /* APS refusing a value the library had validated (the partition went
+   * away between the lookup and the query) is the OS's INVALID_ARG. */
+  nto_sim_aps_fail_nth(2, EINVAL);
+  assert_int_equal(wrt_qnx_cpu_partition_open(&q, "wasm"), WRT_E_INVALID_ARG);
+  nto_sim_aps_fail_nth(2, ENAMETOOLONG);
+  assert_int_equal(wrt_qnx_cpu_partition_open(&q, "wasm"), WRT_E_INVALID_ARG);
+  assert_false(q.live);
 }
 
 /* The model's scheduler: 20 % and 80 % partitions on one CPU share it

@@ -330,11 +330,36 @@ static void every_call_failed(void **state) {
   print_message("%u injected failures, each left nothing behind\n", total);
 }
 
+/* The shared descriptor only of a live shared region: a NULL out-pointer or
+ * a zeroed object is INVALID_ARG, a region of private memory (lazy, or
+ * eager on its own private object) is STATE, and *fd is left alone. */
+static void shared_fd_only_of_a_shared_region(void **state) {
+  (void)state;
+  wrt_qnx_allocator_t a;
+  int fd = -7;
+  memset(&a, 0, sizeof a);
+  assert_int_equal(wrt_qnx_allocator_shared_fd(&a, &fd), WRT_E_INVALID_ARG);
+  for (int lazy = 0; lazy < 2; lazy++) {
+    wrt_qnx_allocator_config_t c = wrt_qnx_allocator_config_default();
+    c.lazy = lazy != 0;
+    assert_int_equal(wrt_qnx_allocator_init(&a, &c), WRT_OK);
+    uint8_t *base = NULL;
+    size_t size = 0;
+    assert_int_equal(wrt_page_allocator_allocate(wrt_qnx_allocator_base(&a), 1, 4, &base, &size),
+                     WRT_OK);
+    assert_int_equal(wrt_qnx_allocator_shared_fd(&a, NULL), WRT_E_INVALID_ARG);
+    assert_int_equal(wrt_qnx_allocator_shared_fd(&a, &fd), WRT_E_STATE);
+    assert_int_equal(fd, -7);
+    wrt_qnx_allocator_destroy(&a);
+  }
+}
+
 int main(int argc, char **argv) {
   if (argc > 1 && strncmp(argv[1], "child-", 6) == 0)
     return child_main(argc, argv);
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(config_checks),
+      cmocka_unit_test(shared_fd_only_of_a_shared_region),
       cmocka_unit_test(shared_anon_second_process),
       cmocka_unit_test(shared_named_permissions),
       cmocka_unit_test(shared_discard_refused),
