@@ -31,6 +31,10 @@
  * While a slot is free, its zeroed keep-resident bytes stay read-write (no
  * system call on the next acquire of the same size): a stale pointer into a
  * released slot is the runtime's use-after-free, as with any allocator.
+ * On Linux each slot's keep-resident bytes (its first Wasm page if it
+ * keeps none) are a mapping of their own (src/linux/linux_pool.c), so
+ * making exactly them accessible or not never splits or merges a mapping:
+ * two more mappings per slot.
  *
  * Threads: acquire and release are lock-free (a Treiber stack of slot
  * indices in the caller's table, its head tagged with a generation against

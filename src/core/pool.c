@@ -166,6 +166,10 @@ wrt_status wrt_pool_init_os(wrt_pool_t *p, wrt_pool_slot_t *slots, uint32_t slot
     s->pool = p;
     /* i * stride + lead < len: checked by layout() */
     s->mem_base = first + (size_t)i * stride + lead;
+    if (os->isolate != NULL) {
+      /* what a small instance's cycle toggles as a whole (pool_os.h) */
+      os->isolate(s->mem_base, c.keep_resident != 0u ? c.keep_resident : WRT_WASM_PAGE_SIZE);
+    }
     atomic_init(&s->state, SLOT_FREE);
     atomic_init(&s->next, i + 1u == slot_count ? NO_SLOT : i + 1u);
     wrt_region_latch_init(&s->latch);

@@ -26,6 +26,13 @@ struct wrt_pool_os {
    * OS and they read as zero when next made accessible. The pool makes them
    * PROT_NONE with protect() afterwards. */
   int (*discard)(uint8_t *addr, size_t len);
+  /* NULL, or a hint at init: keep [addr, addr + len) one unit of the OS's
+   * address-space bookkeeping, so that changing its access as a whole
+   * never splits or merges one. The pool passes each slot's keep-resident
+   * bytes, or its first Wasm page if it keeps none: what the cycle of an
+   * instance that fits them toggles. Its failure only costs time (the
+   * pool ignores it). */
+  void (*isolate)(uint8_t *addr, size_t len);
 };
 
 /* The pool's init once the backend knows its OS page size. */

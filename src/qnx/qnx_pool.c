@@ -101,7 +101,7 @@ static int qp_discard(uint8_t *addr, size_t len) {
 wrt_status wrt_qnx_pool_init(wrt_pool_t *p, wrt_pool_slot_t *slots, uint32_t slot_count,
                              const wrt_pool_config_t *cfg) {
   static const struct wrt_pool_os qnx_pool_os = {qp_reserve, qp_unreserve, qp_protect,
-                                                 qp_discard};
+                                                 qp_discard, NULL};
   long page = sysconf(_SC_PAGESIZE);
   wrt_status st = WRT_E_OS;
   if (page > 0) {

@@ -30,6 +30,9 @@
 #include <unistd.h>
 
 #include "bench_method.h"
+#if defined(__linux__)
+#include "bench_pool_floor.h"
+#endif
 
 void bench_wasm2c(const bm_env_t *env);
 void bench_wasm2c_pool(const bm_env_t *env); /* `wrtp bench pool` (bench_pool.c) */
@@ -261,11 +264,25 @@ void bench_wasm2c_pool(const bm_env_t *env) {
   w2c_ctx_t lp1 = {RT_WRT_LINUX_POOL, 0, 0, WRT_WASM_PAGE_SIZE, 0};
   unsigned trials = bm_trials() > 9u ? 9u : bm_trials();
   bm_progress("pool: 10,000 wasm2c cycles, adapter with a pool vs stock (a child per trial)");
-  bm_contender_t cy[3] = {{cycles_trial, &st, {0}, 0, {0, 0, 0}},
-                          {cycles_trial, &lp0, {0}, 0, {0, 0, 0}},
-                          {cycles_trial, &lp1, {0}, 0, {0, 0, 0}}};
+  /* Peers in the same trials: the kernel work alone that such a cycle
+   * needs (bench_pool_floor.c), so that the target can be judged against
+   * what this machine can do at all. */
+#if defined(__linux__)
+  bench_pool_floor_t fk = {true, CYCLES, 0}, f0 = {false, CYCLES, 0};
+  enum { NCY = 5 };
+#else
+  enum { NCY = 3 };
+#endif
+  bm_contender_t cy[NCY] = {{cycles_trial, &st, {0}, 0, {0, 0, 0}},
+                            {cycles_trial, &lp0, {0}, 0, {0, 0, 0}},
+                            {cycles_trial, &lp1, {0}, 0, {0, 0, 0}},
+#if defined(__linux__)
+                            {bench_pool_floor_trial, &fk, {0}, 0, {0, 0, 0}},
+                            {bench_pool_floor_trial, &f0, {0}, 0, {0, 0, 0}},
+#endif
+  };
   bm_load_t load;
-  bm_interleave(cy, 3, trials, &load);
+  bm_interleave(cy, NCY, trials, &load);
   bm_row("pool: wasm2c 10,000 instantiate/grow/free cycles (stock wabt)", cy[0].s, "ms", NULL,
          NULL);
   bm_ratio_t r0 = bm_ratio(&cy[1], &cy[0]);
@@ -276,6 +293,17 @@ void bench_wasm2c_pool(const bm_env_t *env) {
          "pooled / stock", &r1);
   bm_target("pool: wasm2c cycle, adapter + pool (keep 64 KiB) on linux <= 0.25x stock", r1.ratio,
             true, 0.25, &load);
+#if defined(__linux__)
+  bm_ratio_t rfk = bm_ratio(&cy[3], &cy[0]);
+  bm_ratio_t rf0 = bm_ratio(&cy[4], &cy[0]);
+  bm_row("pool: floor, the kernel work alone: 2 mprotect + store + memset 64 KiB", cy[3].s, "ms",
+         "floor / stock", &rfk);
+  bm_row("pool: floor, the kernel work alone: 2 mprotect + store + madvise", cy[4].s, "ms",
+         "floor / stock", &rf0);
+  if (fk.failed != 0 || f0.failed != 0) {
+    bm_error("pool", "a floor trial's system call failed");
+  }
+#endif
   if (bm_syscount_available()) {
     (void)snprintf(what, sizeof what, "stock: %.2f, keep 0: %.2f, keep 64 KiB: %.2f",
                    st.calls_per_cycle, lp0.calls_per_cycle, lp1.calls_per_cycle);
