@@ -22,7 +22,8 @@
  * the rest is discarded (Linux madvise(MADV_DONTNEED); QNX
  * posix_madvise(POSIX_MADV_DISCARD_NP), see src/qnx/qnx_pool.c) and made
  * PROT_NONE again. So a slot handed out again reads as zero and every byte
- * outside [base, base + size) of a live region is inaccessible. Release
+ * outside [base, base + size) of a live region is inaccessible (unless
+ * software_bounds, see wrt_pool_config_t). Release
  * time is bounded by the bytes the region had committed.
  * Commit is lazy on both backends: a committed page takes memory at its
  * first touch (Linux MAP_NORESERVE; QNX MAP_LAZY, unlike the QNX
@@ -89,6 +90,20 @@ typedef struct wrt_pool_config {
    * decommitted: a multiple of the OS page, at most the slot's pages.
    * Default 0 (all decommitted). */
   size_t keep_resident;
+  /* true only for a runtime that checks every access against the region's
+   * size itself (wasm2c's explicit bounds checks, WASM_RT_MEMCHECK_BOUNDS_
+   * CHECK): then the pool never makes a slot's pages inaccessible again
+   * once committed. Bytes of a slot past a live region's size stay
+   * read-write and read zero (a region only grows; a released slot is
+   * zeroed as always), so allocate and release make no access change and
+   * a grow calls the OS only past the most the slot ever held: an
+   * instance cycle of up to keep_resident bytes makes no system call at
+   * all. The guards and the pages past that high-water mark still fault.
+   * Release zeroes (or discards) the region's size only: bytes past it are
+   * the runtime's never to write. 
+   * A runtime relying on guard pages must leave this false: an access
+   * past the size would read zero instead of trapping. Default false. */
+  bool software_bounds;
 } wrt_pool_config_t;
 
 typedef struct wrt_pool wrt_pool_t;
@@ -130,7 +145,8 @@ struct wrt_pool {
   WRT_POOL_ATOMIC_INT last_os_error; /* errno of the last failed call, 0 if none */
 };
 
-/* slot_pages 65536, guards one Wasm page each, no reach, keep_resident 0. */
+/* slot_pages 65536, guards one Wasm page each, no reach, keep_resident 0,
+ * software_bounds false. */
 wrt_pool_config_t wrt_pool_config_default(void);
 
 /*

@@ -25,8 +25,9 @@
  *
  * Invariant of a free slot: every byte of its pages reads as zero when
  * next made accessible; [base, base + rw_bytes) is read-write and zero
- * (rw_bytes <= keep_resident), the rest PROT_NONE (discarded, or zeroed and
- * still resident).
+ * (rw_bytes <= keep_resident, or, with software_bounds, the most the slot
+ * ever committed), the rest PROT_NONE (discarded, or zeroed and still
+ * resident).
  * May include: the public headers, pool_os.h, page_rules.h,
  * checked_math.h, region_latch.h, the C library.
  */
@@ -74,6 +75,7 @@ wrt_pool_config_t wrt_pool_config_default(void) {
   c.guard_after = WRT_WASM_PAGE_SIZE;
   c.guard_reach = 0u;
   c.keep_resident = 0u;
+  c.software_bounds = false;
   return c;
 }
 
@@ -263,31 +265,41 @@ static void slot_publish(wrt_pool_slot_t *s) {
 }
 
 /* Makes [0, want) read-write and [want, rw_bytes) PROT_NONE: at most one
- * system call, none when want == rw_bytes. */
+ * system call, none when want == rw_bytes. With software_bounds the bytes
+ * past want stay read-write (they read zero: a free slot's invariant, and
+ * a region only grows), so only a widening calls the OS. */
 static wrt_status set_rw(wrt_pool_slot_t *s, size_t want) {
   wrt_pool_t *p = s->pool;
+  size_t rw = s->rw_bytes;
   int err = 0;
-  if (want > s->rw_bytes) {
-    err = p->os->protect(s->mem_base + s->rw_bytes, want - s->rw_bytes, WRT_MEM_READ_WRITE);
-  } else if (want < s->rw_bytes) {
-    err = p->os->protect(s->mem_base + want, s->rw_bytes - want, WRT_MEM_NONE);
+  if (want > rw) {
+    err = p->os->protect(s->mem_base + rw, want - rw, WRT_MEM_READ_WRITE);
+    rw = want;
+  } else if (want < rw && !p->config.software_bounds) {
+    err = p->os->protect(s->mem_base + want, rw - want, WRT_MEM_NONE);
+    rw = want;
   } else {
-    /* already so: no call */
+    /* already so, or left read-write for a runtime that checks bounds */
   }
   if (err != 0) {
     return os_fail(p, err);
   }
-  s->rw_bytes = want;
+  s->rw_bytes = rw;
   return WRT_OK;
 }
 
 /* Back to the free-slot invariant: the first keep_resident bytes of what
- * was committed zeroed in place, the rest discarded and PROT_NONE. Time:
- * one memset of at most keep_resident bytes and at most three system calls
- * over the committed bytes. */
+ * was committed zeroed in place, the rest discarded and PROT_NONE (left
+ * read-write, reading zero, with software_bounds). Time: one memset of at
+ * most keep_resident bytes and at most three system calls over the
+ * committed bytes. */
 static wrt_status decommit(wrt_pool_slot_t *s) {
   wrt_pool_t *p = s->pool;
-  size_t used = s->rw_bytes;
+  bool narrow = !p->config.software_bounds;
+  /* With software_bounds only the region's size can hold its bytes (the
+   * runtime never writes past it; what lay there was zeroed at an earlier
+   * release): only that is zeroed or discarded. */
+  size_t used = narrow ? s->rw_bytes : s->mem_size;
   size_t keep = used < p->config.keep_resident ? used : p->config.keep_resident;
   int err = 0;
   if (s->protect_changed && used != 0u) {
@@ -297,7 +309,7 @@ static wrt_status decommit(wrt_pool_slot_t *s) {
   }
   if (err == 0 && used > keep) {
     err = p->os->discard(s->mem_base + keep, used - keep);
-    if (err == 0) {
+    if (err == 0 && narrow) {
       err = p->os->protect(s->mem_base + keep, used - keep, WRT_MEM_NONE);
     }
   }
@@ -305,7 +317,7 @@ static wrt_status decommit(wrt_pool_slot_t *s) {
     return os_fail(p, err);
   }
   (void)memset(s->mem_base, 0, keep);
-  s->rw_bytes = keep;
+  s->rw_bytes = narrow ? keep : s->rw_bytes;
   s->protect_changed = false;
   return WRT_OK;
 }

@@ -11,10 +11,10 @@
 
 /* On a target whose pointers are not 8 bytes each assert holds trivially. */
 _Static_assert((sizeof(void *) != 8u) ||
-                   ((sizeof(wrt_pool_t) == 128u) && (_Alignof(wrt_pool_t) == 8u)),
+                   ((sizeof(wrt_pool_t) == 136u) && (_Alignof(wrt_pool_t) == 8u)),
                "wrt_pool_t changed: update rust/wrt-platform-sys/src/pool.rs");
 _Static_assert((sizeof(void *) != 8u) ||
                    ((sizeof(wrt_pool_slot_t) == 152u) && (_Alignof(wrt_pool_slot_t) == 8u)),
                "wrt_pool_slot_t changed: update rust/wrt-platform-sys/src/pool.rs");
-_Static_assert((sizeof(void *) != 8u) || (sizeof(wrt_pool_config_t) == 40u),
+_Static_assert((sizeof(void *) != 8u) || (sizeof(wrt_pool_config_t) == 48u),
                "wrt_pool_config_t changed: update rust/wrt-platform-sys/src/pool.rs");

@@ -185,6 +185,57 @@ static void release_decommits_beyond_keep_resident(void **state) {
   }
 }
 
+/* software_bounds: once committed, a slot's pages stay read-write, so a
+ * cycle that fits what the slot held makes no system call; what is past a
+ * region's size reads zero (never a previous instance's bytes); the guards
+ * and the pages past the slot's high-water mark still fault. */
+static void software_bounds_cycle_makes_no_system_call(void **state) {
+  (void)state;
+  wrt_pool_config_t c = small_config(2 * PG);
+  c.software_bounds = true;
+  assert_int_equal(g_b->init(&g_pool, g_slots, NSLOTS, &c), WRT_OK);
+  wrt_page_allocator_t *a = NULL;
+  uint8_t *base = NULL;
+  size_t size = 0;
+  /* first use: 2 pages, grown to 4, every byte written */
+  assert_int_equal(wrt_pool_acquire(&g_pool, &a), WRT_OK);
+  assert_int_equal(wrt_page_allocator_allocate(a, 2, 8, &base, &size), WRT_OK);
+  assert_int_equal(wrt_page_allocator_grow(a, 2, 2, &base, &size), WRT_OK);
+  memset(base, 0xC3, size);
+  assert_int_equal(wrt_pool_release(&g_pool, a), WRT_OK);
+  for (int round = 0; round < 3; round++) {
+    wrt_fi_reset();
+    (void)g_b->discard_calls();
+    assert_int_equal(wrt_pool_acquire(&g_pool, &a), WRT_OK);
+    assert_int_equal(wrt_page_allocator_allocate(a, 0, 8, &base, &size), WRT_OK);
+    assert_int_equal(size, 0u);
+    /* past the size: read-write and zero, not the last instance's 0xC3 */
+    assert_true(all_zero(base, 4 * PG));
+    assert_int_equal(wrt_page_allocator_grow(a, 0, 2, &base, &size), WRT_OK);
+    memset(base, 0x3C, size);
+    assert_int_equal(wrt_pool_release(&g_pool, a), WRT_OK);
+    assert_int_equal(wrt_fi_calls(WRT_FI_MPROTECT), 0u);
+    assert_int_equal(wrt_fi_calls(WRT_FI_MMAP) + wrt_fi_calls(WRT_FI_MUNMAP), 0u);
+    assert_int_equal(g_b->discard_calls(), 0u); /* 2 pages used, 2 kept */
+  }
+  /* the guards and the pages past the most the slot held still fault */
+  assert_int_equal(wrt_pool_acquire(&g_pool, &a), WRT_OK);
+  assert_int_equal(wrt_page_allocator_allocate(a, 1, 8, &base, &size), WRT_OK);
+  assert_true(all_zero(base, 4 * PG));
+  assert_true(faults(base - 1, false));
+  assert_true(faults(base + 4 * PG, true));
+  wrt_region_info_t info;
+  assert_int_equal(wrt_page_allocator_query(a, &info), WRT_OK);
+  assert_int_equal(info.accessible, PG);
+  assert_true(faults(info.guard_end - 1, false));
+  /* a grow past it is one mprotect; everything committed reads zero */
+  wrt_fi_reset();
+  assert_int_equal(wrt_page_allocator_grow(a, 1, 7, &base, &size), WRT_OK);
+  assert_int_equal(wrt_fi_calls(WRT_FI_MPROTECT), 1u);
+  assert_true(all_zero(base, size));
+  assert_int_equal(wrt_pool_release(&g_pool, a), WRT_OK);
+}
+
 /* The point of the pool: after init, a cycle maps and unmaps nothing. */
 static void no_mmap_or_munmap_after_init(void **state) {
   (void)state;
@@ -493,6 +544,7 @@ int pool_suite_run(const pool_backend_t *b) {
       cmocka_unit_test_teardown(reacquired_slot_reads_zero_keep_all, teardown),
       cmocka_unit_test_teardown(release_decommits_beyond_keep_resident, teardown),
       cmocka_unit_test_teardown(no_mmap_or_munmap_after_init, teardown),
+      cmocka_unit_test_teardown(software_bounds_cycle_makes_no_system_call, teardown),
       cmocka_unit_test_teardown(full_pool_is_limit, teardown),
       cmocka_unit_test_teardown(bad_release_changes_nothing, teardown),
       cmocka_unit_test_teardown(grow_past_the_slot_is_limit, teardown),

@@ -31,6 +31,7 @@
 
 #include "bench_method.h"
 #if defined(__linux__)
+#include "bench_pool_bounds.h"
 #include "bench_pool_floor.h"
 #endif
 
@@ -318,6 +319,40 @@ void bench_wasm2c_pool(const bm_env_t *env) {
   } else {
     bm_row_text("pool: mmap + munmap calls per cycle: not counted on this OS", 0, "", "");
   }
+#if defined(__linux__) && defined(WRTP_HAVE_W2C_CYCLES)
+  /* Explicit bounds checks: the adapter's pool leaves committed pages
+   * accessible (software_bounds), so its cycle may change no access at
+   * all; wabt's stock runtime in that mode keeps memories on the C heap. */
+  if (bench_pool_bounds_available()) {
+    bench_pool_bounds_t bs = {"w2c_cycles_bounds_stock", CYCLES, 0, 0, 0, 0};
+    bench_pool_bounds_t bp = {"w2c_cycles_bounds_wrt", CYCLES, 4, WRT_WASM_PAGE_SIZE, 0, 0};
+    bench_pool_bounds_t bn = {"w2c_cycles_bounds_wrt", CYCLES, 0, 0, 0, 0};
+    bm_progress("pool: 10,000 wasm2c cycles with explicit bounds checks (a program per trial)");
+    bm_contender_t bc[3] = {{bench_pool_bounds_trial, &bs, {0}, 0, {0, 0, 0}},
+                            {bench_pool_bounds_trial, &bp, {0}, 0, {0, 0, 0}},
+                            {bench_pool_bounds_trial, &bn, {0}, 0, {0, 0, 0}}};
+    bm_load_t loadb;
+    bm_interleave(bc, 3, trials, &loadb);
+    bm_row("pool: wasm2c 10,000 cycles, bounds checks (stock wabt: memory on the C heap)", bc[0].s,
+           "ms", NULL, NULL);
+    bm_ratio_t rbp = bm_ratio(&bc[1], &bc[0]);
+    bm_ratio_t rbn = bm_ratio(&bc[2], &bc[0]);
+    bm_row("pool: the same, adapter + pool (software_bounds, keep 64 KiB)", bc[1].s, "ms",
+           "pooled / stock", &rbp);
+    bm_row("pool: the same, adapter, no pool", bc[2].s, "ms", "adapter / stock", &rbn);
+    (void)snprintf(what, sizeof what, "stock: %.2f, adapter no pool: %.2f", bs.calls_per_cycle,
+                   bn.calls_per_cycle);
+    bm_row_text("pool: mmap + munmap + mprotect per pooled bounds-check cycle", bp.calls_per_cycle,
+                "calls", what);
+    bm_target("pool: bounds-check wasm2c cycle, adapter + pool: no system call per cycle",
+              bp.calls_per_cycle, true, 0.0, NULL);
+    if (bs.failed != 0 || bp.failed != 0 || bn.failed != 0) {
+      bm_error("pool", "a bounds-check cycle trial failed");
+    }
+  } else {
+    bm_row_text("pool: bounds-check cycle programs not found beside wrtp", 0, "", "");
+  }
+#endif
   if (have_qnx) {
     w2c_ctx_t qn = {RT_WRT_QNX, 0, 0, 0, 0};
     w2c_ctx_t qp = {RT_WRT_QNX_POOL, 0, 0, WRT_WASM_PAGE_SIZE, 0};

@@ -27,6 +27,9 @@ struct wrt_pool *wrt_w2c_pool_new(wrt_w2c_backend backend, unsigned slots,
   c.slot_pages = 65535u; /* wasm_rt_memory_t.size's limit (w2c_memory.c) */
   w2c_memory_guards(&c.guard_before, &c.guard_after, &c.guard_reach);
   c.keep_resident = keep_resident;
+  /* A bounds-check build checks every access against the size itself:
+   * its slots need no access change per instance (wrt/pool.h). */
+  c.software_bounds = !wrt_w2c_guard_pages();
   wrt_status st = WRT_E_UNSUPPORTED;
 #if defined(WRT_W2C_HAVE_LINUX)
   if (backend == WRT_W2C_BACKEND_LINUX) {

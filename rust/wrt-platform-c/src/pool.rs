@@ -41,6 +41,13 @@ pub struct PoolConfig {
     /// Bytes from each slot's base zeroed in place at release instead of
     /// decommitted (default 0).
     pub keep_resident: usize,
+    /// Only for a runtime that checks every access against the size itself:
+    /// committed pages are never made inaccessible again, so a cycle that
+    /// fits what a slot held makes no system call (bytes past a live
+    /// region's size stay read-write and read zero). Default false: a
+    /// runtime relying on guard pages needs every byte past the size to
+    /// fault.
+    pub software_bounds: bool,
 }
 
 impl Default for PoolConfig {
@@ -53,6 +60,7 @@ impl Default for PoolConfig {
             guard_after: c.guard_after,
             guard_reach: c.guard_reach,
             keep_resident: c.keep_resident,
+            software_bounds: c.software_bounds,
         }
     }
 }
@@ -65,6 +73,7 @@ impl PoolConfig {
             guard_after: self.guard_after,
             guard_reach: self.guard_reach,
             keep_resident: self.keep_resident,
+            software_bounds: self.software_bounds,
         }
     }
 }

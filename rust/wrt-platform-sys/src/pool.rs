@@ -9,7 +9,7 @@ use crate::{wrt_page_allocator_t, wrt_status};
 /// `sizeof(wrt_pool_t)` on 64-bit Linux and QNX (no pthread type inside,
 /// so the same on both).
 #[cfg(target_pointer_width = "64")]
-pub const WRT_POOL_SIZE: usize = 128;
+pub const WRT_POOL_SIZE: usize = 136;
 /// `sizeof(wrt_pool_slot_t)` on 64-bit Linux and QNX.
 #[cfg(target_pointer_width = "64")]
 pub const WRT_POOL_SLOT_SIZE: usize = 152;
@@ -47,6 +47,7 @@ pub struct wrt_pool_config_t {
     pub guard_after: usize,
     pub guard_reach: usize,
     pub keep_resident: usize,
+    pub software_bounds: bool,
 }
 
 extern "C" {

@@ -127,7 +127,8 @@ int wrt_w2c_set_pool(struct wrt_pool *pool);
 struct wrt_pool *wrt_w2c_get_pool(void);
 /* A pool for this build's memories, on the heap: slots slots of 65535
  * pages with this build's guards (the 32-bit guard layout in guard-page
- * builds), keep_resident bytes of each zeroed in place at release, on
+ * builds; software_bounds in bounds-check builds, so that their cycles
+ * change no page access), keep_resident bytes of each zeroed in place at release, on
  * backend's calls (Linux, or QNX). NULL if the backend is not built in or
  * init failed. The environment's WRT_W2C_POOL=<slots> makes one (keep
  * resident: one Wasm page) at wasm_rt_init and sets it. */
