@@ -173,6 +173,38 @@ static void concurrent(const void *unused) {
   }
 }
 
+/* software_bounds: a slot once committed stays read-write, so a second
+ * instance of the same shape reads zero everywhere it can reach and its
+ * allocate and grow leave the slot's access as it was (query: the size is
+ * still the region's, not the accessible span). */
+static void software_bounds_reuse(const void *unused) {
+  (void)unused;
+  for (size_t b = 0; b < NINITS; b++) {
+    wrt_pool_config_t c = small(PG);
+    c.software_bounds = true;
+    ST_REQUIRE_ST(k_inits[b](&g_pool, g_slots, NSLOTS, &c), WRT_OK);
+    for (int round = 0; round < 3; round++) {
+      wrt_page_allocator_t *a = NULL;
+      uint8_t *base = NULL;
+      size_t size = 0;
+      ST_REQUIRE_ST(wrt_pool_acquire(&g_pool, &a), WRT_OK);
+      ST_REQUIRE_ST(wrt_page_allocator_allocate(a, 0, 4, &base, &size), WRT_OK);
+      ST_REQUIRE(size == 0u);
+      /* round 0: nothing committed yet; later: the last instance's page,
+       * zeroed, still read-write */
+      ST_REQUIRE(round == 0 || zero(base, PG));
+      ST_REQUIRE_ST(wrt_page_allocator_grow(a, 0, 1, &base, &size), WRT_OK);
+      ST_REQUIRE(size == PG && zero(base, PG));
+      wrt_region_info_t info;
+      ST_REQUIRE_ST(wrt_page_allocator_query(a, &info), WRT_OK);
+      ST_REQUIRE(info.accessible == PG);
+      memset(base, 0x77, size);
+      ST_REQUIRE_ST(wrt_pool_release(&g_pool, a), WRT_OK);
+    }
+    ST_REQUIRE_ST(wrt_pool_destroy(&g_pool), WRT_OK);
+  }
+}
+
 const st_check st_pool_checks[] = {
     {"POOL-001", "a slot acquired again reads zero; its guards fault", ST_ON_CORE,
      reacquired_reads_zero},
@@ -182,5 +214,7 @@ const st_check st_pool_checks[] = {
      bad_input},
     {"POOL-004", "concurrent acquire/release: no slot held twice, none lost", ST_ON_CORE,
      concurrent},
+    {"POOL-008", "software_bounds: a reused slot reads zero, its size as the region's",
+     ST_ON_CORE, software_bounds_reuse},
 };
 const size_t st_pool_check_count = sizeof st_pool_checks / sizeof st_pool_checks[0];
