@@ -45,6 +45,31 @@ macro_rules! pool_tests {
             }
 
             #[test]
+            fn software_bounds_leaves_committed_pages_accessible_and_zeroed() {
+                let storage = pin!(PoolStorage::<1>::new());
+                let sb = PoolConfig { software_bounds: true, ..cfg() };
+                let pool = storage.as_ref().$init(&sb).unwrap();
+                for round in 0..3 {
+                    let mut m = pool.acquire().unwrap();
+                    let r = m.allocate(0, Some(4)).unwrap();
+                    assert_eq!(r.size, 0);
+                    let base = r.base.as_ptr() as usize;
+                    // Past the size: read-write once committed (round 1 on),
+                    // never before; the guard before the base always faults.
+                    let want = if round == 0 { "---" } else { "rw-" };
+                    assert_eq!(mapping_perms(base).as_deref(), Some(want));
+                    assert_eq!(mapping_perms(base - 1).as_deref(), Some("---"));
+                    let r = m.grow(0, 1).unwrap();
+                    // SAFETY: [base, base + size) is committed and ours.
+                    let bytes = unsafe { core::slice::from_raw_parts_mut(r.base.as_ptr(), r.size) };
+                    assert!(bytes.iter().all(|&b| b == 0));
+                    bytes.fill(0x5A);
+                    assert_eq!(m.query().unwrap().accessible, PAGE);
+                    drop(m);
+                }
+            }
+
+            #[test]
             fn full_pool_and_grow_past_slot_are_limit() {
                 let storage = pin!(PoolStorage::<2>::new());
                 let pool = storage.as_ref().$init(&cfg()).unwrap();
