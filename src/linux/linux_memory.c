@@ -14,7 +14,8 @@
  * one OS page, so even an empty region owns the page at its base and no
  * other region can be handed the same base. Everything in the mapping
  * belongs to the region: that is the span wrt_page_allocator_query reports.
- * May include: POSIX/Linux headers, the public headers, src/core internals.
+ * May include: POSIX/Linux headers, the public headers, src/core internals,
+ * linux_prot.h and linux_placement.h.
  */
 #define _GNU_SOURCE
 #include "wrt/linux_memory.h"
@@ -28,6 +29,7 @@
 
 #include "checked_math.h"
 #include "linux_placement.h"
+#include "linux_prot.h"
 #include "page_rules.h"
 #include "region_latch.h"
 
@@ -328,9 +330,7 @@ static wrt_status la_protect(wrt_page_allocator_t *self, size_t offset, size_t l
   if (st != WRT_OK) {
     return st;
   }
-  int prot = access == WRT_MEM_NONE   ? PROT_NONE
-             : access == WRT_MEM_READ ? PROT_READ
-                                      : PROT_READ | PROT_WRITE;
+  int prot = wrt_linux_prot(access);
   if (!a->allocated) {
     return WRT_E_STATE;
   }

@@ -19,7 +19,8 @@
  * which is what resident-and-zeroed-each-release wants. Costs two VMAs
  * per slot (vm.max_map_count, 65530 by default, bounds a process's
  * total). A kernel without THP refuses the advice: only time is lost.
- * May include: POSIX/Linux headers, the public headers, pool_os.h.
+ * May include: POSIX/Linux headers, the public headers, pool_os.h,
+ * linux_prot.h.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -28,6 +29,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "linux_prot.h"
 #include "pool_os.h"
 #include "wrt/pool.h"
 
@@ -48,15 +50,7 @@ static int lp_unreserve(uint8_t *addr, size_t len) {
 }
 
 static int lp_protect(uint8_t *addr, size_t len, wrt_mem_access access) {
-  int prot = PROT_READ | PROT_WRITE;
-  if (access == WRT_MEM_NONE) {
-    prot = PROT_NONE;
-  } else if (access == WRT_MEM_READ) {
-    prot = PROT_READ;
-  } else {
-    /* read-write */
-  }
-  return (mprotect(addr, len, prot) == 0) ? 0 : errno;
+  return (mprotect(addr, len, wrt_linux_prot(access)) == 0) ? 0 : errno;
 }
 
 static int lp_discard(uint8_t *addr, size_t len) {

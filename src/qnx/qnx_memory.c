@@ -10,7 +10,7 @@
  * the SDP headers and, on a Linux host, against sim/neutrino/include (which
  * supplies only the QNX-only names). May include: the C library, <errno.h>,
  * <sys/mman.h>, <unistd.h>, wrt headers, checked_math.h, page_rules.h,
- * region_latch.h and qnx_memory_internal.h. Doc references are to the QNX C Library Reference (7.1 /
+ * region_latch.h, qnx_memory_internal.h and qnx_prot.h. Doc references are to the QNX C Library Reference (7.1 /
  * 8.0) unless said otherwise.
  *
  * Layout of one region (one mapping, made by region_reserve):
@@ -47,6 +47,7 @@
 #include "checked_math.h"
 #include "page_rules.h"
 #include "qnx_memory_internal.h"
+#include "qnx_prot.h"
 #include "region_latch.h"
 
 static const wrt_page_allocator_ops_t qnx_ops;
@@ -493,20 +494,10 @@ static wrt_status check_range(const wrt_qnx_allocator_t *a, size_t offset,
 static wrt_status qnx_protect(wrt_page_allocator_t *self, size_t offset,
                               size_t len, wrt_mem_access access) {
   wrt_qnx_allocator_t *a = self_of(self);
-  int prot;
-  switch (access) {
-  case WRT_MEM_NONE:
-    prot = PROT_NONE;
-    break;
-  case WRT_MEM_READ:
-    prot = PROT_READ;
-    break;
-  case WRT_MEM_READ_WRITE:
-    prot = PROT_READ | PROT_WRITE;
-    break;
-  default:
+  if (access != WRT_MEM_NONE && access != WRT_MEM_READ && access != WRT_MEM_READ_WRITE) {
     return WRT_E_INVALID_ARG;
   }
+  int prot = wrt_qnx_prot(access);
   wrt_status st = check_range(a, offset, len);
   if (st != WRT_OK) {
     return st;

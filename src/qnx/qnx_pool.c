@@ -37,7 +37,7 @@
  *   (correct, not returned to the system), rather than failing every
  *   release. posix_madvise returns the error number, not -1.
  * May include: the C library, <errno.h>, <sys/mman.h>, <unistd.h>, wrt
- * headers, pool_os.h.
+ * headers, pool_os.h, qnx_prot.h.
  */
 #define _POSIX_C_SOURCE 200809L
 #define _QNX_SOURCE 1
@@ -50,6 +50,7 @@
 #include <unistd.h>
 
 #include "pool_os.h"
+#include "qnx_prot.h"
 #include "wrt/pool.h"
 
 #define QP_NOFD (-1)
@@ -70,15 +71,7 @@ static int qp_unreserve(uint8_t *addr, size_t len) {
 }
 
 static int qp_protect(uint8_t *addr, size_t len, wrt_mem_access access) {
-  int prot = PROT_READ | PROT_WRITE;
-  if (access == WRT_MEM_NONE) {
-    prot = PROT_NONE;
-  } else if (access == WRT_MEM_READ) {
-    prot = PROT_READ;
-  } else {
-    /* read-write */
-  }
-  return (mprotect(addr, len, prot) == 0) ? 0 : errno;
+  return (mprotect(addr, len, wrt_qnx_prot(access)) == 0) ? 0 : errno;
 }
 
 static int qp_discard(uint8_t *addr, size_t len) {

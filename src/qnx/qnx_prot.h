@@ -1,0 +1,26 @@
+/*
+ * qnx_prot.h - the one translation of wrt_mem_access into mmap/mprotect
+ * protection bits for the QNX backend (qnx_memory.c, qnx_pool.c; the
+ * bits: mprotect(), QNX C Library Reference).
+ * Internal. Includes only <sys/mman.h> and the public memory header.
+ */
+#ifndef WRT_QNX_PROT_H
+#define WRT_QNX_PROT_H
+
+#include <sys/mman.h>
+
+#include "wrt/memory.h"
+
+/* Callers validate access first (wrt_page_check_protect); anything else is
+ * read-write. */
+static inline int wrt_qnx_prot(wrt_mem_access access) {
+  if (access == WRT_MEM_NONE) {
+    return PROT_NONE;
+  }
+  if (access == WRT_MEM_READ) {
+    return PROT_READ;
+  }
+  return PROT_READ | PROT_WRITE;
+}
+
+#endif
