@@ -170,7 +170,7 @@ wrt_status wrt_pool_init_os(wrt_pool_t *p, wrt_pool_slot_t *slots, uint32_t slot
     s->mem_base = first + (size_t)i * stride + lead;
     if (os->isolate != NULL) {
       /* what a small instance's cycle toggles as a whole (pool_os.h) */
-      os->isolate(s->mem_base, c.keep_resident != 0u ? c.keep_resident : WRT_WASM_PAGE_SIZE);
+      os->isolate(s->mem_base, (c.keep_resident != 0u) ? c.keep_resident : WRT_WASM_PAGE_SIZE);
     }
     atomic_init(&s->state, SLOT_FREE);
     atomic_init(&s->next, i + 1u == slot_count ? NO_SLOT : i + 1u);
@@ -275,7 +275,7 @@ static wrt_status set_rw(wrt_pool_slot_t *s, size_t want) {
   if (want > rw) {
     err = p->os->protect(s->mem_base + rw, want - rw, WRT_MEM_READ_WRITE);
     rw = want;
-  } else if (want < rw && !p->config.software_bounds) {
+  } else if ((want < rw) && !p->config.software_bounds) {
     err = p->os->protect(s->mem_base + want, rw - want, WRT_MEM_NONE);
     rw = want;
   } else {
@@ -309,7 +309,7 @@ static wrt_status decommit(wrt_pool_slot_t *s) {
   }
   if (err == 0 && used > keep) {
     err = p->os->discard(s->mem_base + keep, used - keep);
-    if (err == 0 && narrow) {
+    if ((err == 0) && narrow) {
       err = p->os->protect(s->mem_base + keep, used - keep, WRT_MEM_NONE);
     }
   }

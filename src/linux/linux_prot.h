@@ -13,13 +13,15 @@
 /* Callers validate access first (wrt_page_check_protect); anything else is
  * read-write. */
 static inline int wrt_linux_prot(wrt_mem_access access) {
+  int prot = PROT_READ | PROT_WRITE;
   if (access == WRT_MEM_NONE) {
-    return PROT_NONE;
+    prot = PROT_NONE;
+  } else if (access == WRT_MEM_READ) {
+    prot = PROT_READ;
+  } else {
+    /* read-write */
   }
-  if (access == WRT_MEM_READ) {
-    return PROT_READ;
-  }
-  return PROT_READ | PROT_WRITE;
+  return prot;
 }
 
 #endif

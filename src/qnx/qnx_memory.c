@@ -494,7 +494,7 @@ static wrt_status check_range(const wrt_qnx_allocator_t *a, size_t offset,
 static wrt_status qnx_protect(wrt_page_allocator_t *self, size_t offset,
                               size_t len, wrt_mem_access access) {
   wrt_qnx_allocator_t *a = self_of(self);
-  if (access != WRT_MEM_NONE && access != WRT_MEM_READ && access != WRT_MEM_READ_WRITE) {
+  if ((access != WRT_MEM_NONE) && (access != WRT_MEM_READ) && (access != WRT_MEM_READ_WRITE)) {
     return WRT_E_INVALID_ARG;
   }
   int prot = wrt_qnx_prot(access);
