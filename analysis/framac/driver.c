@@ -670,6 +670,7 @@ static void pool(void) {
   c.guard_after = Frama_C_nondet(0, 1) ? 0u : (size_t)4096u;
   c.guard_reach = Frama_C_nondet(0, 1) ? 0u : (size_t)4096u;
   c.keep_resident = Frama_C_size_t_interval(0u, 16u) * 4096u;
+  c.software_bounds = Frama_C_nondet(0, 1) != 0;
   if (wrt_pool_init_os(&fc_pool, fc_slots, 2u, &c, &fc_pool_os, 4096u) != WRT_OK) {
     return;
   }
