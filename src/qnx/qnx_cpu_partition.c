@@ -55,12 +55,8 @@
  * its budget (at nothing for a 0 % one) on a system whose integrator turned
  * that policy on. wrt partitions are minima with no cap
  * (wrt/cpu_partition.h), so 100, the "no limit" the kernel reports while
- * the policy is off (:241, :822-823). */
-#if _NTO_VERSION >= 660
-#define WRT_APS_MAX_BUDGET 1
-#else
-#define WRT_APS_MAX_BUDGET 0
-#endif
+ * the policy is off (:241, :822-823). Set where _NTO_VERSION >= 660 (6.6's
+ * sys/neutrino.h:84 says 660; 6.4's 641 has no such member). */
 #else
 #define WRT_HAVE_APS 0
 #endif
@@ -137,7 +133,7 @@ wrt_status wrt_qnx_cpu_partition_create(wrt_cpu_partition_t *p,
 #if WRT_APS_71
   c.critical_priority = -1; /* no critical priority: keep the default */
 #endif
-#if WRT_APS_MAX_BUDGET
+#if _NTO_VERSION >= 660
   c.max_budget_percent = 100u; /* no cap under LIMIT_CPU_USAGE: see above */
 #endif
   int err = aps_ctl(SCHED_APS_CREATE_PARTITION, &c, sizeof c);
