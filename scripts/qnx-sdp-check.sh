@@ -35,6 +35,9 @@
 # tests/nto_model/nto_profile_layouts.txt, and the prototypes stated by
 # tests/nto_model/nto_prototypes.c are compiled against the SDP.
 #
+# WRT_SDP_DRY=1 prints only the first line (the SDP's _NTO_VERSION, the
+# model profile it is compared with, the CPUs) and exits 0.
+#
 # Exit status: 0 when every file compiled everywhere, 1 otherwise, 2 for a
 # usage error. Writes only under a mktemp -d directory, removed at exit.
 set -euo pipefail
@@ -54,9 +57,15 @@ strict=(-std=c11 -Wall -Wextra -Wpedantic -Wconversion -Wshadow -Werror)
 qnx_defs=(-U__linux__ -U__linux -Ulinux -U__gnu_linux__ -D__QNX__ -D__QNXNTO__ -D__unix__ -D__unix
           -D__ELF__ -D__LITTLEENDIAN__)
 
-# The SDP's kernel version (sys/neutrino.h: #define _NTO_VERSION nnn).
+# The SDP's kernel version (#define _NTO_VERSION nnn): in sys/neutrino.h up
+# to 7.1; SDP 8.0 moved it to sys/nto_version.h, which its sys/neutrino.h
+# includes (gaurav-kumar-ltts/QNX8_Bazel_App @ dc03d2aa, target/qnx/usr/
+# include/sys/neutrino.h:98, sys/nto_version.h:21). Reading only
+# sys/neutrino.h took 8.0 for version 0 and compared it with profile 640.
+vfiles=("$inc/sys/neutrino.h")
+[ -f "$inc/sys/nto_version.h" ] && vfiles+=("$inc/sys/nto_version.h")
 version=$(sed -n 's/^#[[:space:]]*define[[:space:]]*_NTO_VERSION[[:space:]]*\([0-9]*\).*/\1/p' \
-          "$inc/sys/neutrino.h" | head -1)
+          "${vfiles[@]}" | head -1)
 version=${version:-0}
 if [ "$version" -lt 700 ]; then profile=640; elif [ "$version" -lt 800 ]; then profile=710; else profile=800; fi
 
@@ -100,6 +109,8 @@ own_headers() {
 }
 
 echo "qnx-sdp-check: $inc (_NTO_VERSION $version, model profile $profile), CPUs: ${cpus[*]}$note"
+# WRT_SDP_DRY=1: stop after that line (tests/nto_model/sdp_check_version.sh).
+if [ "${WRT_SDP_DRY:-0}" = 1 ]; then exit 0; fi
 fail=0 compiled=0 passed_cfgs=() failed_cfgs=()
 for cpu in "${cpus[@]}"; do
   for name in gcc clang; do
@@ -174,9 +185,11 @@ done <"$ltable"
 
 # ---- prototypes: the test's SDP types vs this SDP ------------------------------
 # tests/nto_model/nto_prototypes.c states each SDP's prototypes; compiled
-# against this SDP, a wrong statement fails here.
+# against this SDP, a wrong statement fails here. The SDP's headers are
+# system headers here even with WRT_SDP_HEADERS=user: their own warnings
+# (clang's -Wpragma-pack on SDP 6.6 and 8.0) say nothing about prototypes.
 if out=$("${sdp_cc[@]}" "${strict[@]}" -pedantic-errors -Werror=incompatible-pointer-types -nostdinc \
-         "${qnx_inc[@]}" -isystem "$sdp_own" "${qnx_defs[@]}" -c "$root/tests/nto_model/nto_prototypes.c" \
+         -isystem "$inc" -isystem "$sdp_own" "${qnx_defs[@]}" -c "$root/tests/nto_model/nto_prototypes.c" \
          -o "$tmp/p.o" 2>&1); then
   protos="prototypes as tests/nto_model/nto_prototypes.c states"
 else

@@ -15,7 +15,9 @@
  * least b% of a CPU its threads compete for, and all of the CPU when nothing
  * else wants it. A hard cap (Linux cpu.max / cpu.cfs_quota_us, APS
  * max_budget_percent with SCHED_APS_SCHEDPOL_LIMIT_CPU_USAGE) is NOT used:
- * a cap wastes idle time and is not what APS does by default.
+ * a cap wastes idle time and is not what APS does by default. Built for
+ * SDP 6.6 or later, partitions are created with max_budget_percent 100, so
+ * they stay uncapped where the integrator turned LIMIT_CPU_USAGE on.
  *
  * QNX (src/qnx/qnx_cpu_partition.c), SDP 7.1: SchedCtl() with
  * SCHED_APS_CREATE_PARTITION / _LOOKUP / _JOIN_PARTITION / _QUERY_PARTITION /

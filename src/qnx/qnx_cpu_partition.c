@@ -46,6 +46,17 @@
 #else
 #define WRT_APS_71 0
 #endif
+/* SDP 6.6 put max_budget_percent into 6.4's reserved1 slot of
+ * sched_aps_create_parms (same offset and size; unclassified-org/QNX-SDP,
+ * trunk/opt/qnx660/target/qnx6/usr/include/sys/sched_aps.h:213; 7.1 keeps
+ * it). It "only has effect if SCHED_APS_SCHEDPOL_LIMIT_CPU_USAGE is set",
+ * and then limits the free time a partition may take beyond its budget
+ * (:819-826): the 0 APS_INIT_DATA leaves there would cap a wrt partition at
+ * its budget (at nothing for a 0 % one) on a system whose integrator turned
+ * that policy on. wrt partitions are minima with no cap
+ * (wrt/cpu_partition.h), so 100, the "no limit" the kernel reports while
+ * the policy is off (:241, :822-823). Set where _NTO_VERSION >= 660 (6.6's
+ * sys/neutrino.h:84 says 660; 6.4's 641 has no such member). */
 #else
 #define WRT_HAVE_APS 0
 #endif
@@ -121,6 +132,9 @@ wrt_status wrt_qnx_cpu_partition_create(wrt_cpu_partition_t *p,
   c.parent_id = -1;       /* from the calling thread's partition */
 #if WRT_APS_71
   c.critical_priority = -1; /* no critical priority: keep the default */
+#endif
+#if _NTO_VERSION >= 660
+  c.max_budget_percent = 100u; /* no cap under LIMIT_CPU_USAGE: see above */
 #endif
   int err = aps_ctl(SCHED_APS_CREATE_PARTITION, &c, sizeof c);
   if (err != 0) {

@@ -271,6 +271,31 @@ static void test_scheduler_enforces_budgets(void **state) {
   assert_int_equal(info.usage_ns, info.usage_window_ns);
 }
 
+/* SDP 6.6's SCHED_APS_SCHEDPOL_LIMIT_CPU_USAGE (sys/sched_aps.h:819-826)
+ * caps the free time of a partition at the max_budget_percent it was created
+ * with. A wrt partition is a minimum with no cap: with the policy on, a
+ * 20 % partition alone on the CPU still gets all of it, and the kernel
+ * reports its max as 100 %. Before the fix the create left max 0 and the
+ * partition got 20 ticks of 100. Profile 640 is 6.4's header, which has no
+ * such member (the model gives no limit there). */
+static void test_no_cap_under_limit_cpu_usage(void **state) {
+  (void)state;
+  nto_sim_aps_set_limit_cpu_usage(true);
+  wrt_cpu_partition_t a = {0};
+  wrt_cpu_partition_config_t c = cfg_of("uncapped", 20);
+  assert_int_equal(wrt_qnx_cpu_partition_create(&a, &c), WRT_OK);
+  assert_int_equal(nto_sim_aps_set_load(a.id, true, 10), 0);
+  nto_sim_aps_advance(1000);
+  assert_int_equal(nto_sim_aps_window_ticks(a.id), 100);
+#if NTO_SIM_PROFILE >= 710
+  sched_aps_partition_info q;
+  APS_INIT_DATA(&q);
+  q.id = (int16_t)a.id;
+  assert_int_equal(SchedCtl(SCHED_APS_QUERY_PARTITION, &q, sizeof q), 0);
+  assert_int_equal(q.max_budget_percent, 100);
+#endif
+}
+
 #endif
 
 static void test_profile(void **state) {
@@ -297,6 +322,7 @@ int main(void) {
       cmocka_unit_test_setup(test_no_privilege, setup),
       cmocka_unit_test_setup(test_injected_failures, setup),
       cmocka_unit_test_setup(test_scheduler_enforces_budgets, setup),
+      cmocka_unit_test_setup(test_no_cap_under_limit_cpu_usage, setup),
 #endif
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -15,6 +15,9 @@
  *        target/qnx7/usr/include/sys/neutrino.h (prototype section).
  *   800: SDP 8.0, gaurav-kumar-ltts/QNX8_Bazel_App @ dc03d2aab961730ac76a811d10a182d1e47f4af4,
  *        target/qnx/usr/include/sys/neutrino.h (prototype section).
+ *        Compiled against that tree by scripts/qnx-sdp-check.sh (x86_64,
+ *        aarch64): every 800 statement holds (sys/neutrino.h's prototype
+ *        section, sys/mman.h's shm_ctl and posix_typed_mem_open).
  * Differences between the profiles: MsgReceivePulse's size is an int in
  * 6.4 and a _Sizet later; MsgSendPulse's value an int up to 7.1 and a long
  * in 8.0; TimerTimeout's flags an int up to 7.1 and a _Uint32t in 8.0.

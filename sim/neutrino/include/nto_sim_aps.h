@@ -27,8 +27,14 @@
  *    same way among all runnable ones (APS's default free-time policy,
  *    "hands out free time to the partition with the highest-priority
  *    running thread"). Not modelled: critical time and bankruptcy, several
- *    CPUs, FREETIME_BY_RATIO, PARTITION_LOCAL_PRIORITIES, LIMIT_CPU_USAGE,
- *    partition inheritance through messages, window size changes.
+ *    CPUs, FREETIME_BY_RATIO, PARTITION_LOCAL_PRIORITIES, partition
+ *    inheritance through messages, window size changes.
+ *  - LIMIT_CPU_USAGE (SDP 6.6's policy, sys/sched_aps.h:819-826; set by
+ *    nto_sim_aps_set_limit_cpu_usage(), as an integrator would with
+ *    SCHED_APS_SET_PARMS): a partition takes free time only while under the
+ *    max_budget_percent it was created with (profile 710; 640 is 6.4's
+ *    header, without the member: no limit), and QUERY_PARTITION reports
+ *    that value (100 while the policy is off).
  */
 #ifndef NTO_SIM_APS_H
 #define NTO_SIM_APS_H
@@ -53,6 +59,8 @@ void nto_sim_aps_reset(void);
 void nto_sim_aps_set_loaded(bool loaded);
 /* Whether the calling process has PROCMGR_AID_APS_ROOT (default true). */
 void nto_sim_aps_set_privileged(bool privileged);
+/* SCHED_APS_SCHEDPOL_LIMIT_CPU_USAGE on or off (default off). */
+void nto_sim_aps_set_limit_cpu_usage(bool on);
 /* The nth (1-based, from now) APS SchedCtl call fails with err and has no
  * other effect. */
 void nto_sim_aps_fail_nth(unsigned nth, int err);

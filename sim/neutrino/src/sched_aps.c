@@ -38,6 +38,11 @@ typedef struct {
   char name[16];
   unsigned budget;      /* percent */
   unsigned critical_ms; /* stored and reported; critical time not modelled */
+  /* max_budget_percent of the create call (SDP 6.6 sys/sched_aps.h:213,
+   * 7.1): the most of the window the partition may run, free time
+   * included, while LIMIT_CPU_USAGE is on. 100 where the profile's header
+   * has no such member (6.4) and for System. */
+  unsigned max_budget;
   int parent;
   /* scheduler */
   bool runnable;
@@ -56,6 +61,7 @@ static struct {
   bool loaded;
   bool privileged;
   uint32_t sec_flags;
+  bool limit_cpu_usage; /* SCHED_APS_SCHEDPOL_LIMIT_CPU_USAGE (6.6 :819-826) */
   unsigned fail_at; /* 0: none */
   int fail_err;
   unsigned calls;
@@ -69,6 +75,7 @@ static void locked_reset(void) {
   aps.loaded = false;
   aps.privileged = true;
   aps.sec_flags = 0;
+  aps.limit_cpu_usage = false;
   aps.fail_at = 0;
   aps.fail_err = 0;
   aps.calls = 0;
@@ -79,6 +86,7 @@ static void locked_reset(void) {
   aps.parts[0].live = true;
   strcpy(aps.parts[0].name, "System");
   aps.parts[0].budget = 100u;
+  aps.parts[0].max_budget = 100u;
   aps.parts[0].parent = 0;
   aps.parts[0].priority = 10;
 }
@@ -155,6 +163,16 @@ static void locked_tick(void) {
       if (pass == 0 && !has_budget) {
         continue;
       }
+      /* LIMIT_CPU_USAGE: free time only below max_budget_percent of the
+       * window ("limit the amount a partition can overrun its normal
+       * budget", 6.6 sys/sched_aps.h:819-823). model: the budget itself
+       * stays guaranteed when max is below it (the header does not say);
+       * 0 and 0 never runs, as the header says. */
+      bool under_max = (uint64_t)p->in_window * 100u <
+                       (uint64_t)p->max_budget * NTO_SIM_APS_WINDOW_TICKS;
+      if (pass == 1 && aps.limit_cpu_usage && !under_max) {
+        continue;
+      }
       if (pick < 0 || better(i, pick)) {
         pick = i;
       }
@@ -178,6 +196,11 @@ void nto_sim_aps_reset(void) {
 void nto_sim_aps_set_loaded(bool loaded) {
   lock();
   aps.loaded = loaded;
+  unlock();
+}
+void nto_sim_aps_set_limit_cpu_usage(bool on) {
+  lock();
+  aps.limit_cpu_usage = on;
   unlock();
 }
 void nto_sim_aps_set_privileged(bool privileged) {
@@ -339,6 +362,11 @@ static int do_create(sched_aps_create_parms *c, int caller_part) {
     p->name[k] = (char)('0' + slot % 10);
   }
   p->budget = c->budget_percent;
+#if NTO_SIM_PROFILE >= 710
+  p->max_budget = c->max_budget_percent > 100u ? 100u : c->max_budget_percent;
+#else
+  p->max_budget = 100u; /* 6.4: no max_budget_percent (sched_aps.h:206-218) */
+#endif
   p->critical_ms = c->critical_budget_ms > 0 ? (unsigned)c->critical_budget_ms : 0u;
   p->parent = parent;
   p->priority = 10;
@@ -463,7 +491,9 @@ static int do_ctl(int cmd, void *data, size_t length) {
     q->pid_at_last_bankruptcy = -1;
     q->tid_at_last_bankruptcy = -1;
 #if NTO_SIM_PROFILE >= 710
-    q->max_budget_percent = 100u; /* LIMIT_CPU_USAGE not set */
+    /* "always reported as 100% if SCHED_APS_SCHEDPOL_LIMIT_CPU is not set"
+     * (6.6 sys/sched_aps.h:241) */
+    q->max_budget_percent = aps.limit_cpu_usage ? (uint16_t)p->max_budget : 100u;
 #else
     q->budget_cycles = (uint64_t)p->budget * NTO_SIM_APS_WINDOW_TICKS *
                        NTO_SIM_APS_CYCLES_PER_MS / 100u;
