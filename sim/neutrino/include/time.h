@@ -5,9 +5,10 @@
  * the same, qnx-facts.md), where glibc has 1 and hides it in strict C. The
  * host's clock_nanosleep and timer_settime take glibc's value: the model
  * routes them through nto_sim_clock_nanosleep / nto_sim_timer_settime, which
- * translate the flag. Everything else is glibc's (clock ids included: QNX's
- * CLOCK_MONOTONIC is 2, the host's 1; see sim/neutrino/README.md).
- * NOT a QNX header; includes glibc's <time.h>.
+ * translate the flag. The clock ids are QNX's (CLOCK_MONOTONIC 2, the
+ * host's 1), translated on every call that takes one (nto_sim_clock.h).
+ * Everything else is glibc's. NOT a QNX header; includes glibc's <time.h>,
+ * <nto_sim_layouts.h>, <nto_sim_clock.h>.
  */
 #pragma GCC system_header
 #include_next <time.h>
@@ -17,6 +18,8 @@
 #define NTO_SIM_TIME_H
 /* timer_create's struct sigevent: QNX's (nto_sim_layouts.h). */
 #include <nto_sim_layouts.h>
+/* QNX's clock ids and the calls that take one (nto_sim_clock.h). */
+#include <nto_sim_clock.h>
 
 #ifdef __cplusplus
 extern "C" {
