@@ -301,6 +301,9 @@ void bench_wasm2c_pool(const bm_env_t *env) {
          "floor / stock", &rfk);
   bm_row("pool: floor, the kernel work alone: 2 mprotect + store + madvise", cy[4].s, "ms",
          "floor / stock", &rf0);
+  bm_ratio_t rpf = bm_ratio(&cy[2], &cy[3]);
+  bm_row("pool: the pooled cycle (keep 64 KiB) against its kernel floor", cy[2].s, "ms",
+         "pooled / floor", &rpf);
   if (fk.failed != 0 || f0.failed != 0) {
     bm_error("pool", "a floor trial's system call failed");
   }
