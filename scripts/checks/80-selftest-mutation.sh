@@ -51,8 +51,8 @@ echo "selftest-mutation: deliberate bugs in the page-allocator rules and the Lin
 mutate src/core/page_rules.c grow-past-maximum MEM-005 \
   's/additional_pages > max_pages - pages)/additional_pages > max_pages - pages + 1u)/'
 # 2. protect(READ) leaves the pages writable.
-mutate src/linux/linux_memory.c protect-read-writable MEM-010 \
-  's/: access == WRT_MEM_READ ? PROT_READ$/: access == WRT_MEM_READ ? PROT_READ | PROT_WRITE/'
+mutate src/linux/linux_prot.h protect-read-writable MEM-010 \
+  's/^    prot = PROT_READ;$/    prot = PROT_READ | PROT_WRITE;/'
 # 3. a moving grow does not copy the old contents.
 mutate src/linux/linux_memory.c moving-grow-loses-contents MEM-003 \
   's/(void)memcpy(r.base, a->mem_base, a->mem_size);/(void)0;/'
