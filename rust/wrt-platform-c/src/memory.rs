@@ -65,6 +65,32 @@ impl RegionInfo {
         unsafe { sys::wrt_region_info_in_guard(&self.raw(), addr.cast()) }
     }
 
+    /// `wrt_page_allocator_query` on `a`, converted.
+    ///
+    /// # Safety
+    /// `a` is a live, initialised allocator that nobody destroys during the
+    /// call (the C query itself is lock-free and may run beside any other
+    /// call on it).
+    pub(crate) unsafe fn query(a: *const sys::wrt_page_allocator_t) -> Result<Self> {
+        let mut out = sys::wrt_region_info_t {
+            base: ptr::null_mut(),
+            accessible: 0,
+            reserved_end: ptr::null_mut(),
+            guard_start: ptr::null_mut(),
+            guard_end: ptr::null_mut(),
+        };
+        // SAFETY: a is live and initialised (the caller's contract); out is
+        // a local the call fills.
+        check(unsafe { sys::wrt_page_allocator_query(a, &mut out) })?;
+        Ok(Self {
+            base: out.base,
+            accessible: out.accessible,
+            reserved_end: out.reserved_end,
+            guard_start: out.guard_start,
+            guard_end: out.guard_end,
+        })
+    }
+
     fn raw(&self) -> sys::wrt_region_info_t {
         sys::wrt_region_info_t {
             base: self.base,
@@ -513,24 +539,10 @@ impl<'a, B: AllocatorBackend> AllocatorHandle<'a, B> {
     /// region is allocated. Lock-free and async-signal-safe in C; it does
     /// not take the allocator, so it works while another thread grows.
     pub fn query(&self) -> Result<RegionInfo> {
-        let mut out = sys::wrt_region_info_t {
-            base: ptr::null_mut(),
-            accessible: 0,
-            reserved_end: ptr::null_mut(),
-            guard_start: ptr::null_mut(),
-            guard_end: ptr::null_mut(),
-        };
         // SAFETY: the slot is initialised and pinned; the C query may run
         // concurrently with any call but init/destroy, which need the slot
         // empty or &mut.
-        check(unsafe { sys::wrt_page_allocator_query(B::base(self.slot.raw.get()), &mut out) })?;
-        Ok(RegionInfo {
-            base: out.base,
-            accessible: out.accessible,
-            reserved_end: out.reserved_end,
-            guard_start: out.guard_start,
-            guard_end: out.guard_end,
-        })
+        unsafe { RegionInfo::query(B::base(self.slot.raw.get())) }
     }
 
     /// Runs `f` on the backend's C object while holding the allocator.

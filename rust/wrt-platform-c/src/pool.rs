@@ -298,22 +298,8 @@ impl PooledMemory<'_> {
 
     /// Where the region is now (`State` when none).
     pub fn query(&self) -> Result<RegionInfo> {
-        let mut out = sys::wrt_region_info_t {
-            base: ptr::null_mut(),
-            accessible: 0,
-            reserved_end: ptr::null_mut(),
-            guard_start: ptr::null_mut(),
-            guard_end: ptr::null_mut(),
-        };
         // SAFETY: the slot is acquired; the query is lock-free in C.
-        check(unsafe { sys::wrt_page_allocator_query(self.raw, &mut out) })?;
-        Ok(RegionInfo {
-            base: out.base,
-            accessible: out.accessible,
-            reserved_end: out.reserved_end,
-            guard_start: out.guard_start,
-            guard_end: out.guard_end,
-        })
+        unsafe { RegionInfo::query(self.raw) }
     }
 
     /// The slot's `wrt_page_allocator_t`, for C code that takes one (e.g.
