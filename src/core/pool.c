@@ -146,8 +146,7 @@ wrt_status wrt_pool_init_os(wrt_pool_t *p, wrt_pool_slot_t *slots, uint32_t slot
   uint8_t *map = NULL;
   int err = os->reserve(len, &map);
   if (err != 0) {
-    atomic_store_explicit(&p->last_os_error, err, memory_order_relaxed);
-    return (err == ENOMEM || err == EAGAIN) ? WRT_E_NO_MEMORY : WRT_E_OS;
+    return os_fail(p, err);
   }
   (void)memset(p, 0, sizeof *p);
   p->config = c;
